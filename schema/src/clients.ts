@@ -1,0 +1,33 @@
+import { z } from 'zod';
+import { zName, zTimestamp } from './common.js';
+import { zAuthorityId } from './authorities.js';
+import { zClientStatus, zRole } from './enums.js';
+
+export const zClientId = z.string().regex(/^ccx_[a-z0-9]{20}$/, 'must be a client id such as ccx_…');
+
+export const zClient = z.object({
+  id: zClientId,
+  authorityId: zAuthorityId,
+  name: zName,
+  role: zRole,
+  status: zClientStatus,
+  createdAt: zTimestamp,
+  revokedAt: zTimestamp.nullable(),
+  lastUsedAt: zTimestamp.nullable(),
+});
+export type Client = z.infer<typeof zClient>;
+
+export const zClientCreate = z.object({
+  /** Defaults to the caller's own authority; only a hub-admin may name another. */
+  authorityId: zAuthorityId.optional(),
+  name: zName,
+  role: zRole,
+});
+export type ClientCreate = z.infer<typeof zClientCreate>;
+
+/** Returned once, at creation: the secret is never shown again. */
+export const zClientCreated = z.object({ client: zClient, clientSecret: z.string() });
+export type ClientCreated = z.infer<typeof zClientCreated>;
+
+export const zClientList = z.object({ authorityId: zAuthorityId.optional() }).default({});
+export const zClientRevoke = z.object({ id: zClientId });

@@ -1,0 +1,39 @@
+// Building blocks shared by every domain contract: ids, free-text limits, pagination and versions.
+import { z } from 'zod';
+
+/** Limits on free text, so an oversized field is refused with a clear message rather than stored. */
+export const TEXT_LIMITS = { name: 200, short: 500, long: 20_000 } as const;
+
+export const PAGE_SIZE = { default: 50, max: 200 } as const;
+
+export const zName = z.string().trim().min(1, 'must not be empty').max(TEXT_LIMITS.name);
+export const zShortText = z.string().trim().max(TEXT_LIMITS.short);
+
+/** Server-generated record ids (UUIDs). */
+export const zId = z.uuid({ message: 'must be an id as returned by the API (a UUID)' });
+
+/** ISO-8601 calendar date, `2026-11-23`. */
+export const zDate = z.iso.date({ message: 'must be a date as YYYY-MM-DD' });
+/** ISO-8601 timestamp with offset, as every timestamp on the wire. */
+export const zTimestamp = z.iso.datetime({ offset: true });
+
+export const zEmail = z.email({ message: 'must be an e-mail address' }).max(254);
+
+/** Optimistic concurrency: every update names the version it amends. */
+export const zVersion = z.number().int().min(1);
+
+export const zPageInput = z.object({
+  cursor: z.string().max(500).optional().describe('opaque cursor from the previous page'),
+  limit: z.number().int().min(1).max(PAGE_SIZE.max).default(PAGE_SIZE.default),
+});
+export type PageInput = z.input<typeof zPageInput>;
+
+export const zPage = <T extends z.ZodType>(item: T) =>
+  z.object({ items: z.array(item), nextCursor: z.string().nullable() });
+export type Page<T> = { items: T[]; nextCursor: string | null };
+
+export const zRecordMeta = {
+  version: zVersion,
+  createdAt: zTimestamp,
+  updatedAt: zTimestamp,
+};

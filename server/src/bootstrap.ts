@@ -1,0 +1,58 @@
+// First start: create the host authority and one hub-admin client, and write the client's
+// credentials to <data folder>/bootstrap.json (mode 600). The secret is never logged.
+import { mkdir, writeFile } from 'node:fs/promises';
+import path from 'node:path';
+import { eq } from 'drizzle-orm';
+import { authorities } from './db/schema/index.js';
+import { insertClient } from './domain/clients/clients.js';
+import type { Hub } from './hub.js';
+
+export type BootstrapResult =
+  | { created: false; hostAuthorityId: string }
+  | { created: true; hostAuthorityId: string; credentialsFile: string };
+
+export const bootstrap = async (hub: Hub): Promise<BootstrapResult> => {
+  const { config, database } = hub;
+  const created = await database.db.transaction(async (tx) => {
+    // The unique index on the host flag makes this safe when several processes start at once.
+    const [host] = await tx
+      .insert(authorities)
+      .values({ ...config.hostAuthority, isHost: true })
+      .onConflictDoNothing()
+      .returning();
+    if (!host) return null;
+    return insertClient(tx, {
+      authorityId: host.id,
+      name: 'Bootstrap hub-admin',
+      role: 'hub-admin',
+      createdBy: null,
+    });
+  });
+  if (!created) {
+    const [host] = await database.db
+      .select({ id: authorities.id })
+      .from(authorities)
+      .where(eq(authorities.isHost, true));
+    if (host && host.id !== config.hostAuthority.id) {
+      hub.log.warn(
+        { configured: config.hostAuthority.id, existing: host.id },
+        'CCX_HOST_AUTHORITY_ID differs from the host authority already in the database; keeping the existing one',
+      );
+    }
+    return { created: false, hostAuthorityId: host?.id ?? config.hostAuthority.id };
+  }
+  await mkdir(config.dataDir, { recursive: true });
+  const credentialsFile = path.resolve(config.dataDir, 'bootstrap.json');
+  const content = {
+    note: 'Credentials of the first hub-admin client. Keep them secret; create named clients with clients.create and revoke this one.',
+    issuer: config.issuer,
+    tokenEndpoint: `${config.issuer}/oauth/token`,
+    authorityId: created.client.authorityId,
+    clientId: created.client.id,
+    clientSecret: created.clientSecret,
+    role: created.client.role,
+    createdAt: created.client.createdAt,
+  };
+  await writeFile(credentialsFile, `${JSON.stringify(content, null, 2)}\n`, { mode: 0o600 });
+  return { created: true, hostAuthorityId: created.client.authorityId, credentialsFile };
+};

@@ -1,0 +1,103 @@
+// Configuration from environment variables, validated once at start with a message naming the bad variable.
+import { z } from 'zod';
+import { zAuthorityId, zEmail, zName, zRegion } from '@ccx/schema';
+
+const zBool = z.enum(['true', 'false', '1', '0']).transform((v) => v === 'true' || v === '1');
+const zDuration = z
+  .string()
+  .regex(/^\d+(ms|s|m|h)?$/, 'must be a duration such as 900, 900s, 15m or 1h')
+  .transform((v) => {
+    const n = Number.parseInt(v, 10);
+    const unit = v.replace(/^\d+/, '') || 's';
+    const factor = { ms: 0.001, s: 1, m: 60, h: 3600 }[unit] ?? 1;
+    return Math.round(n * factor);
+  });
+
+const zEnv = z.object({
+  PORT: z.coerce.number().int().min(0).max(65535).default(3000),
+  HOST: z.string().min(1).default('127.0.0.1'),
+  CCX_DATA_DIR: z.string().min(1).default('./.data'),
+  DATABASE_URL: z
+    .string()
+    .regex(/^postgres(ql)?:\/\//, 'must be a postgres:// or postgresql:// URL')
+    .optional(),
+  DATABASE_POOL_MAX: z.coerce.number().int().min(1).max(200).default(10),
+  CCX_ISSUER: z.url({ message: 'must be a URL such as https://ccx.example.gov.uk' }).optional(),
+  CCX_AUDIENCE: z.string().min(1).default('ccx-api'),
+  CCX_TOKEN_TTL: zDuration
+    .pipe(z.number().min(60, 'must be at least 60 seconds').max(86_400, 'must be at most 24 hours'))
+    .default(900),
+  LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+  CCX_MAX_BODY_BYTES: z.coerce
+    .number()
+    .int()
+    .min(1024)
+    .max(50 * 1024 * 1024)
+    .default(1024 * 1024),
+  CCX_MAX_BATCH_SIZE: z.coerce.number().int().min(1).max(1000).default(50),
+  CCX_HOST_AUTHORITY_ID: zAuthorityId.default('hub-host'),
+  CCX_HOST_AUTHORITY_NAME: zName.default('Hub host authority'),
+  CCX_HOST_AUTHORITY_REGION: zRegion.default('london'),
+  CCX_HOST_AUTHORITY_INBOX: zEmail.default('qa@hub-host.example.gov.uk'),
+  CCX_TRUST_PROXY: zBool.default(false),
+  CCX_SHUTDOWN_GRACE: zDuration.default(10),
+});
+
+export type Config = {
+  port: number;
+  host: string;
+  dataDir: string;
+  databaseUrl: string | undefined;
+  databasePoolMax: number;
+  issuer: string;
+  audience: string;
+  tokenTtlSeconds: number;
+  logLevel: z.infer<typeof zEnv>['LOG_LEVEL'];
+  maxBodyBytes: number;
+  maxBatchSize: number;
+  hostAuthority: { id: string; name: string; region: z.infer<typeof zRegion>; qaInbox: string };
+  trustProxy: boolean;
+  shutdownGraceSeconds: number;
+};
+
+export class ConfigError extends Error {
+  override name = 'ConfigError';
+}
+
+/** Reads the configuration; throws a ConfigError naming every bad variable. */
+export const loadConfig = (env: Record<string, string | undefined> = process.env): Config => {
+  // An empty variable means "unset", as shells and .env files often leave them.
+  const cleaned = Object.fromEntries(Object.entries(env).filter(([, v]) => v !== undefined && v !== ''));
+  const parsed = zEnv.safeParse(cleaned);
+  if (!parsed.success) {
+    const lines = parsed.error.issues.map((i) => {
+      const name = String(i.path[0] ?? '?');
+      const value = cleaned[name];
+      return `  ${name}${value === undefined ? '' : `=${JSON.stringify(value)}`}: ${i.message}`;
+    });
+    throw new ConfigError(`invalid configuration:\n${lines.join('\n')}`);
+  }
+  const e = parsed.data;
+  const issuerHost = e.HOST.includes(':') ? `[${e.HOST}]` : e.HOST;
+  return {
+    port: e.PORT,
+    host: e.HOST,
+    dataDir: e.CCX_DATA_DIR,
+    databaseUrl: e.DATABASE_URL,
+    databasePoolMax: e.DATABASE_POOL_MAX,
+    issuer: (e.CCX_ISSUER ?? `http://${issuerHost}:${e.PORT}`).replace(/\/$/, ''),
+    audience: e.CCX_AUDIENCE,
+    tokenTtlSeconds: e.CCX_TOKEN_TTL,
+    logLevel: e.LOG_LEVEL,
+    maxBodyBytes: e.CCX_MAX_BODY_BYTES,
+    maxBatchSize: e.CCX_MAX_BATCH_SIZE,
+    hostAuthority: {
+      id: e.CCX_HOST_AUTHORITY_ID,
+      name: e.CCX_HOST_AUTHORITY_NAME,
+      region: e.CCX_HOST_AUTHORITY_REGION,
+      qaInbox: e.CCX_HOST_AUTHORITY_INBOX,
+    },
+    trustProxy: e.CCX_TRUST_PROXY,
+    shutdownGraceSeconds: e.CCX_SHUTDOWN_GRACE,
+  };
+};

@@ -1,0 +1,60 @@
+// The per-request context: the database, the verified principal (or why there is none), and the hub's services.
+import type { Request, Response } from 'express';
+import type { Principal } from './auth/tokens.js';
+import type { Hub } from './hub.js';
+import type { Logger } from './logger.js';
+
+export type Context = {
+  hub: Hub;
+  db: Hub['database']['db'];
+  principal: Principal | null;
+  /** Set when a token was presented but refused, so the refusal can be logged with its reason. */
+  authFailure: string | null;
+  requestId: string;
+  log: Logger;
+  res?: Response;
+};
+
+export type ContextInnerOptions = {
+  hub: Hub;
+  principal?: Principal | null;
+  requestId?: string;
+  authFailure?: string | null;
+  log?: Logger;
+  res?: Response;
+};
+
+/** Builds a context without HTTP: used by createCaller in tests and by the express wrapper below. */
+export const createContextInner = (opts: ContextInnerOptions): Context => {
+  const requestId = opts.requestId ?? crypto.randomUUID();
+  return {
+    hub: opts.hub,
+    db: opts.hub.database.db,
+    principal: opts.principal ?? null,
+    authFailure: opts.authFailure ?? null,
+    requestId,
+    log: opts.log ?? opts.hub.log.child({ reqId: requestId }),
+    res: opts.res,
+  };
+};
+
+const BEARER = /^Bearer ([A-Za-z0-9\-_.~+/]+=*)$/;
+
+/** The express adapter's context: verifies the bearer token, if any. */
+export const createExpressContext =
+  (hub: Hub) =>
+  async ({ req, res }: { req: Request; res: Response }): Promise<Context> => {
+    const requestId = res.locals.requestId as string;
+    const log = res.locals.log as Logger;
+    const header = req.headers.authorization;
+    if (!header) return createContextInner({ hub, requestId, log, res });
+    const match = BEARER.exec(header);
+    if (!match?.[1])
+      return createContextInner({ hub, requestId, log, res, authFailure: 'malformed authorization header' });
+    const verified = await hub.verifyToken(match[1]);
+    if ('principal' in verified) {
+      res.locals.clientId = verified.principal.clientId;
+      return createContextInner({ hub, requestId, log, res, principal: verified.principal });
+    }
+    return createContextInner({ hub, requestId, log, res, authFailure: verified.failure });
+  };

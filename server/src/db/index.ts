@@ -1,0 +1,87 @@
+// Opens the hub's database: embedded PGlite in the data folder by default, PostgreSQL when a URL is given.
+// Both are driven through one drizzle type, so repository code is written once.
+import { mkdir } from 'node:fs/promises';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { PGlite } from '@electric-sql/pglite';
+import { sql, type ExtractTablesWithRelations } from 'drizzle-orm';
+import type { PgDatabase, PgQueryResultHKT, PgTransaction } from 'drizzle-orm/pg-core';
+import { drizzle as drizzlePglite } from 'drizzle-orm/pglite';
+import { migrate as migratePglite } from 'drizzle-orm/pglite/migrator';
+import { drizzle as drizzlePostgres } from 'drizzle-orm/postgres-js';
+import { migrate as migratePostgres } from 'drizzle-orm/postgres-js/migrator';
+import postgres from 'postgres';
+import * as schema from './schema/index.js';
+
+export { schema };
+export type Schema = typeof schema;
+/** The common drizzle type of PGlite and postgres.js databases; a transaction is one too. */
+export type Db = PgDatabase<PgQueryResultHKT, Schema>;
+export type Tx = PgTransaction<PgQueryResultHKT, Schema, ExtractTablesWithRelations<Schema>>;
+
+export type Database = {
+  db: Db;
+  kind: 'pglite' | 'postgres';
+  /** Largest number of pooled connections (1 for PGlite). */
+  poolMax: number;
+  ping(): Promise<void>;
+  close(): Promise<void>;
+};
+
+export const MIGRATIONS_FOLDER = fileURLToPath(new URL('../../drizzle', import.meta.url));
+/** Serialises migrations when several hub processes start on one PostgreSQL at once. */
+const MIGRATION_LOCK_ID = 0x63637801;
+
+export type OpenDatabaseOptions =
+  | { kind: 'pglite'; /** a folder, or 'memory' for an in-memory database */ dataDir: string }
+  | { kind: 'postgres'; url: string; poolMax?: number };
+
+/** Opens the database and applies any pending migrations. */
+export const openDatabase = async (opts: OpenDatabaseOptions): Promise<Database> => {
+  if (opts.kind === 'pglite') {
+    let dir: string | undefined;
+    if (opts.dataDir !== 'memory') {
+      dir = path.resolve(opts.dataDir, 'pglite');
+      await mkdir(dir, { recursive: true });
+    }
+    const client = new PGlite(dir);
+    const db = drizzlePglite(client, { schema });
+    await migratePglite(db, { migrationsFolder: MIGRATIONS_FOLDER });
+    return {
+      db: db as unknown as Db,
+      kind: 'pglite',
+      poolMax: 1,
+      ping: async () => {
+        await client.query('select 1');
+      },
+      close: () => client.close(),
+    };
+  }
+
+  const poolMax = opts.poolMax ?? 10;
+  const client = postgres(opts.url, {
+    max: poolMax,
+    onnotice: () => {},
+    connect_timeout: 5,
+    idle_timeout: 60,
+    connection: { application_name: 'ccx' },
+  });
+  const reserved = await client.reserve();
+  try {
+    await reserved`select pg_advisory_lock(${MIGRATION_LOCK_ID})`;
+    await migratePostgres(drizzlePostgres(reserved, { schema }), { migrationsFolder: MIGRATIONS_FOLDER });
+  } finally {
+    await reserved`select pg_advisory_unlock(${MIGRATION_LOCK_ID})`.catch(() => undefined);
+    reserved.release();
+  }
+  const db = drizzlePostgres(client, { schema });
+  return {
+    db: db as unknown as Db,
+    kind: 'postgres',
+    poolMax,
+    ping: async () => {
+      await db.execute(sql`select 1`);
+    },
+    close: () => client.end({ timeout: 5 }),
+  };
+};

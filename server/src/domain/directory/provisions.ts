@@ -1,0 +1,144 @@
+// Provisions: the settings children are placed in. Ofsted URN is unique where present.
+import { and, asc, eq, ilike, sql } from 'drizzle-orm';
+import type { OfstedGrade, Page, Provision, ProvisionType, RegistrationStatus } from '@ccx/schema';
+import type { Principal } from '../../auth/tokens.js';
+import type { Db } from '../../db/index.js';
+import { authorities, providers, provisions } from '../../db/schema/index.js';
+import { AppError, notFound, pgErrorCode } from '../../errors.js';
+import { staleVersion } from '../authorities/authorities.js';
+import { afterCursor, encodeCursor, iso, likeContains, toPage } from '../pagination.js';
+
+type ProvisionRow = typeof provisions.$inferSelect;
+
+export const toProvision = (r: ProvisionRow): Provision => ({
+  id: r.id,
+  providerId: r.providerId,
+  name: r.name,
+  urn: r.urn,
+  type: r.type as ProvisionType,
+  hostAuthorityId: r.hostAuthorityId,
+  registrationStatus: r.registrationStatus as RegistrationStatus,
+  ofstedGrade: r.ofstedGrade as OfstedGrade,
+  ofstedGradeDate: r.ofstedGradeDate,
+  postcode: r.postcode,
+  version: r.version,
+  createdAt: iso(r.createdAt),
+  updatedAt: iso(r.updatedAt),
+});
+
+export type ProvisionWrite = {
+  providerId: string;
+  name: string;
+  urn?: string | null | undefined;
+  type: ProvisionType;
+  hostAuthorityId: string;
+  registrationStatus: RegistrationStatus;
+  ofstedGrade: OfstedGrade;
+  ofstedGradeDate?: string | null | undefined;
+  postcode?: string | null | undefined;
+};
+
+const urnConflict = (err: unknown, urn: string | null | undefined): never => {
+  if (pgErrorCode(err) === '23505')
+    throw new AppError('CONFLICT', `a provision with Ofsted URN ${urn} already exists`);
+  throw err;
+};
+
+/** Referenced records must exist; named in the error so the caller knows which field to fix. */
+const assertReferences = async (
+  db: Db,
+  refs: { providerId?: string | undefined; hostAuthorityId?: string | undefined },
+) => {
+  if (refs.providerId) {
+    const [p] = await db
+      .select({ id: providers.id })
+      .from(providers)
+      .where(eq(providers.id, refs.providerId));
+    if (!p) throw notFound(`provider ${refs.providerId}`);
+  }
+  if (refs.hostAuthorityId) {
+    const [a] = await db
+      .select({ id: authorities.id })
+      .from(authorities)
+      .where(eq(authorities.id, refs.hostAuthorityId));
+    if (!a) throw notFound(`host authority ${refs.hostAuthorityId}`);
+  }
+};
+
+export const getProvision = async (db: Db, id: string): Promise<Provision> => {
+  const [row] = await db.select().from(provisions).where(eq(provisions.id, id));
+  if (!row) throw notFound(`provision ${id}`);
+  return toProvision(row);
+};
+
+export const createProvision = async (
+  db: Db,
+  _principal: Principal,
+  input: ProvisionWrite,
+): Promise<Provision> => {
+  await assertReferences(db, input);
+  try {
+    const [row] = await db
+      .insert(provisions)
+      .values({
+        ...input,
+        urn: input.urn ?? null,
+        ofstedGradeDate: input.ofstedGradeDate ?? null,
+        postcode: input.postcode ?? null,
+      })
+      .returning();
+    return toProvision(row!);
+  } catch (err) {
+    return urnConflict(err, input.urn);
+  }
+};
+
+export const updateProvision = async (
+  db: Db,
+  _principal: Principal,
+  input: Partial<ProvisionWrite> & { id: string; version: number },
+): Promise<Provision> => {
+  const current = await getProvision(db, input.id);
+  const { id, version, ...changes } = input;
+  await assertReferences(db, changes);
+  try {
+    const [row] = await db
+      .update(provisions)
+      .set({ ...changes, version: sql`${provisions.version} + 1`, updatedAt: sql`now()` })
+      .where(and(eq(provisions.id, id), eq(provisions.version, version)))
+      .returning();
+    if (!row) throw staleVersion(`provision ${id}`, version, current.version);
+    return toProvision(row);
+  } catch (err) {
+    return urnConflict(err, changes.urn);
+  }
+};
+
+export type ProvisionSearchInput = {
+  q?: string | undefined;
+  urn?: string | undefined;
+  type?: ProvisionType | undefined;
+  hostAuthorityId?: string | undefined;
+  providerId?: string | undefined;
+  cursor?: string | undefined;
+  limit: number;
+};
+
+export const searchProvisions = async (db: Db, input: ProvisionSearchInput): Promise<Page<Provision>> => {
+  const rows = await db
+    .select()
+    .from(provisions)
+    .where(
+      and(
+        input.q ? ilike(provisions.name, likeContains(input.q)) : undefined,
+        input.urn ? eq(provisions.urn, input.urn) : undefined,
+        input.type ? eq(provisions.type, input.type) : undefined,
+        input.hostAuthorityId ? eq(provisions.hostAuthorityId, input.hostAuthorityId) : undefined,
+        input.providerId ? eq(provisions.providerId, input.providerId) : undefined,
+        afterCursor(input.cursor, provisions.name, provisions.id, 'uuid'),
+      ),
+    )
+    .orderBy(asc(provisions.name), asc(provisions.id))
+    .limit(input.limit + 1);
+  return toPage(rows.map(toProvision), input.limit, (p) => encodeCursor(p.name, p.id));
+};

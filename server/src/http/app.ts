@@ -1,0 +1,122 @@
+// The express application: request ids and logs, health and metrics, OAuth and JWKS, and tRPC at /trpc.
+import { randomUUID } from 'node:crypto';
+import { createExpressMiddleware } from '@trpc/server/adapters/express';
+import express, { type ErrorRequestHandler, type Express, type RequestHandler } from 'express';
+import { tokenRouter } from '../auth/token-endpoint.js';
+import { createExpressContext } from '../context.js';
+import type { Hub } from '../hub.js';
+import { appRouter } from '../routers/index.js';
+
+const REQUEST_ID = /^[A-Za-z0-9._:-]{1,100}$/;
+
+/** A request id from a trusted-looking header, or a new one; logged with every line and returned as x-request-id. */
+const requestContext =
+  (hub: Hub): RequestHandler =>
+  (req, res, next) => {
+    const incoming = req.headers['x-request-id'];
+    const requestId = typeof incoming === 'string' && REQUEST_ID.test(incoming) ? incoming : randomUUID();
+    const log = hub.log.child({ reqId: requestId });
+    res.locals.requestId = requestId;
+    res.locals.log = log;
+    res.setHeader('x-request-id', requestId);
+    res.setHeader('X-Content-Type-Options', 'nosniff');
+    const started = performance.now();
+    hub.metrics.requestStarted();
+    res.on('finish', () => {
+      hub.metrics.requestEnded();
+      const ms = performance.now() - started;
+      const route = req.path.startsWith('/trpc/')
+        ? '/trpc'
+        : ((req.route as { path?: string } | undefined)?.path ?? req.path);
+      hub.metrics.observeHttp(
+        res.statusCode === 404 && route === req.path ? 'unmatched' : route,
+        req.method,
+        res.statusCode,
+        ms / 1000,
+      );
+      log.info(
+        {
+          method: req.method,
+          path: req.path,
+          status: res.statusCode,
+          ms: Math.round(ms * 10) / 10,
+          clientId: res.locals.clientId as string | undefined,
+        },
+        'request',
+      );
+    });
+    next();
+  };
+
+export const createApp = (hub: Hub): Express => {
+  const app = express();
+  app.disable('x-powered-by');
+  app.set('trust proxy', hub.config.trustProxy);
+  app.use(requestContext(hub));
+
+  app.get('/healthz', (_req, res) => {
+    res.json({ status: 'ok' });
+  });
+  app.get('/readyz', async (_req, res) => {
+    try {
+      await hub.database.ping();
+      hub.metrics.setDatabaseUp(true);
+      res.json({ status: 'ready', database: hub.database.kind });
+    } catch {
+      hub.metrics.setDatabaseUp(false);
+      res.status(503).json({ status: 'unavailable', database: hub.database.kind });
+    }
+  });
+  app.get('/metrics', async (_req, res) => {
+    res.setHeader('Content-Type', hub.metrics.registry.contentType);
+    res.send(await hub.metrics.registry.metrics());
+  });
+  app.get('/.well-known/jwks.json', async (_req, res) => {
+    res.setHeader('Cache-Control', 'public, max-age=300');
+    res.json(await hub.keys.jwks());
+  });
+  // RFC 8414 metadata, so standard OAuth libraries can discover the token endpoint.
+  app.get('/.well-known/oauth-authorization-server', (_req, res) => {
+    const issuer = hub.config.issuer;
+    res.json({
+      issuer,
+      token_endpoint: `${issuer}/oauth/token`,
+      jwks_uri: `${issuer}/.well-known/jwks.json`,
+      grant_types_supported: ['client_credentials'],
+      token_endpoint_auth_methods_supported: ['client_secret_basic', 'client_secret_post'],
+      response_types_supported: [],
+    });
+  });
+  app.use(tokenRouter(hub));
+
+  app.use(
+    '/trpc',
+    (_req, res, next) => {
+      res.setHeader('Cache-Control', 'no-store');
+      next();
+    },
+    createExpressMiddleware({
+      router: appRouter,
+      createContext: createExpressContext(hub),
+      maxBodySize: hub.config.maxBodyBytes,
+      maxBatchSize: hub.config.maxBatchSize,
+    }),
+  );
+
+  app.use((req, res) => {
+    res.status(404).json({ error: 'not_found', message: `no route for ${req.method} ${req.path}` });
+  });
+  const onError: ErrorRequestHandler = (err: { status?: number; type?: string }, _req, res, _next) => {
+    const status = typeof err.status === 'number' && err.status >= 400 && err.status < 500 ? err.status : 500;
+    if (status === 500) (res.locals.log as Hub['log'] | undefined)?.error({ err }, 'unhandled error');
+    const message =
+      status === 413
+        ? 'request body too large'
+        : status === 500
+          ? `internal error (request id ${String(res.locals.requestId)})`
+          : 'malformed request';
+    res.status(status).json({ error: status === 500 ? 'internal_error' : 'bad_request', message });
+  };
+  app.use(onError);
+  return app;
+};

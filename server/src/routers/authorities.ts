@@ -1,0 +1,42 @@
+import { z } from 'zod';
+import {
+  zAuthority,
+  zAuthorityCreate,
+  zAuthorityGet,
+  zAuthorityList,
+  zAuthorityUpdate,
+  zClient,
+} from '@ccx/schema';
+import {
+  createAuthority,
+  getAuthority,
+  listAuthorities,
+  updateAuthority,
+} from '../domain/authorities/authorities.js';
+import { getOwnClient } from '../domain/clients/clients.js';
+import { authedProcedure, roleProcedure, router } from '../trpc.js';
+
+const zMe = z.object({ authority: zAuthority, client: zClient });
+
+export const authoritiesRouter = router({
+  list: authedProcedure
+    .input(zAuthorityList)
+    .output(z.array(zAuthority))
+    .query(({ ctx, input }) => listAuthorities(ctx.db, input)),
+  get: authedProcedure
+    .input(zAuthorityGet)
+    .output(zAuthority)
+    .query(({ ctx, input }) => getAuthority(ctx.db, input.id)),
+  me: authedProcedure.output(zMe).query(async ({ ctx }) => ({
+    authority: await getAuthority(ctx.db, ctx.principal.authorityId),
+    client: await getOwnClient(ctx.db, ctx.principal),
+  })),
+  create: roleProcedure('hub-admin')
+    .input(zAuthorityCreate)
+    .output(zAuthority)
+    .mutation(({ ctx, input }) => ctx.db.transaction((tx) => createAuthority(tx, ctx.principal, input))),
+  update: roleProcedure('hub-admin')
+    .input(zAuthorityUpdate)
+    .output(zAuthority)
+    .mutation(({ ctx, input }) => ctx.db.transaction((tx) => updateAuthority(tx, ctx.principal, input))),
+});

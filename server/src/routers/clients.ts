@@ -1,0 +1,19 @@
+import { z } from 'zod';
+import { zClient, zClientCreate, zClientCreated, zClientList, zClientRevoke } from '@ccx/schema';
+import { createClient, listClients, revokeClient } from '../domain/clients/clients.js';
+import { roleProcedure, router } from '../trpc.js';
+
+export const clientsRouter = router({
+  create: roleProcedure('admin')
+    .input(zClientCreate)
+    .output(zClientCreated)
+    .mutation(({ ctx, input }) => ctx.db.transaction((tx) => createClient(tx, ctx.principal, input))),
+  list: roleProcedure('admin')
+    .input(zClientList)
+    .output(z.array(zClient))
+    .query(({ ctx, input }) => listClients(ctx.db, ctx.principal, input)),
+  revoke: roleProcedure('admin')
+    .input(zClientRevoke)
+    .output(zClient)
+    .mutation(({ ctx, input }) => ctx.db.transaction((tx) => revokeClient(tx, ctx.principal, input.id))),
+});

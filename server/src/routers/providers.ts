@@ -1,0 +1,34 @@
+import {
+  zGetById,
+  zProvider,
+  zProviderCreate,
+  zProviderPage,
+  zProviderSearch,
+  zProviderUpdate,
+} from '@ccx/schema';
+import {
+  createProvider,
+  getProvider,
+  searchProviders,
+  updateProvider,
+} from '../domain/directory/providers.js';
+import { authedProcedure, roleProcedure, router } from '../trpc.js';
+
+export const providersRouter = router({
+  search: authedProcedure
+    .input(zProviderSearch)
+    .output(zProviderPage)
+    .query(({ ctx, input }) => searchProviders(ctx.db, input)),
+  get: authedProcedure
+    .input(zGetById)
+    .output(zProvider)
+    .query(({ ctx, input }) => getProvider(ctx.db, input.id)),
+  create: roleProcedure('officer')
+    .input(zProviderCreate)
+    .output(zProvider)
+    .mutation(({ ctx, input }) => ctx.db.transaction((tx) => createProvider(tx, ctx.principal, input))),
+  update: roleProcedure('officer')
+    .input(zProviderUpdate)
+    .output(zProvider)
+    .mutation(({ ctx, input }) => ctx.db.transaction((tx) => updateProvider(tx, ctx.principal, input))),
+});

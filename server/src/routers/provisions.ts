@@ -1,0 +1,34 @@
+import {
+  zGetById,
+  zProvision,
+  zProvisionCreate,
+  zProvisionPage,
+  zProvisionSearch,
+  zProvisionUpdate,
+} from '@ccx/schema';
+import {
+  createProvision,
+  getProvision,
+  searchProvisions,
+  updateProvision,
+} from '../domain/directory/provisions.js';
+import { authedProcedure, roleProcedure, router } from '../trpc.js';
+
+export const provisionsRouter = router({
+  search: authedProcedure
+    .input(zProvisionSearch)
+    .output(zProvisionPage)
+    .query(({ ctx, input }) => searchProvisions(ctx.db, input)),
+  get: authedProcedure
+    .input(zGetById)
+    .output(zProvision)
+    .query(({ ctx, input }) => getProvision(ctx.db, input.id)),
+  create: roleProcedure('officer')
+    .input(zProvisionCreate)
+    .output(zProvision)
+    .mutation(({ ctx, input }) => ctx.db.transaction((tx) => createProvision(tx, ctx.principal, input))),
+  update: roleProcedure('officer')
+    .input(zProvisionUpdate)
+    .output(zProvision)
+    .mutation(({ ctx, input }) => ctx.db.transaction((tx) => updateProvision(tx, ctx.principal, input))),
+});

@@ -1,0 +1,116 @@
+// tRPC is initialised once here: the error formatter, and the procedure chain
+// baseProcedure (errors, timing, metrics) → authedProcedure (verified principal) → roleProcedure(min role).
+import { initTRPC, TRPCError } from '@trpc/server';
+import type { TRPC_ERROR_CODE_KEY } from '@trpc/server/rpc';
+import { roleRank, type Role } from '@ccx/schema';
+import type { Context } from './context.js';
+import { AppError, isDatabaseUnavailable, type AppErrorCode } from './errors.js';
+
+const APP_TO_TRPC: Record<AppErrorCode, TRPC_ERROR_CODE_KEY> = {
+  VALIDATION: 'BAD_REQUEST',
+  UNAUTHORIZED: 'UNAUTHORIZED',
+  FORBIDDEN: 'FORBIDDEN',
+  NOT_FOUND: 'NOT_FOUND',
+  CONFLICT: 'CONFLICT',
+  PAYLOAD_TOO_LARGE: 'PAYLOAD_TOO_LARGE',
+  TOO_MANY_REQUESTS: 'TOO_MANY_REQUESTS',
+  UNAVAILABLE: 'SERVICE_UNAVAILABLE',
+};
+
+export type FieldIssue = { path: string; message: string; code?: string };
+
+/** Zod (or any Standard Schema) issues, flattened to one entry per field. */
+const issuesOf = (cause: unknown): FieldIssue[] | undefined => {
+  const issues = (cause as { issues?: unknown } | undefined)?.issues;
+  if (!Array.isArray(issues)) return undefined;
+  return issues.map((i: { path?: PropertyKey[]; message?: string; code?: string }) => ({
+    path: (i.path ?? []).map(String).join('.') || '(input)',
+    message: i.message ?? 'invalid',
+    ...(i.code ? { code: i.code } : {}),
+  }));
+};
+
+const t = initTRPC.context<Context>().create({
+  errorFormatter({ shape, error, ctx }) {
+    const { stack: _stack, ...data } = shape.data;
+    const requestId = ctx?.requestId;
+    if (error.code === 'INTERNAL_SERVER_ERROR') {
+      // Never show an internal message: the log has it, keyed by the request id.
+      return {
+        ...shape,
+        message: `internal error (request id ${requestId ?? 'unknown'})`,
+        data: { ...data, requestId },
+      };
+    }
+    const issues = error.code === 'BAD_REQUEST' ? issuesOf(error.cause) : undefined;
+    if (issues) {
+      const message = `invalid input: ${issues.map((i) => `${i.path}: ${i.message}`).join('; ')}`;
+      return { ...shape, message: message.slice(0, 2000), data: { ...data, requestId, issues } };
+    }
+    return { ...shape, data: { ...data, requestId } };
+  },
+});
+
+export const router = t.router;
+export const createCallerFactory = t.createCallerFactory;
+export const middleware = t.middleware;
+
+/** Maps domain errors and database outages to tRPC errors, and logs every unexpected failure. */
+const errorMapping = t.middleware(async ({ ctx, next, path, type }) => {
+  const started = performance.now();
+  const result = await next();
+  const seconds = (performance.now() - started) / 1000;
+  if (result.ok) {
+    ctx.hub.metrics.observeProcedure(path, type, 'OK', seconds);
+    return result;
+  }
+  let error = result.error;
+  const cause = error.cause;
+  if (cause instanceof AppError) {
+    error = new TRPCError({ code: APP_TO_TRPC[cause.code], message: cause.message, cause });
+  } else if (error.code === 'INTERNAL_SERVER_ERROR' && isDatabaseUnavailable(cause)) {
+    error = new TRPCError({
+      code: 'SERVICE_UNAVAILABLE',
+      message: 'the database is unavailable; retry shortly',
+      cause,
+    });
+    ctx.log.warn({ err: cause, path }, 'database unavailable');
+  } else if (error.code === 'INTERNAL_SERVER_ERROR') {
+    ctx.log.error({ err: cause ?? error, path }, 'unexpected error');
+  }
+  ctx.hub.metrics.observeProcedure(path, type, error.code, seconds);
+  return { ...result, error };
+});
+
+export const baseProcedure = t.procedure.use(errorMapping);
+
+export const authedProcedure = baseProcedure.use(({ ctx, next }) => {
+  if (!ctx.principal) {
+    if (ctx.authFailure) ctx.log.info({ reason: ctx.authFailure }, 'token refused');
+    ctx.res?.setHeader(
+      'WWW-Authenticate',
+      ctx.authFailure ? 'Bearer realm="ccx", error="invalid_token"' : 'Bearer realm="ccx"',
+    );
+    throw new TRPCError({
+      code: 'UNAUTHORIZED',
+      message: ctx.authFailure
+        ? 'invalid or expired access token'
+        : 'an access token is required (Authorization: Bearer …)',
+    });
+  }
+  return next({ ctx: { ...ctx, principal: ctx.principal } });
+});
+
+/** Requires at least the given role. `hub-admin` is above `admin`, which is above `officer` and `viewer`. */
+export const roleProcedure = (min: Role) =>
+  authedProcedure.use(({ ctx, next }) => {
+    if (roleRank(ctx.principal.role) < roleRank(min)) {
+      throw new TRPCError({
+        code: 'FORBIDDEN',
+        message: `this action needs the ${min} role; your client has ${ctx.principal.role}`,
+      });
+    }
+    return next();
+  });
+
+export type AuthedContext = Context & { principal: NonNullable<Context['principal']> };
