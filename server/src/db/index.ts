@@ -66,13 +66,17 @@ export const openDatabase = async (opts: OpenDatabaseOptions): Promise<Database>
     idle_timeout: 60,
     connection: { application_name: 'ccx' },
   });
-  const reserved = await client.reserve();
+  // Migrate on one dedicated connection that holds the advisory lock throughout.
+  const migrator = postgres(opts.url, { max: 1, onnotice: () => {}, connect_timeout: 5 });
   try {
-    await reserved`select pg_advisory_lock(${MIGRATION_LOCK_ID})`;
-    await migratePostgres(drizzlePostgres(reserved, { schema }), { migrationsFolder: MIGRATIONS_FOLDER });
+    await migrator`select pg_advisory_lock(${MIGRATION_LOCK_ID})`;
+    await migratePostgres(drizzlePostgres(migrator, { schema }), { migrationsFolder: MIGRATIONS_FOLDER });
+    await migrator`select pg_advisory_unlock(${MIGRATION_LOCK_ID})`;
+  } catch (err) {
+    await client.end({ timeout: 1 });
+    throw err;
   } finally {
-    await reserved`select pg_advisory_unlock(${MIGRATION_LOCK_ID})`.catch(() => undefined);
-    reserved.release();
+    await migrator.end({ timeout: 5 });
   }
   const db = drizzlePostgres(client, { schema });
   return {
