@@ -1,4 +1,5 @@
 // Configuration from environment variables, validated once at start with a message naming the bad variable.
+import path from 'node:path';
 import { z } from 'zod';
 import { zAuthorityId, zEmail, zName, zRegion } from '@ccx/schema';
 
@@ -82,7 +83,8 @@ export const loadConfig = (env: Record<string, string | undefined> = process.env
   return {
     port: e.PORT,
     host: e.HOST,
-    dataDir: e.CCX_DATA_DIR,
+    // Relative to where the user ran the command (npm runs workspace scripts inside the package folder).
+    dataDir: path.resolve(cleaned.INIT_CWD ?? process.cwd(), e.CCX_DATA_DIR),
     databaseUrl: e.DATABASE_URL,
     databasePoolMax: e.DATABASE_POOL_MAX,
     issuer: (e.CCX_ISSUER ?? `http://${issuerHost}:${e.PORT}`).replace(/\/$/, ''),
