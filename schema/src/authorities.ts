@@ -12,7 +12,10 @@ export const zAuthorityId = z
 /** ONS Government Statistical Service code of a local authority, `E06000035`. */
 export const zGssCode = z
   .string()
-  .regex(/^E(?:0[6-9]|10)\d{6}$/, 'must be an English local authority GSS code such as E06000035 or E10000016');
+  .regex(
+    /^E(?:0[6-9]|10)\d{6}$/,
+    'must be an English local authority GSS code such as E06000035 or E10000016',
+  );
 
 export const zAuthority = z.object({
   id: zAuthorityId,

@@ -3,3 +3,8 @@ export * from './enums.js';
 export * from './authorities.js';
 export * from './clients.js';
 export * from './directory.js';
+export * from './access.js';
+export * from './placements.js';
+export * from './allocations.js';
+export * from './outcomes.js';
+export * from './audit.js';

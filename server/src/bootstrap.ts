@@ -1,6 +1,6 @@
 // First start: create the host authority and one hub-admin client, and write the client's
 // credentials to <data folder>/bootstrap.json (mode 600). The secret is never logged.
-import { mkdir, writeFile } from 'node:fs/promises';
+import { mkdir, rm, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { eq } from 'drizzle-orm';
 import { authorities } from './db/schema/index.js';
@@ -53,6 +53,10 @@ export const bootstrap = async (hub: Hub): Promise<BootstrapResult> => {
     role: created.client.role,
     createdAt: created.client.createdAt,
   };
-  await writeFile(credentialsFile, `${JSON.stringify(content, null, 2)}\n`, { mode: 0o600 });
+  // writeFile's mode applies only when it creates the file: a leftover bootstrap.json would keep its
+  // old (perhaps world-readable) mode. Remove it and create a new file exclusively, so the secret is
+  // only ever in a file of mode 600 (and never written through a symlink planted in its place).
+  await rm(credentialsFile, { force: true });
+  await writeFile(credentialsFile, `${JSON.stringify(content, null, 2)}\n`, { mode: 0o600, flag: 'wx' });
   return { created: true, hostAuthorityId: created.client.authorityId, credentialsFile };
 };

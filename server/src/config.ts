@@ -42,6 +42,7 @@ const zEnv = z.object({
   CCX_HOST_AUTHORITY_INBOX: zEmail.default('qa@hub-host.example.gov.uk'),
   CCX_TRUST_PROXY: zBool.default(false),
   CCX_SHUTDOWN_GRACE: zDuration.default(10),
+  CCX_MAX_PROSPECTIVE_GRANTS: z.coerce.number().int().min(1).max(1000).default(20),
 });
 
 export type Config = {
@@ -59,6 +60,8 @@ export type Config = {
   hostAuthority: { id: string; name: string; region: z.infer<typeof zRegion>; qaInbox: string };
   trustProxy: boolean;
   shutdownGraceSeconds: number;
+  /** Most open pre-placement grants one authority may hold at once. */
+  maxProspectiveGrants: number;
 };
 
 export class ConfigError extends Error {
@@ -101,5 +104,6 @@ export const loadConfig = (env: Record<string, string | undefined> = process.env
     },
     trustProxy: e.CCX_TRUST_PROXY,
     shutdownGraceSeconds: e.CCX_SHUTDOWN_GRACE,
+    maxProspectiveGrants: e.CCX_MAX_PROSPECTIVE_GRANTS,
   };
 };

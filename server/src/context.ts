@@ -38,7 +38,8 @@ export const createContextInner = (opts: ContextInnerOptions): Context => {
   };
 };
 
-const BEARER = /^Bearer ([A-Za-z0-9\-_.~+/]+=*)$/;
+// The scheme is case-insensitive (RFC 7235 §2.1); the token's own characters are matched as they are.
+const BEARER = /^[Bb][Ee][Aa][Rr][Ee][Rr] ([A-Za-z0-9\-_.~+/]+=*)$/;
 
 /** The express adapter's context: verifies the bearer token, if any. */
 export const createExpressContext =

@@ -13,6 +13,8 @@ export type Hub = {
   keys: SigningKeyStore;
   tokens: TokenService;
   metrics: Metrics;
+  /** The hub's idea of now for need-to-know decisions; tests move it to exercise expiry. */
+  clock: { now: () => Date };
   verifyToken(token: string): Promise<{ principal: Principal } | { failure: string }>;
   close(): Promise<void>;
 };
@@ -41,6 +43,7 @@ export const createHub = async (opts: CreateHubOptions): Promise<Hub> => {
     keys,
     tokens,
     metrics: createMetrics(database),
+    clock: { now: () => new Date() },
     async verifyToken(token) {
       try {
         return { principal: await tokens.verify(token) };

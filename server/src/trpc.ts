@@ -4,7 +4,8 @@ import { initTRPC, TRPCError } from '@trpc/server';
 import type { TRPC_ERROR_CODE_KEY } from '@trpc/server/rpc';
 import { roleRank, type Role } from '@ccx/schema';
 import type { Context } from './context.js';
-import { AppError, isDatabaseUnavailable, type AppErrorCode } from './errors.js';
+import type { Actor } from './domain/actor.js';
+import { AppError, isDatabaseUnavailable, pgErrorCode, type AppErrorCode } from './errors.js';
 
 const APP_TO_TRPC: Record<AppErrorCode, TRPC_ERROR_CODE_KEY> = {
   VALIDATION: 'BAD_REQUEST',
@@ -68,6 +69,13 @@ const errorMapping = t.middleware(async ({ ctx, next, path, type }) => {
   const cause = error.cause;
   if (cause instanceof AppError) {
     error = new TRPCError({ code: APP_TO_TRPC[cause.code], message: cause.message, cause });
+  } else if (error.code === 'INTERNAL_SERVER_ERROR' && pgErrorCode(cause) === '22021') {
+    // PostgreSQL text cannot hold U+0000; zod lets it through, so it is bad input, not a server fault.
+    error = new TRPCError({
+      code: 'BAD_REQUEST',
+      message: 'text must not contain NUL (U+0000) characters',
+      cause,
+    });
   } else if (error.code === 'INTERNAL_SERVER_ERROR' && isDatabaseUnavailable(cause)) {
     error = new TRPCError({
       code: 'SERVICE_UNAVAILABLE',
@@ -82,7 +90,52 @@ const errorMapping = t.middleware(async ({ ctx, next, path, type }) => {
   return { ...result, error };
 });
 
-export const baseProcedure = t.procedure.use(errorMapping);
+class InputIssuesError extends Error {
+  constructor(readonly issues: { path: PropertyKey[]; message: string; code: string }[]) {
+    super('invalid input');
+  }
+}
+
+const MAX_INPUT_DEPTH = 20;
+
+/** Finds what no contract should have to think about: NUL characters (PostgreSQL cannot store them) and absurd nesting. */
+const findRawInputProblem = (
+  value: unknown,
+  path: PropertyKey[] = [],
+): { path: PropertyKey[]; message: string; code: string } | null => {
+  if (typeof value === 'string') {
+    return value.includes('\u0000')
+      ? { path, message: 'text must not contain NUL (\\u0000) characters', code: 'invalid_string' }
+      : null;
+  }
+  if (value === null || typeof value !== 'object') return null;
+  if (path.length >= MAX_INPUT_DEPTH)
+    return { path, message: `input is nested more than ${MAX_INPUT_DEPTH} levels deep`, code: 'too_big' };
+  for (const [k, v] of Object.entries(value)) {
+    if (k.includes('\u0000'))
+      return {
+        path: [...path, k],
+        message: 'field names must not contain NUL characters',
+        code: 'invalid_key',
+      };
+    const problem = findRawInputProblem(v, [...path, k]);
+    if (problem) return problem;
+  }
+  return null;
+};
+
+const rawInputGuard = t.middleware(async ({ getRawInput, next }) => {
+  const problem = findRawInputProblem(await getRawInput());
+  if (problem)
+    throw new TRPCError({
+      code: 'BAD_REQUEST',
+      message: problem.message,
+      cause: new InputIssuesError([problem]),
+    });
+  return next();
+});
+
+export const baseProcedure = t.procedure.use(errorMapping).use(rawInputGuard);
 
 export const authedProcedure = baseProcedure.use(({ ctx, next }) => {
   if (!ctx.principal) {
@@ -98,7 +151,8 @@ export const authedProcedure = baseProcedure.use(({ ctx, next }) => {
         : 'an access token is required (Authorization: Bearer …)',
     });
   }
-  return next({ ctx: { ...ctx, principal: ctx.principal } });
+  const actor: Actor = { ...ctx.principal, requestId: ctx.requestId, now: ctx.hub.clock.now() };
+  return next({ ctx: { ...ctx, principal: ctx.principal, actor } });
 });
 
 /** Requires at least the given role. `hub-admin` is above `admin`, which is above `officer` and `viewer`. */

@@ -1,6 +1,6 @@
 // POST /oauth/token — the OAuth 2.0 client-credentials grant (RFC 6749 §4.4), with client
 // authentication by HTTP Basic or by form parameters (§2.3.1) and RFC-shaped errors (§5.2).
-import express, { type Request, type Response, type Router } from 'express';
+import express, { type ErrorRequestHandler, type Request, type Response, type Router } from 'express';
 import { authenticateClient } from '../domain/clients/clients.js';
 import type { Hub } from '../hub.js';
 import type { Logger } from '../logger.js';
@@ -38,6 +38,19 @@ const parseBasic = (header: string): { id: string; secret: string } | null => {
   } catch {
     return null;
   }
+};
+
+/** The form parser's refusals (too large, too many parameters, bad charset or encoding), in the RFC shape. */
+const formRefused: ErrorRequestHandler = (err: { status?: unknown }, _req, res, next) => {
+  // Anything else is not the client's fault: the app's error handler answers it (500, logged).
+  if (typeof err.status !== 'number' || err.status < 400 || err.status > 499) return next(err);
+  res.setHeader('Cache-Control', 'no-store');
+  res.setHeader('Pragma', 'no-cache');
+  if (err.status === 413)
+    return sendError(res, 413, 'invalid_request', 'the body is too large or has too many parameters');
+  if (err.status === 415)
+    return sendError(res, 415, 'invalid_request', 'unsupported charset or content encoding');
+  sendError(res, 400, 'invalid_request', 'the body could not be read');
 };
 
 export const tokenRouter = (hub: Hub): Router => {
@@ -116,6 +129,7 @@ export const tokenRouter = (hub: Hub): Router => {
         );
       }
     },
+    formRefused,
   );
   r.all('/oauth/token', (_req, res) => {
     res.setHeader('Allow', 'POST');

@@ -8,7 +8,7 @@ import {
   type Region,
   type RegistrationStatus,
 } from '@ccx/schema';
-import type { Principal } from '../auth/tokens.js';
+import type { Actor } from '../domain/actor.js';
 import type { Db } from '../db/index.js';
 import { createAuthority } from '../domain/authorities/authorities.js';
 import { createProvider } from '../domain/directory/providers.js';
@@ -181,7 +181,7 @@ export type DemoSize = { providers: number; provisions: number };
 
 export const seedDemoDirectory = async (
   db: Db,
-  actor: Principal,
+  actor: Actor,
   opts: { seed?: number; size?: DemoSize; today?: Date } = {},
 ): Promise<{ authorities: number; providers: number; provisions: number }> => {
   const rand = seededRandom(opts.seed ?? 20261123);

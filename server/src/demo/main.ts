@@ -47,7 +47,8 @@ try {
     clientId: 'demo-seed',
     authorityId: running.bootstrap.hostAuthorityId,
     role: 'hub-admin' as const,
-    tokenId: 'demo-seed',
+    requestId: 'demo-seed',
+    now: new Date(),
   };
   const { counts, made } = await hub.database.db.transaction(async (tx) => {
     const counts = await seedDemoDirectory(tx, system);

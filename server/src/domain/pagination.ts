@@ -13,7 +13,8 @@ export const decodeCursor = (cursor: string): { key: string; id: string } => {
       Array.isArray(value) &&
       value.length === 2 &&
       typeof value[0] === 'string' &&
-      typeof value[1] === 'string'
+      typeof value[1] === 'string' &&
+      !value[0].includes('\u0000')
     ) {
       return { key: value[0], id: value[1] };
     }

@@ -21,15 +21,18 @@ const requestContext =
     res.setHeader('x-request-id', requestId);
     res.setHeader('X-Content-Type-Options', 'nosniff');
     const started = performance.now();
+    // Read now: a mounted router (/trpc) strips its prefix from req.url, and tRPC answers without
+    // restoring it, so by 'finish' req.path would be "/providers.search" rather than "/trpc/providers.search".
+    const requestPath = req.path;
     hub.metrics.requestStarted();
     res.on('finish', () => {
       hub.metrics.requestEnded();
       const ms = performance.now() - started;
-      const route = req.path.startsWith('/trpc/')
+      const route = requestPath.startsWith('/trpc/')
         ? '/trpc'
-        : ((req.route as { path?: string } | undefined)?.path ?? req.path);
+        : ((req.route as { path?: string } | undefined)?.path ?? requestPath);
       hub.metrics.observeHttp(
-        res.statusCode === 404 && route === req.path ? 'unmatched' : route,
+        res.statusCode === 404 && route === requestPath ? 'unmatched' : route,
         req.method,
         res.statusCode,
         ms / 1000,
@@ -37,7 +40,7 @@ const requestContext =
       log.info(
         {
           method: req.method,
-          path: req.path,
+          path: requestPath,
           status: res.statusCode,
           ms: Math.round(ms * 10) / 10,
           clientId: res.locals.clientId as string | undefined,

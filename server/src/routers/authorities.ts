@@ -34,9 +34,9 @@ export const authoritiesRouter = router({
   create: roleProcedure('hub-admin')
     .input(zAuthorityCreate)
     .output(zAuthority)
-    .mutation(({ ctx, input }) => ctx.db.transaction((tx) => createAuthority(tx, ctx.principal, input))),
+    .mutation(({ ctx, input }) => ctx.db.transaction((tx) => createAuthority(tx, ctx.actor, input))),
   update: roleProcedure('hub-admin')
     .input(zAuthorityUpdate)
     .output(zAuthority)
-    .mutation(({ ctx, input }) => ctx.db.transaction((tx) => updateAuthority(tx, ctx.principal, input))),
+    .mutation(({ ctx, input }) => ctx.db.transaction((tx) => updateAuthority(tx, ctx.actor, input))),
 });

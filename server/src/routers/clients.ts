@@ -7,13 +7,13 @@ export const clientsRouter = router({
   create: roleProcedure('admin')
     .input(zClientCreate)
     .output(zClientCreated)
-    .mutation(({ ctx, input }) => ctx.db.transaction((tx) => createClient(tx, ctx.principal, input))),
+    .mutation(({ ctx, input }) => ctx.db.transaction((tx) => createClient(tx, ctx.actor, input))),
   list: roleProcedure('admin')
     .input(zClientList)
     .output(z.array(zClient))
-    .query(({ ctx, input }) => listClients(ctx.db, ctx.principal, input)),
+    .query(({ ctx, input }) => listClients(ctx.db, ctx.actor, input)),
   revoke: roleProcedure('admin')
     .input(zClientRevoke)
     .output(zClient)
-    .mutation(({ ctx, input }) => ctx.db.transaction((tx) => revokeClient(tx, ctx.principal, input.id))),
+    .mutation(({ ctx, input }) => ctx.db.transaction((tx) => revokeClient(tx, ctx.actor, input.id))),
 });

@@ -3,12 +3,22 @@ import { authoritiesRouter } from './authorities.js';
 import { clientsRouter } from './clients.js';
 import { providersRouter } from './providers.js';
 import { provisionsRouter } from './provisions.js';
+import { placementsRouter } from './placements.js';
+import { allocationsRouter } from './allocations.js';
+import { outcomesRouter } from './outcomes.js';
+import { accessRouter } from './access.js';
+import { auditRouter } from './audit.js';
 
 export const appRouter = router({
   authorities: authoritiesRouter,
   clients: clientsRouter,
   providers: providersRouter,
   provisions: provisionsRouter,
+  placements: placementsRouter,
+  allocations: allocationsRouter,
+  outcomes: outcomesRouter,
+  access: accessRouter,
+  audit: auditRouter,
 });
 
 export type AppRouter = typeof appRouter;

@@ -26,9 +26,9 @@ export const providersRouter = router({
   create: roleProcedure('officer')
     .input(zProviderCreate)
     .output(zProvider)
-    .mutation(({ ctx, input }) => ctx.db.transaction((tx) => createProvider(tx, ctx.principal, input))),
+    .mutation(({ ctx, input }) => ctx.db.transaction((tx) => createProvider(tx, ctx.actor, input))),
   update: roleProcedure('officer')
     .input(zProviderUpdate)
     .output(zProvider)
-    .mutation(({ ctx, input }) => ctx.db.transaction((tx) => updateProvider(tx, ctx.principal, input))),
+    .mutation(({ ctx, input }) => ctx.db.transaction((tx) => updateProvider(tx, ctx.actor, input))),
 });

@@ -26,9 +26,9 @@ export const provisionsRouter = router({
   create: roleProcedure('officer')
     .input(zProvisionCreate)
     .output(zProvision)
-    .mutation(({ ctx, input }) => ctx.db.transaction((tx) => createProvision(tx, ctx.principal, input))),
+    .mutation(({ ctx, input }) => ctx.db.transaction((tx) => createProvision(tx, ctx.actor, input))),
   update: roleProcedure('officer')
     .input(zProvisionUpdate)
     .output(zProvision)
-    .mutation(({ ctx, input }) => ctx.db.transaction((tx) => updateProvision(tx, ctx.principal, input))),
+    .mutation(({ ctx, input }) => ctx.db.transaction((tx) => updateProvision(tx, ctx.actor, input))),
 });

@@ -3,3 +3,8 @@ export * from './clients.js';
 export * from './providers.js';
 export * from './provisions.js';
 export * from './signing-keys.js';
+export * from './placements.js';
+export * from './allocations.js';
+export * from './outcomes.js';
+export * from './access-grants.js';
+export * from './audit.js';

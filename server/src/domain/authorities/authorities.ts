@@ -1,7 +1,8 @@
 // Member authorities: the hub-admin admits and updates them; every member can list them.
 import { and, asc, eq, sql } from 'drizzle-orm';
 import type { Authority, AuthorityCreate, AuthorityUpdate, MembershipStatus } from '@ccx/schema';
-import type { Principal } from '../../auth/tokens.js';
+import { appendAudit } from '../../audit/index.js';
+import { auditActor, type Actor } from '../actor.js';
 import type { Db } from '../../db/index.js';
 import { authorities } from '../../db/schema/index.js';
 import { AppError, notFound, pgErrorCode } from '../../errors.js';
@@ -51,11 +52,7 @@ const uniqueViolation = (err: unknown, input: { id?: string; gssCode?: string | 
   throw err;
 };
 
-export const createAuthority = async (
-  db: Db,
-  _principal: Principal,
-  input: AuthorityCreate,
-): Promise<Authority> => {
+export const createAuthority = async (db: Db, actor: Actor, input: AuthorityCreate): Promise<Authority> => {
   try {
     const [row] = await db
       .insert(authorities)
@@ -67,17 +64,21 @@ export const createAuthority = async (
         qaInbox: input.qaInbox,
       })
       .returning();
+    await appendAudit(db, {
+      ...auditActor(actor),
+      action: 'authority.create',
+      recordType: 'authority',
+      recordIds: [input.id],
+      basis: actor.role,
+      details: { ...input },
+    });
     return toAuthority(row!);
   } catch (err) {
     return uniqueViolation(err, input);
   }
 };
 
-export const updateAuthority = async (
-  db: Db,
-  _principal: Principal,
-  input: AuthorityUpdate,
-): Promise<Authority> => {
+export const updateAuthority = async (db: Db, actor: Actor, input: AuthorityUpdate): Promise<Authority> => {
   const current = await getAuthority(db, input.id);
   if (current.isHost && input.status !== undefined && input.status !== 'active') {
     throw new AppError('FORBIDDEN', 'the host authority runs the hub and cannot be suspended or removed');
@@ -90,6 +91,14 @@ export const updateAuthority = async (
       .where(and(eq(authorities.id, id), eq(authorities.version, version)))
       .returning();
     if (!row) throw staleVersion(`authority ${id}`, version, current.version);
+    await appendAudit(db, {
+      ...auditActor(actor),
+      action: 'authority.update',
+      recordType: 'authority',
+      recordIds: [id],
+      basis: actor.role,
+      details: { version, changes },
+    });
     return toAuthority(row);
   } catch (err) {
     return uniqueViolation(err, { id, gssCode: changes.gssCode });

@@ -3,6 +3,8 @@ import { and, count, desc, eq, sql } from 'drizzle-orm';
 import { roleRank, type Client, type ClientCreate, type ClientCreated, type Role } from '@ccx/schema';
 import { hashSecret, newClientId, newClientSecret, secretMatches } from '../../auth/secrets.js';
 import type { Principal } from '../../auth/tokens.js';
+import { appendAudit } from '../../audit/index.js';
+import { auditActor, type Actor } from '../actor.js';
 import type { Db } from '../../db/index.js';
 import { authorities, clients } from '../../db/schema/index.js';
 import { AppError, notFound } from '../../errors.js';
@@ -21,7 +23,7 @@ const toClient = (r: ClientRow): Client => ({
   lastUsedAt: isoOrNull(r.lastUsedAt),
 });
 
-const isHubAdmin = (p: Principal): boolean => p.role === 'hub-admin';
+const isHubAdmin = (p: { role: Role }): boolean => p.role === 'hub-admin';
 
 /** Inserts a client and returns it with its secret, which is never stored or shown again. */
 export const insertClient = async (
@@ -43,11 +45,7 @@ export const insertClient = async (
   return { client: toClient(row!), clientSecret };
 };
 
-export const createClient = async (
-  db: Db,
-  principal: Principal,
-  input: ClientCreate,
-): Promise<ClientCreated> => {
+export const createClient = async (db: Db, principal: Actor, input: ClientCreate): Promise<ClientCreated> => {
   const authorityId = input.authorityId ?? principal.authorityId;
   if (authorityId !== principal.authorityId && !isHubAdmin(principal)) {
     throw new AppError('FORBIDDEN', 'an authority admin can create clients only for its own authority');
@@ -72,12 +70,26 @@ export const createClient = async (
       `authority ${authorityId} is ${authority.status}; clients can be created only for active members`,
     );
   }
-  return insertClient(db, { authorityId, name: input.name, role: input.role, createdBy: principal.clientId });
+  const created = await insertClient(db, {
+    authorityId,
+    name: input.name,
+    role: input.role,
+    createdBy: principal.clientId,
+  });
+  await appendAudit(db, {
+    ...auditActor(principal),
+    action: 'client.create',
+    recordType: 'client',
+    recordIds: [created.client.id],
+    basis: principal.role,
+    details: { authorityId, name: input.name, role: input.role },
+  });
+  return created;
 };
 
 export const listClients = async (
   db: Db,
-  principal: Principal,
+  principal: Actor,
   input: { authorityId?: string },
 ): Promise<Client[]> => {
   const authorityId = isHubAdmin(principal)
@@ -94,7 +106,7 @@ export const listClients = async (
   return rows.map(toClient);
 };
 
-export const revokeClient = async (db: Db, principal: Principal, id: string): Promise<Client> => {
+export const revokeClient = async (db: Db, principal: Actor, id: string): Promise<Client> => {
   const [row] = await db.select().from(clients).where(eq(clients.id, id));
   // Another authority's client is answered as missing, not forbidden: its existence is not the caller's business.
   if (!row || (row.authorityId !== principal.authorityId && !isHubAdmin(principal)))
@@ -117,6 +129,14 @@ export const revokeClient = async (db: Db, principal: Principal, id: string): Pr
     .set({ status: 'revoked', revokedAt: sql`now()` })
     .where(eq(clients.id, id))
     .returning();
+  await appendAudit(db, {
+    ...auditActor(principal),
+    action: 'client.revoke',
+    recordType: 'client',
+    recordIds: [id],
+    basis: principal.role,
+    details: { authorityId: row.authorityId },
+  });
   return toClient(updated!);
 };
 

@@ -1,7 +1,8 @@
 // Providers: the organisations that run settings.
 import { and, asc, eq, ilike, sql } from 'drizzle-orm';
 import type { Page, Provider } from '@ccx/schema';
-import type { Principal } from '../../auth/tokens.js';
+import { appendAudit } from '../../audit/index.js';
+import { auditActor, type Actor } from '../actor.js';
 import type { Db } from '../../db/index.js';
 import { providers } from '../../db/schema/index.js';
 import { AppError, notFound, pgErrorCode } from '../../errors.js';
@@ -34,7 +35,7 @@ export const getProvider = async (db: Db, id: string): Promise<Provider> => {
 
 export const createProvider = async (
   db: Db,
-  _principal: Principal,
+  actor: Actor,
   input: { name: string; companyNumber?: string | undefined },
 ): Promise<Provider> => {
   try {
@@ -42,6 +43,14 @@ export const createProvider = async (
       .insert(providers)
       .values({ name: input.name, companyNumber: input.companyNumber ?? null })
       .returning();
+    await appendAudit(db, {
+      ...auditActor(actor),
+      action: 'provider.create',
+      recordType: 'provider',
+      recordIds: [row!.id],
+      basis: actor.role,
+      details: { ...input },
+    });
     return toProvider(row!);
   } catch (err) {
     return companyConflict(err, input.companyNumber);
@@ -50,7 +59,7 @@ export const createProvider = async (
 
 export const updateProvider = async (
   db: Db,
-  _principal: Principal,
+  actor: Actor,
   input: {
     id: string;
     version: number;
@@ -67,6 +76,14 @@ export const updateProvider = async (
       .where(and(eq(providers.id, id), eq(providers.version, version)))
       .returning();
     if (!row) throw staleVersion(`provider ${id}`, version, current.version);
+    await appendAudit(db, {
+      ...auditActor(actor),
+      action: 'provider.update',
+      recordType: 'provider',
+      recordIds: [id],
+      basis: actor.role,
+      details: { version, changes },
+    });
     return toProvider(row);
   } catch (err) {
     return companyConflict(err, changes.companyNumber);

@@ -1,7 +1,8 @@
 // Provisions: the settings children are placed in. Ofsted URN is unique where present.
 import { and, asc, eq, ilike, sql } from 'drizzle-orm';
 import type { OfstedGrade, Page, Provision, ProvisionType, RegistrationStatus } from '@ccx/schema';
-import type { Principal } from '../../auth/tokens.js';
+import { appendAudit } from '../../audit/index.js';
+import { auditActor, type Actor } from '../actor.js';
 import type { Db } from '../../db/index.js';
 import { authorities, providers, provisions } from '../../db/schema/index.js';
 import { AppError, notFound, pgErrorCode } from '../../errors.js';
@@ -71,11 +72,7 @@ export const getProvision = async (db: Db, id: string): Promise<Provision> => {
   return toProvision(row);
 };
 
-export const createProvision = async (
-  db: Db,
-  _principal: Principal,
-  input: ProvisionWrite,
-): Promise<Provision> => {
+export const createProvision = async (db: Db, actor: Actor, input: ProvisionWrite): Promise<Provision> => {
   await assertReferences(db, input);
   try {
     const [row] = await db
@@ -87,6 +84,15 @@ export const createProvision = async (
         postcode: input.postcode ?? null,
       })
       .returning();
+    await appendAudit(db, {
+      ...auditActor(actor),
+      action: 'provision.create',
+      recordType: 'provision',
+      recordIds: [row!.id],
+      provisionIds: [row!.id],
+      basis: actor.role,
+      details: { ...input },
+    });
     return toProvision(row!);
   } catch (err) {
     return urnConflict(err, input.urn);
@@ -95,7 +101,7 @@ export const createProvision = async (
 
 export const updateProvision = async (
   db: Db,
-  _principal: Principal,
+  actor: Actor,
   input: Partial<ProvisionWrite> & { id: string; version: number },
 ): Promise<Provision> => {
   const current = await getProvision(db, input.id);
@@ -108,6 +114,15 @@ export const updateProvision = async (
       .where(and(eq(provisions.id, id), eq(provisions.version, version)))
       .returning();
     if (!row) throw staleVersion(`provision ${id}`, version, current.version);
+    await appendAudit(db, {
+      ...auditActor(actor),
+      action: 'provision.update',
+      recordType: 'provision',
+      recordIds: [id],
+      provisionIds: [id],
+      basis: actor.role,
+      details: { version, changes },
+    });
     return toProvision(row);
   } catch (err) {
     return urnConflict(err, changes.urn);

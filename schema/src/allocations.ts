@@ -1,0 +1,55 @@
+// Allocations: which member authority monitors a provision for the partnership (its lead authority).
+import { z } from 'zod';
+import { zAuthorityId } from './authorities.js';
+import { zDate, zId, zShortText, zTimestamp } from './common.js';
+
+export const ALLOCATION_ROLES = ['quality'] as const;
+export const zAllocationRole = z.enum(ALLOCATION_ROLES);
+
+export const zAllocation = z.object({
+  id: zId,
+  provisionId: zId,
+  authorityId: zAuthorityId,
+  role: zAllocationRole,
+  startsOn: zDate,
+  endsOn: zDate.nullable(),
+  current: z.boolean(),
+  rationale: z.string(),
+  createdAt: zTimestamp,
+  endedReason: z.string().nullable(),
+});
+export type Allocation = z.infer<typeof zAllocation>;
+
+export const zAllocationAssign = z.object({
+  provisionId: zId,
+  authorityId: zAuthorityId,
+  role: zAllocationRole.default('quality'),
+  startsOn: zDate.optional().describe('defaults to today'),
+  endsOn: zDate.optional(),
+  rationale: zShortText.min(3, 'give a rationale'),
+});
+
+export const zAllocationList = z
+  .object({
+    provisionId: zId.optional(),
+    authorityId: zAuthorityId.optional(),
+    currentOnly: z.boolean().default(true),
+  })
+  .default({ currentOnly: true });
+
+export const zAutoAllocateInput = z.object({ dryRun: z.boolean().default(true) }).default({ dryRun: true });
+
+export const zAllocationProposal = z.object({
+  provisionId: zId,
+  provisionName: z.string(),
+  authorityId: zAuthorityId,
+  rationale: z.string(),
+  placing: z.array(z.object({ authorityId: zAuthorityId, children: z.number().int() })),
+});
+
+export const zAutoAllocateResult = z.object({
+  dryRun: z.boolean(),
+  proposals: z.array(zAllocationProposal),
+  assigned: z.number().int(),
+});
+export type AutoAllocateResult = z.infer<typeof zAutoAllocateResult>;

@@ -1,0 +1,46 @@
+// The audit log: who did or read what, on what basis, when — one hash chain per authority.
+import { z } from 'zod';
+import { zAuthorityId } from './authorities.js';
+import { zId, zPageInput, zPage, zTimestamp } from './common.js';
+
+export const zAuditEntry = z.object({
+  authorityId: zAuthorityId,
+  seq: z.number().int(),
+  at: zTimestamp,
+  clientId: z.string().nullable(),
+  action: z.string(),
+  recordType: z.string().nullable(),
+  recordIds: z.array(z.string()),
+  provisionIds: z.array(z.string()),
+  basis: z.string().nullable(),
+  requestId: z.string().nullable(),
+  details: z.record(z.string(), z.unknown()),
+  prevHash: z.string(),
+  hash: z.string(),
+});
+export type AuditEntry = z.infer<typeof zAuditEntry>;
+
+export const AUDIT_SCOPES = ['mine', 'reads-of-my-records', 'reads-at-my-provisions'] as const;
+export const zAuditList = zPageInput.extend({
+  scope: z.enum(AUDIT_SCOPES).default('mine'),
+  recordId: zId.optional(),
+  action: z.string().max(60).optional(),
+});
+export const zAuditPage = zPage(zAuditEntry);
+
+export const zAuditVerifyInput = z.object({ authorityId: zAuthorityId.optional() }).default({});
+export const zAuditVerifyResult = z.object({
+  authorityId: zAuthorityId,
+  entries: z.number().int(),
+  ok: z.boolean(),
+  firstBroken: z.object({ seq: z.number().int(), reason: z.string() }).nullable(),
+  head: z.object({ seq: z.number().int(), hash: z.string() }).nullable(),
+});
+
+export const zAuditHeadExport = z.object({
+  authorityId: zAuthorityId,
+  seq: z.number().int(),
+  hash: z.string(),
+  /** A compact JWS over the head, signed with the hub's key (verify against /.well-known/jwks.json). */
+  jws: z.string(),
+});

@@ -1,0 +1,136 @@
+// Monitoring outcomes: what a quality-assurance visit or review found, published by a member authority.
+import { z } from 'zod';
+import { zAuthorityId } from './authorities.js';
+import { TEXT_LIMITS, zDate, zId, zTimestamp, zVersion } from './common.js';
+
+export const ACTIVITY_TYPES = [
+  'full-qa-visit',
+  'monitoring-visit',
+  'unannounced-visit',
+  'property-only-visit',
+  'desk-review',
+  'compliance-review',
+  'contract-meeting',
+] as const;
+export const zActivityType = z.enum(ACTIVITY_TYPES);
+export type ActivityType = z.infer<typeof zActivityType>;
+
+/** Overall concern rating (Bolton PQR): 1 no concerns, 2 minor, 3 moderate, 4 significant, 5 catastrophic. */
+export const OVERALL_RATING_LABELS = [
+  'no concerns',
+  'minor',
+  'moderate',
+  'significant',
+  'catastrophic',
+] as const;
+export const zOverallRating = z.number().int().min(1).max(5);
+
+export const JUDGEMENTS = ['outstanding', 'good', 'requires-improvement', 'inadequate'] as const;
+export const zJudgement = z.enum(JUDGEMENTS);
+
+/** Action-item concern levels and their default timescales (Medway, figure 8). */
+export const CONCERN_LEVELS = ['low', 'medium', 'high', 'significant'] as const;
+export const zConcernLevel = z.enum(CONCERN_LEVELS);
+export type ConcernLevel = z.infer<typeof zConcernLevel>;
+/** Days from the activity date to the default due date: low 2–4 weeks, medium 1–2 weeks, high 24–48 hours, significant immediately. */
+export const ACTION_DUE_DAYS: Record<ConcernLevel, number> = { low: 28, medium: 14, high: 2, significant: 0 };
+
+export const ACTION_STATUSES = ['open', 'met', 'extended'] as const;
+export const zActionStatus = z.enum(ACTION_STATUSES);
+
+export const zSectionJudgement = z.object({
+  section: z.string().trim().min(1).max(100),
+  judgement: zJudgement,
+  comment: z.string().trim().max(TEXT_LIMITS.short).optional(),
+});
+
+export const zActionItemInput = z.object({
+  description: z
+    .string()
+    .trim()
+    .min(1)
+    .max(TEXT_LIMITS.short * 2),
+  concernLevel: zConcernLevel,
+  dueOn: zDate.optional().describe('defaults from the concern level'),
+});
+
+export const zActionItem = z.object({
+  id: z.string(),
+  description: z.string(),
+  concernLevel: zConcernLevel,
+  dueOn: zDate,
+  status: zActionStatus,
+});
+export type ActionItem = z.infer<typeof zActionItem>;
+
+export const zOutcomeCreate = z.object({
+  provisionId: zId,
+  activityType: zActivityType,
+  activityDate: zDate,
+  announced: z.boolean().default(true),
+  overallRating: zOverallRating,
+  sectionJudgements: z.array(zSectionJudgement).max(30).default([]),
+  summary: z
+    .string()
+    .trim()
+    .min(1)
+    .max(TEXT_LIMITS.long / 4),
+  findings: z.string().trim().max(TEXT_LIMITS.long).default(''),
+  actionItems: z.array(zActionItemInput).max(100).default([]),
+  nextDueOn: zDate.optional(),
+  /** Restricted: detail only to the publisher and explicit grantees; other members see a neutral signal. */
+  restricted: z.boolean().default(false),
+});
+export type OutcomeCreate = z.input<typeof zOutcomeCreate>;
+
+export const zOutcomePublish = z.object({ id: zId, version: zVersion });
+export const zOutcomeGet = z.object({ id: zId });
+export const zOutcomeListForProvision = z.object({
+  provisionId: zId,
+  includeDrafts: z.boolean().default(false),
+});
+
+export const OUTCOME_STATUSES = ['draft', 'published', 'withdrawn'] as const;
+export const zOutcomeStatus = z.enum(OUTCOME_STATUSES);
+
+const summaryFields = {
+  id: zId,
+  provisionId: zId,
+  publisherAuthorityId: zAuthorityId,
+  status: zOutcomeStatus,
+  activityType: zActivityType,
+  activityDate: zDate,
+  overallRating: zOverallRating,
+  byLead: z.boolean().describe('published by the lead authority of the provision at the time'),
+  publishedAt: zTimestamp.nullable(),
+};
+
+export const zOutcomeSummary = z.object({ layer: z.literal('summary'), ...summaryFields });
+export const zOutcomeDetail = z.object({
+  layer: z.literal('detail'),
+  ...summaryFields,
+  version: zVersion,
+  restricted: z.boolean(),
+  announced: z.boolean(),
+  sectionJudgements: z.array(zSectionJudgement),
+  summary: z.string(),
+  findings: z.string(),
+  actionItems: z.array(zActionItem),
+  nextDueOn: zDate.nullable(),
+  createdAt: zTimestamp,
+  updatedAt: zTimestamp,
+});
+/** What a member without need-to-know sees of a restricted record: that it exists, and whom to contact. */
+export const zRestrictedSignal = z.object({
+  layer: z.literal('signal'),
+  provisionId: zId,
+  contact: z.string(),
+  message: z.string(),
+});
+export const zOutcomeView = z.discriminatedUnion('layer', [
+  zOutcomeDetail,
+  zOutcomeSummary,
+  zRestrictedSignal,
+]);
+export type OutcomeView = z.infer<typeof zOutcomeView>;
+export type OutcomeDetail = z.infer<typeof zOutcomeDetail>;

@@ -1,0 +1,75 @@
+// Placement declarations: counts of children an authority has placed at a provision. Never a child's identity.
+import { z } from 'zod';
+import { zAuthorityId } from './authorities.js';
+import { zDate, zId, zTimestamp, zVersion } from './common.js';
+
+export const PLACEMENT_IMPORT_MAX_ROWS = 20_000;
+
+export const zChildren = z.number().int().min(1, 'must be at least 1').max(500, 'must be at most 500');
+
+export const zPlacement = z.object({
+  id: zId,
+  authorityId: zAuthorityId,
+  provisionId: zId,
+  children: z.number().int(),
+  fromDate: zDate,
+  endedOn: zDate.nullable(),
+  open: z.boolean(),
+  version: zVersion,
+  createdAt: zTimestamp,
+  updatedAt: zTimestamp,
+});
+export type Placement = z.infer<typeof zPlacement>;
+
+export const zPlacementDeclare = z.object({
+  provisionId: zId,
+  children: zChildren,
+  fromDate: zDate.optional().describe('defaults to today'),
+});
+
+export const zPlacementEnd = z.object({
+  id: zId,
+  version: zVersion,
+  endedOn: zDate.optional().describe('defaults to today'),
+});
+
+export const zPlacementMine = z
+  .object({ includeEnded: z.boolean().default(false) })
+  .default({ includeEnded: false });
+
+/** One row of the yearly data input. Rows name a provision by id or by Ofsted URN. */
+export const zPlacementImportRow = z.object({
+  provisionId: z.unknown().optional(),
+  urn: z.unknown().optional(),
+  children: z.unknown(),
+  fromDate: z.unknown().optional(),
+});
+
+export const zPlacementImport = z.object({
+  rows: z
+    .array(zPlacementImportRow)
+    .min(1)
+    .max(PLACEMENT_IMPORT_MAX_ROWS, `at most ${PLACEMENT_IMPORT_MAX_ROWS} rows per import`),
+  dryRun: z.boolean().default(false),
+  /** Declarations open before the import but absent from it are ended on this date (default today). */
+  endMissing: z.boolean().default(true),
+  asOf: zDate.optional(),
+});
+
+export const zPlacementImportRowError = z.object({
+  row: z.number().int().describe('1-based row number in the file'),
+  field: z.string(),
+  message: z.string(),
+});
+
+export const zPlacementImportReport = z.object({
+  dryRun: z.boolean(),
+  applied: z.boolean(),
+  rows: z.number().int(),
+  errors: z.array(zPlacementImportRowError),
+  opened: z.number().int(),
+  changed: z.number().int(),
+  unchanged: z.number().int(),
+  ended: z.number().int(),
+});
+export type PlacementImportReport = z.infer<typeof zPlacementImportReport>;

@@ -1,0 +1,51 @@
+// The access policy's SQL face: the same rules as policy.ts, as SQL expressions that lists and
+// searches filter and label rows with, so a list never loads a record its caller may not see.
+import { sql, type AnyColumn, type SQL } from 'drizzle-orm';
+import { accessGrants, allocations, authorities, placements, provisions } from '../db/schema/index.js';
+import { londonDate } from './policy.js';
+
+export type SqlPolicyContext = { authorityId: string; now: Date };
+
+const member = (c: SqlPolicyContext): SQL =>
+  sql`exists (select 1 from ${authorities} where ${authorities.id} = ${c.authorityId} and ${authorities.status} = 'active')`;
+
+/** lead, host, placing or prospective at the provision in `provisionColumn`. */
+export const needToKnowSql = (c: SqlPolicyContext, provisionColumn: AnyColumn | SQL): SQL => {
+  const today = londonDate(c.now);
+  return sql`(
+    exists (select 1 from ${allocations} where ${allocations.provisionId} = ${provisionColumn} and ${allocations.authorityId} = ${c.authorityId}
+      and ${allocations.endedAt} is null and ${allocations.startsOn} <= ${today} and (${allocations.endsOn} is null or ${allocations.endsOn} > ${today}))
+    or exists (select 1 from ${provisions} where ${provisions.id} = ${provisionColumn} and ${provisions.hostAuthorityId} = ${c.authorityId})
+    or exists (select 1 from ${placements} where ${placements.provisionId} = ${provisionColumn} and ${placements.authorityId} = ${c.authorityId}
+      and ${placements.fromDate} <= ${today} and (${placements.endedOn} is null or ${placements.endedOn} > ${today}))
+    or exists (select 1 from ${accessGrants} where ${accessGrants.provisionId} = ${provisionColumn} and ${accessGrants.authorityId} = ${c.authorityId}
+      and ${accessGrants.kind} = 'prospective' and ${accessGrants.revokedAt} is null and ${accessGrants.expiresAt} > ${c.now.toISOString()}::timestamptz)
+  )`;
+};
+
+const shared = (c: SqlPolicyContext, recordIdColumn: AnyColumn): SQL =>
+  sql`exists (select 1 from ${accessGrants} where ${accessGrants.recordId} = ${recordIdColumn} and ${accessGrants.authorityId} = ${c.authorityId}
+    and ${accessGrants.kind} = 'share' and ${accessGrants.revokedAt} is null
+    and (${accessGrants.expiresAt} is null or ${accessGrants.expiresAt} > ${c.now.toISOString()}::timestamptz))`;
+
+export type RecordColumns = {
+  id: AnyColumn;
+  publisherAuthorityId: AnyColumn;
+  status: AnyColumn;
+  restricted: AnyColumn;
+  provisionId: AnyColumn;
+};
+
+/** The layer ('detail' | 'summary' | 'signal' | 'none') at which the caller sees each row: rules in policy.ts order. */
+export const layerSql = (
+  c: SqlPolicyContext,
+  r: RecordColumns,
+): SQL<'detail' | 'summary' | 'signal' | 'none'> =>
+  sql<'detail' | 'summary' | 'signal' | 'none'>`case
+    when not ${member(c)} then 'none'
+    when ${r.publisherAuthorityId} = ${c.authorityId} then 'detail'
+    when ${r.status} = 'draft' then 'none'
+    when ${shared(c, r.id)} then 'detail'
+    when ${r.restricted} then 'signal'
+    when ${needToKnowSql(c, r.provisionId)} then 'detail'
+    else 'summary' end`;

@@ -1,0 +1,52 @@
+import { sql } from 'drizzle-orm';
+import {
+  boolean,
+  check,
+  date,
+  index,
+  integer,
+  jsonb,
+  pgTable,
+  text,
+  timestamp,
+  uuid,
+} from 'drizzle-orm/pg-core';
+import { authorities } from './authorities.js';
+import { timestamps, uuidPk, version } from './columns.js';
+import { provisions } from './provisions.js';
+
+/** A monitoring outcome; the row holds the current version. */
+export const outcomes = pgTable(
+  'outcomes',
+  {
+    id: uuidPk(),
+    provisionId: uuid('provision_id')
+      .notNull()
+      .references(() => provisions.id),
+    authorityId: text('authority_id')
+      .notNull()
+      .references(() => authorities.id),
+    status: text('status').notNull().default('draft'),
+    restricted: boolean('restricted').notNull().default(false),
+    byLead: boolean('by_lead').notNull().default(false),
+    activityType: text('activity_type').notNull(),
+    activityDate: date('activity_date', { mode: 'string' }).notNull(),
+    announced: boolean('announced').notNull().default(true),
+    overallRating: integer('overall_rating').notNull(),
+    sectionJudgements: jsonb('section_judgements').notNull().default([]),
+    summary: text('summary').notNull(),
+    findings: text('findings').notNull().default(''),
+    actionItems: jsonb('action_items').notNull().default([]),
+    nextDueOn: date('next_due_on', { mode: 'string' }),
+    createdBy: text('created_by'),
+    publishedAt: timestamp('published_at', { withTimezone: true, mode: 'date' }),
+    ...version,
+    ...timestamps,
+  },
+  (t) => [
+    index('outcomes_provision_idx').on(t.provisionId, t.activityDate, t.id),
+    index('outcomes_authority_idx').on(t.authorityId, t.status),
+    check('outcomes_status_check', sql`${t.status} in ('draft', 'published', 'withdrawn')`),
+    check('outcomes_rating_check', sql`${t.overallRating} between 1 and 5`),
+  ],
+);

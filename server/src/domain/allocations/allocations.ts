@@ -1,0 +1,238 @@
+// Allocations: which member authority leads (monitors) each provision for the partnership.
+// One current allocation per provision and role; reassigning closes the old one, keeping history.
+import { and, asc, count, eq, isNull, sql } from 'drizzle-orm';
+import type { Allocation, AutoAllocateResult } from '@ccx/schema';
+import { isAllocationCurrent } from '../../access/policy.js';
+import { appendAudit } from '../../audit/index.js';
+import type { Db } from '../../db/index.js';
+import { allocations, authorities, placements, provisions } from '../../db/schema/index.js';
+import { AppError, notFound } from '../../errors.js';
+import { auditActor, type Actor } from '../actor.js';
+import { londonDate } from '../dates.js';
+import { iso } from '../pagination.js';
+
+type AllocationRow = typeof allocations.$inferSelect;
+
+export const toAllocation = (r: AllocationRow, today: string): Allocation => ({
+  id: r.id,
+  provisionId: r.provisionId,
+  authorityId: r.authorityId,
+  role: r.role as Allocation['role'],
+  startsOn: r.startsOn,
+  endsOn: r.endsOn,
+  current: isAllocationCurrent(r, today),
+  rationale: r.rationale,
+  createdAt: iso(r.createdAt),
+  endedReason: r.endedReason,
+});
+
+type AssignInput = {
+  provisionId: string;
+  authorityId: string;
+  role: 'quality';
+  startsOn?: string | undefined;
+  endsOn?: string | undefined;
+  rationale: string;
+};
+
+const insertAllocation = async (
+  tx: Db,
+  actor: Actor,
+  input: AssignInput,
+  action: string,
+): Promise<Allocation> => {
+  const today = londonDate(actor.now);
+  const startsOn = input.startsOn ?? today;
+  if (input.endsOn && input.endsOn <= startsOn)
+    throw new AppError('VALIDATION', `endsOn ${input.endsOn} must be after startsOn ${startsOn}`);
+  const [previous] = await tx
+    .update(allocations)
+    .set({ endedAt: actor.now, endedReason: `reassigned to ${input.authorityId}` })
+    .where(
+      and(
+        eq(allocations.provisionId, input.provisionId),
+        eq(allocations.role, input.role),
+        isNull(allocations.endedAt),
+      ),
+    )
+    .returning({ id: allocations.id, authorityId: allocations.authorityId });
+  const [row] = await tx
+    .insert(allocations)
+    .values({
+      provisionId: input.provisionId,
+      authorityId: input.authorityId,
+      role: input.role,
+      startsOn,
+      endsOn: input.endsOn ?? null,
+      rationale: input.rationale,
+      createdBy: actor.clientId,
+    })
+    .returning();
+  await appendAudit(tx, {
+    ...auditActor(actor),
+    action,
+    recordType: 'allocation',
+    recordIds: previous ? [row!.id, previous.id] : [row!.id],
+    provisionIds: [input.provisionId],
+    basis: 'hub-admin',
+    details: {
+      authorityId: input.authorityId,
+      role: input.role,
+      startsOn,
+      previousAuthorityId: previous?.authorityId ?? null,
+      rationale: input.rationale,
+    },
+  });
+  return toAllocation(row!, today);
+};
+
+export const assignAllocation = async (tx: Db, actor: Actor, input: AssignInput): Promise<Allocation> => {
+  const [provision] = await tx
+    .select({ id: provisions.id })
+    .from(provisions)
+    .where(eq(provisions.id, input.provisionId));
+  if (!provision) throw notFound(`provision ${input.provisionId}`);
+  const [authority] = await tx
+    .select({ status: authorities.status })
+    .from(authorities)
+    .where(eq(authorities.id, input.authorityId));
+  if (!authority) throw notFound(`authority ${input.authorityId}`);
+  if (authority.status !== 'active')
+    throw new AppError(
+      'VALIDATION',
+      `authority ${input.authorityId} is ${authority.status}; only active members can lead`,
+    );
+  return insertAllocation(tx, actor, input, 'allocation.assign');
+};
+
+export const listAllocations = async (
+  db: Db,
+  actor: Actor,
+  input: { provisionId?: string | undefined; authorityId?: string | undefined; currentOnly: boolean },
+): Promise<Allocation[]> => {
+  const today = londonDate(actor.now);
+  const rows = await db
+    .select()
+    .from(allocations)
+    .where(
+      and(
+        input.provisionId ? eq(allocations.provisionId, input.provisionId) : undefined,
+        input.authorityId ? eq(allocations.authorityId, input.authorityId) : undefined,
+        input.currentOnly ? isNull(allocations.endedAt) : undefined,
+      ),
+    )
+    .orderBy(asc(allocations.provisionId), asc(allocations.createdAt))
+    .limit(5000);
+  return rows.map((r) => toAllocation(r, today)).filter((a) => !input.currentOnly || a.current);
+};
+
+export const myAllocations = (db: Db, actor: Actor): Promise<Allocation[]> =>
+  listAllocations(db, actor, { authorityId: actor.authorityId, currentOnly: true });
+
+/**
+ * Allocates every provision with open placements from two or more members and no current allocation:
+ * the host authority if it places there; else the authority with most children placed; then the one
+ * with the fewest current allocations (counting this run's); then by id. Deterministic.
+ */
+export const autoAllocate = async (
+  tx: Db,
+  actor: Actor,
+  input: { dryRun: boolean },
+): Promise<AutoAllocateResult> => {
+  const today = londonDate(actor.now);
+  const rows = await tx
+    .select({
+      provisionId: placements.provisionId,
+      provisionName: provisions.name,
+      hostAuthorityId: provisions.hostAuthorityId,
+      authorityId: placements.authorityId,
+      children: sql<number>`sum(${placements.children})::int`,
+    })
+    .from(placements)
+    .innerJoin(provisions, eq(provisions.id, placements.provisionId))
+    .innerJoin(authorities, and(eq(authorities.id, placements.authorityId), eq(authorities.status, 'active')))
+    .where(
+      and(
+        sql`${placements.fromDate} <= ${today}`,
+        sql`(${placements.endedOn} is null or ${placements.endedOn} > ${today})`,
+        sql`not exists (select 1 from ${allocations} where ${allocations.provisionId} = ${placements.provisionId} and ${allocations.role} = 'quality' and ${allocations.endedAt} is null)`,
+      ),
+    )
+    .groupBy(placements.provisionId, provisions.name, provisions.hostAuthorityId, placements.authorityId)
+    .orderBy(asc(placements.provisionId), asc(placements.authorityId));
+
+  const byProvision = new Map<
+    string,
+    { name: string; host: string; placing: { authorityId: string; children: number }[] }
+  >();
+  for (const r of rows) {
+    const entry = byProvision.get(r.provisionId) ?? {
+      name: r.provisionName,
+      host: r.hostAuthorityId,
+      placing: [],
+    };
+    entry.placing.push({ authorityId: r.authorityId, children: r.children });
+    byProvision.set(r.provisionId, entry);
+  }
+  const load = new Map<string, number>();
+  for (const r of await tx
+    .select({ authorityId: allocations.authorityId, n: count() })
+    .from(allocations)
+    .where(isNull(allocations.endedAt))
+    .groupBy(allocations.authorityId)) {
+    load.set(r.authorityId, r.n);
+  }
+
+  const proposals: AutoAllocateResult['proposals'] = [];
+  for (const [provisionId, p] of byProvision) {
+    if (p.placing.length < 2) continue;
+    const total = p.placing.reduce((n, x) => n + x.children, 0);
+    let chosen: string;
+    let rationale: string;
+    const host = p.placing.find((x) => x.authorityId === p.host);
+    if (host) {
+      chosen = host.authorityId;
+      rationale = `${chosen} is the host authority and places ${host.children} of the ${total} children here`;
+    } else {
+      const most = Math.max(...p.placing.map((x) => x.children));
+      const top = p.placing.filter((x) => x.children === most).map((x) => x.authorityId);
+      if (top.length === 1) {
+        chosen = top[0]!;
+        rationale = `${chosen} places the most children here (${most} of ${total}); the host authority ${p.host} places none`;
+      } else {
+        const fewest = Math.min(...top.map((a) => load.get(a) ?? 0));
+        const lightest = top.filter((a) => (load.get(a) ?? 0) === fewest).sort();
+        chosen = lightest[0]!;
+        rationale =
+          lightest.length === 1
+            ? `${top.join(', ')} each place ${most} of ${total} children here; ${chosen} has the fewest current allocations (${fewest})`
+            : `${top.join(', ')} each place ${most} of ${total} children here; ${lightest.join(', ')} each have ${fewest} current allocations; ${chosen} comes first by id`;
+      }
+    }
+    load.set(chosen, (load.get(chosen) ?? 0) + 1);
+    proposals.push({
+      provisionId,
+      provisionName: p.name,
+      authorityId: chosen,
+      rationale,
+      placing: p.placing,
+    });
+  }
+
+  if (!input.dryRun) {
+    for (const proposal of proposals) {
+      await insertAllocation(
+        tx,
+        actor,
+        {
+          provisionId: proposal.provisionId,
+          authorityId: proposal.authorityId,
+          role: 'quality',
+          rationale: `automatic: ${proposal.rationale}`,
+        },
+        'allocation.auto',
+      );
+    }
+  }
+  return { dryRun: input.dryRun, proposals, assigned: input.dryRun ? 0 : proposals.length };
+};

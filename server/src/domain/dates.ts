@@ -1,0 +1,22 @@
+// Calendar arithmetic on YYYY-MM-DD dates, and the instant a day ends in England.
+import { londonDate } from '../access/policy.js';
+
+export { londonDate };
+
+export const addDays = (date: string, days: number): string => {
+  const d = new Date(`${date}T00:00:00Z`);
+  d.setUTCDate(d.getUTCDate() + days);
+  return d.toISOString().slice(0, 10);
+};
+
+/** The first instant of the day after `date` in Europe/London: when a grant "until `date`" expires. */
+export const endOfLondonDay = (date: string): Date => {
+  const next = addDays(date, 1);
+  // London is UTC+0 or UTC+1: midnight there is 00:00 or 23:00 UTC.
+  for (const hoursBehind of [0, 1]) {
+    const candidate = new Date(new Date(`${next}T00:00:00Z`).getTime() - hoursBehind * 3_600_000);
+    if (londonDate(candidate) === next && londonDate(new Date(candidate.getTime() - 1)) === date)
+      return candidate;
+  }
+  return new Date(`${next}T00:00:00Z`);
+};

@@ -1,0 +1,314 @@
+// Monitoring outcomes: created as a private draft, then published to the partnership. Every read goes
+// through the access policy: detail, summary or the restricted signal, and each read of detail is audited.
+import { randomUUID } from 'node:crypto';
+import { and, desc, eq, sql } from 'drizzle-orm';
+import { ACTION_DUE_DAYS, type ActionItem, type OutcomeDetail, type OutcomeView } from '@ccx/schema';
+import {
+  contactOf,
+  decide,
+  decideRecord,
+  isAllocationCurrent,
+  layerSql,
+  loadWorld,
+  deriveRecordBases,
+  type Decision,
+  type PolicyRecord,
+} from '../../access/index.js';
+import { appendAudit } from '../../audit/index.js';
+import type { Db } from '../../db/index.js';
+import { allocations, outcomes, provisions } from '../../db/schema/index.js';
+import { AppError, notFound } from '../../errors.js';
+import { auditActor, type Actor } from '../actor.js';
+import { addDays, londonDate } from '../dates.js';
+import { iso, isoOrNull } from '../pagination.js';
+
+type OutcomeRow = typeof outcomes.$inferSelect;
+
+export type OutcomeCreateInput = {
+  provisionId: string;
+  activityType: OutcomeDetail['activityType'];
+  activityDate: string;
+  announced: boolean;
+  overallRating: number;
+  sectionJudgements: OutcomeDetail['sectionJudgements'];
+  summary: string;
+  findings: string;
+  actionItems: {
+    description: string;
+    concernLevel: ActionItem['concernLevel'];
+    dueOn?: string | undefined;
+  }[];
+  nextDueOn?: string | undefined;
+  restricted: boolean;
+};
+
+const toDetail = (r: OutcomeRow): Extract<OutcomeView, { layer: 'detail' }> => ({
+  layer: 'detail',
+  id: r.id,
+  provisionId: r.provisionId,
+  publisherAuthorityId: r.authorityId,
+  status: r.status as OutcomeDetail['status'],
+  activityType: r.activityType as OutcomeDetail['activityType'],
+  activityDate: r.activityDate,
+  overallRating: r.overallRating,
+  byLead: r.byLead,
+  publishedAt: isoOrNull(r.publishedAt),
+  version: r.version,
+  restricted: r.restricted,
+  announced: r.announced,
+  sectionJudgements: r.sectionJudgements as OutcomeDetail['sectionJudgements'],
+  summary: r.summary,
+  findings: r.findings,
+  actionItems: r.actionItems as ActionItem[],
+  nextDueOn: r.nextDueOn,
+  createdAt: iso(r.createdAt),
+  updatedAt: iso(r.updatedAt),
+});
+
+const toSummary = (r: OutcomeRow): Extract<OutcomeView, { layer: 'summary' }> => ({
+  layer: 'summary',
+  id: r.id,
+  provisionId: r.provisionId,
+  publisherAuthorityId: r.authorityId,
+  status: r.status as OutcomeDetail['status'],
+  activityType: r.activityType as OutcomeDetail['activityType'],
+  activityDate: r.activityDate,
+  overallRating: r.overallRating,
+  byLead: r.byLead,
+  publishedAt: isoOrNull(r.publishedAt),
+});
+
+export const restrictedSignal = (
+  provisionId: string,
+  contact: string,
+): Extract<OutcomeView, { layer: 'signal' }> => ({
+  layer: 'signal',
+  provisionId,
+  contact,
+  message: `a member authority holds restricted information about this setting: contact ${contact} before placing`,
+});
+
+const policyRecordOf = (r: OutcomeRow): PolicyRecord => ({
+  type: 'outcome',
+  id: r.id,
+  publisherAuthorityId: r.authorityId,
+  status: r.status as PolicyRecord['status'],
+  restricted: r.restricted,
+  scope: { provisionId: r.provisionId },
+});
+
+export const createOutcome = async (
+  tx: Db,
+  actor: Actor,
+  input: OutcomeCreateInput,
+): Promise<OutcomeView> => {
+  const [provision] = await tx
+    .select({ id: provisions.id })
+    .from(provisions)
+    .where(eq(provisions.id, input.provisionId));
+  if (!provision) throw notFound(`provision ${input.provisionId}`);
+  if (input.activityDate > londonDate(actor.now))
+    throw new AppError('VALIDATION', `activityDate ${input.activityDate} is in the future`);
+  const actionItems: ActionItem[] = input.actionItems.map((a) => ({
+    id: randomUUID().slice(0, 8),
+    description: a.description,
+    concernLevel: a.concernLevel,
+    dueOn: a.dueOn ?? addDays(input.activityDate, ACTION_DUE_DAYS[a.concernLevel]),
+    status: 'open',
+  }));
+  const [row] = await tx
+    .insert(outcomes)
+    .values({
+      provisionId: input.provisionId,
+      authorityId: actor.authorityId,
+      status: 'draft',
+      restricted: input.restricted,
+      activityType: input.activityType,
+      activityDate: input.activityDate,
+      announced: input.announced,
+      overallRating: input.overallRating,
+      sectionJudgements: input.sectionJudgements,
+      summary: input.summary,
+      findings: input.findings,
+      actionItems,
+      nextDueOn: input.nextDueOn ?? null,
+      createdBy: actor.clientId,
+    })
+    .returning();
+  await appendAudit(tx, {
+    ...auditActor(actor),
+    action: 'outcome.create',
+    recordType: 'outcome',
+    recordIds: [row!.id],
+    provisionIds: [input.provisionId],
+    basis: 'publisher',
+  });
+  return toDetail(row!);
+};
+
+export const publishOutcome = async (
+  tx: Db,
+  actor: Actor,
+  input: { id: string; version: number },
+): Promise<OutcomeView> => {
+  const [row] = await tx.select().from(outcomes).where(eq(outcomes.id, input.id)).for('update');
+  // Another authority's draft is not the caller's to know of.
+  if (!row || (row.authorityId !== actor.authorityId && row.status === 'draft'))
+    throw notFound(`outcome ${input.id}`);
+  if (row.authorityId !== actor.authorityId)
+    throw new AppError('FORBIDDEN', 'only the authority that wrote an outcome can publish it');
+  if (row.status !== 'draft') throw new AppError('CONFLICT', `outcome ${input.id} is already ${row.status}`);
+  if (row.version !== input.version) {
+    throw new AppError(
+      'CONFLICT',
+      `outcome ${input.id} has changed: you sent version ${input.version}, the current version is ${row.version}`,
+    );
+  }
+  const today = londonDate(actor.now);
+  const leads = await tx
+    .select()
+    .from(allocations)
+    .where(and(eq(allocations.provisionId, row.provisionId), eq(allocations.authorityId, actor.authorityId)));
+  const byLead = leads.some((a) => isAllocationCurrent(a, today));
+  const [updated] = await tx
+    .update(outcomes)
+    .set({
+      status: 'published',
+      publishedAt: actor.now,
+      byLead,
+      version: sql`${outcomes.version} + 1`,
+      updatedAt: sql`now()`,
+    })
+    .where(eq(outcomes.id, input.id))
+    .returning();
+  await appendAudit(tx, {
+    ...auditActor(actor),
+    action: 'outcome.publish',
+    recordType: 'outcome',
+    recordIds: [input.id],
+    provisionIds: [row.provisionId],
+    basis: 'publisher',
+    details: { byLead },
+  });
+  return toDetail(updated!);
+};
+
+const view = async (tx: Db, row: OutcomeRow, decision: Decision): Promise<OutcomeView | null> => {
+  switch (decision.layer) {
+    case 'detail':
+      return toDetail(row);
+    case 'summary':
+      return toSummary(row);
+    case 'signal':
+      return restrictedSignal(
+        row.provisionId,
+        (await contactOf(tx, row.authorityId)) ?? 'the publishing authority',
+      );
+    case 'none':
+      return null;
+  }
+};
+
+export const getOutcome = async (tx: Db, actor: Actor, id: string): Promise<OutcomeView> => {
+  const [row] = await tx.select().from(outcomes).where(eq(outcomes.id, id));
+  if (!row) throw notFound(`outcome ${id}`);
+  const decision = await decideRecord(tx, actor.authorityId, policyRecordOf(row), actor.now);
+  const result = await view(tx, row, decision);
+  if (!result) throw notFound(`outcome ${id}`);
+  if (decision.layer === 'detail') {
+    await appendAudit(tx, {
+      ...auditActor(actor),
+      action: 'outcome.read',
+      recordType: 'outcome',
+      recordIds: [id],
+      provisionIds: [row.provisionId],
+      basis: decision.basis,
+      details: { rule: decision.rule },
+    });
+  }
+  return result;
+};
+
+/** Every outcome at a provision the caller may know of, newest first, each at the caller's layer. */
+export const listOutcomesForProvision = async (
+  tx: Db,
+  actor: Actor,
+  input: { provisionId: string; includeDrafts: boolean },
+): Promise<OutcomeView[]> => {
+  const [provision] = await tx
+    .select({ id: provisions.id })
+    .from(provisions)
+    .where(eq(provisions.id, input.provisionId));
+  if (!provision) throw notFound(`provision ${input.provisionId}`);
+  const layer = layerSql(
+    { authorityId: actor.authorityId, now: actor.now },
+    {
+      id: outcomes.id,
+      publisherAuthorityId: outcomes.authorityId,
+      status: outcomes.status,
+      restricted: outcomes.restricted,
+      provisionId: outcomes.provisionId,
+    },
+  );
+  const rows = await tx
+    .select({ outcome: outcomes, layer })
+    .from(outcomes)
+    .where(
+      and(
+        eq(outcomes.provisionId, input.provisionId),
+        sql`${layer} <> 'none'`,
+        input.includeDrafts ? undefined : sql`${outcomes.status} <> 'draft'`,
+      ),
+    )
+    .orderBy(desc(outcomes.activityDate), desc(outcomes.id));
+
+  // The audit entry names the basis of each detail read; the provision's facts are loaded once.
+  const world = await loadWorld(
+    tx,
+    actor.authorityId,
+    { provisionId: input.provisionId },
+    rows.map((r) => r.outcome.id),
+    actor.now,
+  );
+  const items: OutcomeView[] = [];
+  const signalled = new Set<string>();
+  const readBases: Record<string, string> = {};
+  for (const { outcome, layer: l } of rows) {
+    const decision =
+      l === 'detail'
+        ? decide(
+            deriveRecordBases(world, actor.authorityId, policyRecordOf(outcome)),
+            policyRecordOf(outcome),
+          )
+        : null;
+    if (l === 'signal') {
+      // One signal per publishing authority: the count of restricted records is itself restricted.
+      if (signalled.has(outcome.authorityId)) continue;
+      signalled.add(outcome.authorityId);
+      items.push(
+        restrictedSignal(
+          outcome.provisionId,
+          (await contactOf(tx, outcome.authorityId)) ?? 'the publishing authority',
+        ),
+      );
+    } else if (l === 'detail') {
+      readBases[outcome.id] = decision?.basis ?? 'unknown';
+      items.push(toDetail(outcome));
+    } else {
+      items.push(toSummary(outcome));
+    }
+  }
+  const detailIds = Object.keys(readBases);
+  if (detailIds.length > 0) {
+    await appendAudit(tx, {
+      ...auditActor(actor),
+      action: 'outcome.list',
+      recordType: 'outcome',
+      recordIds: rows.filter((r) => r.layer !== 'signal').map((r) => r.outcome.id),
+      provisionIds: [input.provisionId],
+      basis: [...new Set(Object.values(readBases))].sort().join(','),
+      details: { detail: readBases },
+    });
+  }
+  return items;
+};

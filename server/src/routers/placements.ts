@@ -1,0 +1,31 @@
+import { z } from 'zod';
+import {
+  zPlacement,
+  zPlacementDeclare,
+  zPlacementEnd,
+  zPlacementImport,
+  zPlacementImportReport,
+  zPlacementMine,
+} from '@ccx/schema';
+import { importPlacements } from '../domain/placements/import.js';
+import { declarePlacement, endPlacement, myPlacements } from '../domain/placements/placements.js';
+import { authedProcedure, roleProcedure, router } from '../trpc.js';
+
+export const placementsRouter = router({
+  declare: roleProcedure('officer')
+    .input(zPlacementDeclare)
+    .output(zPlacement)
+    .mutation(({ ctx, input }) => ctx.db.transaction((tx) => declarePlacement(tx, ctx.actor, input))),
+  end: roleProcedure('officer')
+    .input(zPlacementEnd)
+    .output(zPlacement)
+    .mutation(({ ctx, input }) => ctx.db.transaction((tx) => endPlacement(tx, ctx.actor, input))),
+  mine: authedProcedure
+    .input(zPlacementMine)
+    .output(z.array(zPlacement))
+    .query(({ ctx, input }) => myPlacements(ctx.db, ctx.actor, input)),
+  import: roleProcedure('officer')
+    .input(zPlacementImport)
+    .output(zPlacementImportReport)
+    .mutation(({ ctx, input }) => ctx.db.transaction((tx) => importPlacements(tx, ctx.actor, input))),
+});
