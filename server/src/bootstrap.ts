@@ -11,8 +11,20 @@ export type BootstrapResult =
   | { created: false; hostAuthorityId: string }
   | { created: true; hostAuthorityId: string; credentialsFile: string };
 
+const writeCredentials = async (file: string, content: Record<string, unknown>): Promise<void> => {
+  await mkdir(path.dirname(file), { recursive: true });
+  // writeFile's mode applies only when it creates the file: a leftover bootstrap.json would keep its
+  // old (perhaps world-readable) mode. Remove it and create a new file exclusively, so the secret is
+  // only ever in a file of mode 600 (and never written through a symlink planted in its place).
+  await rm(file, { force: true });
+  await writeFile(file, `${JSON.stringify(content, null, 2)}\n`, { mode: 0o600, flag: 'wx' });
+};
+
 export const bootstrap = async (hub: Hub): Promise<BootstrapResult> => {
   const { config, database } = hub;
+  const credentialsFile = path.resolve(config.dataDir, 'bootstrap.json');
+  // The file is written inside the transaction: if it cannot be written, nothing is created and the
+  // next start tries again, rather than leaving a hub-admin whose secret nobody has.
   const created = await database.db.transaction(async (tx) => {
     // The unique index on the host flag makes this safe when several processes start at once.
     const [host] = await tx
@@ -21,12 +33,23 @@ export const bootstrap = async (hub: Hub): Promise<BootstrapResult> => {
       .onConflictDoNothing()
       .returning();
     if (!host) return null;
-    return insertClient(tx, {
+    const client = await insertClient(tx, {
       authorityId: host.id,
       name: 'Bootstrap hub-admin',
       role: 'hub-admin',
       createdBy: null,
     });
+    await writeCredentials(credentialsFile, {
+      note: 'Credentials of the first hub-admin client. Keep them secret; create named clients with clients.create and revoke this one.',
+      issuer: config.issuer,
+      tokenEndpoint: `${config.issuer}/oauth/token`,
+      authorityId: client.client.authorityId,
+      clientId: client.client.id,
+      clientSecret: client.clientSecret,
+      role: client.client.role,
+      createdAt: client.client.createdAt,
+    });
+    return client;
   });
   if (!created) {
     const [host] = await database.db
@@ -41,22 +64,5 @@ export const bootstrap = async (hub: Hub): Promise<BootstrapResult> => {
     }
     return { created: false, hostAuthorityId: host?.id ?? config.hostAuthority.id };
   }
-  await mkdir(config.dataDir, { recursive: true });
-  const credentialsFile = path.resolve(config.dataDir, 'bootstrap.json');
-  const content = {
-    note: 'Credentials of the first hub-admin client. Keep them secret; create named clients with clients.create and revoke this one.',
-    issuer: config.issuer,
-    tokenEndpoint: `${config.issuer}/oauth/token`,
-    authorityId: created.client.authorityId,
-    clientId: created.client.id,
-    clientSecret: created.clientSecret,
-    role: created.client.role,
-    createdAt: created.client.createdAt,
-  };
-  // writeFile's mode applies only when it creates the file: a leftover bootstrap.json would keep its
-  // old (perhaps world-readable) mode. Remove it and create a new file exclusively, so the secret is
-  // only ever in a file of mode 600 (and never written through a symlink planted in its place).
-  await rm(credentialsFile, { force: true });
-  await writeFile(credentialsFile, `${JSON.stringify(content, null, 2)}\n`, { mode: 0o600, flag: 'wx' });
   return { created: true, hostAuthorityId: created.client.authorityId, credentialsFile };
 };

@@ -76,7 +76,8 @@ export const loadConfig = (env: Record<string, string | undefined> = process.env
   if (!parsed.success) {
     const lines = parsed.error.issues.map((i) => {
       const name = String(i.path[0] ?? '?');
-      const value = cleaned[name];
+      // A database URL may carry a password: name the variable, never echo its value.
+      const value = name === 'DATABASE_URL' ? undefined : cleaned[name];
       return `  ${name}${value === undefined ? '' : `=${JSON.stringify(value)}`}: ${i.message}`;
     });
     throw new ConfigError(`invalid configuration:\n${lines.join('\n')}`);

@@ -7,7 +7,7 @@ import { SignJWT } from 'jose';
 import type { AuditEntry } from '@ccx/schema';
 import type { SigningKeyStore } from '../auth/signing-keys.js';
 import type { Db } from '../db/index.js';
-import { allocations, auditHeads, auditLog, outcomes } from '../db/schema/index.js';
+import { allocations, auditHeads, auditLog, outcomes, provisions } from '../db/schema/index.js';
 import { AppError } from '../errors.js';
 import { canonicalJson } from './canonical-json.js';
 
@@ -186,7 +186,7 @@ export type AuditListInput = {
 
 /**
  * An authority's view of the log: its own actions, or what other authorities did with the records
- * it published or at the provisions it leads. Newest first.
+ * it published or at the provisions it leads or hosts. Newest first.
  */
 export const listAudit = async (
   db: Db,
@@ -208,7 +208,7 @@ export const listAudit = async (
           )
         : and(
             sql`${auditLog.authorityId} <> ${authorityId}`,
-            sql`${auditLog.provisionIds} && coalesce((select array_agg(${allocations.provisionId}::text) from ${allocations} where ${allocations.authorityId} = ${authorityId} and ${allocations.endedAt} is null), '{}'::text[])`,
+            sql`${auditLog.provisionIds} && coalesce((select array_agg(id) from (select ${allocations.provisionId}::text as id from ${allocations} where ${allocations.authorityId} = ${authorityId} and ${allocations.endedAt} is null union select ${provisions.id}::text from ${provisions} where ${provisions.hostAuthorityId} = ${authorityId}) as mine), '{}'::text[])`,
           );
   const rows = await db
     .select()

@@ -14,6 +14,7 @@ import type { Db } from '../db/index.js';
 import { signingKeys } from '../db/schema/index.js';
 
 export const SIGNING_ALG = 'ES256';
+const ROTATION_LOCK_ID = 0x63637802;
 /** How often a process re-reads the key table, to pick up a rotation done by another process. */
 const RELOAD_INTERVAL_MS = 60_000;
 /** The least time between two reloads caused by an unknown kid, so forged kids cannot flood the database. */
@@ -63,6 +64,8 @@ export class SigningKeyStore {
   /** Retires the active key and makes a new one; returns the new key id. */
   async rotate(): Promise<string> {
     const kid = await this.db.transaction(async (tx) => {
+      // Two rotations at once would both retire the same key and race on the one-active index.
+      await tx.execute(sql`select pg_advisory_xact_lock(${ROTATION_LOCK_ID})`);
       await tx
         .update(signingKeys)
         .set({ status: 'retired', retiredAt: sql`now()` })

@@ -2,6 +2,7 @@
 // and settings of every type. Deterministic: the same seed gives the same directory.
 // No child appears anywhere; settings and providers are fictional.
 import {
+  type Provision,
   PROVISION_TYPES,
   type OfstedGrade,
   type ProvisionType,
@@ -183,7 +184,7 @@ export const seedDemoDirectory = async (
   db: Db,
   actor: Actor,
   opts: { seed?: number; size?: DemoSize; today?: Date } = {},
-): Promise<{ authorities: number; providers: number; provisions: number }> => {
+): Promise<{ authorities: number; providers: number; provisions: Provision[] }> => {
   const rand = seededRandom(opts.seed ?? 20261123);
   const size = opts.size ?? { providers: 32, provisions: 128 };
   const today = opts.today ?? new Date('2026-11-23T00:00:00Z');
@@ -226,6 +227,7 @@ export const seedDemoDirectory = async (
   const types: ProvisionType[] = [...PROVISION_TYPES, ...PROVISION_TYPES];
   while (types.length < size.provisions) types.push(weighted(TYPE_WEIGHTS));
 
+  const created: Provision[] = [];
   const usedUrns = new Set<string>();
   const usedNames = new Set<string>();
   for (const type of types) {
@@ -253,17 +255,19 @@ export const seedDemoDirectory = async (
         : 'registered';
     const area = pick(host.postcodeAreas);
     const postcode = `${area}${1 + Math.floor(rand() * 19)} ${Math.floor(rand() * 10)}${pick(['A', 'B', 'D', 'E', 'F', 'G', 'H', 'J', 'L', 'N', 'P', 'Q', 'R', 'S', 'T', 'U', 'W', 'X', 'Y', 'Z'])}${pick(['A', 'B', 'D', 'E', 'F', 'G', 'H', 'J', 'L', 'N', 'P', 'R', 'S', 'T', 'W'])}`;
-    await createProvision(db, actor, {
-      providerId: pick(providerIds),
-      name,
-      urn,
-      type,
-      hostAuthorityId: host.id,
-      registrationStatus,
-      ofstedGrade: grade,
-      ofstedGradeDate: gradeDate,
-      postcode,
-    });
+    created.push(
+      await createProvision(db, actor, {
+        providerId: pick(providerIds),
+        name,
+        urn,
+        type,
+        hostAuthorityId: host.id,
+        registrationStatus,
+        ofstedGrade: grade,
+        ofstedGradeDate: gradeDate,
+        postcode,
+      }),
+    );
   }
-  return { authorities: DEMO_AUTHORITIES.length, providers: providerIds.length, provisions: types.length };
+  return { authorities: DEMO_AUTHORITIES.length, providers: providerIds.length, provisions: created };
 };

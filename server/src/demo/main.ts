@@ -1,12 +1,14 @@
 // `npm run demo`: the hub on its own demo data folder, filled on first run with invented data,
-// printing client credentials for three demo authorities and a first call to copy and paste.
+// printing client credentials for three demo authorities and calls to copy and paste.
 import { readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { ConfigError, loadConfig } from '../config.js';
+import type { Actor } from '../domain/actor.js';
 import { insertClient } from '../domain/clients/clients.js';
 import { createHub } from '../hub.js';
 import { startHub } from '../server.js';
 import { DEMO_CLIENTS, seedDemoDirectory } from './data.js';
+import { seedDemoNeedToKnow, type Showcase } from './need-to-know.js';
 
 type DemoCredential = {
   authorityId: string;
@@ -15,6 +17,7 @@ type DemoCredential = {
   clientId: string;
   clientSecret: string;
 };
+type DemoState = { clients: DemoCredential[]; showcase: Showcase };
 
 const env = {
   CCX_DATA_DIR: './.demo-data',
@@ -35,24 +38,26 @@ try {
 
 const hub = await createHub({ config });
 const running = await startHub(config, { hub });
-const credentialsFile = path.resolve(config.dataDir, 'demo-credentials.json');
+const stateFile = path.resolve(config.dataDir, 'demo-credentials.json');
 
-let credentials: DemoCredential[];
+let state: DemoState;
 try {
-  credentials = JSON.parse(await readFile(credentialsFile, 'utf8')) as DemoCredential[];
+  state = JSON.parse(await readFile(stateFile, 'utf8')) as DemoState;
+  if (!Array.isArray(state.clients)) throw new Error('old demo folder');
 } catch {
-  // First run: fill the directory and make the demo clients, all in one transaction.
+  // First run: fill the hub through the same services the API uses, all in one transaction.
   const started = performance.now();
-  const system = {
+  const system: Actor = {
     clientId: 'demo-seed',
     authorityId: running.bootstrap.hostAuthorityId,
-    role: 'hub-admin' as const,
+    role: 'hub-admin',
     requestId: 'demo-seed',
     now: new Date(),
   };
-  const { counts, made } = await hub.database.db.transaction(async (tx) => {
-    const counts = await seedDemoDirectory(tx, system);
-    const made: DemoCredential[] = [];
+  const seeded = await hub.database.db.transaction(async (tx) => {
+    const directory = await seedDemoDirectory(tx, system);
+    const needToKnow = await seedDemoNeedToKnow(tx, system, directory.provisions);
+    const clients: DemoCredential[] = [];
     for (const c of DEMO_CLIENTS) {
       const { client, clientSecret } = await insertClient(tx, {
         authorityId: c.authorityId,
@@ -60,7 +65,7 @@ try {
         role: c.role,
         createdBy: null,
       });
-      made.push({
+      clients.push({
         authorityId: c.authorityId,
         role: c.role,
         name: c.name,
@@ -68,28 +73,45 @@ try {
         clientSecret,
       });
     }
-    return { counts, made };
+    return { directory, needToKnow, clients };
   });
-  credentials = made;
-  await writeFile(credentialsFile, `${JSON.stringify(credentials, null, 2)}\n`, { mode: 0o600 });
+  state = { clients: seeded.clients, showcase: seeded.needToKnow.showcase };
+  await writeFile(stateFile, `${JSON.stringify(state, null, 2)}\n`, { mode: 0o600 });
+  const d = seeded.directory;
+  const n = seeded.needToKnow;
   console.log(
-    `Filled the demo directory in ${Math.round(performance.now() - started)} ms: ${counts.authorities} member authorities, ${counts.providers} providers, ${counts.provisions} provisions (all invented).`,
+    `Filled the demo hub in ${Math.round(performance.now() - started)} ms (all invented): ${d.authorities} member authorities, ${d.providers} providers, ` +
+      `${d.provisions.length} provisions; ${n.placements} placement declarations, ${n.allocations} lead allocations, ${n.outcomes} published outcomes, 1 pre-placement grant.`,
   );
 }
 
 const base = running.url;
-const first = credentials[0]!;
+const tokenCmd = (c: DemoCredential) =>
+  `$(curl -s -u '${c.clientId}:${c.clientSecret}' -d grant_type=client_credentials ${base}/oauth/token | sed -E 's/.*"access_token":"([^"]+)".*/\\1/')`;
+const [medway, bolton, northTyneside] = state.clients;
+const s = state.showcase;
+const listInput = `'input={"provisionId":"${s.provisionId}"}'`;
 console.log(`
 ccx demo hub ready at ${base}  (data in ${path.resolve(config.dataDir)}; delete that folder to start afresh)
 
 Demo clients — invented data, valid only for this demo folder:
-${credentials.map((c) => `  ${c.authorityId.padEnd(15)} ${c.role.padEnd(8)} client_id=${c.clientId}  client_secret=${c.clientSecret}`).join('\n')}
+${state.clients.map((c) => `  ${c.authorityId.padEnd(15)} ${c.role.padEnd(8)} client_id=${c.clientId}  client_secret=${c.clientSecret}`).join('\n')}
 The hub-admin's credentials are in ${path.resolve(config.dataDir, 'bootstrap.json')}.
 
-Try it:
-  TOKEN=$(curl -s -u '${first.clientId}:${first.clientSecret}' -d grant_type=client_credentials ${base}/oauth/token | sed -E 's/.*"access_token":"([^"]+)".*/\\1/')
-  curl -s -H "Authorization: Bearer $TOKEN" ${base}/trpc/authorities.me
-  curl -s -G -H "Authorization: Bearer $TOKEN" ${base}/trpc/provisions.search --data-urlencode 'input={"q":"house","limit":5}'
+Try it — get a token for each demo authority:
+  MEDWAY=${tokenCmd(medway!)}
+  BOLTON=${tokenCmd(bolton!)}
+  NTYNE=${tokenCmd(northTyneside!)}
+  curl -s -H "Authorization: Bearer $MEDWAY" ${base}/trpc/authorities.me
+  curl -s -G -H "Authorization: Bearer $MEDWAY" ${base}/trpc/provisions.search --data-urlencode 'input={"q":"house","limit":5}'
+
+Need-to-know at ${s.name} (${s.urn ?? 'no URN'}, in ${s.hostAuthorityId}): Medway leads it and places most children, Bolton
+places one child, North Tyneside has no basis. The same list, three answers:
+  curl -s -G -H "Authorization: Bearer $MEDWAY" ${base}/trpc/outcomes.listForProvision --data-urlencode ${listInput}   # detail, incl. a restricted outcome
+  curl -s -G -H "Authorization: Bearer $BOLTON" ${base}/trpc/outcomes.listForProvision --data-urlencode ${listInput}   # detail + a restricted-information signal
+  curl -s -G -H "Authorization: Bearer $NTYNE" ${base}/trpc/outcomes.listForProvision --data-urlencode ${listInput}    # summaries + the signal
+  curl -s -G -H "Authorization: Bearer $NTYNE" ${base}/trpc/access.explain --data-urlencode ${listInput}               # why, and what would grant more
+  curl -s -G -H "Authorization: Bearer $MEDWAY" ${base}/trpc/audit.list --data-urlencode 'input={"scope":"reads-of-my-records"}'  # who read Medway's records
 
 Press Ctrl+C to stop.`);
 

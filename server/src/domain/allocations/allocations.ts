@@ -155,7 +155,9 @@ export const autoAllocate = async (
       and(
         sql`${placements.fromDate} <= ${today}`,
         sql`(${placements.endedOn} is null or ${placements.endedOn} > ${today})`,
-        sql`not exists (select 1 from ${allocations} where ${allocations.provisionId} = ${placements.provisionId} and ${allocations.role} = 'quality' and ${allocations.endedAt} is null)`,
+        // An allocation whose end date has passed is not current: its provision needs a new lead.
+        // One that is current, or due to start later, is left alone.
+        sql`not exists (select 1 from ${allocations} where ${allocations.provisionId} = ${placements.provisionId} and ${allocations.role} = 'quality' and ${allocations.endedAt} is null and (${allocations.endsOn} is null or ${allocations.endsOn} > ${today}))`,
       ),
     )
     .groupBy(placements.provisionId, provisions.name, provisions.hostAuthorityId, placements.authorityId)
@@ -178,7 +180,13 @@ export const autoAllocate = async (
   for (const r of await tx
     .select({ authorityId: allocations.authorityId, n: count() })
     .from(allocations)
-    .where(isNull(allocations.endedAt))
+    .where(
+      and(
+        isNull(allocations.endedAt),
+        sql`${allocations.startsOn} <= ${today}`,
+        sql`(${allocations.endsOn} is null or ${allocations.endsOn} > ${today})`,
+      ),
+    )
     .groupBy(allocations.authorityId)) {
     load.set(r.authorityId, r.n);
   }

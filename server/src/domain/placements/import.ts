@@ -195,17 +195,15 @@ export const importPlacements = async (
     );
   }
   for (const part of chunks(toOpen)) {
-    await tx
-      .insert(placements)
-      .values(
-        part.map((g) => ({
-          authorityId: actor.authorityId,
-          provisionId: g.provisionId,
-          children: g.children,
-          fromDate: g.fromDate,
-          createdBy: actor.clientId,
-        })),
-      );
+    await tx.insert(placements).values(
+      part.map((g) => ({
+        authorityId: actor.authorityId,
+        provisionId: g.provisionId,
+        children: g.children,
+        fromDate: g.fromDate,
+        createdBy: actor.clientId,
+      })),
+    );
   }
   await appendAudit(tx, {
     ...auditActor(actor),

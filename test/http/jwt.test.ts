@@ -1,0 +1,272 @@
+// Bearer tokens on a tRPC call over real HTTP: every kind of bad token is refused with the same
+// 401, a Bearer challenge and no hint of why; a revoked client or suspended authority stops at once.
+import { createPublicKey, type JsonWebKey } from 'node:crypto';
+import {
+  base64url,
+  calculateJwkThumbprint,
+  decodeJwt,
+  decodeProtectedHeader,
+  exportJWK,
+  generateKeyPair,
+  SignJWT,
+  type CryptoKey,
+  type JWK,
+  type JWTPayload,
+} from 'jose';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startHttpHarness, type HttpAnswer, type HttpHarness } from '../support/http.js';
+
+const GENERIC_MESSAGE = 'invalid or expired access token';
+/** Words that would tell a caller why its token failed. */
+const REASON_WORDS =
+  /audience|\baud\b|issuer|\biss\b|\bkid\b|unknown|signature|\balg\b|algorithm|\bnone\b|HS256|\btyp\b|claim|revoked|suspended|inactive|malformed|ERR_J|JWS|JWT|timestamp|stack/i;
+
+let h: HttpHarness;
+let authorityId: string;
+let officer: { id: string; secret: string };
+let validToken: string;
+let realKid: string;
+let realKey: CryptoKey;
+/** The claims of a real token, to forge variants from. */
+let realClaims: JWTPayload;
+/** The refusal of a garbage token, the reference every other refusal must match. */
+let reference: ReturnType<typeof comparable>;
+
+type TrpcErrorBody = { error: { message: string; code: number; data: { code: string; httpStatus: number } } };
+
+/** The parts of a refusal that must not vary with the reason (all but the request id and procedure path). */
+const comparable = (answer: HttpAnswer) => {
+  const body = structuredClone(answer.body) as { error: { data: Record<string, unknown> } };
+  delete body.error.data.requestId;
+  delete body.error.data.path;
+  return { status: answer.status, challenge: answer.headers.get('www-authenticate'), body };
+};
+
+const me = (authorization?: string) => h.trpcGet('authorities.me', authorization);
+const bearer = (token: string) => `Bearer ${token}`;
+
+/** Signs claims with a key and header of our choosing; defaults to a valid token of `officer`. */
+const forge = async (opts: {
+  key?: CryptoKey | Uint8Array;
+  header?: Record<string, unknown>;
+  claims?: Record<string, unknown>;
+}): Promise<string> => {
+  const now = Math.floor(Date.now() / 1000);
+  const { iat: _iat, exp: _exp, ...rest } = realClaims;
+  return new SignJWT({ ...rest, iat: now, exp: now + 300, jti: crypto.randomUUID(), ...opts.claims })
+    .setProtectedHeader({ alg: 'ES256', typ: 'at+jwt', kid: realKid, ...opts.header })
+    .sign(opts.key ?? realKey);
+};
+
+const encodeJson = (value: unknown) => base64url.encode(JSON.stringify(value));
+
+const expectRefused = (answer: HttpAnswer) => {
+  expect(answer.status, answer.text).toBe(401);
+  const body = answer.body as TrpcErrorBody;
+  expect(body.error.message).toBe(GENERIC_MESSAGE);
+  expect(body.error.data.code).toBe('UNAUTHORIZED');
+  expect(answer.headers.get('www-authenticate')).toBe('Bearer realm="ccx", error="invalid_token"');
+  expect(answer.headers.get('cache-control')).toBe('no-store');
+  // Nothing but the generic message may explain the refusal.
+  expect(answer.text.replace(GENERIC_MESSAGE, '')).not.toMatch(/expir/i);
+  expect(answer.text).not.toMatch(REASON_WORDS);
+  expect(comparable(answer)).toEqual(reference);
+};
+
+beforeAll(async () => {
+  h = await startHttpHarness();
+  authorityId = (await h.makeAuthority()).id;
+  const created = await h.makeClient(authorityId, 'officer');
+  officer = { id: created.client.id, secret: created.clientSecret };
+  validToken = await h.getToken(officer.id, officer.secret);
+  realClaims = decodeJwt(validToken);
+  ({ kid: realKid, key: realKey } = await h.hub.keys.signingKey());
+  expect(decodeProtectedHeader(validToken).kid).toBe(realKid);
+
+  const garbage = await me(bearer('garbage'));
+  expect(garbage.status).toBe(401);
+  reference = comparable(garbage);
+});
+afterAll(() => h.close());
+
+describe('a good token', () => {
+  it('from the token endpoint is accepted', async () => {
+    const answer = await me(bearer(validToken));
+    expect(answer.status, answer.text).toBe(200);
+  });
+
+  it('forged here with the hub’s real key and claims is accepted, so the refusals below are for their one flaw', async () => {
+    const answer = await me(bearer(await forge({})));
+    expect(answer.status, answer.text).toBe(200);
+    expect(answer.body).toMatchObject({ result: { data: { client: { id: officer.id } } } });
+  });
+});
+
+describe('the Bearer scheme', () => {
+  it('is case-insensitive (RFC 7235 §2.1), as oauth4webapi reports token_type in lower case', async () => {
+    for (const scheme of ['bearer', 'BEARER', 'Bearer']) {
+      const answer = await me(`${scheme} ${validToken}`);
+      expect(answer.status, `${scheme}: ${answer.text}`).toBe(200);
+    }
+  });
+});
+
+describe('no token', () => {
+  it('is refused with 401 and a Bearer challenge without an error code (RFC 6750 §3.1)', async () => {
+    const answer = await me();
+    expect(answer.status).toBe(401);
+    expect(answer.headers.get('www-authenticate')).toBe('Bearer realm="ccx"');
+    expect((answer.body as TrpcErrorBody).error.data.code).toBe('UNAUTHORIZED');
+  });
+});
+
+describe('a bad token is refused with the same 401 whatever its flaw', () => {
+  it('expired', async () => {
+    const now = Math.floor(Date.now() / 1000);
+    expectRefused(await me(bearer(await forge({ claims: { iat: now - 7200, exp: now - 3600 } }))));
+  });
+
+  it('not yet valid (nbf an hour ahead)', async () => {
+    const now = Math.floor(Date.now() / 1000);
+    expectRefused(await me(bearer(await forge({ claims: { nbf: now + 3600 } }))));
+  });
+
+  it('for another audience', async () => {
+    expectRefused(await me(bearer(await forge({ claims: { aud: 'another-api' } }))));
+  });
+
+  it('from another issuer', async () => {
+    expectRefused(await me(bearer(await forge({ claims: { iss: 'https://idp.example.com' } }))));
+  });
+
+  it('without an expiry', async () => {
+    const token = await new SignJWT({ ...realClaims, exp: undefined })
+      .setProtectedHeader({ alg: 'ES256', typ: 'at+jwt', kid: realKid })
+      .sign(realKey);
+    expect(decodeJwt(token).exp).toBeUndefined();
+    expectRefused(await me(bearer(token)));
+  });
+
+  it('signed by an unknown key under its own kid', async () => {
+    const { privateKey, publicKey } = await generateKeyPair('ES256');
+    const kid = await calculateJwkThumbprint(await exportJWK(publicKey));
+    expectRefused(await me(bearer(await forge({ key: privateKey, header: { kid } }))));
+  });
+
+  it('signed by an unknown key under the real kid', async () => {
+    const { privateKey } = await generateKeyPair('ES256');
+    expectRefused(await me(bearer(await forge({ key: privateKey }))));
+  });
+
+  it('without a kid', async () => {
+    const token = await new SignJWT({ ...realClaims })
+      .setProtectedHeader({ alg: 'ES256', typ: 'at+jwt' })
+      .sign(realKey);
+    expectRefused(await me(bearer(token)));
+  });
+
+  it('unsecured (alg: none), with or without a signature part', async () => {
+    const now = Math.floor(Date.now() / 1000);
+    const header = encodeJson({ alg: 'none', typ: 'at+jwt', kid: realKid });
+    const payload = encodeJson({ ...realClaims, iat: now, exp: now + 300, role: 'hub-admin' });
+    expectRefused(await me(bearer(`${header}.${payload}.`)));
+    expectRefused(await me(bearer(`${header}.${payload}`)));
+    const realSignature = validToken.split('.')[2]!;
+    expectRefused(await me(bearer(`${header}.${payload}.${realSignature}`)));
+  });
+
+  it('HS256 with the public key as the HMAC secret (key confusion), as JWK or PEM', async () => {
+    const jwks = (await (await fetch(`${h.baseUrl}/.well-known/jwks.json`)).json()) as { keys: JWK[] };
+    const publicJwk = jwks.keys.find((k) => k.kid === realKid)!;
+    const pem = createPublicKey({ key: publicJwk as JsonWebKey, format: 'jwk' })
+      .export({ type: 'spki', format: 'pem' })
+      .toString();
+    const secrets = [JSON.stringify(publicJwk), pem, pem.trim(), publicJwk.x!];
+    for (const secret of secrets) {
+      const token = await forge({ key: new TextEncoder().encode(secret), header: { alg: 'HS256' } });
+      expect(decodeProtectedHeader(token).alg).toBe('HS256');
+      expectRefused(await me(bearer(token)));
+    }
+  });
+
+  it('tampered (role raised to hub-admin, signature kept)', async () => {
+    const [header, payload, signature] = validToken.split('.') as [string, string, string];
+    const claims = JSON.parse(new TextDecoder().decode(base64url.decode(payload))) as JWTPayload;
+    const tampered = `${header}.${encodeJson({ ...claims, role: 'hub-admin' })}.${signature}`;
+    expect(decodeJwt(tampered).role).toBe('hub-admin');
+    expectRefused(await me(bearer(tampered)));
+  });
+
+  it('tampered (authority changed, signature kept)', async () => {
+    const [header, payload, signature] = validToken.split('.') as [string, string, string];
+    const claims = JSON.parse(new TextDecoder().decode(base64url.decode(payload))) as JWTPayload;
+    const tampered = `${header}.${encodeJson({ ...claims, authority: h.hostAuthorityId })}.${signature}`;
+    expectRefused(await me(bearer(tampered)));
+  });
+
+  it('validly signed but claiming more than the client has (role hub-admin for an officer)', async () => {
+    expectRefused(await me(bearer(await forge({ claims: { role: 'hub-admin' } }))));
+  });
+
+  it('validly signed but with sub and client_id naming different clients', async () => {
+    const other = await h.makeClient(authorityId, 'officer');
+    expectRefused(await me(bearer(await forge({ claims: { client_id: other.client.id } }))));
+  });
+
+  it('of another type (typ JWT, or none, instead of at+jwt)', async () => {
+    expectRefused(await me(bearer(await forge({ header: { typ: 'JWT' } }))));
+    const untyped = await new SignJWT({ ...realClaims })
+      .setProtectedHeader({ alg: 'ES256', kid: realKid })
+      .sign(realKey);
+    expectRefused(await me(bearer(untyped)));
+  });
+
+  it.each([
+    ['a word', 'garbage'],
+    ['three dots of nothing', '..'],
+    ['three parts of junk', 'abc.def.ghi'],
+    ['JSON that is not a JWT', `${encodeJson({ alg: 'ES256' })}.${encodeJson('x')}.AAAA`],
+    ['a very long token', 'a'.repeat(6000)],
+  ])('garbage: %s', async (_case, token) => {
+    expectRefused(await me(bearer(token)));
+  });
+
+  it.each([
+    ['no Bearer prefix', (t: string) => t],
+    ['another scheme', (t: string) => `Basic ${t}`],
+    ['Bearer without a token', () => 'Bearer '],
+    ['two tokens', (t: string) => `Bearer ${t} ${t}`],
+  ])('a malformed Authorization header: %s', async (_case, header) => {
+    expectRefused(await me(header(validToken)));
+  });
+
+  it('of a client revoked after the token was issued, from the next request on', async () => {
+    const victim = await h.makeClientWithToken(authorityId, 'officer');
+    expect((await me(bearer(victim.token))).status).toBe(200);
+
+    const admin = await h.makeClientWithToken(h.hostAuthorityId, 'hub-admin');
+    await h.trpc(admin.token).clients.revoke.mutate({ id: victim.client.id });
+
+    expectRefused(await me(bearer(victim.token)));
+  });
+
+  it('of a client whose authority was suspended after the token was issued, until it is reinstated', async () => {
+    const authority = await h.makeAuthority();
+    const member = await h.makeClientWithToken(authority.id, 'admin');
+    expect((await me(bearer(member.token))).status).toBe(200);
+
+    const admin = await h.makeClientWithToken(h.hostAuthorityId, 'hub-admin');
+    const suspended = await h
+      .trpc(admin.token)
+      .authorities.update.mutate({ id: authority.id, version: authority.version, status: 'suspended' });
+    expect(suspended.status).toBe('suspended');
+
+    expectRefused(await me(bearer(member.token)));
+    expectRefused(await h.trpcGet('authorities.list', bearer(member.token), {}));
+
+    await h
+      .trpc(admin.token)
+      .authorities.update.mutate({ id: authority.id, version: suspended.version, status: 'active' });
+    expect((await me(bearer(member.token))).status).toBe(200);
+  });
+});
