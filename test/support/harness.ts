@@ -3,6 +3,10 @@
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
+import { TRPCError } from '@trpc/server';
+import type { TRPC_ERROR_CODE_KEY } from '@trpc/server/rpc';
+import type { SQL } from 'drizzle-orm';
+import { expect } from 'vitest';
 import type { AuthorityCreate, ProvisionCreate, Role } from '@ccx/schema';
 import {
   appRouter,
@@ -14,6 +18,7 @@ import {
   loadConfig,
   openTestDatabase,
   type Config,
+  type Db,
   type Hub,
   type Principal,
 } from '@ccx/server';
@@ -95,4 +100,29 @@ export const createHarness = async (env: Record<string, string> = {}) => {
       await rm(dataDir, { recursive: true, force: true });
     },
   };
+};
+
+/**
+ * Awaits a call that must fail with the given tRPC error code, and returns the error for further
+ * checks. Fails with the actual outcome (a result, or another code and message) otherwise.
+ */
+export const expectTRPCError = async (
+  call: Promise<unknown>,
+  code: TRPC_ERROR_CODE_KEY,
+): Promise<TRPCError> => {
+  let outcome: unknown;
+  try {
+    outcome = { resolved: await call };
+  } catch (err) {
+    if (err instanceof TRPCError && err.code === code) return err;
+    outcome = err instanceof TRPCError ? { code: err.code, message: err.message } : { thrown: String(err) };
+  }
+  return expect.fail(`expected a ${code} error, got ${JSON.stringify(outcome) ?? String(outcome)}`);
+};
+
+/** Rows of a raw SQL query, whichever driver runs the database (PGlite answers { rows }, postgres.js an array). */
+export const queryRows = async <T extends Record<string, unknown>>(db: Db, query: SQL): Promise<T[]> => {
+  const result: unknown = await db.execute(query);
+  const rows = Array.isArray(result) ? result : (result as { rows: unknown[] }).rows;
+  return rows as T[];
 };

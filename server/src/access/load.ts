@@ -57,6 +57,7 @@ export const loadWorld = async (
               eq(allocations.authorityId, authorityId),
               inArray(allocations.provisionId, ids),
               isNull(allocations.endedAt),
+              eq(allocations.role, 'quality'),
             ),
           ),
     db

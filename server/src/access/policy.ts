@@ -15,6 +15,8 @@ export type WorldPlacement = {
 export type WorldAllocation = {
   authorityId: string;
   provisionId: string;
+  /** Only a `quality` allocation makes its holder the lead for need-to-know; absent means quality. */
+  role?: string;
   startsOn: string;
   endsOn: string | null;
   endedAt: Date | null;
@@ -60,6 +62,9 @@ const LONDON_DATE = new Intl.DateTimeFormat('en-CA', {
   day: '2-digit',
 });
 
+/** The last London date on which an access that expires at `expiresAt` still holds. */
+const lastDayOf = (expiresAt: Date): string => londonDate(new Date(expiresAt.getTime() - 1));
+
 /** Today's date in England, as YYYY-MM-DD: declarations and allocations are dated in local time. */
 export const londonDate = (now: Date): string => LONDON_DATE.format(now);
 
@@ -89,7 +94,12 @@ export const deriveBases = (world: World, authorityId: string, scope: RecordScop
     'providerId' in scope ? ` at provision ${provisionId} of this provider` : '';
 
   for (const a of world.allocations) {
-    if (a.authorityId === authorityId && ids.has(a.provisionId) && isAllocationCurrent(a, today)) {
+    if (
+      a.authorityId === authorityId &&
+      ids.has(a.provisionId) &&
+      (a.role ?? 'quality') === 'quality' &&
+      isAllocationCurrent(a, today)
+    ) {
       found.push({
         basis: 'lead',
         because: `current lead (quality) allocation since ${a.startsOn}${where(a.provisionId)}`,
@@ -119,7 +129,7 @@ export const deriveBases = (world: World, authorityId: string, scope: RecordScop
       found.push({
         basis: 'prospective',
         because: `pre-placement grant${where(g.provisionId)}`,
-        until: g.expiresAt ? londonDate(g.expiresAt) : null,
+        until: g.expiresAt ? lastDayOf(g.expiresAt) : null,
       });
     }
   }
@@ -143,7 +153,7 @@ export const deriveRecordBases = (world: World, authorityId: string, record: Pol
       found.push({
         basis: 'granted',
         because: 'the record was shared with this authority',
-        until: g.expiresAt ? londonDate(g.expiresAt) : null,
+        until: g.expiresAt ? lastDayOf(g.expiresAt) : null,
       });
     }
   }

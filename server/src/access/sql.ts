@@ -14,7 +14,7 @@ export const needToKnowSql = (c: SqlPolicyContext, provisionColumn: AnyColumn | 
   const today = londonDate(c.now);
   return sql`(
     exists (select 1 from ${allocations} where ${allocations.provisionId} = ${provisionColumn} and ${allocations.authorityId} = ${c.authorityId}
-      and ${allocations.endedAt} is null and ${allocations.startsOn} <= ${today} and (${allocations.endsOn} is null or ${allocations.endsOn} > ${today}))
+      and ${allocations.role} = 'quality' and ${allocations.endedAt} is null and ${allocations.startsOn} <= ${today} and (${allocations.endsOn} is null or ${allocations.endsOn} > ${today}))
     or exists (select 1 from ${provisions} where ${provisions.id} = ${provisionColumn} and ${provisions.hostAuthorityId} = ${c.authorityId})
     or exists (select 1 from ${placements} where ${placements.provisionId} = ${provisionColumn} and ${placements.authorityId} = ${c.authorityId}
       and ${placements.fromDate} <= ${today} and (${placements.endedOn} is null or ${placements.endedOn} > ${today}))

@@ -55,6 +55,10 @@ export const shareRecord = async (
       'FORBIDDEN',
       'only the publishing authority or the lead authority of the setting may share a record',
     );
+  // A restricted record's detail is for its publisher and those it chose: the lead, who sees only
+  // the signal, must not be able to pass on what it may not read itself.
+  if (!isPublisher && record.restricted)
+    throw new AppError('FORBIDDEN', 'only the publishing authority may share a restricted record');
   if (record.status === 'draft') throw new AppError('CONFLICT', 'publish the record before sharing it');
   if (input.authorityId === actor.authorityId)
     throw new AppError('VALIDATION', 'an authority cannot share a record with itself');

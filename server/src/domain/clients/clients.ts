@@ -23,6 +23,8 @@ const toClient = (r: ClientRow): Client => ({
   lastUsedAt: isoOrNull(r.lastUsedAt),
 });
 
+const HUB_ADMIN_REVOKE_LOCK = 0x63637803;
+
 const isHubAdmin = (p: { role: Role }): boolean => p.role === 'hub-admin';
 
 /** Inserts a client and returns it with its secret, which is never stored or shown again. */
@@ -113,6 +115,8 @@ export const revokeClient = async (db: Db, principal: Actor, id: string): Promis
     throw notFound(`client ${id}`);
   if (row.status === 'revoked') return toClient(row);
   if (row.role === 'hub-admin') {
+    // Serialise hub-admin revocations, so two at once cannot both see the other as "another active one".
+    await db.execute(sql`select pg_advisory_xact_lock(${HUB_ADMIN_REVOKE_LOCK})`);
     const [others] = await db
       .select({ n: count() })
       .from(clients)

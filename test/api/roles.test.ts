@@ -1,0 +1,133 @@
+// Role checks on every procedure, generated from the router itself: a procedure added to the
+// router without an entry in MIN_ROLE fails this file, so none can ship unchecked.
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { ROLES, roleRank, type Role } from '@ccx/schema';
+import { appRouter, type Principal } from '@ccx/server';
+import { createHarness, type Caller, type Harness } from '../support/harness.js';
+
+/** The least role that may call each procedure. Reads are open to every member; writes are not. */
+const MIN_ROLE: Record<string, Role> = {
+  'authorities.list': 'viewer',
+  'authorities.get': 'viewer',
+  'authorities.me': 'viewer',
+  'authorities.create': 'hub-admin',
+  'authorities.update': 'hub-admin',
+  'clients.create': 'admin',
+  'clients.list': 'admin',
+  'clients.revoke': 'admin',
+  'providers.search': 'viewer',
+  'providers.get': 'viewer',
+  'providers.create': 'officer',
+  'providers.update': 'officer',
+  'provisions.search': 'viewer',
+  'provisions.get': 'viewer',
+  'provisions.create': 'officer',
+  'provisions.update': 'officer',
+  // Need-to-know (DESIGN.md §3): reading is for every member; publishing and sharing need an officer;
+  // the audit trail is for officers; allocation is the hub-admin's.
+  'placements.declare': 'officer',
+  'placements.end': 'officer',
+  'placements.mine': 'viewer',
+  'placements.import': 'officer',
+  'allocations.list': 'viewer',
+  'allocations.mine': 'viewer',
+  'allocations.assign': 'hub-admin',
+  'allocations.autoAllocate': 'hub-admin',
+  'outcomes.create': 'officer',
+  'outcomes.publish': 'officer',
+  'outcomes.get': 'viewer',
+  'outcomes.listForProvision': 'viewer',
+  'access.explain': 'viewer',
+  'access.share': 'officer',
+  'access.revoke': 'officer',
+  'access.requestProspective': 'officer',
+  'access.grants': 'viewer',
+  'audit.list': 'officer',
+  'audit.verify': 'officer',
+  'audit.exportHead': 'officer',
+};
+
+/** Every procedure path in the router ("authorities.list", …), from its flattened record. */
+const PATHS = Object.keys(appRouter._def.procedures).sort();
+
+/** Calls a procedure by its dotted path through the caller's proxy. */
+const callPath = (caller: Caller, path: string, input: unknown): Promise<unknown> => {
+  let target: unknown = caller;
+  for (const segment of path.split('.')) target = (target as Record<string, unknown>)[segment];
+  return (target as (input: unknown) => Promise<unknown>)(input);
+};
+
+/** The tRPC error code of a call, or 'OK' when it succeeds. */
+const outcomeOf = async (call: Promise<unknown>): Promise<string> => {
+  try {
+    await call;
+    return 'OK';
+  } catch (err) {
+    return (err as { code?: unknown }).code === undefined
+      ? `thrown: ${String(err)}`
+      : String((err as { code: unknown }).code);
+  }
+};
+
+/** Dummy input: valid for some procedures, invalid for others; either way no role check may depend on it. */
+const DUMMY = {};
+
+let h: Harness;
+const principals = {} as Record<Role, Principal>;
+beforeAll(async () => {
+  h = await createHarness();
+  const member = await h.makeAuthority();
+  for (const role of ROLES) {
+    // hub-admin exists only on the host authority; the others belong to an ordinary member.
+    const authorityId = role === 'hub-admin' ? h.hostAuthorityId : member.id;
+    principals[role] = (await h.makeClient(authorityId, role)).principal;
+  }
+});
+afterAll(() => h.close());
+
+it('the router has procedures to check', () => {
+  expect(PATHS.length).toBeGreaterThanOrEqual(16);
+  expect(PATHS).toContain('provisions.search');
+});
+
+it('every procedure in the router has a minimal role in the table, and the table has no stale entries', () => {
+  const missing = PATHS.filter((p) => !(p in MIN_ROLE));
+  const stale = Object.keys(MIN_ROLE).filter((p) => !PATHS.includes(p));
+  expect(missing, 'procedures without an entry in MIN_ROLE').toEqual([]);
+  expect(stale, 'MIN_ROLE entries with no procedure').toEqual([]);
+});
+
+describe.each(PATHS)('%s', (path) => {
+  const min = MIN_ROLE[path];
+
+  it('has an entry in MIN_ROLE', () => {
+    expect(min, `add "${path}" to MIN_ROLE in test/api/roles.test.ts`).toBeDefined();
+  });
+  if (!min) return;
+
+  it('refuses a caller with no principal: UNAUTHORIZED', async () => {
+    expect(await outcomeOf(callPath(h.caller(null), path, DUMMY))).toBe('UNAUTHORIZED');
+  });
+
+  for (const role of ROLES) {
+    if (roleRank(role) < roleRank(min)) {
+      it(`refuses ${role}: FORBIDDEN, naming the role needed`, async () => {
+        let message = '';
+        const code = await outcomeOf(
+          callPath(h.caller(principals[role]), path, DUMMY).catch((err: unknown) => {
+            message = err instanceof Error ? err.message : '';
+            throw err;
+          }),
+        );
+        expect(code).toBe('FORBIDDEN');
+        expect(message).toContain(min);
+      });
+    } else {
+      it(`lets ${role} past the role check`, async () => {
+        const code = await outcomeOf(callPath(h.caller(principals[role]), path, DUMMY));
+        expect(['UNAUTHORIZED', 'FORBIDDEN', 'INTERNAL_SERVER_ERROR']).not.toContain(code);
+        expect(code).not.toMatch(/^thrown/);
+      });
+    }
+  }
+});
