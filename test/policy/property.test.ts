@@ -8,6 +8,7 @@ import { openTestDatabase, type Database } from '@ccx/server';
 import {
   checkRecord,
   decideRecord,
+  explainAccess,
   londonDate,
   type Decision,
   type PolicyRecord,
@@ -254,7 +255,7 @@ describe('the in-memory, SQL and loaded faces of the policy agree', () => {
     if (WORLDS >= 100) expect([...layers.keys()].sort()).toEqual(['detail', 'none', 'signal', 'summary']);
   });
 
-  it('on the policy table’s provision-level cases, stored in the database', async () => {
+  it('on the policy table’s provision-level cases, stored in the database, with explain giving each deciding rule', async () => {
     const { db } = database;
     const cases = POLICY_CASES.filter((t) => 'provisionId' in t.record.scope);
     expect(cases.length).toBeGreaterThan(50);
@@ -310,6 +311,24 @@ describe('the in-memory, SQL and loaded faces of the policy agree', () => {
         },
         t.name,
       ).toEqual({ sql: t.expected.layer, loaded: t.expected });
+
+      // access.explain names the same deciding rule; a draft the caller may not see is answered as missing.
+      const explain = explainAccess(
+        db,
+        as(t.caller),
+        { recordType: 'outcome', recordId: record.id },
+        world.now,
+      );
+      if (t.expected.rule === 'draft-publisher-only') {
+        await expect(explain, t.name).rejects.toMatchObject({ code: 'NOT_FOUND' });
+      } else {
+        const e = await explain;
+        expect({ layer: e.layer, rule: e.rule, emptyWouldGrant: e.wouldGrant.length === 0 }, t.name).toEqual({
+          layer: t.expected.layer,
+          rule: t.expected.rule,
+          emptyWouldGrant: t.expected.layer === 'detail',
+        });
+      }
     }
   });
 });
