@@ -2,7 +2,7 @@
 // chain in the caller's transaction. Entries cannot be changed (the database refuses), and a
 // changed or missing entry breaks the chain, which verifyAuditChain finds.
 import { createHash } from 'node:crypto';
-import { and, asc, desc, eq, lt, sql } from 'drizzle-orm';
+import { and, asc, desc, eq, inArray, lt, sql } from 'drizzle-orm';
 import { SignJWT } from 'jose';
 import type { AuditEntry } from '@ccx/schema';
 import type { SigningKeyStore } from '../auth/signing-keys.js';
@@ -176,6 +176,14 @@ export const exportAuditHead = async (
   return { authorityId, seq, hash, jws };
 };
 
+/**
+ * What other authorities' entries an authority may see: reads of, and access given to, the records it
+ * published; reads and pre-placement grants at the settings it leads or hosts. Never their writes (a
+ * draft, a declaration), which are theirs to know.
+ */
+const ACTIONS_ON_MY_RECORDS = ['outcome.read', 'outcome.list', 'access.share', 'access.revoke'];
+const ACTIONS_AT_MY_PROVISIONS = ['outcome.read', 'outcome.list', 'access.prospective'];
+
 export type AuditListInput = {
   scope: 'mine' | 'reads-of-my-records' | 'reads-at-my-provisions';
   recordId?: string | undefined;
@@ -204,10 +212,12 @@ export const listAudit = async (
       : input.scope === 'reads-of-my-records'
         ? and(
             sql`${auditLog.authorityId} <> ${authorityId}`,
+            inArray(auditLog.action, ACTIONS_ON_MY_RECORDS),
             sql`${auditLog.recordIds} && coalesce((select array_agg(${outcomes.id}::text) from ${outcomes} where ${outcomes.authorityId} = ${authorityId}), '{}'::text[])`,
           )
         : and(
             sql`${auditLog.authorityId} <> ${authorityId}`,
+            inArray(auditLog.action, ACTIONS_AT_MY_PROVISIONS),
             sql`${auditLog.provisionIds} && coalesce((select array_agg(id) from (select ${allocations.provisionId}::text as id from ${allocations} where ${allocations.authorityId} = ${authorityId} and ${allocations.endedAt} is null union select ${provisions.id}::text from ${provisions} where ${provisions.hostAuthorityId} = ${authorityId}) as mine), '{}'::text[])`,
           );
   const rows = await db

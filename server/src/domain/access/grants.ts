@@ -115,6 +115,24 @@ export const requestProspective = async (
         gt(accessGrants.expiresAt, actor.now),
       ),
     );
+  const [existing] = await tx
+    .select({ expiresAt: accessGrants.expiresAt })
+    .from(accessGrants)
+    .where(
+      and(
+        eq(accessGrants.authorityId, actor.authorityId),
+        eq(accessGrants.kind, 'prospective'),
+        eq(accessGrants.provisionId, input.provisionId),
+        isNull(accessGrants.revokedAt),
+        gt(accessGrants.expiresAt, actor.now),
+      ),
+    );
+  if (existing) {
+    throw new AppError(
+      'CONFLICT',
+      `your authority already holds an open pre-placement grant for this setting, until ${existing.expiresAt?.toISOString()}`,
+    );
+  }
   if ((open?.n ?? 0) >= maxOpen) {
     throw new AppError(
       'CONFLICT',

@@ -1,0 +1,436 @@
+// Allocations (need-to-know, issue 3): assign (hub-admin), reassign with history, list and mine, and
+// autoAllocate — each rule of the algorithm with its rationale, skips, dry run, real run, determinism.
+import { randomUUID } from 'node:crypto';
+import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import type { AutoAllocateResult } from '@ccx/schema';
+import { createHarness, type Harness } from '../support/harness.js';
+import { expectCode, fixClock, makeMember, uniq, type Member } from '../support/need-to-know.js';
+
+const NOW = '2026-06-15T10:00:00Z';
+const TODAY = '2026-06-15';
+
+describe('allocations.assign, list and mine', () => {
+  let h: Harness;
+  let restoreClock: () => void;
+  let a: Member;
+  let b: Member;
+
+  beforeAll(async () => {
+    h = await createHarness();
+    a = await makeMember(h, 'alloca');
+    b = await makeMember(h, 'allocb');
+  });
+  afterAll(async () => {
+    await h?.close();
+  });
+  beforeEach(() => {
+    restoreClock = fixClock(h.hub, NOW);
+  });
+  afterEach(() => {
+    restoreClock();
+  });
+
+  it('is for the hub-admin only', async () => {
+    const p = await h.makeProvision();
+    const input = { provisionId: p.id, authorityId: a.id, rationale: 'by agreement' };
+    await expectCode(h.caller(a.officer).allocations.assign(input), 'FORBIDDEN');
+    const admin = (await h.makeClient(a.id, 'admin')).principal;
+    await expectCode(h.caller(admin).allocations.assign(input), 'FORBIDDEN');
+    await expectCode(h.caller(a.officer).allocations.autoAllocate({ dryRun: true }), 'FORBIDDEN');
+    await expectCode(h.caller(null).allocations.assign(input), 'UNAUTHORIZED');
+
+    const allocation = await h.caller(h.hubAdmin).allocations.assign(input);
+    expect(allocation).toMatchObject({
+      provisionId: p.id,
+      authorityId: a.id,
+      role: 'quality',
+      startsOn: TODAY,
+      endsOn: null,
+      current: true,
+      rationale: 'by agreement',
+      endedReason: null,
+    });
+  });
+
+  it('refuses an unknown provision or authority (404) and a period that ends before it starts (400)', async () => {
+    const p = await h.makeProvision();
+    await expectCode(
+      h
+        .caller(h.hubAdmin)
+        .allocations.assign({ provisionId: randomUUID(), authorityId: a.id, rationale: 'x y z' }),
+      'NOT_FOUND',
+    );
+    await expectCode(
+      h
+        .caller(h.hubAdmin)
+        .allocations.assign({ provisionId: p.id, authorityId: 'no-such-council', rationale: 'x y z' }),
+      'NOT_FOUND',
+    );
+    await expectCode(
+      h.caller(h.hubAdmin).allocations.assign({
+        provisionId: p.id,
+        authorityId: a.id,
+        rationale: 'x y z',
+        startsOn: '2026-07-01',
+        endsOn: '2026-07-01',
+      }),
+      'BAD_REQUEST',
+    );
+    await expectCode(
+      h.caller(h.hubAdmin).allocations.assign({ provisionId: p.id, authorityId: a.id, rationale: '' }),
+      'BAD_REQUEST',
+    );
+    expect(await h.caller(h.hubAdmin).allocations.list({ provisionId: p.id, currentOnly: false })).toEqual(
+      [],
+    );
+  });
+
+  it('reassigning closes the previous allocation and keeps it in history', async () => {
+    const p = await h.makeProvision();
+    const first = await h
+      .caller(h.hubAdmin)
+      .allocations.assign({ provisionId: p.id, authorityId: a.id, rationale: 'first lead' });
+    const second = await h
+      .caller(h.hubAdmin)
+      .allocations.assign({ provisionId: p.id, authorityId: b.id, rationale: 'second lead' });
+
+    const current = await h.caller(a.officer).allocations.list({ provisionId: p.id });
+    expect(current.map((x) => x.id)).toEqual([second.id]);
+
+    const history = await h.caller(a.officer).allocations.list({ provisionId: p.id, currentOnly: false });
+    expect(history).toHaveLength(2);
+    const old = history.find((x) => x.id === first.id);
+    expect(old).toMatchObject({ authorityId: a.id, current: false, rationale: 'first lead' });
+    expect(old?.endedReason).toMatch(new RegExp(`reassigned to ${b.id}`));
+    expect(history.find((x) => x.id === second.id)).toMatchObject({ authorityId: b.id, current: true });
+
+    // The old lead has lost its lead basis; the new one has it.
+    const explainA = await h.caller(a.officer).access.explain({ provisionId: p.id });
+    expect(explainA.bases.map((x) => x.basis)).not.toContain('lead');
+    const explainB = await h.caller(b.officer).access.explain({ provisionId: p.id });
+    expect(explainB.bases.map((x) => x.basis)).toContain('lead');
+    expect(explainB.layer).toBe('detail');
+
+    // Only one current allocation per provision and role, in the database as well.
+    const all = await h.caller(h.hubAdmin).allocations.list({ provisionId: p.id, currentOnly: false });
+    expect(all.filter((x) => x.current)).toHaveLength(1);
+  });
+
+  it("mine lists the caller's current allocations; list filters by provision and authority", async () => {
+    const c = await makeMember(h, 'allocc');
+    const d = await makeMember(h, 'allocd');
+    const [p1, p2, p3] = [await h.makeProvision(), await h.makeProvision(), await h.makeProvision()];
+    const x1 = await h
+      .caller(h.hubAdmin)
+      .allocations.assign({ provisionId: p1.id, authorityId: c.id, rationale: 'c leads p1' });
+    const x2 = await h
+      .caller(h.hubAdmin)
+      .allocations.assign({ provisionId: p2.id, authorityId: c.id, rationale: 'c leads p2' });
+    await h
+      .caller(h.hubAdmin)
+      .allocations.assign({ provisionId: p3.id, authorityId: d.id, rationale: 'd leads p3' });
+    // p2 moves to d: c keeps only p1.
+    const x4 = await h
+      .caller(h.hubAdmin)
+      .allocations.assign({ provisionId: p2.id, authorityId: d.id, rationale: 'd takes p2' });
+
+    expect((await h.caller(c.officer).allocations.mine()).map((x) => x.id)).toEqual([x1.id]);
+    expect((await h.caller(d.officer).allocations.mine()).map((x) => x.provisionId).sort()).toEqual(
+      [p2.id, p3.id].sort(),
+    );
+    const byC = await h.caller(d.officer).allocations.list({ authorityId: c.id, currentOnly: false });
+    expect(byC.map((x) => x.id).sort()).toEqual([x1.id, x2.id].sort());
+    expect(await h.caller(d.officer).allocations.list({ authorityId: c.id })).toEqual([
+      expect.objectContaining({ id: x1.id }),
+    ]);
+    expect(await h.caller(d.officer).allocations.list({ provisionId: p2.id })).toEqual([
+      expect.objectContaining({ id: x4.id, authorityId: d.id }),
+    ]);
+    expect(await h.caller(d.officer).allocations.list({ provisionId: p2.id, authorityId: c.id })).toEqual([]);
+  });
+
+  it('a future start or a past end is not current', async () => {
+    const e = await makeMember(h, 'alloce');
+    const [p1, p2] = [await h.makeProvision(), await h.makeProvision()];
+    const future = await h.caller(h.hubAdmin).allocations.assign({
+      provisionId: p1.id,
+      authorityId: e.id,
+      rationale: 'from next month',
+      startsOn: '2026-07-01',
+    });
+    expect(future.current).toBe(false);
+    const lapsed = await h.caller(h.hubAdmin).allocations.assign({
+      provisionId: p2.id,
+      authorityId: e.id,
+      rationale: 'for the spring',
+      startsOn: '2026-03-01',
+      endsOn: '2026-06-01',
+    });
+    expect(lapsed.current).toBe(false);
+    expect(await h.caller(e.officer).allocations.mine()).toEqual([]);
+    const explain = await h.caller(e.officer).access.explain({ provisionId: p2.id });
+    expect(explain.bases.map((x) => x.basis)).not.toContain('lead');
+  });
+
+  it('every assignment is audited in the hub-admin authority chain', async () => {
+    const p = await h.makeProvision();
+    const allocation = await h
+      .caller(h.hubAdmin)
+      .allocations.assign({ provisionId: p.id, authorityId: a.id, rationale: 'audited' });
+    const page = await h.caller(h.hubAdmin).audit.list({ scope: 'mine', recordId: allocation.id });
+    expect(page.items).toEqual([
+      expect.objectContaining({
+        authorityId: h.hostAuthorityId,
+        action: 'allocation.assign',
+        basis: 'hub-admin',
+        provisionIds: [p.id],
+      }),
+    ]);
+  });
+});
+
+describe('allocations.autoAllocate', () => {
+  let h: Harness;
+  let restoreClock: () => void;
+
+  // Each test gets its own database: the algorithm looks at every provision and every allocation.
+  beforeEach(async () => {
+    h = await createHarness();
+    restoreClock = fixClock(h.hub, NOW);
+  });
+  afterEach(async () => {
+    restoreClock();
+    await h?.close();
+  });
+
+  /** Authorities whose ids sort in the given order (a… before b… before c…). */
+  const members = async (...letters: string[]): Promise<Member[]> => {
+    const u = uniq();
+    const out: Member[] = [];
+    for (const l of letters) {
+      const id = `${l}${l}-${u}`;
+      await h.makeAuthority({ id });
+      out.push({
+        id,
+        qaInbox: `qa@${id}.example.gov.uk`,
+        officer: (await h.makeClient(id, 'officer')).principal,
+      });
+    }
+    return out;
+  };
+
+  const place = async (m: Member, provisionId: string, children: number) =>
+    h.caller(m.officer).placements.declare({ provisionId, children, fromDate: '2026-01-01' });
+
+  const proposalFor = (result: AutoAllocateResult, provisionId: string) =>
+    result.proposals.find((p) => p.provisionId === provisionId);
+
+  it('chooses the host authority when it places there, even with fewer children', async () => {
+    const [host, big] = await members('h', 'b');
+    const p = await h.makeProvision({ hostAuthorityId: host!.id });
+    await place(host!, p.id, 1);
+    await place(big!, p.id, 5);
+    const result = await h.caller(h.hubAdmin).allocations.autoAllocate({ dryRun: true });
+    expect(result.proposals).toHaveLength(1);
+    const proposal = proposalFor(result, p.id);
+    expect(proposal).toMatchObject({ provisionId: p.id, provisionName: p.name, authorityId: host!.id });
+    expect(proposal?.rationale).toMatch(/host authority/);
+    expect(proposal?.rationale).toContain(host!.id);
+    expect(proposal?.placing).toEqual(
+      expect.arrayContaining([
+        { authorityId: host!.id, children: 1 },
+        { authorityId: big!.id, children: 5 },
+      ]),
+    );
+  });
+
+  it('otherwise chooses the authority with most children placed', async () => {
+    const [small, big] = await members('a', 'z');
+    const p = await h.makeProvision(); // stands in the hub operator's area; it places nothing
+    await place(small!, p.id, 1);
+    await place(big!, p.id, 3);
+    const result = await h.caller(h.hubAdmin).allocations.autoAllocate({ dryRun: true });
+    const proposal = proposalFor(result, p.id);
+    expect(proposal?.authorityId).toBe(big!.id);
+    expect(proposal?.rationale).toMatch(/most children/);
+    expect(proposal?.rationale).toMatch(/3 of 4/);
+  });
+
+  it('on a tie of children chooses the one with fewest current allocations', async () => {
+    const [busy, free] = await members('a', 'b');
+    const elsewhere = await h.makeProvision();
+    await h
+      .caller(h.hubAdmin)
+      .allocations.assign({ provisionId: elsewhere.id, authorityId: busy!.id, rationale: 'busy leads' });
+    const p = await h.makeProvision();
+    await place(busy!, p.id, 2);
+    await place(free!, p.id, 2);
+    const result = await h.caller(h.hubAdmin).allocations.autoAllocate({ dryRun: true });
+    expect(result.proposals).toHaveLength(1);
+    const proposal = proposalFor(result, p.id);
+    expect(proposal?.authorityId).toBe(free!.id);
+    expect(proposal?.rationale).toMatch(/fewest current allocations/);
+  });
+
+  it('on a tie again chooses by authority id', async () => {
+    const [first, second] = await members('b', 'c');
+    const p = await h.makeProvision();
+    // Declared in reverse order, so insertion order cannot be what decides.
+    await place(second!, p.id, 2);
+    await place(first!, p.id, 2);
+    const result = await h.caller(h.hubAdmin).allocations.autoAllocate({ dryRun: true });
+    const proposal = proposalFor(result, p.id);
+    expect(proposal?.authorityId).toBe(first!.id);
+    expect(proposal?.rationale).toMatch(/first by id/);
+  });
+
+  it("counts the run's own proposals when breaking ties, so tied provisions are shared out", async () => {
+    const [x, y] = await members('d', 'e');
+    const [p1, p2] = [await h.makeProvision(), await h.makeProvision()];
+    for (const p of [p1, p2]) {
+      await place(x!, p.id, 1);
+      await place(y!, p.id, 1);
+    }
+    const result = await h.caller(h.hubAdmin).allocations.autoAllocate({ dryRun: true });
+    expect(result.proposals).toHaveLength(2);
+    // The first provision (in the run's order) goes to x by id, the second to y (fewest allocations).
+    expect(result.proposals.map((p) => p.authorityId)).toEqual([x!.id, y!.id]);
+    expect(result.proposals[1]?.rationale).toMatch(/fewest current allocations/);
+  });
+
+  it('skips provisions with one placing member, ended placements, or a current allocation', async () => {
+    const [x, y] = await members('f', 'g');
+    const single = await h.makeProvision();
+    await place(x!, single.id, 3);
+    const allocated = await h.makeProvision();
+    await place(x!, allocated.id, 1);
+    await place(y!, allocated.id, 1);
+    await h
+      .caller(h.hubAdmin)
+      .allocations.assign({ provisionId: allocated.id, authorityId: y!.id, rationale: 'y leads' });
+    const ended = await h.makeProvision();
+    await place(x!, ended.id, 1);
+    const gone = await place(y!, ended.id, 1);
+    await h.caller(y!.officer).placements.end({ id: gone.id, version: gone.version, endedOn: '2026-05-01' });
+    const future = await h.makeProvision();
+    await place(x!, future.id, 1);
+    await h
+      .caller(y!.officer)
+      .placements.declare({ provisionId: future.id, children: 1, fromDate: '2026-09-01' });
+    const counted = await h.makeProvision();
+    await place(x!, counted.id, 1);
+    await place(y!, counted.id, 1);
+
+    const result = await h.caller(h.hubAdmin).allocations.autoAllocate({ dryRun: true });
+    expect(result.proposals.map((p) => p.provisionId)).toEqual([counted.id]);
+  });
+
+  it('a dry run (the default) proposes without writing; a real run writes, and a second run proposes nothing', async () => {
+    const [x, y, z] = await members('a', 'b', 'c');
+    const [p1, p2] = [await h.makeProvision({ hostAuthorityId: z!.id }), await h.makeProvision()];
+    await place(x!, p1.id, 1);
+    await place(z!, p1.id, 1);
+    await place(x!, p2.id, 1);
+    await place(y!, p2.id, 4);
+
+    const dry = await h.caller(h.hubAdmin).allocations.autoAllocate();
+    expect(dry.dryRun).toBe(true);
+    expect(dry.assigned).toBe(0);
+    expect(dry.proposals).toHaveLength(2);
+    expect(await h.caller(h.hubAdmin).allocations.list({ currentOnly: false })).toEqual([]);
+
+    const real = await h.caller(h.hubAdmin).allocations.autoAllocate({ dryRun: false });
+    expect(real).toEqual({ ...dry, dryRun: false, assigned: 2 });
+    const written = await h.caller(h.hubAdmin).allocations.list();
+    expect(written).toHaveLength(2);
+    expect(written.find((a) => a.provisionId === p1.id)).toMatchObject({ authorityId: z!.id, current: true });
+    expect(written.find((a) => a.provisionId === p2.id)).toMatchObject({ authorityId: y!.id, current: true });
+    for (const a of written) {
+      const proposal = proposalFor(real, a.provisionId);
+      expect(a.rationale).toBe(`automatic: ${proposal?.rationale ?? ''}`);
+    }
+    expect((await h.caller(z!.officer).allocations.mine()).map((a) => a.provisionId)).toEqual([p1.id]);
+
+    const again = await h.caller(h.hubAdmin).allocations.autoAllocate({ dryRun: false });
+    expect(again).toEqual({ dryRun: false, proposals: [], assigned: 0 });
+    expect(await h.caller(h.hubAdmin).allocations.list({ currentOnly: false })).toHaveLength(2);
+
+    const audit = await h.caller(h.hubAdmin).audit.list({ scope: 'mine', action: 'allocation.auto' });
+    expect(audit.items).toHaveLength(2);
+  });
+
+  it('is deterministic: the same world gives the same proposals, run after run', async () => {
+    const ms = await members('a', 'b', 'c', 'd');
+    const provisions = [];
+    for (let i = 0; i < 6; i++) provisions.push(await h.makeProvision({ hostAuthorityId: ms[i % 4]!.id }));
+    // A mix of host, most-children and tie cases.
+    for (const [i, p] of provisions.entries()) {
+      await place(ms[(i + 1) % 4]!, p.id, 2);
+      await place(ms[(i + 2) % 4]!, p.id, i % 2 === 0 ? 2 : 3);
+      if (i % 3 === 0) await place(ms[i % 4]!, p.id, 1);
+    }
+    const one = await h.caller(h.hubAdmin).allocations.autoAllocate({ dryRun: true });
+    const two = await h.caller(h.hubAdmin).allocations.autoAllocate({ dryRun: true });
+    expect(two).toEqual(one);
+    expect(one.proposals).toHaveLength(6);
+    for (const p of one.proposals) expect(p.rationale.length).toBeGreaterThan(20);
+    const real = await h.caller(h.hubAdmin).allocations.autoAllocate({ dryRun: false });
+    expect(real.proposals).toEqual(one.proposals);
+  });
+
+  it('treats a lapsed allocation (its end date passed) as no current allocation', async () => {
+    const [x, y] = await members('a', 'b');
+    const p = await h.makeProvision();
+    await place(x!, p.id, 1);
+    await place(y!, p.id, 2);
+    await h.caller(h.hubAdmin).allocations.assign({
+      provisionId: p.id,
+      authorityId: x!.id,
+      rationale: 'for the spring only',
+      startsOn: '2026-03-01',
+      endsOn: '2026-06-01',
+    });
+    expect(await h.caller(h.hubAdmin).allocations.list({ provisionId: p.id })).toEqual([]);
+    const result = await h.caller(h.hubAdmin).allocations.autoAllocate({ dryRun: false });
+    expect(result.proposals.map((q) => [q.provisionId, q.authorityId])).toEqual([[p.id, y!.id]]);
+    const current = await h.caller(h.hubAdmin).allocations.list({ provisionId: p.id });
+    expect(current).toEqual([expect.objectContaining({ authorityId: y!.id, current: true })]);
+    expect(
+      await h.caller(h.hubAdmin).allocations.list({ provisionId: p.id, currentOnly: false }),
+    ).toHaveLength(2);
+  });
+
+  it('does not count a lapsed allocation among the current ones when breaking a tie', async () => {
+    const [x, y] = await members('a', 'b');
+    const elsewhere = await h.makeProvision();
+    await h.caller(h.hubAdmin).allocations.assign({
+      provisionId: elsewhere.id,
+      authorityId: x!.id,
+      rationale: 'for the spring only',
+      startsOn: '2026-03-01',
+      endsOn: '2026-06-01',
+    });
+    const p = await h.makeProvision();
+    await place(x!, p.id, 2);
+    await place(y!, p.id, 2);
+    const result = await h.caller(h.hubAdmin).allocations.autoAllocate({ dryRun: true });
+    // Both have 0 current allocations, so the id decides.
+    expect(result.proposals).toEqual([expect.objectContaining({ provisionId: p.id, authorityId: x!.id })]);
+    expect(result.proposals[0]?.rationale).toMatch(/each have 0 current allocations/);
+  });
+
+  it('leaves alone a provision whose allocation starts later', async () => {
+    const [x, y] = await members('a', 'b');
+    const p = await h.makeProvision();
+    await place(x!, p.id, 1);
+    await place(y!, p.id, 2);
+    await h.caller(h.hubAdmin).allocations.assign({
+      provisionId: p.id,
+      authorityId: x!.id,
+      rationale: 'x takes over in the autumn',
+      startsOn: '2026-09-01',
+    });
+    const result = await h.caller(h.hubAdmin).allocations.autoAllocate({ dryRun: true });
+    expect(result.proposals).toEqual([]);
+  });
+});

@@ -1,0 +1,375 @@
+// Monitoring outcomes, first cut (need-to-know, issue 3): private drafts, publish (version, twice,
+// by another authority), action-item due dates, byLead, and the layers each authority sees —
+// detail, summary, or the restricted signal that gives nothing away but whom to contact.
+import { randomUUID } from 'node:crypto';
+import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import type { OutcomeView } from '@ccx/schema';
+import { createHarness, type Harness } from '../support/harness.js';
+import {
+  expectCode,
+  fixClock,
+  makeMember,
+  makeWorld,
+  outcomeInput,
+  publishOutcome,
+  type Member,
+  type World,
+} from '../support/need-to-know.js';
+
+const NOW = '2026-06-15T10:00:00Z';
+
+let h: Harness;
+let w: World;
+let restoreClock: () => void;
+
+beforeAll(async () => {
+  h = await createHarness();
+  restoreClock = fixClock(h.hub, NOW);
+  w = await makeWorld(h);
+  restoreClock();
+});
+afterAll(async () => {
+  await h?.close();
+});
+beforeEach(() => {
+  restoreClock = fixClock(h.hub, NOW);
+});
+afterEach(() => {
+  restoreClock();
+});
+
+const SUMMARY_KEYS = [
+  'activityDate',
+  'activityType',
+  'byLead',
+  'id',
+  'layer',
+  'overallRating',
+  'provisionId',
+  'publishedAt',
+  'publisherAuthorityId',
+  'status',
+].sort();
+
+/** Every text of an outcome input that only detail may carry. */
+const secretsOf = (input: ReturnType<typeof outcomeInput>): string[] => [
+  input.summary,
+  input.findings,
+  ...(input.actionItems ?? []).map((a) => a.description),
+  ...(input.sectionJudgements ?? []).flatMap((s) => (s.comment ? [s.comment] : [])),
+];
+
+describe('outcomes.create', () => {
+  it('creates a draft seen in detail by its writer, with due dates defaulted from the concern level', async () => {
+    const draft = await h.caller(w.lead.officer).outcomes.create(
+      outcomeInput(w.provision.id, {
+        activityDate: '2026-06-10',
+        actionItems: [
+          { description: 'low one', concernLevel: 'low' },
+          { description: 'medium one', concernLevel: 'medium' },
+          { description: 'high one', concernLevel: 'high' },
+          { description: 'significant one', concernLevel: 'significant' },
+          { description: 'low with a date', concernLevel: 'low', dueOn: '2026-06-20' },
+        ],
+      }),
+    );
+    expect(draft).toMatchObject({
+      layer: 'detail',
+      status: 'draft',
+      version: 1,
+      publisherAuthorityId: w.lead.id,
+      provisionId: w.provision.id,
+      publishedAt: null,
+      byLead: false,
+      restricted: false,
+      announced: false,
+    });
+    if (draft.layer !== 'detail') return;
+    expect(draft.actionItems.map((a) => [a.description, a.dueOn, a.status])).toEqual([
+      ['low one', '2026-07-08', 'open'],
+      ['medium one', '2026-06-24', 'open'],
+      ['high one', '2026-06-12', 'open'],
+      ['significant one', '2026-06-10', 'open'],
+      ['low with a date', '2026-06-20', 'open'],
+    ]);
+    expect(new Set(draft.actionItems.map((a) => a.id)).size).toBe(5);
+  });
+
+  it('refuses an activity date in the future (in England), an unknown provision and a viewer', async () => {
+    const future = await expectCode(
+      h.caller(w.lead.officer).outcomes.create(outcomeInput(w.provision.id, { activityDate: '2026-06-16' })),
+      'BAD_REQUEST',
+    );
+    expect(future.message).toMatch(/future/);
+    await expectCode(h.caller(w.lead.officer).outcomes.create(outcomeInput(randomUUID())), 'NOT_FOUND');
+    await expectCode(
+      h.caller(w.lead.officer).outcomes.create(outcomeInput(w.provision.id, { overallRating: 6 })),
+      'BAD_REQUEST',
+    );
+    const viewer = (await h.makeClient(w.lead.id, 'viewer')).principal;
+    await expectCode(h.caller(viewer).outcomes.create(outcomeInput(w.provision.id)), 'FORBIDDEN');
+
+    // 23:30 UTC on 15 June is already 16 June in England: that date is today, not the future.
+    const restore = fixClock(h.hub, '2026-06-15T23:30:00Z');
+    try {
+      const late = await h
+        .caller(w.lead.officer)
+        .outcomes.create(outcomeInput(w.provision.id, { activityDate: '2026-06-16' }));
+      expect(late.layer === 'detail' && late.activityDate).toBe('2026-06-16');
+    } finally {
+      restore();
+    }
+  });
+});
+
+describe('drafts are private to their authority', () => {
+  let draftId: string;
+  beforeAll(async () => {
+    const draft = await h.caller(w.publisher.officer).outcomes.create(outcomeInput(w.provision.id));
+    if (draft.layer !== 'detail') throw new Error('expected detail');
+    draftId = draft.id;
+  });
+
+  it('answers 404 to every other authority, whatever its basis, and to the hub-admin', async () => {
+    for (const m of [w.lead, w.host, w.placing, w.member]) {
+      await expectCode(h.caller(m.officer).outcomes.get({ id: draftId }), 'NOT_FOUND');
+      await expectCode(
+        h.caller(m.officer).access.explain({ recordType: 'outcome', recordId: draftId }),
+        'NOT_FOUND',
+      );
+      const listed = await h
+        .caller(m.officer)
+        .outcomes.listForProvision({ provisionId: w.provision.id, includeDrafts: true });
+      expect(JSON.stringify(listed)).not.toContain(draftId);
+    }
+    await expectCode(h.caller(h.hubAdmin).outcomes.get({ id: draftId }), 'NOT_FOUND');
+    await expectCode(h.caller(w.lead.officer).outcomes.get({ id: randomUUID() }), 'NOT_FOUND');
+  });
+
+  it('is listed for its writer only with includeDrafts', async () => {
+    const plain = await h
+      .caller(w.publisher.officer)
+      .outcomes.listForProvision({ provisionId: w.provision.id });
+    expect(plain.map((o) => ('id' in o ? o.id : null))).not.toContain(draftId);
+    const withDrafts = await h
+      .caller(w.publisher.officer)
+      .outcomes.listForProvision({ provisionId: w.provision.id, includeDrafts: true });
+    expect(withDrafts).toContainEqual(
+      expect.objectContaining({ id: draftId, layer: 'detail', status: 'draft' }),
+    );
+    expect(await h.caller(w.publisher.officer).outcomes.get({ id: draftId })).toMatchObject({
+      layer: 'detail',
+      status: 'draft',
+    });
+  });
+});
+
+describe('outcomes.publish', () => {
+  it('answers 404 to another authority for a draft, 409 for a stale version and 409 when published twice', async () => {
+    const draft = await h.caller(w.publisher.officer).outcomes.create(outcomeInput(w.provision.id));
+    if (draft.layer !== 'detail') throw new Error('expected detail');
+    await expectCode(h.caller(w.lead.officer).outcomes.publish({ id: draft.id, version: 1 }), 'NOT_FOUND');
+    await expectCode(
+      h.caller(w.publisher.officer).outcomes.publish({ id: randomUUID(), version: 1 }),
+      'NOT_FOUND',
+    );
+    const stale = await expectCode(
+      h.caller(w.publisher.officer).outcomes.publish({ id: draft.id, version: 2 }),
+      'CONFLICT',
+    );
+    expect(stale.message).toMatch(/version/);
+
+    const published = await h.caller(w.publisher.officer).outcomes.publish({ id: draft.id, version: 1 });
+    expect(published).toMatchObject({ layer: 'detail', status: 'published', version: 2, byLead: false });
+    if (published.layer !== 'detail') return;
+    expect(published.publishedAt).toBe(new Date(NOW).toISOString());
+
+    await expectCode(
+      h.caller(w.publisher.officer).outcomes.publish({ id: draft.id, version: 2 }),
+      'CONFLICT',
+    );
+    await expectCode(
+      h.caller(w.publisher.officer).outcomes.publish({ id: draft.id, version: 1 }),
+      'CONFLICT',
+    );
+    // Now it is published, another authority knows of it but may not publish it.
+    await expectCode(h.caller(w.lead.officer).outcomes.publish({ id: draft.id, version: 2 }), 'FORBIDDEN');
+  });
+
+  it('marks byLead when the publisher holds the current allocation of the provision', async () => {
+    const byLead = await publishOutcome(h, w.lead.officer, w.provision.id);
+    expect(byLead.byLead).toBe(true);
+    const byOther = await publishOutcome(h, w.placing.officer, w.provision.id);
+    expect(byOther.byLead).toBe(false);
+    // Everyone sees the flag, in the summary as in detail.
+    expect(await h.caller(w.member.officer).outcomes.get({ id: byLead.id })).toMatchObject({
+      layer: 'summary',
+      byLead: true,
+    });
+  });
+});
+
+describe('layers of a published outcome', () => {
+  let outcome: Awaited<ReturnType<typeof publishOutcome>>;
+  beforeAll(async () => {
+    restoreClock = fixClock(h.hub, NOW);
+    outcome = await publishOutcome(h, w.lead.officer, w.provision.id);
+    restoreClock();
+  });
+
+  it('lead, host and placing authorities see detail', async () => {
+    for (const m of [w.lead, w.host, w.placing]) {
+      const view = await h.caller(m.officer).outcomes.get({ id: outcome.id });
+      expect(view).toMatchObject({
+        layer: 'detail',
+        summary: outcome.input.summary,
+        findings: outcome.input.findings,
+      });
+    }
+  });
+
+  it('a bare member and the hub-admin see only the summary', async () => {
+    for (const who of [w.member.officer, w.publisher.officer, h.hubAdmin]) {
+      const view = await h.caller(who).outcomes.get({ id: outcome.id });
+      expect(view.layer).toBe('summary');
+      expect(Object.keys(view).sort()).toEqual(SUMMARY_KEYS);
+      expect(view).toMatchObject({
+        id: outcome.id,
+        publisherAuthorityId: w.lead.id,
+        activityType: outcome.input.activityType,
+        overallRating: outcome.input.overallRating,
+        status: 'published',
+      });
+      const json = JSON.stringify(view);
+      for (const secret of secretsOf(outcome.input)) expect(json).not.toContain(secret);
+      const listed = await h.caller(who).outcomes.listForProvision({ provisionId: w.provision.id });
+      const mine = listed.find((o) => 'id' in o && o.id === outcome.id);
+      expect(mine?.layer).toBe('summary');
+      for (const secret of secretsOf(outcome.input)) expect(JSON.stringify(listed)).not.toContain(secret);
+    }
+    const explain = await h
+      .caller(h.hubAdmin)
+      .access.explain({ recordType: 'outcome', recordId: outcome.id });
+    expect(explain).toMatchObject({ layer: 'summary', rule: 'member-summary' });
+  });
+
+  it('listForProvision answers 404 for an unknown provision', async () => {
+    await expectCode(
+      h.caller(w.member.officer).outcomes.listForProvision({ provisionId: randomUUID() }),
+      'NOT_FOUND',
+    );
+  });
+});
+
+describe('restricted outcomes', () => {
+  let restricted: Awaited<ReturnType<typeof publishOutcome>>;
+  let second: Awaited<ReturnType<typeof publishOutcome>>;
+  let sharedWith: Member;
+  let provisionId: string;
+
+  beforeAll(async () => {
+    restoreClock = fixClock(h.hub, NOW);
+    // A provision of its own, so the counts of signals are exact.
+    const p = await h.makeProvision({ hostAuthorityId: w.host.id });
+    provisionId = p.id;
+    await h
+      .caller(h.hubAdmin)
+      .allocations.assign({ provisionId, authorityId: w.lead.id, rationale: 'lead here too' });
+    await h
+      .caller(w.placing.officer)
+      .placements.declare({ provisionId, children: 1, fromDate: '2026-01-01' });
+    restricted = await publishOutcome(h, w.publisher.officer, provisionId, {
+      restricted: true,
+      activityType: 'desk-review',
+      overallRating: 5,
+    });
+    second = await publishOutcome(h, w.publisher.officer, provisionId, {
+      restricted: true,
+      activityType: 'compliance-review',
+    });
+    sharedWith = await makeMember(h, 'shared');
+    await h.caller(w.publisher.officer).access.share({
+      recordType: 'outcome',
+      recordId: restricted.id,
+      authorityId: sharedWith.id,
+    });
+    restoreClock();
+  });
+
+  const assertSignal = (view: OutcomeView, label: string) => {
+    expect(view, label).toEqual({
+      layer: 'signal',
+      provisionId,
+      contact: w.publisher.qaInbox,
+      message: expect.stringContaining(w.publisher.qaInbox) as unknown,
+    });
+    const json = JSON.stringify(view);
+    for (const text of [
+      ...secretsOf(restricted.input),
+      ...secretsOf(second.input),
+      'desk-review',
+      'compliance-review',
+      'activityType',
+      'overallRating',
+      'findings',
+      restricted.id,
+    ])
+      expect(json, `${label} leaks ${text}`).not.toContain(text);
+  };
+
+  it('lead, host, placing and bare members see only a signal with the publisher QA inbox', async () => {
+    for (const [label, m] of Object.entries({
+      lead: w.lead,
+      host: w.host,
+      placing: w.placing,
+      member: w.member,
+    })) {
+      assertSignal(await h.caller(m.officer).outcomes.get({ id: restricted.id }), label);
+      const listed = await h.caller(m.officer).outcomes.listForProvision({ provisionId });
+      // Two restricted outcomes from one publisher: one signal, so not even their number shows.
+      expect(listed, label).toHaveLength(1);
+      assertSignal(listed[0]!, `${label} list`);
+      const explain = await h
+        .caller(m.officer)
+        .access.explain({ recordType: 'outcome', recordId: restricted.id });
+      expect(explain).toMatchObject({
+        layer: 'signal',
+        rule: 'restricted-signal',
+        record: { restricted: true },
+      });
+      expect(explain.wouldGrant.join(' ')).toContain(w.publisher.qaInbox);
+      for (const secret of secretsOf(restricted.input)) expect(JSON.stringify(explain)).not.toContain(secret);
+    }
+    assertSignal(await h.caller(h.hubAdmin).outcomes.get({ id: restricted.id }), 'hub-admin');
+  });
+
+  it('the publisher and an authority it shared the record with see detail', async () => {
+    for (const m of [w.publisher, sharedWith]) {
+      expect(await h.caller(m.officer).outcomes.get({ id: restricted.id })).toMatchObject({
+        layer: 'detail',
+        restricted: true,
+        findings: restricted.input.findings,
+      });
+    }
+    const sharedList = await h.caller(sharedWith.officer).outcomes.listForProvision({ provisionId });
+    // The shared record in detail; the other restricted one still only as a signal.
+    expect(sharedList.map((o) => o.layer).sort()).toEqual(['detail', 'signal']);
+    const publisherList = await h.caller(w.publisher.officer).outcomes.listForProvision({ provisionId });
+    expect(publisherList.map((o) => ('id' in o ? o.id : o.layer)).sort()).toEqual(
+      [restricted.id, second.id].sort(),
+    );
+  });
+
+  it('restricted outcomes from two publishers give two signals, beside the summaries of open ones', async () => {
+    const other = await makeMember(h, 'otherpub');
+    const fromOther = await publishOutcome(h, other.officer, provisionId, { restricted: true });
+    const open = await publishOutcome(h, other.officer, provisionId, { activityDate: '2026-05-01' });
+    const listed = await h.caller(w.member.officer).outcomes.listForProvision({ provisionId });
+    const signals = listed.filter((o) => o.layer === 'signal');
+    expect(signals.map((s) => s.layer === 'signal' && s.contact).sort()).toEqual(
+      [w.publisher.qaInbox, other.qaInbox].sort(),
+    );
+    expect(listed.filter((o) => o.layer === 'summary')).toEqual([expect.objectContaining({ id: open.id })]);
+    expect(JSON.stringify(listed)).not.toContain(fromOther.input.findings);
+  });
+});
