@@ -42,29 +42,7 @@ export type OutcomeCreateInput = {
   restricted: boolean;
 };
 
-const toDetail = (r: OutcomeRow): Extract<OutcomeView, { layer: 'detail' }> => ({
-  layer: 'detail',
-  id: r.id,
-  provisionId: r.provisionId,
-  publisherAuthorityId: r.authorityId,
-  status: r.status as OutcomeDetail['status'],
-  activityType: r.activityType as OutcomeDetail['activityType'],
-  activityDate: r.activityDate,
-  overallRating: r.overallRating,
-  byLead: r.byLead,
-  publishedAt: isoOrNull(r.publishedAt),
-  version: r.version,
-  restricted: r.restricted,
-  announced: r.announced,
-  sectionJudgements: r.sectionJudgements as OutcomeDetail['sectionJudgements'],
-  summary: r.summary,
-  findings: r.findings,
-  actionItems: r.actionItems as ActionItem[],
-  nextDueOn: r.nextDueOn,
-  createdAt: iso(r.createdAt),
-  updatedAt: iso(r.updatedAt),
-});
-
+/** The summary layer: what every member sees. */
 const toSummary = (r: OutcomeRow): Extract<OutcomeView, { layer: 'summary' }> => ({
   layer: 'summary',
   id: r.id,
@@ -76,6 +54,22 @@ const toSummary = (r: OutcomeRow): Extract<OutcomeView, { layer: 'summary' }> =>
   overallRating: r.overallRating,
   byLead: r.byLead,
   publishedAt: isoOrNull(r.publishedAt),
+});
+
+/** The detail layer: the summary and everything else. */
+const toDetail = (r: OutcomeRow): Extract<OutcomeView, { layer: 'detail' }> => ({
+  ...toSummary(r),
+  layer: 'detail',
+  version: r.version,
+  restricted: r.restricted,
+  announced: r.announced,
+  sectionJudgements: r.sectionJudgements as OutcomeDetail['sectionJudgements'],
+  summary: r.summary,
+  findings: r.findings,
+  actionItems: r.actionItems as ActionItem[],
+  nextDueOn: r.nextDueOn,
+  createdAt: iso(r.createdAt),
+  updatedAt: iso(r.updatedAt),
 });
 
 export const restrictedSignal = (
