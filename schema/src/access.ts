@@ -25,11 +25,12 @@ export const ACCESS_RULES = [
   'restricted-signal',
   'need-to-know-detail',
   'member-summary',
+  'need-to-know-only',
 ] as const;
 export const zAccessRule = z.enum(ACCESS_RULES);
 export type AccessRule = z.infer<typeof zAccessRule>;
 
-export const RECORD_TYPES = ['outcome'] as const;
+export const RECORD_TYPES = ['outcome', 'restriction', 'concern'] as const;
 export const zRecordType = z.enum(RECORD_TYPES);
 export type RecordType = z.infer<typeof zRecordType>;
 
@@ -49,7 +50,9 @@ export type ExplainInput = z.infer<typeof zExplainInput>;
 
 export const zExplanation = z.object({
   authorityId: zAuthorityId,
-  provisionId: zId,
+  /** The provision asked about, or the record's provision; null for a record about a whole provider. */
+  provisionId: zId.nullable(),
+  providerId: zId.nullable(),
   record: z.object({ type: zRecordType, id: zId, restricted: z.boolean() }).nullable(),
   bases: z.array(zBasisFound),
   layer: zLayer,
@@ -68,7 +71,7 @@ export const zGrant = z.object({
   id: zId,
   kind: zGrantKind,
   authorityId: zAuthorityId,
-  provisionId: zId,
+  provisionId: zId.nullable(),
   recordType: zRecordType.nullable(),
   recordId: zId.nullable(),
   grantedByAuthorityId: zAuthorityId,

@@ -2,6 +2,7 @@
 import { z } from 'zod';
 import { zAuthorityId } from './authorities.js';
 import { zDate, zId, zShortText, zTimestamp } from './common.js';
+import { zMonitoringState } from './monitoring.js';
 
 export const ALLOCATION_ROLES = ['quality'] as const;
 export const zAllocationRole = z.enum(ALLOCATION_ROLES);
@@ -17,6 +18,8 @@ export const zAllocation = z.object({
   rationale: z.string(),
   createdAt: zTimestamp,
   endedReason: z.string().nullable(),
+  /** In allocations.mine: whether monitoring of the provision is due or overdue. */
+  monitoring: zMonitoringState.optional(),
 });
 export type Allocation = z.infer<typeof zAllocation>;
 

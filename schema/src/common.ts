@@ -37,3 +37,13 @@ export const zRecordMeta = {
   createdAt: zTimestamp,
   updatedAt: zTimestamp,
 };
+
+/**
+ * A client-chosen key that makes a write safe to retry: the same key with the same input answers the
+ * first result again; the same key with a different input is a conflict.
+ */
+export const zIdempotencyKey = z
+  .string()
+  .min(8, 'must be at least 8 characters (a UUID is ideal)')
+  .max(100)
+  .regex(/^[A-Za-z0-9._:-]+$/, 'may contain letters, digits and . _ : -');

@@ -8,3 +8,7 @@ export * from './placements.js';
 export * from './allocations.js';
 export * from './outcomes.js';
 export * from './audit.js';
+export * from './restrictions.js';
+export * from './concerns.js';
+export * from './monitoring.js';
+export * from './checks.js';

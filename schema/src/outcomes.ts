@@ -1,7 +1,7 @@
 // Monitoring outcomes: what a quality-assurance visit or review found, published by a member authority.
 import { z } from 'zod';
 import { zAuthorityId } from './authorities.js';
-import { TEXT_LIMITS, zDate, zId, zTimestamp, zVersion } from './common.js';
+import { TEXT_LIMITS, zDate, zId, zIdempotencyKey, zTimestamp, zVersion } from './common.js';
 
 export const ACTIVITY_TYPES = [
   'full-qa-visit',
@@ -60,6 +60,18 @@ export const zActionItem = z.object({
   concernLevel: zConcernLevel,
   dueOn: zDate,
   status: zActionStatus,
+  /** Every change of status or due date, oldest first. */
+  history: z
+    .array(
+      z.object({
+        at: zTimestamp,
+        status: zActionStatus,
+        dueOn: zDate,
+        note: z.string().nullable(),
+        byAuthorityId: z.string(),
+      }),
+    )
+    .default([]),
 });
 export type ActionItem = z.infer<typeof zActionItem>;
 
@@ -80,17 +92,72 @@ export const zOutcomeCreate = z.object({
   nextDueOn: zDate.optional(),
   /** Restricted: detail only to the publisher and explicit grantees; other members see a neutral signal. */
   restricted: z.boolean().default(false),
+  idempotencyKey: zIdempotencyKey.optional(),
 });
 export type OutcomeCreate = z.input<typeof zOutcomeCreate>;
 
-export const zOutcomePublish = z.object({ id: zId, version: zVersion });
+export const zOutcomePublish = z.object({
+  id: zId,
+  version: zVersion,
+  idempotencyKey: zIdempotencyKey.optional(),
+});
+
+/** A new version of a published outcome; the earlier versions stay readable to those who may read detail. */
+export const zOutcomeAmend = z.object({
+  id: zId,
+  version: zVersion,
+  reason: z.string().trim().min(3, 'say why it is amended').max(TEXT_LIMITS.short),
+  changes: z
+    .object({
+      activityType: zActivityType,
+      activityDate: zDate,
+      announced: z.boolean(),
+      overallRating: zOverallRating,
+      sectionJudgements: z.array(zSectionJudgement).max(30),
+      summary: z
+        .string()
+        .trim()
+        .min(1)
+        .max(TEXT_LIMITS.long / 4),
+      findings: z.string().trim().max(TEXT_LIMITS.long),
+      nextDueOn: zDate.nullable(),
+      restricted: z.boolean(),
+      addActionItems: z.array(zActionItemInput).max(100),
+    })
+    .partial()
+    .refine((c) => Object.keys(c).length > 0, 'change at least one field'),
+  idempotencyKey: zIdempotencyKey.optional(),
+});
+
+export const zOutcomeWithdraw = z.object({
+  id: zId,
+  version: zVersion,
+  reason: z.string().trim().min(3, 'say why it is withdrawn').max(TEXT_LIMITS.short),
+  idempotencyKey: zIdempotencyKey.optional(),
+});
+
+/** An action item's status (open, met, extended) or due date changes; every change is kept. */
+export const zActionItemUpdate = z
+  .object({
+    outcomeId: zId,
+    version: zVersion,
+    itemId: z.string().min(1).max(40),
+    status: zActionStatus.optional(),
+    dueOn: zDate.optional(),
+    note: z.string().trim().max(TEXT_LIMITS.short).optional(),
+    idempotencyKey: zIdempotencyKey.optional(),
+  })
+  .refine((u) => u.status !== undefined || u.dueOn !== undefined, {
+    message: 'give a new status or dueOn',
+    path: ['status'],
+  });
 export const zOutcomeGet = z.object({ id: zId });
 export const zOutcomeListForProvision = z.object({
   provisionId: zId,
   includeDrafts: z.boolean().default(false),
 });
 
-export const OUTCOME_STATUSES = ['draft', 'published', 'withdrawn'] as const;
+export const OUTCOME_STATUSES = ['draft', 'published', 'amended', 'withdrawn'] as const;
 export const zOutcomeStatus = z.enum(OUTCOME_STATUSES);
 
 const summaryFields = {
@@ -117,8 +184,20 @@ export const zOutcomeDetail = z.object({
   findings: z.string(),
   actionItems: z.array(zActionItem),
   nextDueOn: zDate.nullable(),
+  withdrawnReason: z.string().nullable(),
   createdAt: zTimestamp,
   updatedAt: zTimestamp,
+  /** Earlier versions and what changed, oldest first (published, amended, action-item, withdrawn). */
+  history: z.array(
+    z.object({
+      version: zVersion,
+      at: zTimestamp,
+      change: z.string(),
+      note: z.string().nullable(),
+      byAuthorityId: zAuthorityId,
+      snapshot: z.record(z.string(), z.unknown()),
+    }),
+  ),
 });
 /** What a member without need-to-know sees of a restricted record: that it exists, and whom to contact. */
 export const zRestrictedSignal = z.object({

@@ -45,6 +45,23 @@ const MIN_ROLE: Record<string, Role> = {
   'audit.list': 'officer',
   'audit.verify': 'officer',
   'audit.exportHead': 'officer',
+  // Monitoring (DESIGN.md §2, §4): publishing, amending, restricting and logging need an officer;
+  // reading and checking are for every member; the schedule is the hub-admin's.
+  'outcomes.amend': 'officer',
+  'outcomes.withdraw': 'officer',
+  'outcomes.updateActionItem': 'officer',
+  'restrictions.create': 'officer',
+  'restrictions.update': 'officer',
+  'restrictions.lift': 'officer',
+  'restrictions.get': 'viewer',
+  'restrictions.list': 'viewer',
+  'concerns.log': 'officer',
+  'concerns.list': 'viewer',
+  'checks.placement': 'viewer',
+  'checks.placementMany': 'viewer',
+  'monitoring.frequencies': 'viewer',
+  'monitoring.setFrequency': 'hub-admin',
+  'monitoring.overdue': 'hub-admin',
 };
 
 /** Every procedure path in the router ("authorities.list", …), from its flattened record. */

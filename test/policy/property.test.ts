@@ -290,7 +290,7 @@ describe('the in-memory, SQL and loaded faces of the policy agree', () => {
         grants: t.world.grants.map((g) => ({
           ...g,
           authorityId: as(g.authorityId),
-          provisionId: id(g.provisionId),
+          provisionId: g.provisionId === null ? null : id(g.provisionId),
           recordId: g.recordId === null ? null : id(g.recordId),
         })),
       };

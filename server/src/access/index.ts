@@ -3,7 +3,7 @@
 import { eq } from 'drizzle-orm';
 import type { ExplainInput, Explanation } from '@ccx/schema';
 import type { Db } from '../db/index.js';
-import { authorities, outcomes, provisions } from '../db/schema/index.js';
+import { authorities, provisions } from '../db/schema/index.js';
 import { notFound } from '../errors.js';
 import { loadWorld } from './load.js';
 import {
@@ -17,8 +17,10 @@ import {
 } from './policy.js';
 
 export * from './policy.js';
-export { layerSql, needToKnowSql, type SqlPolicyContext } from './sql.js';
+export { layerSql, needToKnowSql, needToKnowProviderSql, type SqlPolicyContext } from './sql.js';
 export { loadWorld } from './load.js';
+export { policyRecordFor, type RecordRef } from './records.js';
+import { policyRecordFor } from './records.js';
 
 /** The caller's layer for one record, from the database's facts. */
 export const decideRecord = async (
@@ -38,31 +40,7 @@ export const provisionBases = async (db: Db, authorityId: string, provisionId: s
 };
 
 /** The policy record of an outcome, or undefined when there is none. */
-export const outcomePolicyRecord = async (
-  db: Db,
-  id: string,
-): Promise<(PolicyRecord & { provisionId: string }) | undefined> => {
-  const [row] = await db
-    .select({
-      id: outcomes.id,
-      provisionId: outcomes.provisionId,
-      authorityId: outcomes.authorityId,
-      status: outcomes.status,
-      restricted: outcomes.restricted,
-    })
-    .from(outcomes)
-    .where(eq(outcomes.id, id));
-  if (!row) return undefined;
-  return {
-    type: 'outcome',
-    id: row.id,
-    provisionId: row.provisionId,
-    publisherAuthorityId: row.authorityId,
-    status: row.status as PolicyRecord['status'],
-    restricted: row.restricted,
-    scope: { provisionId: row.provisionId },
-  };
-};
+export const outcomePolicyRecord = (db: Db, id: string) => policyRecordFor(db, 'outcome', id);
 
 const contactOf = async (db: Db, authorityId: string): Promise<string | undefined> => {
   const [a] = await db
@@ -91,6 +69,7 @@ export const explainAccess = async (
     return {
       authorityId,
       provisionId: input.provisionId,
+      providerId: null,
       record: null,
       bases,
       layer: decision.layer,
@@ -99,18 +78,19 @@ export const explainAccess = async (
       wouldGrant: whatWouldGrant(decision, null),
     };
   }
-  const record = await outcomePolicyRecord(db, input.recordId);
+  const record = await policyRecordFor(db, input.recordType, input.recordId);
   if (!record) throw notFound(`${input.recordType} ${input.recordId}`);
   const decision = await decideRecord(db, authorityId, record, now);
   // A record the caller may not know of is answered exactly as a missing one.
-  if (decision.layer === 'none' && decision.rule === 'draft-publisher-only')
+  if (decision.layer === 'none' && decision.rule !== 'not-a-member')
     throw notFound(`${input.recordType} ${input.recordId}`);
   const contact = decision.layer === 'signal' ? await contactOf(db, record.publisherAuthorityId) : undefined;
   return {
     authorityId,
     provisionId: record.provisionId,
+    providerId: record.providerId,
     record: {
-      type: 'outcome',
+      type: record.type,
       id: record.id,
       restricted: decision.layer === 'detail' ? record.restricted : decision.layer === 'signal',
     },

@@ -25,7 +25,8 @@ export type WorldGrant = {
   id?: string;
   kind: 'share' | 'prospective';
   authorityId: string;
-  provisionId: string;
+  /** Null for a share of a record about a whole provider. */
+  provisionId: string | null;
   recordId: string | null;
   expiresAt: Date | null;
   revokedAt: Date | null;
@@ -48,9 +49,11 @@ export type PolicyRecord = {
   type: string;
   id: string;
   publisherAuthorityId: string;
-  status: 'draft' | 'published' | 'withdrawn';
+  status: 'draft' | 'published' | 'amended' | 'withdrawn';
   restricted: boolean;
   scope: RecordScope;
+  /** False for record types with no summary layer (concerns): bare members see nothing. */
+  hasSummary?: boolean;
 };
 
 export type Decision = { layer: Layer; rule: AccessRule; basis: Basis | null; bases: BasisFound[] };
@@ -123,12 +126,13 @@ export const deriveBases = (world: World, authorityId: string, scope: RecordScop
     if (
       g.kind === 'prospective' &&
       g.authorityId === authorityId &&
+      g.provisionId !== null &&
       ids.has(g.provisionId) &&
       isGrantActive(g, world.now)
     ) {
       found.push({
         basis: 'prospective',
-        because: `pre-placement grant${where(g.provisionId)}`,
+        because: `pre-placement grant${where(g.provisionId ?? '')}`,
         until: g.expiresAt ? lastDayOf(g.expiresAt) : null,
       });
     }
@@ -165,7 +169,7 @@ const NEED_TO_KNOW: Basis[] = ['lead', 'host', 'placing', 'prospective'];
 /** The rules, in order; the first that applies decides. */
 export const decide = (
   bases: BasisFound[],
-  record: Pick<PolicyRecord, 'status' | 'restricted'>,
+  record: Pick<PolicyRecord, 'status' | 'restricted' | 'hasSummary'>,
 ): Decision => {
   const has = (b: Basis) => bases.some((x) => x.basis === b);
   const result = (layer: Layer, rule: AccessRule, basis: Basis | null): Decision => ({
@@ -181,6 +185,7 @@ export const decide = (
   if (record.restricted) return result('signal', 'restricted-signal', 'member');
   const need = NEED_TO_KNOW.find(has);
   if (need) return result('detail', 'need-to-know-detail', need);
+  if (record.hasSummary === false) return result('none', 'need-to-know-only', null);
   return result('summary', 'member-summary', 'member');
 };
 
@@ -198,6 +203,8 @@ export const RULE_REASONS: Record<AccessRule, string> = {
   'need-to-know-detail':
     'an authority that leads, hosts, places at or has a pre-placement grant for the setting sees detail',
   'member-summary': 'every member sees the summary; detail needs a need-to-know basis',
+  'need-to-know-only':
+    'this kind of record has no summary: only authorities with a need-to-know basis see it (it still counts in the risk rating)',
 };
 
 /** For a layer below detail: what would open more. */

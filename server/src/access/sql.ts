@@ -28,12 +28,23 @@ const shared = (c: SqlPolicyContext, recordIdColumn: AnyColumn): SQL =>
     and ${accessGrants.kind} = 'share' and ${accessGrants.revokedAt} is null
     and (${accessGrants.expiresAt} is null or ${accessGrants.expiresAt} > ${c.now.toISOString()}::timestamptz))`;
 
+/** lead, host, placing or prospective at any provision of the provider in `providerColumn`. */
+export const needToKnowProviderSql = (c: SqlPolicyContext, providerColumn: AnyColumn | SQL): SQL => {
+  const p2 = sql.raw('ntk_p');
+  return sql`exists (select 1 from ${provisions} as ${p2} where ${p2}.provider_id = ${providerColumn} and ${needToKnowSql(c, sql`${p2}.id`)})`;
+};
+
 export type RecordColumns = {
   id: AnyColumn;
   publisherAuthorityId: AnyColumn;
-  status: AnyColumn;
-  restricted: AnyColumn;
+  /** A record type without drafts passes the literal sql`'published'`. */
+  status: AnyColumn | SQL;
+  restricted: AnyColumn | SQL;
   provisionId: AnyColumn;
+  /** For records that may be about a whole provider (provisionId null, providerId set). */
+  providerId?: AnyColumn;
+  /** False for record types with no summary layer (concerns): bare members see nothing. */
+  hasSummary?: boolean;
 };
 
 /** The layer ('detail' | 'summary' | 'signal' | 'none') at which the caller sees each row: rules in policy.ts order. */
@@ -47,5 +58,9 @@ export const layerSql = (
     when ${r.status} = 'draft' then 'none'
     when ${shared(c, r.id)} then 'detail'
     when ${r.restricted} then 'signal'
-    when ${needToKnowSql(c, r.provisionId)} then 'detail'
-    else 'summary' end`;
+    when ${
+      r.providerId
+        ? sql`(case when ${r.provisionId} is not null then ${needToKnowSql(c, r.provisionId)} else ${needToKnowProviderSql(c, r.providerId)} end)`
+        : needToKnowSql(c, r.provisionId)
+    } then 'detail'
+    else ${r.hasSummary === false ? sql`'none'` : sql`'summary'`} end`;

@@ -8,6 +8,10 @@ import { allocationsRouter } from './allocations.js';
 import { outcomesRouter } from './outcomes.js';
 import { accessRouter } from './access.js';
 import { auditRouter } from './audit.js';
+import { restrictionsRouter } from './restrictions.js';
+import { concernsRouter } from './concerns.js';
+import { checksRouter } from './checks.js';
+import { monitoringRouter } from './monitoring.js';
 
 export const appRouter = router({
   authorities: authoritiesRouter,
@@ -19,6 +23,10 @@ export const appRouter = router({
   outcomes: outcomesRouter,
   access: accessRouter,
   audit: auditRouter,
+  restrictions: restrictionsRouter,
+  concerns: concernsRouter,
+  checks: checksRouter,
+  monitoring: monitoringRouter,
 });
 
 export type AppRouter = typeof appRouter;

@@ -1,11 +1,16 @@
 import { z } from 'zod';
 import {
+  zActionItemUpdate,
+  zOutcomeAmend,
   zOutcomeCreate,
   zOutcomeGet,
   zOutcomeListForProvision,
   zOutcomePublish,
   zOutcomeView,
+  zOutcomeWithdraw,
 } from '@ccx/schema';
+import { idempotent } from '../domain/idempotency.js';
+import { amendOutcome, updateActionItem, withdrawOutcome } from '../domain/outcomes/lifecycle.js';
 import {
   createOutcome,
   getOutcome,
@@ -18,11 +23,45 @@ export const outcomesRouter = router({
   create: roleProcedure('officer')
     .input(zOutcomeCreate)
     .output(zOutcomeView)
-    .mutation(({ ctx, input }) => ctx.db.transaction((tx) => createOutcome(tx, ctx.actor, input))),
+    .mutation(({ ctx, input }) =>
+      ctx.db.transaction((tx) =>
+        idempotent(tx, ctx.actor, 'outcomes.create', input, () => createOutcome(tx, ctx.actor, input)),
+      ),
+    ),
   publish: roleProcedure('officer')
     .input(zOutcomePublish)
     .output(zOutcomeView)
-    .mutation(({ ctx, input }) => ctx.db.transaction((tx) => publishOutcome(tx, ctx.actor, input))),
+    .mutation(({ ctx, input }) =>
+      ctx.db.transaction((tx) =>
+        idempotent(tx, ctx.actor, 'outcomes.publish', input, () => publishOutcome(tx, ctx.actor, input)),
+      ),
+    ),
+  amend: roleProcedure('officer')
+    .input(zOutcomeAmend)
+    .output(zOutcomeView)
+    .mutation(({ ctx, input }) =>
+      ctx.db.transaction((tx) =>
+        idempotent(tx, ctx.actor, 'outcomes.amend', input, () => amendOutcome(tx, ctx.actor, input)),
+      ),
+    ),
+  withdraw: roleProcedure('officer')
+    .input(zOutcomeWithdraw)
+    .output(zOutcomeView)
+    .mutation(({ ctx, input }) =>
+      ctx.db.transaction((tx) =>
+        idempotent(tx, ctx.actor, 'outcomes.withdraw', input, () => withdrawOutcome(tx, ctx.actor, input)),
+      ),
+    ),
+  updateActionItem: roleProcedure('officer')
+    .input(zActionItemUpdate)
+    .output(zOutcomeView)
+    .mutation(({ ctx, input }) =>
+      ctx.db.transaction((tx) =>
+        idempotent(tx, ctx.actor, 'outcomes.updateActionItem', input, () =>
+          updateActionItem(tx, ctx.actor, input),
+        ),
+      ),
+    ),
   // Reads write an audit entry for detail, so they run in a transaction too.
   get: authedProcedure
     .input(zOutcomeGet)

@@ -16,9 +16,8 @@ export const accessGrants = pgTable(
     authorityId: text('authority_id')
       .notNull()
       .references(() => authorities.id),
-    provisionId: uuid('provision_id')
-      .notNull()
-      .references(() => provisions.id),
+    /** The provision the grant is for; null for a share of a record about a whole provider. */
+    provisionId: uuid('provision_id').references(() => provisions.id),
     recordType: text('record_type'),
     recordId: uuid('record_id'),
     grantedByAuthorityId: text('granted_by_authority_id')
@@ -38,7 +37,7 @@ export const accessGrants = pgTable(
     check('access_grants_kind_check', sql`${t.kind} in ('share', 'prospective')`),
     check(
       'access_grants_shape_check',
-      sql`(${t.kind} = 'share' and ${t.recordId} is not null) or (${t.kind} = 'prospective' and ${t.recordId} is null and ${t.expiresAt} is not null)`,
+      sql`(${t.kind} = 'share' and ${t.recordId} is not null) or (${t.kind} = 'prospective' and ${t.recordId} is null and ${t.provisionId} is not null and ${t.expiresAt} is not null)`,
     ),
   ],
 );

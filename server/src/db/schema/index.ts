@@ -8,3 +8,7 @@ export * from './allocations.js';
 export * from './outcomes.js';
 export * from './access-grants.js';
 export * from './audit.js';
+export * from './restrictions.js';
+export * from './concerns.js';
+export * from './idempotency-keys.js';
+export * from './monitoring-frequencies.js';

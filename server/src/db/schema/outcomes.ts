@@ -7,6 +7,7 @@ import {
   integer,
   jsonb,
   pgTable,
+  primaryKey,
   text,
   timestamp,
   uuid,
@@ -40,13 +41,34 @@ export const outcomes = pgTable(
     nextDueOn: date('next_due_on', { mode: 'string' }),
     createdBy: text('created_by'),
     publishedAt: timestamp('published_at', { withTimezone: true, mode: 'date' }),
+    amendedAt: timestamp('amended_at', { withTimezone: true, mode: 'date' }),
+    withdrawnAt: timestamp('withdrawn_at', { withTimezone: true, mode: 'date' }),
+    withdrawnReason: text('withdrawn_reason'),
     ...version,
     ...timestamps,
   },
   (t) => [
     index('outcomes_provision_idx').on(t.provisionId, t.activityDate, t.id),
     index('outcomes_authority_idx').on(t.authorityId, t.status),
-    check('outcomes_status_check', sql`${t.status} in ('draft', 'published', 'withdrawn')`),
+    check('outcomes_status_check', sql`${t.status} in ('draft', 'published', 'amended', 'withdrawn')`),
     check('outcomes_rating_check', sql`${t.overallRating} between 1 and 5`),
   ],
+);
+
+/** Every published version of an outcome, kept: what changed, why, and the content as it then stood. */
+export const outcomeVersions = pgTable(
+  'outcome_versions',
+  {
+    outcomeId: uuid('outcome_id')
+      .notNull()
+      .references(() => outcomes.id),
+    version: integer('version').notNull(),
+    change: text('change').notNull(),
+    note: text('note'),
+    snapshot: jsonb('snapshot').notNull(),
+    byAuthorityId: text('by_authority_id').notNull(),
+    byClientId: text('by_client_id'),
+    at: timestamp('at', { withTimezone: true, mode: 'date' }).notNull().defaultNow(),
+  },
+  (t) => [primaryKey({ columns: [t.outcomeId, t.version] })],
 );

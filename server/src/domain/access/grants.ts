@@ -1,7 +1,7 @@
 // Explicit access: shares of one record with one authority, and self-service pre-placement grants.
 import { and, count, desc, eq, gt, isNull, or, sql } from 'drizzle-orm';
-import type { Grant } from '@ccx/schema';
-import { decideRecord, isGrantActive, outcomePolicyRecord } from '../../access/index.js';
+import type { Grant, RecordType } from '@ccx/schema';
+import { decideRecord, isGrantActive, policyRecordFor } from '../../access/index.js';
 import { appendAudit } from '../../audit/index.js';
 import type { Db } from '../../db/index.js';
 import { accessGrants, allocations, authorities, provisions } from '../../db/schema/index.js';
@@ -42,9 +42,9 @@ const activeMember = async (tx: Db, authorityId: string): Promise<void> => {
 export const shareRecord = async (
   tx: Db,
   actor: Actor,
-  input: { recordType: 'outcome'; recordId: string; authorityId: string; until?: string | undefined },
+  input: { recordType: RecordType; recordId: string; authorityId: string; until?: string | undefined },
 ): Promise<Grant> => {
-  const record = await outcomePolicyRecord(tx, input.recordId);
+  const record = await policyRecordFor(tx, input.recordType, input.recordId);
   if (!record) throw notFound(`${input.recordType} ${input.recordId}`);
   const decision = await decideRecord(tx, actor.authorityId, record, actor.now);
   if (decision.layer === 'none') throw notFound(`${input.recordType} ${input.recordId}`);
@@ -83,7 +83,7 @@ export const shareRecord = async (
     action: 'access.share',
     recordType: input.recordType,
     recordIds: [input.recordId, row!.id],
-    provisionIds: [record.provisionId],
+    provisionIds: record.provisionId ? [record.provisionId] : [],
     basis: isPublisher ? 'publisher' : 'lead',
     details: { to: input.authorityId, until: input.until ?? null },
   });
@@ -183,7 +183,7 @@ export const revokeGrant = async (tx: Db, actor: Actor, input: { grantId: string
     action: 'access.revoke',
     recordType: 'grant',
     recordIds: [input.grantId, ...(row.recordId ? [row.recordId] : [])],
-    provisionIds: [row.provisionId],
+    provisionIds: row.provisionId ? [row.provisionId] : [],
     basis: row.grantedByAuthorityId === actor.authorityId ? 'granter' : 'grantee',
   });
   return toGrant(updated!, actor.now);

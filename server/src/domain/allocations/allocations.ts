@@ -9,6 +9,7 @@ import { allocations, authorities, placements, provisions } from '../../db/schem
 import { AppError, notFound } from '../../errors.js';
 import { auditActor, type Actor } from '../actor.js';
 import { londonDate } from '../dates.js';
+import { monitoringStates } from '../monitoring/schedule.js';
 import { iso } from '../pagination.js';
 
 type AllocationRow = typeof allocations.$inferSelect;
@@ -126,8 +127,16 @@ export const listAllocations = async (
   return rows.map((r) => toAllocation(r, today)).filter((a) => !input.currentOnly || a.current);
 };
 
-export const myAllocations = (db: Db, actor: Actor): Promise<Allocation[]> =>
-  listAllocations(db, actor, { authorityId: actor.authorityId, currentOnly: true });
+/** The caller's current allocations, each with whether monitoring is due or overdue. */
+export const myAllocations = async (db: Db, actor: Actor): Promise<Allocation[]> => {
+  const mine = await listAllocations(db, actor, { authorityId: actor.authorityId, currentOnly: true });
+  const states = await monitoringStates(
+    db,
+    mine.map((a) => a.provisionId),
+    actor.now,
+  );
+  return mine.map((a) => ({ ...a, monitoring: states.get(a.provisionId) }));
+};
 
 /**
  * Allocates every provision with open placements from two or more members and no current allocation:

@@ -1,7 +1,7 @@
 // Monitoring outcomes: created as a private draft, then published to the partnership. Every read goes
 // through the access policy: detail, summary or the restricted signal, and each read of detail is audited.
 import { randomUUID } from 'node:crypto';
-import { and, desc, eq, sql } from 'drizzle-orm';
+import { and, asc, desc, eq, inArray, sql } from 'drizzle-orm';
 import { ACTION_DUE_DAYS, type ActionItem, type OutcomeDetail, type OutcomeView } from '@ccx/schema';
 import {
   contactOf,
@@ -16,7 +16,7 @@ import {
 } from '../../access/index.js';
 import { appendAudit } from '../../audit/index.js';
 import type { Db } from '../../db/index.js';
-import { allocations, outcomes, provisions } from '../../db/schema/index.js';
+import { allocations, outcomes, outcomeVersions, provisions } from '../../db/schema/index.js';
 import { AppError, notFound } from '../../errors.js';
 import { auditActor, type Actor } from '../actor.js';
 import { addDays, londonDate } from '../dates.js';
@@ -43,7 +43,7 @@ export type OutcomeCreateInput = {
 };
 
 /** The summary layer: what every member sees. */
-const toSummary = (r: OutcomeRow): Extract<OutcomeView, { layer: 'summary' }> => ({
+export const toSummary = (r: OutcomeRow): Extract<OutcomeView, { layer: 'summary' }> => ({
   layer: 'summary',
   id: r.id,
   provisionId: r.provisionId,
@@ -57,7 +57,71 @@ const toSummary = (r: OutcomeRow): Extract<OutcomeView, { layer: 'summary' }> =>
 });
 
 /** The detail layer: the summary and everything else. */
-const toDetail = (r: OutcomeRow): Extract<OutcomeView, { layer: 'detail' }> => ({
+export type OutcomeHistory = Extract<OutcomeView, { layer: 'detail' }>['history'];
+
+/** The content of an outcome as it stands, kept with each version. */
+export const snapshotOf = (r: OutcomeRow): Record<string, unknown> => ({
+  status: r.status,
+  restricted: r.restricted,
+  activityType: r.activityType,
+  activityDate: r.activityDate,
+  announced: r.announced,
+  overallRating: r.overallRating,
+  sectionJudgements: r.sectionJudgements,
+  summary: r.summary,
+  findings: r.findings,
+  actionItems: r.actionItems,
+  nextDueOn: r.nextDueOn,
+});
+
+/** Keeps one version of an outcome: what changed, why, and its content as it then stood. */
+export const recordVersion = async (
+  tx: Db,
+  actor: Actor,
+  row: OutcomeRow,
+  change: string,
+  note: string | null,
+) => {
+  await tx.insert(outcomeVersions).values({
+    outcomeId: row.id,
+    version: row.version,
+    change,
+    note,
+    snapshot: snapshotOf(row),
+    byAuthorityId: actor.authorityId,
+    byClientId: actor.clientId,
+    at: actor.now,
+  });
+};
+
+/** The kept versions of some outcomes, oldest first, in one query. */
+export const historyOf = async (tx: Db, ids: string[]): Promise<Map<string, OutcomeHistory>> => {
+  const byId = new Map<string, OutcomeHistory>();
+  if (ids.length === 0) return byId;
+  const rows = await tx
+    .select()
+    .from(outcomeVersions)
+    .where(inArray(outcomeVersions.outcomeId, ids))
+    .orderBy(asc(outcomeVersions.outcomeId), asc(outcomeVersions.version));
+  for (const v of rows) {
+    const list = byId.get(v.outcomeId) ?? [];
+    list.push({
+      version: v.version,
+      at: iso(v.at),
+      change: v.change,
+      note: v.note,
+      byAuthorityId: v.byAuthorityId,
+      snapshot: v.snapshot as Record<string, unknown>,
+    });
+    byId.set(v.outcomeId, list);
+  }
+  return byId;
+};
+
+export const toDetail = (
+  r: OutcomeRow,
+  history: OutcomeHistory = [],
+): Extract<OutcomeView, { layer: 'detail' }> => ({
   ...toSummary(r),
   layer: 'detail',
   version: r.version,
@@ -68,8 +132,10 @@ const toDetail = (r: OutcomeRow): Extract<OutcomeView, { layer: 'detail' }> => (
   findings: r.findings,
   actionItems: r.actionItems as ActionItem[],
   nextDueOn: r.nextDueOn,
+  withdrawnReason: r.withdrawnReason,
   createdAt: iso(r.createdAt),
   updatedAt: iso(r.updatedAt),
+  history,
 });
 
 export const restrictedSignal = (
@@ -82,7 +148,7 @@ export const restrictedSignal = (
   message: `a member authority holds restricted information about this setting: contact ${contact} before placing`,
 });
 
-const policyRecordOf = (r: OutcomeRow): PolicyRecord => ({
+export const policyRecordOf = (r: OutcomeRow): PolicyRecord => ({
   type: 'outcome',
   id: r.id,
   publisherAuthorityId: r.authorityId,
@@ -109,6 +175,7 @@ export const createOutcome = async (
     concernLevel: a.concernLevel,
     dueOn: a.dueOn ?? addDays(input.activityDate, ACTION_DUE_DAYS[a.concernLevel]),
     status: 'open',
+    history: [],
   }));
   const [row] = await tx
     .insert(outcomes)
@@ -184,13 +251,14 @@ export const publishOutcome = async (
     basis: 'publisher',
     details: { byLead },
   });
-  return toDetail(updated!);
+  await recordVersion(tx, actor, updated!, 'published', null);
+  return toDetail(updated!, (await historyOf(tx, [updated!.id])).get(updated!.id));
 };
 
 const view = async (tx: Db, row: OutcomeRow, decision: Decision): Promise<OutcomeView | null> => {
   switch (decision.layer) {
     case 'detail':
-      return toDetail(row);
+      return toDetail(row, (await historyOf(tx, [row.id])).get(row.id));
     case 'summary':
       return toSummary(row);
     case 'signal':
@@ -264,6 +332,10 @@ export const listOutcomesForProvision = async (
     rows.map((r) => r.outcome.id),
     actor.now,
   );
+  const histories = await historyOf(
+    tx,
+    rows.filter((r) => r.layer === 'detail').map((r) => r.outcome.id),
+  );
   const items: OutcomeView[] = [];
   const signalled = new Set<string>();
   const readBases: Record<string, string> = {};
@@ -287,7 +359,7 @@ export const listOutcomesForProvision = async (
       );
     } else if (l === 'detail') {
       readBases[outcome.id] = decision?.basis ?? 'unknown';
-      items.push(toDetail(outcome));
+      items.push(toDetail(outcome, histories.get(outcome.id)));
     } else {
       items.push(toSummary(outcome));
     }

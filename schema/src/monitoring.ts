@@ -1,0 +1,35 @@
+// The monitoring schedule: how often each type of setting is monitored, and which are due or overdue.
+import { z } from 'zod';
+import { zAuthorityId } from './authorities.js';
+import { zDate, zId } from './common.js';
+import { zProvisionType } from './enums.js';
+
+/** Default months between monitoring activities: annual, unregulated settings every 3 months. */
+export const DEFAULT_MONITORING_MONTHS = 12;
+export const DEFAULT_MONITORING_MONTHS_BY_TYPE = { unregulated: 3 } as const;
+/** Monitoring within this many days counts as "due soon". */
+export const DUE_SOON_DAYS = 30;
+
+export const MONITORING_STATUSES = ['ok', 'due-soon', 'overdue', 'never-monitored'] as const;
+export const zMonitoringStatus = z.enum(MONITORING_STATUSES);
+
+export const zMonitoringState = z.object({
+  status: zMonitoringStatus,
+  lastMonitoredOn: zDate.nullable(),
+  nextDueOn: zDate.nullable(),
+  /** Days past the due date (0 unless overdue). */
+  daysOverdue: z.number().int(),
+});
+export type MonitoringState = z.infer<typeof zMonitoringState>;
+
+export const zFrequency = z.object({ type: zProvisionType, months: z.number().int().min(1).max(60) });
+export const zFrequencySet = zFrequency;
+
+export const zOverdueReport = z.array(
+  z.object({
+    authorityId: zAuthorityId,
+    overdue: z.number().int(),
+    neverMonitored: z.number().int(),
+    provisions: z.array(z.object({ provisionId: zId, name: z.string(), monitoring: zMonitoringState })),
+  }),
+);

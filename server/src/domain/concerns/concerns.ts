@@ -1,0 +1,199 @@
+// Concerns ("QA cases"): logged by any member about a provision. Detail-only records: authorities with
+// a need-to-know basis read them; every concern in the last 12 months counts towards the risk RAG.
+import { and, count, desc, eq, gte, sql } from 'drizzle-orm';
+import { riskRagOf, type ConcernView, type RiskRag } from '@ccx/schema';
+import {
+  contactOf,
+  layerSql,
+  loadWorld,
+  decide,
+  deriveRecordBases,
+  type PolicyRecord,
+} from '../../access/index.js';
+import { appendAudit } from '../../audit/index.js';
+import type { Db } from '../../db/index.js';
+import { concerns, provisions } from '../../db/schema/index.js';
+import { AppError, notFound } from '../../errors.js';
+import { auditActor, type Actor } from '../actor.js';
+import { addDays, londonDate } from '../dates.js';
+import { iso } from '../pagination.js';
+
+type ConcernRow = typeof concerns.$inferSelect;
+
+const toConcern = (r: ConcernRow): Extract<ConcernView, { layer: 'detail' }> => ({
+  layer: 'detail',
+  id: r.id,
+  provisionId: r.provisionId,
+  loggedByAuthorityId: r.authorityId,
+  category: r.category as Extract<ConcernView, { layer: 'detail' }>['category'],
+  severity: r.severity as Extract<ConcernView, { layer: 'detail' }>['severity'],
+  occurredOn: r.occurredOn,
+  summary: r.summary,
+  restricted: r.restricted,
+  createdAt: iso(r.createdAt),
+});
+
+const concernPolicyRecord = (r: ConcernRow): PolicyRecord => ({
+  type: 'concern',
+  id: r.id,
+  publisherAuthorityId: r.authorityId,
+  status: 'published',
+  restricted: r.restricted,
+  scope: { provisionId: r.provisionId },
+  hasSummary: false,
+});
+
+/** The first day of the risk window: concerns on or after it count (12 months back from today). */
+export const riskWindowStart = (today: string, months = 12): string => {
+  const d = new Date(`${today}T00:00:00Z`);
+  d.setUTCMonth(d.getUTCMonth() - months);
+  return addDays(d.toISOString().slice(0, 10), 1);
+};
+
+export const logConcern = async (
+  tx: Db,
+  actor: Actor,
+  input: {
+    provisionId: string;
+    category: string;
+    severity: string;
+    occurredOn: string;
+    summary: string;
+    restricted: boolean;
+  },
+): Promise<ConcernView> => {
+  const [p] = await tx
+    .select({ id: provisions.id })
+    .from(provisions)
+    .where(eq(provisions.id, input.provisionId));
+  if (!p) throw notFound(`provision ${input.provisionId}`);
+  if (input.occurredOn > londonDate(actor.now))
+    throw new AppError('VALIDATION', `occurredOn ${input.occurredOn} is in the future`);
+  const [row] = await tx
+    .insert(concerns)
+    .values({ ...input, authorityId: actor.authorityId, createdBy: actor.clientId })
+    .returning();
+  await appendAudit(tx, {
+    ...auditActor(actor),
+    action: 'concern.log',
+    recordType: 'concern',
+    recordIds: [row!.id],
+    provisionIds: [input.provisionId],
+    basis: 'publisher',
+    details: { category: input.category, severity: input.severity },
+  });
+  return toConcern(row!);
+};
+
+/** Concerns at a provision in the window: how many in all, its risk RAG, and those the caller may read. */
+export const listConcerns = async (
+  tx: Db,
+  actor: Actor,
+  input: { provisionId: string; sinceMonths: number },
+): Promise<{
+  provisionId: string;
+  concernsLast12Months: number;
+  riskRag: RiskRag;
+  items: ConcernView[];
+  notVisible: number;
+}> => {
+  const [p] = await tx
+    .select({ id: provisions.id })
+    .from(provisions)
+    .where(eq(provisions.id, input.provisionId));
+  if (!p) throw notFound(`provision ${input.provisionId}`);
+  const today = londonDate(actor.now);
+  const { total } = await riskOf(tx, input.provisionId, today);
+  const layer = layerSql(
+    { authorityId: actor.authorityId, now: actor.now },
+    {
+      id: concerns.id,
+      publisherAuthorityId: concerns.authorityId,
+      status: sql`'published'`,
+      restricted: concerns.restricted,
+      provisionId: concerns.provisionId,
+      hasSummary: false,
+    },
+  );
+  const rows = await tx
+    .select({ concern: concerns, layer })
+    .from(concerns)
+    .where(
+      and(
+        eq(concerns.provisionId, input.provisionId),
+        gte(concerns.occurredOn, riskWindowStart(today, input.sinceMonths)),
+      ),
+    )
+    .orderBy(desc(concerns.occurredOn), desc(concerns.id));
+  const items: ConcernView[] = [];
+  const signalled = new Set<string>();
+  let notVisible = 0;
+  const readIds: string[] = [];
+  for (const { concern, layer: l } of rows) {
+    if (l === 'detail') {
+      items.push(toConcern(concern));
+      readIds.push(concern.id);
+    } else if (l === 'signal') {
+      notVisible++;
+      if (signalled.has(concern.authorityId)) continue;
+      signalled.add(concern.authorityId);
+      const contact = (await contactOf(tx, concern.authorityId)) ?? 'the logging authority';
+      items.push({
+        layer: 'signal',
+        provisionId: concern.provisionId,
+        contact,
+        message: `a member authority holds restricted information about this setting: contact ${contact} before placing`,
+      });
+    } else {
+      notVisible++;
+    }
+  }
+  if (readIds.length > 0) {
+    const world = await loadWorld(
+      tx,
+      actor.authorityId,
+      { provisionId: input.provisionId },
+      readIds,
+      actor.now,
+    );
+    const bases: Record<string, string> = {};
+    for (const { concern, layer: l } of rows) {
+      if (l === 'detail')
+        bases[concern.id] =
+          decide(
+            deriveRecordBases(world, actor.authorityId, concernPolicyRecord(concern)),
+            concernPolicyRecord(concern),
+          ).basis ?? 'unknown';
+    }
+    await appendAudit(tx, {
+      ...auditActor(actor),
+      action: 'concern.list',
+      recordType: 'concern',
+      recordIds: readIds,
+      provisionIds: [input.provisionId],
+      basis: [...new Set(Object.values(bases))].sort().join(','),
+      details: { detail: bases },
+    });
+  }
+  return {
+    provisionId: input.provisionId,
+    concernsLast12Months: total,
+    riskRag: riskRagOf(total),
+    items,
+    notVisible,
+  };
+};
+
+/** The risk RAG of one provision: every concern in the last 12 months counts, whoever may read it. */
+export const riskOf = async (
+  db: Db,
+  provisionId: string,
+  today: string,
+): Promise<{ total: number; rag: RiskRag }> => {
+  const [row] = await db
+    .select({ n: count() })
+    .from(concerns)
+    .where(and(eq(concerns.provisionId, provisionId), gte(concerns.occurredOn, riskWindowStart(today))));
+  const total = row?.n ?? 0;
+  return { total, rag: riskRagOf(total) };
+};

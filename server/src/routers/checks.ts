@@ -1,0 +1,36 @@
+import { zCheckMany, zCheckManyResult, zCheckTarget, zPlacementCheck } from '@ccx/schema';
+import { checkPlacements } from '../domain/checks/placement-check.js';
+import { AppError } from '../errors.js';
+import { authedProcedure, router } from '../trpc.js';
+
+export const checksRouter = router({
+  placement: authedProcedure
+    .input(zCheckTarget)
+    .output(zPlacementCheck)
+    .query(({ ctx, input }) =>
+      ctx.db.transaction(async (tx) => {
+        const [result] = await checkPlacements(tx, ctx.actor, [input]);
+        if (!result?.ok) throw new AppError('NOT_FOUND', result?.error ?? 'provision not found');
+        const { ok: _ok, ...check } = result;
+        return check;
+      }),
+    ),
+  placementMany: authedProcedure
+    .input(zCheckMany)
+    .output(zCheckManyResult)
+    .query(({ ctx, input }) =>
+      ctx.db.transaction(async (tx) => {
+        const results = await checkPlacements(tx, ctx.actor, input.items, 'check.placementMany');
+        const count = (v: string) => results.filter((r) => r.ok && r.verdict === v).length;
+        return {
+          results,
+          summary: {
+            clear: count('clear'),
+            caution: count('caution'),
+            doNotPlace: count('do-not-place'),
+            notFound: results.filter((r) => !r.ok).length,
+          },
+        };
+      }),
+    ),
+});
