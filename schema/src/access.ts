@@ -2,7 +2,7 @@
 // be seen at, and the contracts of explain, shares and pre-placement grants.
 import { z } from 'zod';
 import { zAuthorityId } from './authorities.js';
-import { zDate, zId, zShortText, zTimestamp } from './common.js';
+import { zDate, zId, zIdempotencyKey, zShortText, zTimestamp } from './common.js';
 
 export const BASES = ['publisher', 'lead', 'host', 'placing', 'prospective', 'granted', 'member'] as const;
 export const zBasis = z.enum(BASES);
@@ -89,6 +89,7 @@ export const zShareInput = z.object({
   recordId: zId,
   authorityId: zAuthorityId,
   until: zDate.optional().describe('last day of access; open-ended when omitted'),
+  idempotencyKey: zIdempotencyKey.optional(),
 });
 
 export const zRevokeGrantInput = z.object({ grantId: zId });
@@ -109,6 +110,7 @@ export const zRequestProspectiveInput = z.object({
   reason: zShortText.min(10, 'give a reason of at least 10 characters'),
   caseReference: zCaseReference,
   days: z.number().int().min(1).max(14).default(7),
+  idempotencyKey: zIdempotencyKey.optional(),
 });
 
 export const zListGrantsInput = z

@@ -1,7 +1,7 @@
 // Allocations: which member authority monitors a provision for the partnership (its lead authority).
 import { z } from 'zod';
 import { zAuthorityId } from './authorities.js';
-import { zDate, zId, zShortText, zTimestamp } from './common.js';
+import { zDate, zId, zIdempotencyKey, zShortText, zTimestamp } from './common.js';
 import { zMonitoringState } from './monitoring.js';
 
 export const ALLOCATION_ROLES = ['quality'] as const;
@@ -30,6 +30,7 @@ export const zAllocationAssign = z.object({
   startsOn: zDate.optional().describe('defaults to today'),
   endsOn: zDate.optional(),
   rationale: zShortText.min(3, 'give a rationale'),
+  idempotencyKey: zIdempotencyKey.optional(),
 });
 
 export const zAllocationList = z

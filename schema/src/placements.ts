@@ -1,7 +1,7 @@
 // Placement declarations: counts of children an authority has placed at a provision. Never a child's identity.
 import { z } from 'zod';
 import { zAuthorityId } from './authorities.js';
-import { zDate, zId, zTimestamp, zVersion } from './common.js';
+import { zDate, zId, zIdempotencyKey, zTimestamp, zVersion } from './common.js';
 
 export const PLACEMENT_IMPORT_MAX_ROWS = 20_000;
 
@@ -25,12 +25,14 @@ export const zPlacementDeclare = z.object({
   provisionId: zId,
   children: zChildren,
   fromDate: zDate.optional().describe('defaults to today'),
+  idempotencyKey: zIdempotencyKey.optional(),
 });
 
 export const zPlacementEnd = z.object({
   id: zId,
   version: zVersion,
   endedOn: zDate.optional().describe('defaults to today'),
+  idempotencyKey: zIdempotencyKey.optional(),
 });
 
 export const zPlacementMine = z
@@ -54,6 +56,7 @@ export const zPlacementImport = z.object({
   /** Declarations open before the import but absent from it are ended on this date (default today). */
   endMissing: z.boolean().default(true),
   asOf: zDate.optional(),
+  idempotencyKey: zIdempotencyKey.optional(),
 });
 
 export const zPlacementImportRowError = z.object({

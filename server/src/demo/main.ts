@@ -8,6 +8,7 @@ import { insertClient } from '../domain/clients/clients.js';
 import { createHub } from '../hub.js';
 import { startHub } from '../server.js';
 import { DEMO_CLIENTS, seedDemoDirectory } from './data.js';
+import { seedDemoMonitoring } from './monitoring.js';
 import { seedDemoNeedToKnow, type Showcase } from './need-to-know.js';
 
 type DemoCredential = {
@@ -57,6 +58,7 @@ try {
   const seeded = await hub.database.db.transaction(async (tx) => {
     const directory = await seedDemoDirectory(tx, system);
     const needToKnow = await seedDemoNeedToKnow(tx, system, directory.provisions);
+    const monitoring = await seedDemoMonitoring(tx, directory.provisions, needToKnow.showcase, system.now);
     const clients: DemoCredential[] = [];
     for (const c of DEMO_CLIENTS) {
       const { client, clientSecret } = await insertClient(tx, {
@@ -73,7 +75,7 @@ try {
         clientSecret,
       });
     }
-    return { directory, needToKnow, clients };
+    return { directory, needToKnow, monitoring, clients };
   });
   state = { clients: seeded.clients, showcase: seeded.needToKnow.showcase };
   await writeFile(stateFile, `${JSON.stringify(state, null, 2)}\n`, { mode: 0o600 });
@@ -81,7 +83,7 @@ try {
   const n = seeded.needToKnow;
   console.log(
     `Filled the demo hub in ${Math.round(performance.now() - started)} ms (all invented): ${d.authorities} member authorities, ${d.providers} providers, ` +
-      `${d.provisions.length} provisions; ${n.placements} placement declarations, ${n.allocations} lead allocations, ${n.outcomes} published outcomes, 1 pre-placement grant.`,
+      `${d.provisions.length} provisions; ${n.placements} placement declarations, ${n.allocations} lead allocations, ${n.outcomes} published outcomes, 1 pre-placement grant; ${seeded.monitoring.restrictions} restrictions, ${seeded.monitoring.concerns} concerns.`,
   );
 }
 
@@ -112,6 +114,12 @@ places one child, North Tyneside has no basis. The same list, three answers:
   curl -s -G -H "Authorization: Bearer $NTYNE" ${base}/trpc/outcomes.listForProvision --data-urlencode ${listInput}    # summaries + the signal
   curl -s -G -H "Authorization: Bearer $NTYNE" ${base}/trpc/access.explain --data-urlencode ${listInput}               # why, and what would grant more
   curl -s -G -H "Authorization: Bearer $MEDWAY" ${base}/trpc/audit.list --data-urlencode 'input={"scope":"reads-of-my-records"}'  # who read Medway's records
+
+Before a placement — one call, three verdicts (Medway has informally embargoed it; Bolton sent a letter of concern):
+  curl -s -G -H "Authorization: Bearer $MEDWAY" ${base}/trpc/checks.placement --data-urlencode ${listInput}   # do-not-place: its own embargo
+  curl -s -G -H "Authorization: Bearer $BOLTON" ${base}/trpc/checks.placement --data-urlencode ${listInput}   # caution: its letter of concern, restricted information, Ofsted grade
+  curl -s -G -H "Authorization: Bearer $NTYNE" ${base}/trpc/checks.placement --data-urlencode ${listInput}    # caution, with summaries only
+  curl -s -G -H "Authorization: Bearer $BOLTON" ${base}/trpc/restrictions.list --data-urlencode 'input={"active":true}'   # every active restriction, at Bolton's layer
 
 Press Ctrl+C to stop.`);
 

@@ -10,6 +10,7 @@ import {
 } from '@ccx/schema';
 import { explainAccess } from '../access/index.js';
 import { listGrants, requestProspective, revokeGrant, shareRecord } from '../domain/access/grants.js';
+import { idempotent } from '../domain/idempotency.js';
 import { authedProcedure, roleProcedure, router } from '../trpc.js';
 
 export const accessRouter = router({
@@ -20,7 +21,9 @@ export const accessRouter = router({
   share: roleProcedure('officer')
     .input(zShareInput)
     .output(zGrant)
-    .mutation(({ ctx, input }) => ctx.db.transaction((tx) => shareRecord(tx, ctx.actor, input))),
+    .mutation(({ ctx, input }) =>
+      ctx.db.transaction((tx) => idempotent(tx, ctx.actor, 'access.share', input, () => shareRecord(tx, ctx.actor, input))),
+    ),
   revoke: roleProcedure('officer')
     .input(zRevokeGrantInput)
     .output(zGrant)
@@ -30,7 +33,9 @@ export const accessRouter = router({
     .output(zGrant)
     .mutation(({ ctx, input }) =>
       ctx.db.transaction((tx) =>
-        requestProspective(tx, ctx.actor, input, ctx.hub.config.maxProspectiveGrants),
+        idempotent(tx, ctx.actor, 'access.requestProspective', input, () =>
+          requestProspective(tx, ctx.actor, input, ctx.hub.config.maxProspectiveGrants),
+        ),
       ),
     ),
   grants: authedProcedure

@@ -12,6 +12,7 @@ import {
   listAllocations,
   myAllocations,
 } from '../domain/allocations/allocations.js';
+import { idempotent } from '../domain/idempotency.js';
 import { authedProcedure, roleProcedure, router } from '../trpc.js';
 
 export const allocationsRouter = router({
@@ -23,7 +24,9 @@ export const allocationsRouter = router({
   assign: roleProcedure('hub-admin')
     .input(zAllocationAssign)
     .output(zAllocation)
-    .mutation(({ ctx, input }) => ctx.db.transaction((tx) => assignAllocation(tx, ctx.actor, input))),
+    .mutation(({ ctx, input }) =>
+      ctx.db.transaction((tx) => idempotent(tx, ctx.actor, 'allocations.assign', input, () => assignAllocation(tx, ctx.actor, input))),
+    ),
   autoAllocate: roleProcedure('hub-admin')
     .input(zAutoAllocateInput)
     .output(zAutoAllocateResult)

@@ -9,17 +9,22 @@ import {
 } from '@ccx/schema';
 import { importPlacements } from '../domain/placements/import.js';
 import { declarePlacement, endPlacement, myPlacements } from '../domain/placements/placements.js';
+import { idempotent } from '../domain/idempotency.js';
 import { authedProcedure, roleProcedure, router } from '../trpc.js';
 
 export const placementsRouter = router({
   declare: roleProcedure('officer')
     .input(zPlacementDeclare)
     .output(zPlacement)
-    .mutation(({ ctx, input }) => ctx.db.transaction((tx) => declarePlacement(tx, ctx.actor, input))),
+    .mutation(({ ctx, input }) =>
+      ctx.db.transaction((tx) => idempotent(tx, ctx.actor, 'placements.declare', input, () => declarePlacement(tx, ctx.actor, input))),
+    ),
   end: roleProcedure('officer')
     .input(zPlacementEnd)
     .output(zPlacement)
-    .mutation(({ ctx, input }) => ctx.db.transaction((tx) => endPlacement(tx, ctx.actor, input))),
+    .mutation(({ ctx, input }) =>
+      ctx.db.transaction((tx) => idempotent(tx, ctx.actor, 'placements.end', input, () => endPlacement(tx, ctx.actor, input))),
+    ),
   mine: authedProcedure
     .input(zPlacementMine)
     .output(z.array(zPlacement))
@@ -27,5 +32,7 @@ export const placementsRouter = router({
   import: roleProcedure('officer')
     .input(zPlacementImport)
     .output(zPlacementImportReport)
-    .mutation(({ ctx, input }) => ctx.db.transaction((tx) => importPlacements(tx, ctx.actor, input))),
+    .mutation(({ ctx, input }) =>
+      ctx.db.transaction((tx) => idempotent(tx, ctx.actor, 'placements.import', input, () => importPlacements(tx, ctx.actor, input))),
+    ),
 });
