@@ -12,3 +12,4 @@ export * from './restrictions.js';
 export * from './concerns.js';
 export * from './monitoring.js';
 export * from './checks.js';
+export * from './events.js';

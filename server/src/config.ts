@@ -43,6 +43,20 @@ const zEnv = z.object({
   CCX_TRUST_PROXY: zBool.default(false),
   CCX_SHUTDOWN_GRACE: zDuration.default(10),
   CCX_MAX_PROSPECTIVE_GRANTS: z.coerce.number().int().min(1).max(1000).default(20),
+  CCX_JOBS: zBool.default(true),
+  CCX_WEBHOOK_ALLOW_HTTP_LOOPBACK: zBool.default(false),
+  CCX_WEBHOOK_ALLOW_PRIVATE: zBool.default(false),
+  CCX_WEBHOOK_TIMEOUT: zDuration.pipe(z.number().min(1).max(60)).default(5),
+  CCX_WEBHOOK_MAX_ATTEMPTS: z.coerce.number().int().min(1).max(50).default(10),
+  CCX_WEBHOOK_RETRY_BASE_MS: z.coerce.number().int().min(1).max(3_600_000).default(5000),
+  CCX_WEBHOOK_SECRET_OVERLAP: zDuration
+    .pipe(
+      z
+        .number()
+        .min(0)
+        .max(7 * 86_400),
+    )
+    .default(86_400),
 });
 
 export type Config = {
@@ -62,6 +76,16 @@ export type Config = {
   shutdownGraceSeconds: number;
   /** Most open pre-placement grants one authority may hold at once. */
   maxProspectiveGrants: number;
+  /** Run background jobs (sequencer, webhook delivery, expiry, overdue) in this process. */
+  jobs: boolean;
+  webhooks: {
+    allowHttpLoopback: boolean;
+    allowPrivate: boolean;
+    timeoutSeconds: number;
+    maxAttempts: number;
+    retryBaseMs: number;
+    secretOverlapSeconds: number;
+  };
 };
 
 export class ConfigError extends Error {
@@ -106,5 +130,14 @@ export const loadConfig = (env: Record<string, string | undefined> = process.env
     trustProxy: e.CCX_TRUST_PROXY,
     shutdownGraceSeconds: e.CCX_SHUTDOWN_GRACE,
     maxProspectiveGrants: e.CCX_MAX_PROSPECTIVE_GRANTS,
+    jobs: e.CCX_JOBS,
+    webhooks: {
+      allowHttpLoopback: e.CCX_WEBHOOK_ALLOW_HTTP_LOOPBACK,
+      allowPrivate: e.CCX_WEBHOOK_ALLOW_PRIVATE,
+      timeoutSeconds: e.CCX_WEBHOOK_TIMEOUT,
+      maxAttempts: e.CCX_WEBHOOK_MAX_ATTEMPTS,
+      retryBaseMs: e.CCX_WEBHOOK_RETRY_BASE_MS,
+      secretOverlapSeconds: e.CCX_WEBHOOK_SECRET_OVERLAP,
+    },
   };
 };

@@ -1,5 +1,6 @@
 // The per-request context: the database, the verified principal (or why there is none), and the hub's services.
-import type { Request, Response } from 'express';
+import type { CreateExpressContextOptions } from '@trpc/server/adapters/express';
+import type { Response } from 'express';
 import type { Principal } from './auth/tokens.js';
 import type { Hub } from './hub.js';
 import type { Logger } from './logger.js';
@@ -44,10 +45,13 @@ const BEARER = /^[Bb][Ee][Aa][Rr][Ee][Rr] ([A-Za-z0-9\-_.~+/]+=*)$/;
 /** The express adapter's context: verifies the bearer token, if any. */
 export const createExpressContext =
   (hub: Hub) =>
-  async ({ req, res }: { req: Request; res: Response }): Promise<Context> => {
+  async ({ req, res, info }: CreateExpressContextOptions): Promise<Context> => {
     const requestId = res.locals.requestId as string;
     const log = res.locals.log as Logger;
-    const header = req.headers.authorization;
+    // Browsers' EventSource cannot send headers: a subscription may carry the token as a connection parameter.
+    const fromParams: unknown = info.connectionParams?.token;
+    const header =
+      req.headers.authorization ?? (typeof fromParams === 'string' ? `Bearer ${fromParams}` : undefined);
     if (!header) return createContextInner({ hub, requestId, log, res });
     const match = BEARER.exec(header);
     if (!match?.[1])

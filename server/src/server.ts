@@ -4,6 +4,7 @@ import { bootstrap, type BootstrapResult } from './bootstrap.js';
 import type { Config } from './config.js';
 import { createApp } from './http/app.js';
 import { createHub, type Hub } from './hub.js';
+import { startJobs } from './events/jobs.js';
 
 export type RunningHub = {
   hub: Hub;
@@ -17,6 +18,7 @@ export const startHub = async (config: Config, opts: { hub?: Hub } = {}): Promis
   const hub = opts.hub ?? (await createHub({ config }));
   const boot = await bootstrap(hub);
   const app = createApp(hub);
+  const jobs = hub.config.jobs ? startJobs(hub) : null;
   const server = await new Promise<Server>((resolve, reject) => {
     const s = app.listen(config.port, config.host, (err?: Error) => (err ? reject(err) : resolve(s)));
   });
@@ -34,6 +36,7 @@ export const startHub = async (config: Config, opts: { hub?: Hub } = {}): Promis
       const grace = setTimeout(() => server.closeAllConnections(), config.shutdownGraceSeconds * 1000);
       await closed;
       clearTimeout(grace);
+      await jobs?.stop();
       await hub.close();
     })());
   return { hub, server, url: `http://${host}:${port}`, bootstrap: boot, stop };

@@ -62,6 +62,17 @@ const MIN_ROLE: Record<string, Role> = {
   'monitoring.frequencies': 'viewer',
   'monitoring.setFrequency': 'hub-admin',
   'monitoring.overdue': 'hub-admin',
+  // Events (DESIGN.md §5): webhooks hold signing secrets and are an authority admin's; the feed and the
+  // live subscription are for every member, filtered by need-to-know.
+  'webhooks.create': 'admin',
+  'webhooks.list': 'admin',
+  'webhooks.delete': 'admin',
+  'webhooks.rotateSecret': 'admin',
+  'webhooks.test': 'admin',
+  'webhooks.deliveries': 'admin',
+  'webhooks.resend': 'admin',
+  'events.list': 'viewer',
+  'events.subscribe': 'viewer',
 };
 
 /** Every procedure path in the router ("authorities.list", …), from its flattened record. */

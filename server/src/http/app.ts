@@ -51,6 +51,45 @@ const requestContext =
     next();
   };
 
+/**
+ * A live subscription answers with an event stream (200) before its procedure runs, so an
+ * unauthenticated one would be refused inside the stream. Refuse it up front with a plain 401.
+ */
+const subscriptionAuth =
+  (hub: Hub): RequestHandler =>
+  async (req, res, next) => {
+    if (req.method !== 'GET' || !req.path.startsWith('/events.subscribe')) return next();
+    let token: string | undefined = /^Bearer (\S+)$/i.exec(req.headers.authorization ?? '')?.[1];
+    if (!token && typeof req.query.connectionParams === 'string') {
+      try {
+        const params = JSON.parse(req.query.connectionParams) as { token?: unknown } | null;
+        if (typeof params?.token === 'string') token = params.token;
+      } catch {
+        // not JSON: no token
+      }
+    }
+    const verified = token ? await hub.verifyToken(token) : { failure: 'missing' };
+    if ('principal' in verified) return next();
+    res.setHeader(
+      'WWW-Authenticate',
+      token ? 'Bearer realm="ccx", error="invalid_token"' : 'Bearer realm="ccx"',
+    );
+    res.status(401).json({
+      error: {
+        message: token
+          ? 'invalid or expired access token'
+          : 'an access token is required (Authorization: Bearer …)',
+        code: -32001,
+        data: {
+          code: 'UNAUTHORIZED',
+          httpStatus: 401,
+          path: 'events.subscribe',
+          requestId: res.locals.requestId as string,
+        },
+      },
+    });
+  };
+
 export const createApp = (hub: Hub): Express => {
   const app = express();
   app.disable('x-powered-by');
@@ -98,11 +137,15 @@ export const createApp = (hub: Hub): Express => {
       res.setHeader('Cache-Control', 'no-store');
       next();
     },
+    subscriptionAuth(hub),
     createExpressMiddleware({
       router: appRouter,
       createContext: createExpressContext(hub),
       maxBodySize: hub.config.maxBodyBytes,
       maxBatchSize: hub.config.maxBatchSize,
+      // Queries may also be sent as POST: a batch check of 500 provisions does not fit in a URL
+      // (node refuses request headers over 16 KB with 431).
+      allowMethodOverride: true,
     }),
   );
 

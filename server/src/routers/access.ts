@@ -22,7 +22,9 @@ export const accessRouter = router({
     .input(zShareInput)
     .output(zGrant)
     .mutation(({ ctx, input }) =>
-      ctx.db.transaction((tx) => idempotent(tx, ctx.actor, 'access.share', input, () => shareRecord(tx, ctx.actor, input))),
+      ctx.db.transaction((tx) =>
+        idempotent(tx, ctx.actor, 'access.share', input, () => shareRecord(tx, ctx.actor, input)),
+      ),
     ),
   revoke: roleProcedure('officer')
     .input(zRevokeGrantInput)

@@ -25,7 +25,9 @@ export const allocationsRouter = router({
     .input(zAllocationAssign)
     .output(zAllocation)
     .mutation(({ ctx, input }) =>
-      ctx.db.transaction((tx) => idempotent(tx, ctx.actor, 'allocations.assign', input, () => assignAllocation(tx, ctx.actor, input))),
+      ctx.db.transaction((tx) =>
+        idempotent(tx, ctx.actor, 'allocations.assign', input, () => assignAllocation(tx, ctx.actor, input)),
+      ),
     ),
   autoAllocate: roleProcedure('hub-admin')
     .input(zAutoAllocateInput)

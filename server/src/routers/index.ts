@@ -12,6 +12,8 @@ import { restrictionsRouter } from './restrictions.js';
 import { concernsRouter } from './concerns.js';
 import { checksRouter } from './checks.js';
 import { monitoringRouter } from './monitoring.js';
+import { webhooksRouter } from './webhooks.js';
+import { eventsRouter } from './events.js';
 
 export const appRouter = router({
   authorities: authoritiesRouter,
@@ -27,6 +29,8 @@ export const appRouter = router({
   concerns: concernsRouter,
   checks: checksRouter,
   monitoring: monitoringRouter,
+  webhooks: webhooksRouter,
+  events: eventsRouter,
 });
 
 export type AppRouter = typeof appRouter;

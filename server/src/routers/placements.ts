@@ -17,13 +17,17 @@ export const placementsRouter = router({
     .input(zPlacementDeclare)
     .output(zPlacement)
     .mutation(({ ctx, input }) =>
-      ctx.db.transaction((tx) => idempotent(tx, ctx.actor, 'placements.declare', input, () => declarePlacement(tx, ctx.actor, input))),
+      ctx.db.transaction((tx) =>
+        idempotent(tx, ctx.actor, 'placements.declare', input, () => declarePlacement(tx, ctx.actor, input)),
+      ),
     ),
   end: roleProcedure('officer')
     .input(zPlacementEnd)
     .output(zPlacement)
     .mutation(({ ctx, input }) =>
-      ctx.db.transaction((tx) => idempotent(tx, ctx.actor, 'placements.end', input, () => endPlacement(tx, ctx.actor, input))),
+      ctx.db.transaction((tx) =>
+        idempotent(tx, ctx.actor, 'placements.end', input, () => endPlacement(tx, ctx.actor, input)),
+      ),
     ),
   mine: authedProcedure
     .input(zPlacementMine)
@@ -33,6 +37,8 @@ export const placementsRouter = router({
     .input(zPlacementImport)
     .output(zPlacementImportReport)
     .mutation(({ ctx, input }) =>
-      ctx.db.transaction((tx) => idempotent(tx, ctx.actor, 'placements.import', input, () => importPlacements(tx, ctx.actor, input))),
+      ctx.db.transaction((tx) =>
+        idempotent(tx, ctx.actor, 'placements.import', input, () => importPlacements(tx, ctx.actor, input)),
+      ),
     ),
 });

@@ -12,3 +12,4 @@ export * from './restrictions.js';
 export * from './concerns.js';
 export * from './idempotency-keys.js';
 export * from './monitoring-frequencies.js';
+export * from './events.js';

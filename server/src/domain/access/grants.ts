@@ -3,6 +3,7 @@ import { and, count, desc, eq, gt, isNull, or, sql } from 'drizzle-orm';
 import type { Grant, RecordType } from '@ccx/schema';
 import { decideRecord, isGrantActive, policyRecordFor } from '../../access/index.js';
 import { appendAudit } from '../../audit/index.js';
+import { emitEvent } from '../../events/emit.js';
 import type { Db } from '../../db/index.js';
 import { accessGrants, allocations, authorities, provisions } from '../../db/schema/index.js';
 import { AppError, notFound } from '../../errors.js';
@@ -160,6 +161,32 @@ export const requestProspective = async (
     provisionIds: [input.provisionId],
     basis: 'prospective',
     details: { reason: input.reason, caseReference: input.caseReference, days: input.days },
+  });
+  // The lead and host authorities are told of every pre-placement grant at their settings.
+  const [host] = await tx
+    .select({ id: provisions.hostAuthorityId })
+    .from(provisions)
+    .where(eq(provisions.id, input.provisionId));
+  const leads = await tx
+    .select({ authorityId: allocations.authorityId })
+    .from(allocations)
+    .where(and(eq(allocations.provisionId, input.provisionId), isNull(allocations.endedAt)));
+  await emitEvent(tx, {
+    type: 'access.prospective-granted',
+    at: actor.now,
+    audience: 'authorities',
+    authorityIds: [
+      ...new Set([actor.authorityId, ...(host ? [host.id] : []), ...leads.map((l) => l.authorityId)]),
+    ],
+    provisionId: input.provisionId,
+    summary: {
+      grantId: row!.id,
+      provisionId: input.provisionId,
+      authorityId: actor.authorityId,
+      reason: input.reason,
+      caseReference: input.caseReference,
+      expiresAt: row!.expiresAt?.toISOString() ?? null,
+    },
   });
   return toGrant(row!, actor.now);
 };

@@ -4,6 +4,7 @@ import { and, asc, count, eq, isNull, sql } from 'drizzle-orm';
 import type { Allocation, AutoAllocateResult } from '@ccx/schema';
 import { isAllocationCurrent } from '../../access/policy.js';
 import { appendAudit } from '../../audit/index.js';
+import { emitEvent } from '../../events/emit.js';
 import type { Db } from '../../db/index.js';
 import { allocations, authorities, placements, provisions } from '../../db/schema/index.js';
 import { AppError, notFound } from '../../errors.js';
@@ -82,6 +83,19 @@ const insertAllocation = async (
       startsOn,
       previousAuthorityId: previous?.authorityId ?? null,
       rationale: input.rationale,
+    },
+  });
+  await emitEvent(tx, {
+    type: 'allocation.changed',
+    at: actor.now,
+    audience: 'members',
+    provisionId: input.provisionId,
+    summary: {
+      provisionId: input.provisionId,
+      authorityId: input.authorityId,
+      previousAuthorityId: previous?.authorityId ?? null,
+      role: input.role,
+      startsOn,
     },
   });
   return toAllocation(row!, today);

@@ -2,6 +2,7 @@
 import { and, asc, eq, ilike, sql } from 'drizzle-orm';
 import type { OfstedGrade, Page, Provision, ProvisionType, RegistrationStatus } from '@ccx/schema';
 import { appendAudit } from '../../audit/index.js';
+import { emitEvent } from '../../events/emit.js';
 import { auditActor, type Actor } from '../actor.js';
 import type { Db } from '../../db/index.js';
 import { authorities, providers, provisions } from '../../db/schema/index.js';
@@ -114,6 +115,37 @@ export const updateProvision = async (
       .where(and(eq(provisions.id, id), eq(provisions.version, version)))
       .returning();
     if (!row) throw staleVersion(`provision ${id}`, version, current.version);
+    if (row.ofstedGrade !== current.ofstedGrade || row.ofstedGradeDate !== current.ofstedGradeDate) {
+      await emitEvent(db, {
+        type: 'provision.ofsted-grade-changed',
+        at: actor.now,
+        audience: 'members',
+        provisionId: id,
+        summary: {
+          provisionId: id,
+          name: row.name,
+          urn: row.urn,
+          from: current.ofstedGrade,
+          to: row.ofstedGrade,
+          gradeDate: row.ofstedGradeDate,
+        },
+      });
+    }
+    if (row.registrationStatus !== current.registrationStatus) {
+      await emitEvent(db, {
+        type: 'provision.registration-changed',
+        at: actor.now,
+        audience: 'members',
+        provisionId: id,
+        summary: {
+          provisionId: id,
+          name: row.name,
+          urn: row.urn,
+          from: current.registrationStatus,
+          to: row.registrationStatus,
+        },
+      });
+    }
     await appendAudit(db, {
       ...auditActor(actor),
       action: 'provision.update',

@@ -144,6 +144,7 @@ export const monitoringStates = async (
 
 /** The hub-admin's report: per lead authority, its allocated provisions that are overdue or never monitored. */
 export const overdueReport = async (db: Db, actor: Actor) => {
+  const today = londonDate(actor.now);
   const current = await db
     .select({
       authorityId: allocations.authorityId,
@@ -152,7 +153,15 @@ export const overdueReport = async (db: Db, actor: Actor) => {
     })
     .from(allocations)
     .innerJoin(provisions, eq(provisions.id, allocations.provisionId))
-    .where(and(isNull(allocations.endedAt), eq(allocations.role, 'quality')))
+    .where(
+      and(
+        isNull(allocations.endedAt),
+        eq(allocations.role, 'quality'),
+        // Current today, as the placement check and allocations.mine count it: not run out, not yet to begin.
+        sql`${allocations.startsOn} <= ${today}`,
+        sql`(${allocations.endsOn} is null or ${allocations.endsOn} > ${today})`,
+      ),
+    )
     .orderBy(asc(allocations.authorityId), asc(provisions.name));
   const states = await monitoringStates(
     db,

@@ -9,7 +9,7 @@ import { outcomes } from '../../db/schema/index.js';
 import { AppError, notFound } from '../../errors.js';
 import { auditActor, type Actor } from '../actor.js';
 import { addDays, londonDate } from '../dates.js';
-import { historyOf, recordVersion, toDetail } from './outcomes.js';
+import { emitOutcomeEvent, historyOf, recordVersion, toDetail } from './outcomes.js';
 
 type OutcomeRow = typeof outcomes.$inferSelect;
 
@@ -93,7 +93,10 @@ export const amendOutcome = async (tx: Db, actor: Actor, input: AmendInput): Pro
     })
     .where(eq(outcomes.id, input.id))
     .returning();
-  if (published) await recordVersion(tx, actor, updated!, 'amended', input.reason);
+  if (published) {
+    await recordVersion(tx, actor, updated!, 'amended', input.reason);
+    await emitOutcomeEvent(tx, 'outcome.amended', updated!, actor.now);
+  }
   await appendAudit(tx, {
     ...auditActor(actor),
     action: 'outcome.amend',
@@ -126,6 +129,7 @@ export const withdrawOutcome = async (
     .where(eq(outcomes.id, input.id))
     .returning();
   await recordVersion(tx, actor, updated!, 'withdrawn', input.reason);
+  await emitOutcomeEvent(tx, 'outcome.withdrawn', updated!, actor.now);
   await appendAudit(tx, {
     ...auditActor(actor),
     action: 'outcome.withdraw',

@@ -15,6 +15,7 @@ import {
   type PolicyRecord,
 } from '../../access/index.js';
 import { appendAudit } from '../../audit/index.js';
+import { emitEvent } from '../../events/emit.js';
 import type { Db } from '../../db/index.js';
 import { allocations, outcomes, outcomeVersions, provisions } from '../../db/schema/index.js';
 import { AppError, notFound } from '../../errors.js';
@@ -93,6 +94,26 @@ export const recordVersion = async (
     at: actor.now,
   });
 };
+
+/** The outbox row of an outcome change: its summary and detail as they now stand; who receives what is the policy's. */
+export const emitOutcomeEvent = (
+  tx: Db,
+  type: 'outcome.published' | 'outcome.amended' | 'outcome.withdrawn',
+  row: OutcomeRow,
+  at: Date,
+) =>
+  emitEvent(tx, {
+    type,
+    at,
+    audience: 'record',
+    recordType: 'outcome',
+    recordId: row.id,
+    publisherAuthorityId: row.authorityId,
+    restricted: row.restricted,
+    provisionId: row.provisionId,
+    summary: toSummary(row),
+    detail: toDetail(row),
+  });
 
 /** The kept versions of some outcomes, oldest first, in one query. */
 export const historyOf = async (tx: Db, ids: string[]): Promise<Map<string, OutcomeHistory>> => {
@@ -252,6 +273,7 @@ export const publishOutcome = async (
     details: { byLead },
   });
   await recordVersion(tx, actor, updated!, 'published', null);
+  await emitOutcomeEvent(tx, 'outcome.published', updated!, actor.now);
   return toDetail(updated!, (await historyOf(tx, [updated!.id])).get(updated!.id));
 };
 

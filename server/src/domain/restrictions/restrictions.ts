@@ -21,6 +21,7 @@ import {
   type PolicyRecord,
 } from '../../access/index.js';
 import { appendAudit } from '../../audit/index.js';
+import { emitEvent } from '../../events/emit.js';
 import type { Db } from '../../db/index.js';
 import { providers, provisions, restrictions, restrictionVersions } from '../../db/schema/index.js';
 import { AppError, notFound } from '../../errors.js';
@@ -45,6 +46,10 @@ export const restrictionStatus = (
 /** SQL: the restriction applies today (not lifted, not expired, in effect). */
 export const activeRestrictionSql = (today: string): SQL =>
   sql`(${restrictions.effectiveFrom} <= ${today} and (${restrictions.expiresOn} is null or ${restrictions.expiresOn} > ${today}) and (${restrictions.liftedOn} is null or ${restrictions.liftedOn} > ${today}))`;
+
+/** SQL: the restriction has ended by today (lifted or expired); a pending one has not. */
+export const endedRestrictionSql = (today: string): SQL =>
+  sql`((${restrictions.liftedOn} is not null and ${restrictions.liftedOn} <= ${today}) or (${restrictions.expiresOn} is not null and ${restrictions.expiresOn} <= ${today}))`;
 
 export const toSummary = (
   r: RestrictionRow,
@@ -123,6 +128,28 @@ export const historyOf = async (tx: Db, ids: string[]): Promise<Map<string, Hist
     byId.set(v.restrictionId, list);
   }
   return byId;
+};
+
+const emitRestrictionEvent = (
+  tx: Db,
+  type: 'restriction.created' | 'restriction.updated' | 'restriction.lifted',
+  row: RestrictionRow,
+  at: Date,
+) => {
+  const today = londonDate(at);
+  return emitEvent(tx, {
+    type,
+    at,
+    audience: 'record',
+    recordType: 'restriction',
+    recordId: row.id,
+    publisherAuthorityId: row.issuerAuthorityId,
+    restricted: row.restricted,
+    provisionId: row.provisionId,
+    providerId: row.providerId,
+    summary: toSummary(row, today),
+    detail: toDetail(row, today, []),
+  });
 };
 
 const keepVersion = async (
@@ -253,6 +280,7 @@ export const createRestriction = async (
     })
     .returning();
   await keepVersion(tx, actor, row!, 'created', null);
+  await emitRestrictionEvent(tx, 'restriction.created', row!, actor.now);
   await appendAudit(tx, {
     ...auditActor(actor),
     action: 'restriction.create',
@@ -290,6 +318,7 @@ export type RestrictionUpdateInput = {
   id: string;
   version: number;
   note?: string | undefined;
+  idempotencyKey?: string | undefined;
 } & Partial<{
   reviewOn: string | null;
   expiresOn: string | null;
@@ -309,7 +338,8 @@ export const updateRestriction = async (
   input: RestrictionUpdateInput,
 ): Promise<RestrictionView> => {
   const row = await lockForChange(tx, actor, input.id, input.version);
-  const { id, version, note, ...changes } = input;
+  // The router passes its whole input: an idempotency key is not a change to the restriction.
+  const { id, version, note, idempotencyKey: _key, ...changes } = input;
   const defined = Object.fromEntries(Object.entries(changes).filter(([, v]) => v !== undefined));
   if (Object.keys(defined).length === 0) throw new AppError('VALIDATION', 'change at least one field');
   if (defined.restricted === false && ALWAYS_RESTRICTED_KINDS.includes(row.kind as RestrictionKind)) {
@@ -327,6 +357,7 @@ export const updateRestriction = async (
     .where(eq(restrictions.id, id))
     .returning();
   await keepVersion(tx, actor, updated!, 'updated', note ?? null);
+  await emitRestrictionEvent(tx, 'restriction.updated', updated!, actor.now);
   await appendAudit(tx, {
     ...auditActor(actor),
     action: 'restriction.update',
@@ -360,6 +391,7 @@ export const liftRestriction = async (
     .where(eq(restrictions.id, input.id))
     .returning();
   await keepVersion(tx, actor, updated!, 'lifted', input.reason);
+  await emitRestrictionEvent(tx, 'restriction.lifted', updated!, actor.now);
   await appendAudit(tx, {
     ...auditActor(actor),
     action: 'restriction.lift',
@@ -470,7 +502,7 @@ export const listRestrictions = async (
         input.providerId ? eq(restrictions.providerId, input.providerId) : undefined,
         input.issuerAuthorityId ? eq(restrictions.issuerAuthorityId, input.issuerAuthorityId) : undefined,
         input.kind ? eq(restrictions.kind, input.kind) : undefined,
-        input.active === undefined ? undefined : input.active ? activeSql : sql`not ${activeSql}`,
+        input.active === undefined ? undefined : input.active ? activeSql : endedRestrictionSql(today),
       ),
     )
     .orderBy(desc(restrictions.effectiveFrom), desc(restrictions.id))

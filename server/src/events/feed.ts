@@ -1,0 +1,96 @@
+// Reading events as one authority may see them: the same need-to-know layers as the records, decided
+// by the access policy's SQL face at the time of reading. Used by the feed, subscriptions and webhooks.
+import { and, asc, gt, inArray, lte, sql, type SQL } from 'drizzle-orm';
+import type { CcxEvent, EventType } from '@ccx/schema';
+import { layerSql } from '../access/index.js';
+import type { Db } from '../db/index.js';
+import { authorities, events } from '../db/schema/index.js';
+
+const publisher = sql.raw('evt_publisher');
+
+/** The layer at which `authorityId` sees each event row. */
+export const eventLayerSql = (
+  authorityId: string,
+  now: Date,
+): SQL<'detail' | 'summary' | 'signal' | 'none'> =>
+  sql<'detail' | 'summary' | 'signal' | 'none'>`case ${events.audience}
+    when 'members' then case when exists (select 1 from ${authorities} where ${authorities.id} = ${authorityId} and ${authorities.status} = 'active') then 'summary' else 'none' end
+    when 'authorities' then case when ${authorityId} = any(${events.audienceAuthorityIds}) then 'detail' else 'none' end
+    else ${layerSql(
+      { authorityId, now },
+      {
+        id: events.recordId,
+        publisherAuthorityId: events.publisherAuthorityId,
+        status: events.recordStatus,
+        restricted: events.restricted,
+        provisionId: events.provisionId,
+        providerId: events.providerId,
+      },
+    )} end`;
+
+export type EventQuery = {
+  sinceSeq: number;
+  /** Only events up to this seq (a fixed head, so a cursor never moves past an unread event). */
+  untilSeq?: number | undefined;
+  limit: number;
+  types?: EventType[] | undefined;
+  provisionIds?: string[] | null | undefined;
+};
+
+/** Events after `sinceSeq` that the authority may see, in feed order, each at its layer. */
+export const eventsVisibleTo = async (
+  db: Db,
+  authorityId: string,
+  now: Date,
+  q: EventQuery,
+): Promise<CcxEvent[]> => {
+  const layer = eventLayerSql(authorityId, now);
+  const rows = await db
+    .select({ e: events, layer, contact: sql<string | null>`${publisher}.qa_inbox` })
+    .from(events)
+    .leftJoin(sql`${authorities} as ${publisher}`, sql`${publisher}.id = ${events.publisherAuthorityId}`)
+    .where(
+      and(
+        gt(events.seq, q.sinceSeq),
+        q.untilSeq === undefined ? undefined : lte(events.seq, q.untilSeq),
+        sql`${layer} <> 'none'`,
+        q.types?.length ? inArray(events.type, q.types) : undefined,
+        q.provisionIds?.length ? inArray(events.provisionId, q.provisionIds) : undefined,
+      ),
+    )
+    .orderBy(asc(events.seq))
+    .limit(q.limit);
+  return rows.map(({ e, layer: l, contact }) =>
+    renderEvent(e, l as 'detail' | 'summary' | 'signal', contact),
+  );
+};
+
+export const renderEvent = (
+  e: typeof events.$inferSelect,
+  layer: 'detail' | 'summary' | 'signal',
+  contact: string | null,
+): CcxEvent => ({
+  id: String(e.seq),
+  type: e.type as EventType,
+  at: e.at.toISOString(),
+  layer,
+  provisionId: e.provisionId,
+  providerId: e.providerId,
+  recordType: layer === 'signal' ? null : e.recordType,
+  recordId: layer === 'signal' ? null : e.recordId,
+  data:
+    layer === 'detail'
+      ? (e.detail as Record<string, unknown>)
+      : layer === 'summary'
+        ? (e.summary as Record<string, unknown>)
+        : {
+            message: `a member authority holds restricted information about this ${e.provisionId ? 'setting' : 'provider'}: contact ${contact ?? 'the publishing authority'} before placing`,
+            contact,
+          },
+});
+
+/** The highest sequenced event id. */
+export const headSeq = async (db: Db): Promise<number> => {
+  const [row] = await db.select({ head: sql<string | number | null>`max(${events.seq})` }).from(events);
+  return Number(row?.head ?? 0);
+};

@@ -1,0 +1,25 @@
+// Gives committed events their feed position (seq) in commit order. Event ids come from a sequence and
+// can commit out of order; an event is sequenced only once every transaction that started writing
+// before it has ended (its txid is below the snapshot's xmin), so no reader can skip one.
+import { sql } from 'drizzle-orm';
+import type { Db } from '../db/index.js';
+
+const SEQUENCER_LOCK = 0x63637810;
+
+/** Sequences what is ready; returns how many events got a position. Safe with several processes. */
+export const sequenceEvents = async (db: Db): Promise<number> =>
+  db.transaction(async (tx) => {
+    const locked = await tx.execute(sql`select pg_try_advisory_xact_lock(${SEQUENCER_LOCK}) as ok`);
+    const ok = (Array.isArray(locked) ? locked : (locked as { rows: unknown[] }).rows)[0] as
+      { ok: boolean } | undefined;
+    if (!ok?.ok) return 0;
+    const result = await tx.execute(sql`
+      with base as (select coalesce(max(seq), 0) as top from events),
+      ready as (
+        select id, row_number() over (order by id) as n from events
+        where seq is null and txid < pg_snapshot_xmin(pg_current_snapshot())
+      )
+      update events e set seq = base.top + ready.n from ready, base where e.id = ready.id
+      returning e.seq`);
+    return (Array.isArray(result) ? result : (result as { rows: unknown[] }).rows).length;
+  });
