@@ -24,6 +24,8 @@ const env = {
   CCX_DATA_DIR: './.demo-data',
   LOG_LEVEL: 'warn',
   CCX_HOST_AUTHORITY_NAME: 'Partnership hub (demo host)',
+  // Lets a demo webhook point at a receiver on this machine.
+  CCX_WEBHOOK_ALLOW_HTTP_LOOPBACK: 'true',
   ...process.env,
 };
 let config;
@@ -120,6 +122,10 @@ Before a placement — one call, three verdicts (Medway has informally embargoed
   curl -s -G -H "Authorization: Bearer $BOLTON" ${base}/trpc/checks.placement --data-urlencode ${listInput}   # caution: its letter of concern, restricted information, Ofsted grade
   curl -s -G -H "Authorization: Bearer $NTYNE" ${base}/trpc/checks.placement --data-urlencode ${listInput}    # caution, with summaries only
   curl -s -G -H "Authorization: Bearer $BOLTON" ${base}/trpc/restrictions.list --data-urlencode 'input={"active":true}'   # every active restriction, at Bolton's layer
+
+What changed — the event feed, filtered the same way (webhooks and a live subscription carry the same events):
+  curl -s -G -H "Authorization: Bearer $BOLTON" ${base}/trpc/events.list --data-urlencode 'input={"since":"0","limit":5}'
+  curl -s -G -H "Authorization: Bearer $NTYNE" ${base}/trpc/events.list --data-urlencode 'input={"since":"0","limit":5}'
 
 Press Ctrl+C to stop.`);
 
