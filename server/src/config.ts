@@ -49,6 +49,7 @@ const zEnv = z.object({
   CCX_WEBHOOK_TIMEOUT: zDuration.pipe(z.number().min(1).max(60)).default(5),
   CCX_WEBHOOK_MAX_ATTEMPTS: z.coerce.number().int().min(1).max(50).default(10),
   CCX_WEBHOOK_RETRY_BASE_MS: z.coerce.number().int().min(1).max(3_600_000).default(5000),
+  CCX_WEBHOOK_LEASE_MS: z.coerce.number().int().min(1000).max(3_600_000).default(60_000),
   CCX_WEBHOOK_SECRET_OVERLAP: zDuration
     .pipe(
       z
@@ -84,6 +85,8 @@ export type Config = {
     timeoutSeconds: number;
     maxAttempts: number;
     retryBaseMs: number;
+    /** How long a worker holds the deliveries it claimed; a dead worker's claim is retried after it. */
+    leaseMs: number;
     secretOverlapSeconds: number;
   };
 };
@@ -137,6 +140,7 @@ export const loadConfig = (env: Record<string, string | undefined> = process.env
       timeoutSeconds: e.CCX_WEBHOOK_TIMEOUT,
       maxAttempts: e.CCX_WEBHOOK_MAX_ATTEMPTS,
       retryBaseMs: e.CCX_WEBHOOK_RETRY_BASE_MS,
+      leaseMs: e.CCX_WEBHOOK_LEASE_MS,
       secretOverlapSeconds: e.CCX_WEBHOOK_SECRET_OVERLAP,
     },
   };

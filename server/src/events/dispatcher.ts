@@ -11,7 +11,6 @@ import { attemptDelivery } from './deliver.js';
 import { eventsVisibleTo } from './feed.js';
 
 const FANOUT_BATCH = 500;
-const LEASE_MS = 60_000;
 
 /** Moves every active webhook's cursor forward, creating its deliveries. Returns deliveries created. */
 export const fanOut = async (db: Db, now: Date): Promise<number> => {
@@ -91,7 +90,7 @@ const dueWebhooks = async (db: Db, now: Date, limit: number): Promise<string[]> 
  * Claims the head of one webhook's queue — its oldest pending deliveries, in order, that are due and
  * not leased — under a lease. Nothing if another worker holds the head.
  */
-const claimHead = async (db: Db, webhookId: string, now: Date) =>
+const claimHead = async (db: Db, webhookId: string, now: Date, leaseMs: number) =>
   db.transaction(async (tx) => {
     const rows = await tx
       .select()
@@ -124,7 +123,7 @@ const claimHead = async (db: Db, webhookId: string, now: Date) =>
     if (claim.length === 0) return [];
     await tx
       .update(webhookDeliveries)
-      .set({ leasedUntil: new Date(now.getTime() + LEASE_MS) })
+      .set({ leasedUntil: new Date(now.getTime() + leaseMs) })
       .where(
         sql`${webhookDeliveries.id} in (${sql.join(
           claim.map((d) => sql`${d.id}::uuid`),
@@ -141,7 +140,7 @@ export const deliverDue = async (db: Db, config: Config, maxWebhooks = 8): Promi
   let sent = 0;
   await Promise.all(
     ids.map(async (webhookId) => {
-      const claim = await claimHead(db, webhookId, now);
+      const claim = await claimHead(db, webhookId, now, config.webhooks.leaseMs);
       if (claim.length === 0) return;
       const [hook] = await db.select().from(webhooks).where(eq(webhooks.id, webhookId));
       for (const [i, d] of claim.entries()) {

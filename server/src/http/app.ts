@@ -58,7 +58,7 @@ const requestContext =
 const subscriptionAuth =
   (hub: Hub): RequestHandler =>
   async (req, res, next) => {
-    if (req.method !== 'GET' || !req.path.startsWith('/events.subscribe')) return next();
+    if (!req.path.startsWith('/events.subscribe')) return next();
     let token: string | undefined = /^Bearer (\S+)$/i.exec(req.headers.authorization ?? '')?.[1];
     if (!token && typeof req.query.connectionParams === 'string') {
       try {

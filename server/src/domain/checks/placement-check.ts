@@ -94,7 +94,7 @@ const restrictionReason = (
     return reason('partnership-embargo', 'the partnership has embargoed this for all members', r.id, contact);
   return reason(
     'restriction-by-member',
-    `${kind.replace(/-/g, ' ')} issued by ${r.issuerAuthorityId}${r.provisionId ? '' : ' on the provider'}`,
+    `${kind.replace(/-/g, ' ')} issued by ${own ? 'your authority' : r.issuerAuthorityId}${r.provisionId ? '' : ' on the provider'}`,
     r.id,
     contact,
   );
