@@ -3,7 +3,7 @@
 import { eq, inArray, sql } from 'drizzle-orm';
 import type { Layer } from '@ccx/schema';
 import type { Db } from '@ccx/server';
-import { layerSql, type PolicyRecord, type World } from '../../server/src/access/index.js';
+import { layerSql, type PolicyRecord, type World, type WorldGrant } from '../../server/src/access/index.js';
 import {
   accessGrants,
   allocations,
@@ -12,6 +12,7 @@ import {
   placements,
   providers,
   provisions,
+  restrictions,
 } from '../../server/src/db/schema/index.js';
 
 /** Empties every table a world lives in; audit_log is append-only and holds nothing of ours. */
@@ -123,4 +124,71 @@ export const sqlLayers = async (
     .from(outcomes)
     .where(inArray(outcomes.id, recordIds));
   return new Map(rows.map((r) => [r.id, r.layer]));
+};
+
+/** A restriction row for a policy record: the record (provision- or provider-level) and the facts the policy ignores. */
+export type RestrictionFacts = {
+  record: PolicyRecord;
+  kind: string;
+  effectiveFrom: string;
+  expiresOn: string | null;
+  liftedOn: string | null;
+};
+
+/**
+ * Inserts restrictions for policy records (scope provision or provider), beside whatever the database
+ * holds. A provider named only by a provider-level record (no provisions) is inserted too.
+ */
+export const insertRestrictions = async (
+  db: Db,
+  rows: RestrictionFacts[],
+  opts: { createdBy?: string } = {},
+): Promise<void> => {
+  if (rows.length === 0) return;
+  const providerIds = [
+    ...new Set(rows.flatMap(({ record }) => ('providerId' in record.scope ? [record.scope.providerId] : []))),
+  ];
+  if (providerIds.length > 0)
+    await db
+      .insert(providers)
+      .values(providerIds.map((id) => ({ id, name: `Provider ${id}` })))
+      .onConflictDoNothing();
+  await db.insert(restrictions).values(
+    rows.map(({ record, kind, effectiveFrom, expiresOn, liftedOn }) => ({
+      id: record.id,
+      provisionId: 'provisionId' in record.scope ? record.scope.provisionId : null,
+      providerId: 'providerId' in record.scope ? record.scope.providerId : null,
+      kind,
+      issuerAuthorityId: record.publisherAuthorityId,
+      restricted: record.restricted,
+      reasons: [{ category: 'quality', text: 'property test' }],
+      effectiveFrom,
+      expiresOn,
+      liftedOn,
+      liftedReason: liftedOn === null ? null : 'property test',
+      createdBy: opts.createdBy ?? null,
+    })),
+  );
+};
+
+/** Inserts grants of a world as grants on records of one type (insertWorld records shares as outcomes'). */
+export const insertGrants = async (
+  db: Db,
+  grants: WorldGrant[],
+  opts: { recordType: string; grantedBy: string },
+): Promise<void> => {
+  if (grants.length === 0) return;
+  await db.insert(accessGrants).values(
+    grants.map((g) => ({
+      ...(g.id ? { id: g.id } : {}),
+      kind: g.kind,
+      authorityId: g.authorityId,
+      provisionId: g.provisionId,
+      recordType: g.recordId ? opts.recordType : null,
+      recordId: g.recordId,
+      grantedByAuthorityId: opts.grantedBy,
+      expiresAt: g.expiresAt,
+      revokedAt: g.revokedAt,
+    })),
+  );
 };
