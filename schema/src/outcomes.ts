@@ -125,7 +125,12 @@ export const zOutcomeAmend = z.object({
       addActionItems: z.array(zActionItemInput).max(100),
     })
     .partial()
-    .refine((c) => Object.keys(c).length > 0, 'change at least one field'),
+    // An empty list of new action items (or a field given as undefined) changes nothing.
+    .refine(
+      ({ addActionItems, ...fields }) =>
+        (addActionItems?.length ?? 0) > 0 || Object.values(fields).some((v) => v !== undefined),
+      'change at least one field',
+    ),
   idempotencyKey: zIdempotencyKey.optional(),
 });
 

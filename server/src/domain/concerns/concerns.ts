@@ -16,6 +16,7 @@ import { concerns, provisions } from '../../db/schema/index.js';
 import { AppError, notFound } from '../../errors.js';
 import { auditActor, type Actor } from '../actor.js';
 import { addDays, londonDate } from '../dates.js';
+import { addMonths } from '../monitoring/schedule.js';
 import { iso } from '../pagination.js';
 
 type ConcernRow = typeof concerns.$inferSelect;
@@ -44,11 +45,7 @@ const concernPolicyRecord = (r: ConcernRow): PolicyRecord => ({
 });
 
 /** The first day of the risk window: concerns on or after it count (12 months back from today). */
-export const riskWindowStart = (today: string, months = 12): string => {
-  const d = new Date(`${today}T00:00:00Z`);
-  d.setUTCMonth(d.getUTCMonth() - months);
-  return addDays(d.toISOString().slice(0, 10), 1);
-};
+export const riskWindowStart = (today: string, months = 12): string => addDays(addMonths(today, -months), 1);
 
 export const logConcern = async (
   tx: Db,

@@ -251,7 +251,7 @@ export const publishOutcome = async (
     .select()
     .from(allocations)
     .where(and(eq(allocations.provisionId, row.provisionId), eq(allocations.authorityId, actor.authorityId)));
-  const byLead = leads.some((a) => isAllocationCurrent(a, today));
+  const byLead = leads.some((a) => a.role === 'quality' && isAllocationCurrent(a, today));
   const [updated] = await tx
     .update(outcomes)
     .set({

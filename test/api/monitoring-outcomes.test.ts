@@ -1,0 +1,794 @@
+// Monitoring outcomes, complete: amendments (a new version, earlier ones kept with their content),
+// withdrawal (with a reason, kept in history), action items (defaults by concern level, status and
+// due-date changes kept), byLead, and optimistic concurrency (a stale or racing change is refused).
+import { randomUUID } from 'node:crypto';
+import { TRPCError } from '@trpc/server';
+import { sql } from 'drizzle-orm';
+import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import type { OutcomeView } from '@ccx/schema';
+import type { Principal } from '@ccx/server';
+import { createHarness, type Harness } from '../support/harness.js';
+import {
+  expectCode,
+  fixClock,
+  makeWorld,
+  outcomeInput,
+  publishOutcome,
+  rowsOf,
+  type World,
+} from '../support/need-to-know.js';
+
+const NOW = '2026-06-15T10:00:00Z';
+
+let h: Harness;
+let w: World;
+let restoreClock: () => void;
+
+beforeAll(async () => {
+  h = await createHarness();
+  restoreClock = fixClock(h.hub, NOW);
+  w = await makeWorld(h);
+  restoreClock();
+});
+afterAll(async () => {
+  await h?.close();
+});
+beforeEach(() => {
+  restoreClock = fixClock(h.hub, NOW);
+});
+afterEach(() => {
+  restoreClock();
+});
+
+type Detail = Extract<OutcomeView, { layer: 'detail' }>;
+
+/** The view, which must be the detail layer. */
+const detail = (view: OutcomeView): Detail => {
+  if (view.layer !== 'detail') throw new Error(`expected detail, got ${view.layer}`);
+  return view;
+};
+
+const versionRows = (outcomeId: string) =>
+  rowsOf<{ version: number; change: string; note: string | null }>(
+    h.hub.database.db,
+    sql`select version, change, note from outcome_versions where outcome_id = ${outcomeId} order by version`,
+  );
+
+const countAudit = async (action: string, recordId: string): Promise<number> => {
+  const [row] = await rowsOf<{ n: number }>(
+    h.hub.database.db,
+    sql`select count(*)::int as n from audit_log where action = ${action} and ${recordId} = any(record_ids)`,
+  );
+  return Number(row?.n ?? 0);
+};
+
+describe('lifecycle: draft → publish → amend → amend → withdraw', () => {
+  let input: ReturnType<typeof outcomeInput>;
+  let id: string;
+  let final: Detail;
+  const texts: string[] = [];
+  const AMEND_1 = 'rating raised after the manager interview';
+  const AMEND_2 = 'summary rewritten after the provider replied';
+  const WITHDRAW = 'published against the wrong setting by mistake';
+
+  beforeAll(async () => {
+    restoreClock = fixClock(h.hub, NOW);
+    input = outcomeInput(w.provision.id, { overallRating: 2 });
+    texts.push(input.summary, input.findings);
+    const lead = h.caller(w.lead.officer);
+
+    const draft = detail(await lead.outcomes.create(input));
+    expect(draft).toMatchObject({ status: 'draft', version: 1, history: [] });
+    id = draft.id;
+
+    // A draft is still being written: an amendment changes it in place and keeps no version.
+    const draftSummary = `draft summary corrected ${randomUUID()}`;
+    texts.push(draftSummary);
+    const amendedDraft = detail(
+      await lead.outcomes.amend({
+        id,
+        version: 1,
+        reason: 'typo in the draft',
+        changes: { summary: draftSummary },
+      }),
+    );
+    expect(amendedDraft).toMatchObject({ status: 'draft', version: 2, summary: draftSummary, history: [] });
+    expect(await versionRows(id)).toEqual([]);
+
+    const published = detail(await lead.outcomes.publish({ id, version: 2 }));
+    expect(published).toMatchObject({ status: 'published', version: 3, overallRating: 2 });
+    expect(published.history).toHaveLength(1);
+
+    const findings1 = `findings after review ${randomUUID()}`;
+    texts.push(findings1);
+    const amended1 = detail(
+      await lead.outcomes.amend({
+        id,
+        version: 3,
+        reason: AMEND_1,
+        changes: { overallRating: 4, findings: findings1 },
+      }),
+    );
+    expect(amended1).toMatchObject({
+      status: 'amended',
+      version: 4,
+      overallRating: 4,
+      findings: findings1,
+      summary: draftSummary,
+    });
+
+    const summary2 = `summary as amended ${randomUUID()}`;
+    texts.push(summary2);
+    const amended2 = detail(
+      await lead.outcomes.amend({
+        id,
+        version: 4,
+        reason: AMEND_2,
+        changes: { summary: summary2, nextDueOn: null },
+      }),
+    );
+    expect(amended2).toMatchObject({ status: 'amended', version: 5, summary: summary2, nextDueOn: null });
+
+    final = detail(await lead.outcomes.withdraw({ id, version: 5, reason: WITHDRAW }));
+    restoreClock();
+  });
+
+  it('increments the version and moves the status at each step, ending withdrawn with its reason', () => {
+    expect(final).toMatchObject({
+      status: 'withdrawn',
+      version: 6,
+      withdrawnReason: WITHDRAW,
+      overallRating: 4,
+      byLead: true,
+      publisherAuthorityId: w.lead.id,
+    });
+  });
+
+  it('keeps every published version with its change, note and the content as it then stood', () => {
+    expect(final.history.map((v) => [v.version, v.change, v.note, v.byAuthorityId])).toEqual([
+      [3, 'published', null, w.lead.id],
+      [4, 'amended', AMEND_1, w.lead.id],
+      [5, 'amended', AMEND_2, w.lead.id],
+      [6, 'withdrawn', WITHDRAW, w.lead.id],
+    ]);
+    const [v3, v4, v5, v6] = final.history;
+    // The earlier snapshot keeps the old rating and texts; the amendment shows in the later ones.
+    expect(v3!.snapshot).toMatchObject({
+      status: 'published',
+      overallRating: 2,
+      findings: input.findings,
+      summary: texts[2],
+      nextDueOn: input.nextDueOn,
+    });
+    expect(v4!.snapshot).toMatchObject({
+      status: 'amended',
+      overallRating: 4,
+      findings: texts[3],
+      summary: texts[2],
+    });
+    expect(v5!.snapshot).toMatchObject({ status: 'amended', summary: texts[4], nextDueOn: null });
+    expect(v6!.snapshot).toMatchObject({ status: 'withdrawn', overallRating: 4, summary: texts[4] });
+    for (const v of final.history) expect(Date.parse(v.at)).toBe(Date.parse(NOW));
+  });
+
+  it('stores the versions in the database and audits each write once', async () => {
+    expect(await versionRows(id)).toEqual([
+      { version: 3, change: 'published', note: null },
+      { version: 4, change: 'amended', note: AMEND_1 },
+      { version: 5, change: 'amended', note: AMEND_2 },
+      { version: 6, change: 'withdrawn', note: WITHDRAW },
+    ]);
+    expect(await countAudit('outcome.create', id)).toBe(1);
+    expect(await countAudit('outcome.publish', id)).toBe(1);
+    expect(await countAudit('outcome.amend', id)).toBe(3);
+    expect(await countAudit('outcome.withdraw', id)).toBe(1);
+  });
+
+  it('a placing (and host) authority reads the current version and the whole history', async () => {
+    for (const m of [w.placing, w.host]) {
+      const view = detail(await h.caller(m.officer).outcomes.get({ id }));
+      expect(view).toEqual(final);
+      const listed = await h.caller(m.officer).outcomes.listForProvision({ provisionId: w.provision.id });
+      const mine = listed.find((o) => 'id' in o && o.id === id);
+      expect(mine).toEqual(final);
+    }
+  });
+
+  it('a bare member sees the summary: no history, findings, summary text or reasons', async () => {
+    const view = await h.caller(w.member.officer).outcomes.get({ id });
+    expect(view).toEqual({
+      layer: 'summary',
+      id,
+      provisionId: w.provision.id,
+      publisherAuthorityId: w.lead.id,
+      status: 'withdrawn',
+      activityType: input.activityType,
+      activityDate: input.activityDate,
+      overallRating: 4,
+      byLead: true,
+      publishedAt: new Date(NOW).toISOString(),
+    });
+    const listed = await h
+      .caller(w.member.officer)
+      .outcomes.listForProvision({ provisionId: w.provision.id });
+    expect(listed.find((o) => 'id' in o && o.id === id)).toEqual(view);
+    for (const json of [JSON.stringify(view), JSON.stringify(listed)]) {
+      for (const text of [...texts, AMEND_1, AMEND_2, WITHDRAW, 'history', 'snapshot', 'findings'])
+        expect(json).not.toContain(text);
+    }
+  });
+
+  it('a withdrawn outcome stays listed for its publisher, with its reason in detail', async () => {
+    const listed = await h.caller(w.lead.officer).outcomes.listForProvision({ provisionId: w.provision.id });
+    expect(listed).toContainEqual(
+      expect.objectContaining({ id, layer: 'detail', status: 'withdrawn', withdrawnReason: WITHDRAW }),
+    );
+  });
+
+  it('a withdrawn outcome can no longer be amended, withdrawn or have its action items changed', async () => {
+    const lead = h.caller(w.lead.officer);
+    const amend = await expectCode(
+      lead.outcomes.amend({ id, version: 6, reason: 'too late', changes: { overallRating: 1 } }),
+      'CONFLICT',
+    );
+    expect(amend.message).toMatch(/withdrawn/);
+    await expectCode(lead.outcomes.withdraw({ id, version: 6, reason: 'again' }), 'CONFLICT');
+    await expectCode(
+      lead.outcomes.updateActionItem({
+        outcomeId: id,
+        version: 6,
+        itemId: final.actionItems[0]!.id,
+        status: 'met',
+      }),
+      'CONFLICT',
+    );
+    expect(detail(await lead.outcomes.get({ id }))).toMatchObject({ version: 6, status: 'withdrawn' });
+    expect(await versionRows(id)).toHaveLength(4);
+  });
+});
+
+describe('refusals', () => {
+  it('withdrawing a draft is a conflict, and leaves it a draft', async () => {
+    const draft = detail(await h.caller(w.lead.officer).outcomes.create(outcomeInput(w.provision.id)));
+    const err = await expectCode(
+      h.caller(w.lead.officer).outcomes.withdraw({ id: draft.id, version: 1, reason: 'never mind' }),
+      'CONFLICT',
+    );
+    expect(err.message).toMatch(/draft/);
+    expect(detail(await h.caller(w.lead.officer).outcomes.get({ id: draft.id }))).toMatchObject({
+      status: 'draft',
+      version: 1,
+    });
+  });
+
+  it('another authority may not amend or withdraw: FORBIDDEN once published, NOT_FOUND for a draft', async () => {
+    const published = await publishOutcome(h, w.lead.officer, w.provision.id);
+    const draft = detail(await h.caller(w.lead.officer).outcomes.create(outcomeInput(w.provision.id)));
+    for (const m of [w.placing, w.host, w.member, w.publisher]) {
+      const other = h.caller(m.officer);
+      await expectCode(
+        other.outcomes.amend({
+          id: published.id,
+          version: published.version,
+          reason: 'not mine',
+          changes: { overallRating: 1 },
+        }),
+        'FORBIDDEN',
+      );
+      await expectCode(
+        other.outcomes.withdraw({ id: published.id, version: published.version, reason: 'not mine' }),
+        'FORBIDDEN',
+      );
+      await expectCode(
+        other.outcomes.updateActionItem({
+          outcomeId: published.id,
+          version: published.version,
+          itemId: published.actionItems[0]!.id,
+          status: 'met',
+        }),
+        'FORBIDDEN',
+      );
+      await expectCode(
+        other.outcomes.amend({ id: draft.id, version: 1, reason: 'not mine', changes: { overallRating: 1 } }),
+        'NOT_FOUND',
+      );
+      await expectCode(
+        other.outcomes.withdraw({ id: draft.id, version: 1, reason: 'not mine' }),
+        'NOT_FOUND',
+      );
+    }
+    await expectCode(
+      h.caller(w.lead.officer).outcomes.amend({
+        id: randomUUID(),
+        version: 1,
+        reason: 'nothing here',
+        changes: { overallRating: 1 },
+      }),
+      'NOT_FOUND',
+    );
+    // Nothing changed.
+    expect(detail(await h.caller(w.lead.officer).outcomes.get({ id: published.id }))).toMatchObject({
+      version: published.version,
+      status: 'published',
+      overallRating: published.overallRating,
+    });
+    expect(await versionRows(published.id)).toHaveLength(1);
+  });
+
+  it('a viewer may not amend or withdraw', async () => {
+    const published = await publishOutcome(h, w.lead.officer, w.provision.id);
+    const viewer = (await h.makeClient(w.lead.id, 'viewer')).principal;
+    await expectCode(
+      h.caller(viewer).outcomes.amend({
+        id: published.id,
+        version: published.version,
+        reason: 'viewer try',
+        changes: { overallRating: 1 },
+      }),
+      'FORBIDDEN',
+    );
+    await expectCode(
+      h.caller(viewer).outcomes.withdraw({ id: published.id, version: published.version, reason: 'viewer' }),
+      'FORBIDDEN',
+    );
+  });
+
+  it('a stale version is a conflict that names the current version, for amend, withdraw and action items', async () => {
+    const published = await publishOutcome(h, w.lead.officer, w.provision.id);
+    const lead = h.caller(w.lead.officer);
+    await lead.outcomes.amend({
+      id: published.id,
+      version: 2,
+      reason: 'first amendment',
+      changes: { overallRating: 5 },
+    });
+    for (const stale of [1, 2, 4]) {
+      const amend = await expectCode(
+        lead.outcomes.amend({
+          id: published.id,
+          version: stale,
+          reason: 'stale amendment',
+          changes: { overallRating: 1 },
+        }),
+        'CONFLICT',
+      );
+      expect(amend.message).toMatch(new RegExp(`you sent version ${stale}, the current version is 3`));
+    }
+    const withdraw = await expectCode(
+      lead.outcomes.withdraw({ id: published.id, version: 2, reason: 'stale withdrawal' }),
+      'CONFLICT',
+    );
+    expect(withdraw.message).toMatch(/current version is 3/);
+    const item = await expectCode(
+      lead.outcomes.updateActionItem({
+        outcomeId: published.id,
+        version: 2,
+        itemId: published.actionItems[0]!.id,
+        status: 'met',
+      }),
+      'CONFLICT',
+    );
+    expect(item.message).toMatch(/current version is 3/);
+    expect(detail(await lead.outcomes.get({ id: published.id }))).toMatchObject({
+      version: 3,
+      overallRating: 5,
+      status: 'amended',
+    });
+  });
+
+  it('an amendment must change something, say why, and keep the activity date in the past', async () => {
+    const published = await publishOutcome(h, w.lead.officer, w.provision.id);
+    const lead = h.caller(w.lead.officer);
+    const base = { id: published.id, version: published.version };
+    const none = await expectCode(
+      lead.outcomes.amend({ ...base, reason: 'no changes at all', changes: {} }),
+      'BAD_REQUEST',
+    );
+    expect(none.message).toMatch(/change at least one field/);
+    // An empty list of new action items changes nothing either: no new version for it.
+    const noItems = await expectCode(
+      lead.outcomes.amend({ ...base, reason: 'no new items', changes: { addActionItems: [] } }),
+      'BAD_REQUEST',
+    );
+    expect(noItems.message).toMatch(/change at least one field/);
+    await expectCode(
+      lead.outcomes.amend({ ...base, reason: 'only undefined', changes: { summary: undefined } }),
+      'BAD_REQUEST',
+    );
+    await expectCode(
+      lead.outcomes.amend({
+        ...base,
+        reason: 'unknown fields only',
+        changes: { colour: 'red' } as unknown as { overallRating: number },
+      }),
+      'BAD_REQUEST',
+    );
+    await expectCode(
+      lead.outcomes.amend({ ...base, reason: 'x', changes: { overallRating: 2 } }),
+      'BAD_REQUEST',
+    );
+    await expectCode(
+      lead.outcomes.amend({ ...base, reason: 'rating out of range', changes: { overallRating: 6 } }),
+      'BAD_REQUEST',
+    );
+    const future = await expectCode(
+      lead.outcomes.amend({ ...base, reason: 'date in the future', changes: { activityDate: '2026-06-16' } }),
+      'BAD_REQUEST',
+    );
+    expect(future.message).toMatch(/future/);
+    await expectCode(lead.outcomes.withdraw({ ...base, reason: 'x' }), 'BAD_REQUEST');
+    expect(detail(await lead.outcomes.get({ id: published.id }))).toMatchObject({
+      version: published.version,
+      status: 'published',
+    });
+    expect(await versionRows(published.id)).toHaveLength(1);
+  });
+
+  it('an amendment that restricts an outcome hides its detail and history from need-to-know readers', async () => {
+    const published = await publishOutcome(h, w.lead.officer, w.provision.id);
+    const amended = detail(
+      await h.caller(w.lead.officer).outcomes.amend({
+        id: published.id,
+        version: published.version,
+        reason: 'matter now under investigation',
+        changes: { restricted: true },
+      }),
+    );
+    expect(amended).toMatchObject({ restricted: true, version: published.version + 1 });
+    expect(amended.history.map((v) => [v.change, v.snapshot.restricted])).toEqual([
+      ['published', false],
+      ['amended', true],
+    ]);
+    const seen = await h.caller(w.placing.officer).outcomes.get({ id: published.id });
+    expect(seen).toEqual({
+      layer: 'signal',
+      provisionId: w.provision.id,
+      contact: w.lead.qaInbox,
+      message: expect.stringContaining(w.lead.qaInbox) as unknown,
+    });
+    expect(JSON.stringify(seen)).not.toContain(published.input.findings);
+  });
+});
+
+describe('action items', () => {
+  it('default their due dates from the concern level and the activity date; an explicit date is kept', async () => {
+    const o = await publishOutcome(h, w.lead.officer, w.provision.id, {
+      activityDate: '2026-05-29',
+      actionItems: [
+        { description: 'low', concernLevel: 'low' },
+        { description: 'medium', concernLevel: 'medium' },
+        { description: 'high', concernLevel: 'high' },
+        { description: 'significant', concernLevel: 'significant' },
+        { description: 'explicit', concernLevel: 'high', dueOn: '2026-09-30' },
+      ],
+    });
+    expect(o.actionItems.map((a) => [a.description, a.concernLevel, a.dueOn, a.status, a.history])).toEqual([
+      ['low', 'low', '2026-06-26', 'open', []],
+      ['medium', 'medium', '2026-06-12', 'open', []],
+      ['high', 'high', '2026-05-31', 'open', []],
+      ['significant', 'significant', '2026-05-29', 'open', []],
+      ['explicit', 'high', '2026-09-30', 'open', []],
+    ]);
+  });
+
+  it('keep every status and due-date change, with a new outcome version for each', async () => {
+    const o = await publishOutcome(h, w.lead.officer, w.provision.id, {
+      activityDate: '2026-06-01',
+      actionItems: [
+        { description: 'fix the fire door', concernLevel: 'medium' },
+        { description: 'update the risk assessments', concernLevel: 'low' },
+      ],
+    });
+    const [door, risk] = o.actionItems;
+    expect(door!.dueOn).toBe('2026-06-15');
+    const lead = h.caller(w.lead.officer);
+
+    // Moving the due date later without a status marks the item extended.
+    const v3 = detail(
+      await lead.outcomes.updateActionItem({
+        outcomeId: o.id,
+        version: o.version,
+        itemId: door!.id,
+        dueOn: '2026-06-29',
+        note: 'parts on order',
+      }),
+    );
+    expect(v3.version).toBe(o.version + 1);
+    expect(v3.actionItems[0]).toMatchObject({ status: 'extended', dueOn: '2026-06-29' });
+
+    restoreClock();
+    restoreClock = fixClock(h.hub, '2026-06-20T09:00:00Z');
+    const v4 = detail(
+      await lead.outcomes.updateActionItem({
+        outcomeId: o.id,
+        version: v3.version,
+        itemId: door!.id,
+        status: 'met',
+      }),
+    );
+    const v5 = detail(
+      await lead.outcomes.updateActionItem({
+        outcomeId: o.id,
+        version: v4.version,
+        itemId: risk!.id,
+        status: 'extended',
+        dueOn: '2026-07-31',
+        note: 'agreed with the manager',
+      }),
+    );
+    expect(v5.version).toBe(o.version + 3);
+    expect(v5.status).toBe('published');
+    expect(v5.actionItems[0]).toMatchObject({
+      id: door!.id,
+      status: 'met',
+      dueOn: '2026-06-29',
+      history: [
+        {
+          at: new Date(NOW).toISOString(),
+          status: 'extended',
+          dueOn: '2026-06-29',
+          note: 'parts on order',
+          byAuthorityId: w.lead.id,
+        },
+        {
+          at: '2026-06-20T09:00:00.000Z',
+          status: 'met',
+          dueOn: '2026-06-29',
+          note: null,
+          byAuthorityId: w.lead.id,
+        },
+      ],
+    });
+    expect(v5.actionItems[1]).toMatchObject({
+      id: risk!.id,
+      status: 'extended',
+      dueOn: '2026-07-31',
+      history: [{ status: 'extended', dueOn: '2026-07-31', note: 'agreed with the manager' }],
+    });
+    // The outcome's history has a version per change, with the item's content as it then stood.
+    expect(v5.history.map((v) => [v.version, v.change, v.note])).toEqual([
+      [o.version, 'published', null],
+      [o.version + 1, 'action-item', 'parts on order'],
+      [o.version + 2, 'action-item', `${door!.id}: met, due 2026-06-29`],
+      [o.version + 3, 'action-item', 'agreed with the manager'],
+    ]);
+    const snapItems = (i: number) =>
+      (v5.history[i]!.snapshot.actionItems as { id: string; status: string; dueOn: string }[]).map((a) => [
+        a.status,
+        a.dueOn,
+      ]);
+    expect(snapItems(0)).toEqual([
+      ['open', '2026-06-15'],
+      ['open', '2026-06-29'],
+    ]);
+    expect(snapItems(1)).toEqual([
+      ['extended', '2026-06-29'],
+      ['open', '2026-06-29'],
+    ]);
+    expect(snapItems(3)).toEqual([
+      ['met', '2026-06-29'],
+      ['extended', '2026-07-31'],
+    ]);
+    // A placing authority reads the progress too.
+    expect(await h.caller(w.placing.officer).outcomes.get({ id: o.id })).toEqual(v5);
+    expect(await countAudit('outcome.action-item', o.id)).toBe(3);
+  });
+
+  it('moving a due date earlier without a status keeps the status', async () => {
+    const o = await publishOutcome(h, w.lead.officer, w.provision.id, {
+      actionItems: [{ description: 'sooner', concernLevel: 'low' }],
+    });
+    const item = o.actionItems[0]!;
+    const updated = detail(
+      await h.caller(w.lead.officer).outcomes.updateActionItem({
+        outcomeId: o.id,
+        version: o.version,
+        itemId: item.id,
+        dueOn: '2026-06-10',
+      }),
+    );
+    expect(updated.actionItems[0]).toMatchObject({
+      status: 'open',
+      dueOn: '2026-06-10',
+      history: [{ status: 'open', dueOn: '2026-06-10' }],
+    });
+  });
+
+  it('answers NOT_FOUND for an unknown item and BAD_REQUEST with neither status nor date', async () => {
+    const o = await publishOutcome(h, w.lead.officer, w.provision.id);
+    const lead = h.caller(w.lead.officer);
+    await expectCode(
+      lead.outcomes.updateActionItem({
+        outcomeId: o.id,
+        version: o.version,
+        itemId: 'nosuchid',
+        status: 'met',
+      }),
+      'NOT_FOUND',
+    );
+    await expectCode(
+      lead.outcomes.updateActionItem({ outcomeId: o.id, version: o.version, itemId: o.actionItems[0]!.id }),
+      'BAD_REQUEST',
+    );
+    await expectCode(
+      lead.outcomes.updateActionItem({
+        outcomeId: o.id,
+        version: o.version,
+        itemId: o.actionItems[0]!.id,
+        status: 'closed' as 'met',
+      }),
+      'BAD_REQUEST',
+    );
+    expect(detail(await lead.outcomes.get({ id: o.id })).version).toBe(o.version);
+  });
+
+  it("a draft's items change in place, with the item's history but no outcome version", async () => {
+    const draft = detail(await h.caller(w.lead.officer).outcomes.create(outcomeInput(w.provision.id)));
+    const updated = detail(
+      await h.caller(w.lead.officer).outcomes.updateActionItem({
+        outcomeId: draft.id,
+        version: 1,
+        itemId: draft.actionItems[0]!.id,
+        status: 'met',
+      }),
+    );
+    expect(updated).toMatchObject({ status: 'draft', version: 2, history: [] });
+    expect(updated.actionItems[0]!.history).toHaveLength(1);
+    expect(await versionRows(draft.id)).toEqual([]);
+  });
+
+  it('added by an amendment get defaults from the amended activity date, or the current one', async () => {
+    const o = await publishOutcome(h, w.lead.officer, w.provision.id, {
+      activityDate: '2026-06-01',
+      actionItems: [{ description: 'original', concernLevel: 'medium' }],
+    });
+    expect(o.actionItems[0]!.dueOn).toBe('2026-06-15');
+    const lead = h.caller(w.lead.officer);
+    const moved = detail(
+      await lead.outcomes.amend({
+        id: o.id,
+        version: o.version,
+        reason: 'the visit was on the 5th',
+        changes: {
+          activityDate: '2026-06-05',
+          addActionItems: [
+            { description: 'added high', concernLevel: 'high' },
+            { description: 'added low', concernLevel: 'low' },
+            { description: 'added significant', concernLevel: 'significant' },
+            { description: 'added dated', concernLevel: 'medium', dueOn: '2026-08-01' },
+          ],
+        },
+      }),
+    );
+    expect(moved.activityDate).toBe('2026-06-05');
+    expect(moved.actionItems.map((a) => [a.description, a.dueOn, a.status])).toEqual([
+      // An existing item keeps its date: only new items take defaults from the new activity date.
+      ['original', '2026-06-15', 'open'],
+      ['added high', '2026-06-07', 'open'],
+      ['added low', '2026-07-03', 'open'],
+      ['added significant', '2026-06-05', 'open'],
+      ['added dated', '2026-08-01', 'open'],
+    ]);
+    expect(new Set(moved.actionItems.map((a) => a.id)).size).toBe(5);
+    // The earlier version keeps the single original item.
+    expect((moved.history[0]!.snapshot.actionItems as unknown[]).length).toBe(1);
+    expect(moved.history[0]!.snapshot.activityDate).toBe('2026-06-01');
+
+    const again = detail(
+      await lead.outcomes.amend({
+        id: o.id,
+        version: moved.version,
+        reason: 'one more action',
+        changes: { addActionItems: [{ description: 'added medium', concernLevel: 'medium' }] },
+      }),
+    );
+    expect(again.actionItems.at(-1)).toMatchObject({ description: 'added medium', dueOn: '2026-06-19' });
+    expect(again.history.map((v) => v.change)).toEqual(['published', 'amended', 'amended']);
+  });
+});
+
+describe('byLead', () => {
+  it('is true for the lead, false for any other member publishing for the same provision', async () => {
+    const byLead = await publishOutcome(h, w.lead.officer, w.provision.id);
+    expect(byLead.byLead).toBe(true);
+    for (const m of [w.member, w.publisher, w.host, w.placing]) {
+      const other = await publishOutcome(h, m.officer, w.provision.id);
+      expect(other).toMatchObject({ byLead: false, publisherAuthorityId: m.id, status: 'published' });
+    }
+    // Every member sees the flag in the summary; an amendment keeps it.
+    expect(await h.caller(w.member.officer).outcomes.get({ id: byLead.id })).toMatchObject({
+      layer: 'summary',
+      byLead: true,
+    });
+    const amended = await h.caller(w.lead.officer).outcomes.amend({
+      id: byLead.id,
+      version: byLead.version,
+      reason: 'a small correction',
+      changes: { announced: true },
+    });
+    expect(amended).toMatchObject({ byLead: true, status: 'amended' });
+  });
+
+  it('is false for an authority whose allocation has not started yet', async () => {
+    const p = await h.makeProvision({ hostAuthorityId: w.host.id });
+    await h.caller(h.hubAdmin).allocations.assign({
+      provisionId: p.id,
+      authorityId: w.publisher.id,
+      rationale: 'from next month',
+      startsOn: '2026-07-01',
+    });
+    const early = await publishOutcome(h, w.publisher.officer, p.id);
+    expect(early.byLead).toBe(false);
+  });
+});
+
+describe('concurrent changes of one version', () => {
+  let second: Principal;
+  beforeAll(async () => {
+    second = (await h.makeClient(w.lead.id, 'officer', 'second lead officer')).principal;
+  });
+
+  const settle = (results: PromiseSettledResult<OutcomeView>[]) => {
+    const fulfilled = results.filter((r) => r.status === 'fulfilled');
+    const rejected = results.filter((r): r is PromiseRejectedResult => r.status === 'rejected');
+    expect(fulfilled).toHaveLength(1);
+    expect(rejected).toHaveLength(1);
+    const reason: unknown = rejected[0]!.reason;
+    expect(reason).toBeInstanceOf(TRPCError);
+    expect((reason as TRPCError).code).toBe('CONFLICT');
+    return { winner: detail(fulfilled[0]!.value), loserIndex: results.indexOf(rejected[0]!) };
+  };
+
+  it('two amendments at once: exactly one wins, the other is a conflict (5 rounds)', async () => {
+    for (let round = 0; round < 5; round++) {
+      const base = await publishOutcome(h, w.lead.officer, w.provision.id, { overallRating: 1 });
+      const results = await Promise.allSettled([
+        h.caller(w.lead.officer).outcomes.amend({
+          id: base.id,
+          version: base.version,
+          reason: `first officer, round ${round}`,
+          changes: { overallRating: 2 },
+        }),
+        h.caller(second).outcomes.amend({
+          id: base.id,
+          version: base.version,
+          reason: `second officer, round ${round}`,
+          changes: { overallRating: 4 },
+        }),
+      ]);
+      const { winner, loserIndex } = settle(results);
+      expect(winner.version).toBe(base.version + 1);
+      const current = detail(await h.caller(w.lead.officer).outcomes.get({ id: base.id }));
+      expect(current.version).toBe(base.version + 1);
+      expect(current.overallRating).toBe(loserIndex === 0 ? 4 : 2);
+      expect(current.history.map((v) => [v.version, v.change])).toEqual([
+        [base.version, 'published'],
+        [base.version + 1, 'amended'],
+      ]);
+      expect(await versionRows(base.id)).toHaveLength(2);
+      expect(await countAudit('outcome.amend', base.id)).toBe(1);
+    }
+  });
+
+  it('an amendment and a withdrawal at once: exactly one wins (5 rounds)', async () => {
+    for (let round = 0; round < 5; round++) {
+      const base = await publishOutcome(h, w.lead.officer, w.provision.id);
+      const results = await Promise.allSettled([
+        h
+          .caller(second)
+          .outcomes.withdraw({ id: base.id, version: base.version, reason: `withdraw ${round}` }),
+        h.caller(w.lead.officer).outcomes.amend({
+          id: base.id,
+          version: base.version,
+          reason: `amend ${round}`,
+          changes: { overallRating: 5 },
+        }),
+      ]);
+      const { loserIndex } = settle(results);
+      const current = detail(await h.caller(w.lead.officer).outcomes.get({ id: base.id }));
+      expect(current.version).toBe(base.version + 1);
+      expect(current.status).toBe(loserIndex === 0 ? 'amended' : 'withdrawn');
+      expect(current.history).toHaveLength(2);
+    }
+  });
+});
