@@ -19,6 +19,8 @@ const startProcess = (dataDir: string): Promise<Started> =>
       cwd: root,
       env: { ...process.env, CCX_DATA_DIR: dataDir, PORT: '0', LOG_LEVEL: 'info', DATABASE_URL: '' },
       stdio: ['ignore', 'pipe', 'pipe'],
+      // Its own process group: tsx runs the hub in a child, and cleanup must reach both.
+      detached: true,
     });
     let out = '';
     const exited = new Promise<number | null>((r) => child.on('exit', (code) => r(code)));
@@ -49,7 +51,7 @@ describe('npm start on an empty data folder', () => {
   }, 60_000);
 
   afterAll(async () => {
-    if (hub.child.exitCode === null) hub.child.kill('SIGKILL');
+    if (hub.child.exitCode === null && hub.child.pid) process.kill(-hub.child.pid, 'SIGKILL');
     await rm(dataDir, { recursive: true, force: true });
   });
 

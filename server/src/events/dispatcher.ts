@@ -90,7 +90,7 @@ const dueWebhooks = async (db: Db, now: Date, limit: number): Promise<string[]> 
  * Claims the head of one webhook's queue — its oldest pending deliveries, in order, that are due and
  * not leased — under a lease. Nothing if another worker holds the head.
  */
-const claimHead = async (db: Db, webhookId: string, now: Date, leaseMs: number) =>
+const claimHead = async (db: Db, webhookId: string, now: Date, leaseMs: number, most: number) =>
   db.transaction(async (tx) => {
     const rows = await tx
       .select()
@@ -103,15 +103,16 @@ const claimHead = async (db: Db, webhookId: string, now: Date, leaseMs: number) 
         ),
       )
       .orderBy(asc(webhookDeliveries.eventSeq))
-      .limit(PER_WEBHOOK)
+      .limit(most)
       .for('update', { skipLocked: true });
     const [first] = rows;
-    if (!first) return [];
+    if (!first) return { claim: [], lease: null };
     // If an older delivery is locked by another worker, SKIP LOCKED hid it: then this is not the head.
     const older = await tx.execute(
       sql`select 1 from webhook_deliveries where webhook_id = ${webhookId} and status = 'pending' and event_seq < ${first.eventSeq} limit 1`,
     );
-    if ((Array.isArray(older) ? older : (older as { rows: unknown[] }).rows).length > 0) return [];
+    if ((Array.isArray(older) ? older : (older as { rows: unknown[] }).rows).length > 0)
+      return { claim: [], lease: null };
     const free = (d: (typeof rows)[number]) =>
       (d.nextAttemptAt === null || d.nextAttemptAt.getTime() <= now.getTime()) &&
       (d.leasedUntil === null || d.leasedUntil.getTime() < now.getTime());
@@ -120,17 +121,18 @@ const claimHead = async (db: Db, webhookId: string, now: Date, leaseMs: number) 
       if (!free(d)) break;
       claim.push(d);
     }
-    if (claim.length === 0) return [];
+    if (claim.length === 0) return { claim: [], lease: null };
+    const lease = new Date(now.getTime() + leaseMs);
     await tx
       .update(webhookDeliveries)
-      .set({ leasedUntil: new Date(now.getTime() + leaseMs) })
+      .set({ leasedUntil: lease })
       .where(
         sql`${webhookDeliveries.id} in (${sql.join(
           claim.map((d) => sql`${d.id}::uuid`),
           sql`, `,
         )})`,
       );
-    return claim;
+    return { claim, lease };
   });
 
 /** Delivers due webhook messages: per webhook in event order, stopping at the first failure. */
@@ -140,8 +142,17 @@ export const deliverDue = async (db: Db, config: Config, maxWebhooks = 8): Promi
   let sent = 0;
   await Promise.all(
     ids.map(async (webhookId) => {
-      const claim = await claimHead(db, webhookId, now, config.webhooks.leaseMs);
-      if (claim.length === 0) return;
+      // Claim no more than can be sent, at the timeout, well within the lease: a slow receiver must not
+      // outlast the lease and let a second process send the same deliveries alongside.
+      const most = Math.max(
+        1,
+        Math.min(
+          PER_WEBHOOK,
+          Math.floor(config.webhooks.leaseMs / (2 * config.webhooks.timeoutSeconds * 1000)),
+        ),
+      );
+      const { claim, lease } = await claimHead(db, webhookId, now, config.webhooks.leaseMs, most);
+      if (claim.length === 0 || !lease) return;
       const [hook] = await db.select().from(webhooks).where(eq(webhooks.id, webhookId));
       for (const [i, d] of claim.entries()) {
         if (!hook || hook.deletedAt) {
@@ -160,7 +171,13 @@ export const deliverDue = async (db: Db, config: Config, maxWebhooks = 8): Promi
             await db
               .update(webhookDeliveries)
               .set({ leasedUntil: null })
-              .where(sql`${webhookDeliveries.id} in (${sql.join(rest, sql`, `)})`);
+              // Only rows still under this worker's lease: another may have taken over since.
+              .where(
+                and(
+                  sql`${webhookDeliveries.id} in (${sql.join(rest, sql`, `)})`,
+                  eq(webhookDeliveries.leasedUntil, lease),
+                ),
+              );
           return;
         }
       }

@@ -35,14 +35,53 @@ const BLOCKED_V4 = [
 
 export const isLoopback = (ip: string): boolean => (isIP(ip) === 4 ? inV4(ip, '127.0.0.0/8') : ip === '::1');
 
+/** The eight 16-bit groups of a valid IPv6 address (a zone and a dotted IPv4 tail allowed), or null. */
+const v6Groups = (ip: string): number[] | null => {
+  let s = ip.toLowerCase().replace(/%.*$/, '');
+  const tail = /(\d+\.\d+\.\d+\.\d+)$/.exec(s)?.[1];
+  if (tail) {
+    if (isIP(tail) !== 4) return null;
+    const n = v4ToInt(tail);
+    s = `${s.slice(0, -tail.length)}${(n >>> 16).toString(16)}:${(n & 0xffff).toString(16)}`;
+  }
+  const halves = s.split('::');
+  if (halves.length > 2) return null;
+  const groupsOf = (part: string | undefined) =>
+    part ? part.split(':').map((g) => Number.parseInt(g, 16)) : [];
+  const head = groupsOf(halves[0]);
+  const rest = groupsOf(halves[1]);
+  const groups =
+    halves.length === 2 ? [...head, ...Array<number>(8 - head.length - rest.length).fill(0), ...rest] : head;
+  return groups.length === 8 && groups.every((g) => Number.isInteger(g) && g >= 0 && g <= 0xffff)
+    ? groups
+    : null;
+};
+
+const v4Of = (hi: number, lo: number): string => `${hi >> 8}.${hi & 0xff}.${lo >> 8}.${lo & 0xff}`;
+
 /** True for addresses a webhook must not reach by default: private, loopback, link-local (incl. cloud metadata), reserved. */
 export const isPrivateAddress = (ip: string): boolean => {
   if (isIP(ip) === 4) return BLOCKED_V4.some((c) => inV4(ip, c));
-  const lower = ip.toLowerCase();
-  const mapped = /^::ffff:(\d+\.\d+\.\d+\.\d+)$/.exec(lower);
-  if (mapped?.[1]) return isPrivateAddress(mapped[1]);
+  const g = v6Groups(ip);
+  // Not an address we can read: refuse rather than guess.
+  if (!g) return true;
+  const zero = (from: number, to: number) => g.slice(from, to).every((x) => x === 0);
+  // An IPv4 address carried inside IPv6 is judged as that IPv4 address, however it is written
+  // (URL parsing turns ::ffff:10.0.0.1 into ::ffff:a00:1): mapped ::ffff:0:0/96, translated
+  // ::ffff:0:0:0/96, NAT64 64:ff9b::/96, and 6to4 2002::/16.
+  if (zero(0, 5) && g[5] === 0xffff) return isPrivateAddress(v4Of(g[6]!, g[7]!));
+  if (zero(0, 4) && g[4] === 0xffff && g[5] === 0) return isPrivateAddress(v4Of(g[6]!, g[7]!));
+  if (g[0] === 0x64 && g[1] === 0xff9b && zero(2, 6)) return isPrivateAddress(v4Of(g[6]!, g[7]!));
+  if (g[0] === 0x2002) return isPrivateAddress(v4Of(g[1]!, g[2]!));
+  const first = g[0]!;
   return (
-    lower === '::1' || lower === '::' || /^f[cd]/.test(lower) || /^fe[89ab]/.test(lower) || /^ff/.test(lower)
+    // ::, ::1 and the deprecated IPv4-compatible ::/96
+    zero(0, 6) ||
+    // fc00::/7 unique local, fe80::/10 link-local, fec0::/10 site-local (deprecated), ff00::/8 multicast
+    (first & 0xfe00) === 0xfc00 ||
+    (first & 0xffc0) === 0xfe80 ||
+    (first & 0xffc0) === 0xfec0 ||
+    (first & 0xff00) === 0xff00
   );
 };
 
