@@ -142,19 +142,28 @@ export const deliverDue = async (db: Db, config: Config, maxWebhooks = 8): Promi
   let sent = 0;
   await Promise.all(
     ids.map(async (webhookId) => {
-      // Claim no more than can be sent, at the timeout, well within the lease: a slow receiver must not
-      // outlast the lease and let a second process send the same deliveries alongside.
-      const most = Math.max(
-        1,
-        Math.min(
-          PER_WEBHOOK,
-          Math.floor(config.webhooks.leaseMs / (2 * config.webhooks.timeoutSeconds * 1000)),
-        ),
-      );
-      const { claim, lease } = await claimHead(db, webhookId, now, config.webhooks.leaseMs, most);
+      const { claim, lease } = await claimHead(db, webhookId, now, config.webhooks.leaseMs, PER_WEBHOOK);
       if (claim.length === 0 || !lease) return;
+      // Hands back deliveries not sent — only rows still under this worker's lease (another may have taken over).
+      const release = async (from: number) => {
+        const rest = claim.slice(from).map((r) => sql`${r.id}::uuid`);
+        if (rest.length === 0) return;
+        await db
+          .update(webhookDeliveries)
+          .set({ leasedUntil: null })
+          .where(
+            and(
+              sql`${webhookDeliveries.id} in (${sql.join(rest, sql`, `)})`,
+              eq(webhookDeliveries.leasedUntil, lease),
+            ),
+          );
+      };
+      // Start no send that could outlast the lease: a slow receiver must not let it lapse while this
+      // worker still sends (another process would then send the same deliveries alongside).
+      const stopAt = now.getTime() + config.webhooks.leaseMs - config.webhooks.timeoutSeconds * 1000 - 1000;
       const [hook] = await db.select().from(webhooks).where(eq(webhooks.id, webhookId));
       for (const [i, d] of claim.entries()) {
+        if (i > 0 && Date.now() > stopAt) return release(i);
         if (!hook || hook.deletedAt) {
           await db
             .update(webhookDeliveries)
@@ -164,22 +173,8 @@ export const deliverDue = async (db: Db, config: Config, maxWebhooks = 8): Promi
         }
         const result = await attemptDelivery(db, config, hook, d, new Date());
         sent++;
-        if (result.status !== 'delivered' && result.status !== 'dead') {
-          // Keep the order: release the rest, to go after this one is retried.
-          const rest = claim.slice(i + 1).map((r) => sql`${r.id}::uuid`);
-          if (rest.length)
-            await db
-              .update(webhookDeliveries)
-              .set({ leasedUntil: null })
-              // Only rows still under this worker's lease: another may have taken over since.
-              .where(
-                and(
-                  sql`${webhookDeliveries.id} in (${sql.join(rest, sql`, `)})`,
-                  eq(webhookDeliveries.leasedUntil, lease),
-                ),
-              );
-          return;
-        }
+        // Keep the order: after a failure the rest wait until this one is retried.
+        if (result.status !== 'delivered' && result.status !== 'dead') return release(i + 1);
       }
     }),
   );
