@@ -1,10 +1,10 @@
 // Reading events as one authority may see them: the same need-to-know layers as the records, decided
 // by the access policy's SQL face at the time of reading. Used by the feed, subscriptions and webhooks.
-import { and, asc, gt, inArray, lte, sql, type SQL } from 'drizzle-orm';
+import { and, asc, gt, inArray, lte, or, sql, type SQL } from 'drizzle-orm';
 import type { CcxEvent, EventType } from '@ccx/schema';
 import { layerSql } from '../access/index.js';
 import type { Db } from '../db/index.js';
-import { authorities, events } from '../db/schema/index.js';
+import { authorities, events, provisions } from '../db/schema/index.js';
 
 const publisher = sql.raw('evt_publisher');
 
@@ -55,7 +55,13 @@ export const eventsVisibleTo = async (
         q.untilSeq === undefined ? undefined : lte(events.seq, q.untilSeq),
         sql`${layer} <> 'none'`,
         q.types?.length ? inArray(events.type, q.types) : undefined,
-        q.provisionIds?.length ? inArray(events.provisionId, q.provisionIds) : undefined,
+        // A provision filter also takes events about the whole provider of those provisions.
+        q.provisionIds?.length
+          ? or(
+              inArray(events.provisionId, q.provisionIds),
+              sql`${events.providerId} in (select ${provisions.providerId} from ${provisions} where ${inArray(provisions.id, q.provisionIds)})`,
+            )
+          : undefined,
       ),
     )
     .orderBy(asc(events.seq))
