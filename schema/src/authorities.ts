@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { zEmail, zName, zRecordMeta, zVersion } from './common.js';
+import { zEmail, zIdempotencyKey, zName, zRecordMeta, zVersion } from './common.js';
 import { zMembershipStatus, zRegion } from './enums.js';
 
 /** Authority ids are short slugs, `medway`, `north-tyneside`. */
@@ -35,6 +35,7 @@ export const zAuthorityCreate = z.object({
   gssCode: zGssCode.optional(),
   region: zRegion,
   qaInbox: zEmail,
+  idempotencyKey: zIdempotencyKey.optional(),
 });
 export type AuthorityCreate = z.infer<typeof zAuthorityCreate>;
 
@@ -46,6 +47,7 @@ export const zAuthorityUpdate = z.object({
   region: zRegion.optional(),
   status: zMembershipStatus.optional(),
   qaInbox: zEmail.optional(),
+  idempotencyKey: zIdempotencyKey.optional(),
 });
 export type AuthorityUpdate = z.infer<typeof zAuthorityUpdate>;
 

@@ -1,6 +1,16 @@
 // Providers (organisations) and provisions (settings) — the directory the host authority keeps.
 import { z } from 'zod';
-import { zDate, zId, zName, zPageInput, zRecordMeta, zShortText, zVersion, zPage } from './common.js';
+import {
+  zDate,
+  zId,
+  zIdempotencyKey,
+  zName,
+  zPageInput,
+  zRecordMeta,
+  zShortText,
+  zVersion,
+  zPage,
+} from './common.js';
 import { zAuthorityId } from './authorities.js';
 import { zOfstedGrade, zProvisionType, zRegistrationStatus } from './enums.js';
 
@@ -26,12 +36,17 @@ export const zProvider = z.object({
 });
 export type Provider = z.infer<typeof zProvider>;
 
-export const zProviderCreate = z.object({ name: zName, companyNumber: zCompanyNumber.optional() });
+export const zProviderCreate = z.object({
+  name: zName,
+  companyNumber: zCompanyNumber.optional(),
+  idempotencyKey: zIdempotencyKey.optional(),
+});
 export const zProviderUpdate = z.object({
   id: zId,
   version: zVersion,
   name: zName.optional(),
   companyNumber: zCompanyNumber.nullable().optional(),
+  idempotencyKey: zIdempotencyKey.optional(),
 });
 export const zProviderSearch = zPageInput.extend({
   q: zShortText.optional().describe('name fragment, case-insensitive'),
@@ -70,6 +85,7 @@ export const zProvisionCreate = z.object({
   ofstedGrade: zOfstedGrade.default('not-yet-inspected'),
   ofstedGradeDate: zDate.optional(),
   postcode: zPostcode.optional(),
+  idempotencyKey: zIdempotencyKey.optional(),
 });
 export type ProvisionCreate = z.input<typeof zProvisionCreate>;
 
@@ -85,6 +101,7 @@ export const zProvisionUpdate = z.object({
   ofstedGrade: zOfstedGrade.optional(),
   ofstedGradeDate: zDate.nullable().optional(),
   postcode: zPostcode.nullable().optional(),
+  idempotencyKey: zIdempotencyKey.optional(),
 });
 export type ProvisionUpdate = z.infer<typeof zProvisionUpdate>;
 

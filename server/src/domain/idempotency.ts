@@ -45,3 +45,11 @@ export const idempotent = async <T>(
     .where(and(eq(idempotencyKeys.authorityId, actor.authorityId), eq(idempotencyKeys.key, key)));
   return result;
 };
+
+/** The input without its idempotency key, for services that spread their input into a row. */
+export const withoutKey = <T extends { idempotencyKey?: string | undefined }>(
+  input: T,
+): Omit<T, 'idempotencyKey'> => {
+  const { idempotencyKey: _key, ...rest } = input;
+  return rest;
+};

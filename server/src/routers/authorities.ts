@@ -1,3 +1,4 @@
+import { idempotent, withoutKey } from '../domain/idempotency.js';
 import { z } from 'zod';
 import {
   zAuthority,
@@ -34,9 +35,21 @@ export const authoritiesRouter = router({
   create: roleProcedure('hub-admin')
     .input(zAuthorityCreate)
     .output(zAuthority)
-    .mutation(({ ctx, input }) => ctx.db.transaction((tx) => createAuthority(tx, ctx.actor, input))),
+    .mutation(({ ctx, input }) =>
+      ctx.db.transaction((tx) =>
+        idempotent(tx, ctx.actor, 'authorities.create', input, () =>
+          createAuthority(tx, ctx.actor, withoutKey(input)),
+        ),
+      ),
+    ),
   update: roleProcedure('hub-admin')
     .input(zAuthorityUpdate)
     .output(zAuthority)
-    .mutation(({ ctx, input }) => ctx.db.transaction((tx) => updateAuthority(tx, ctx.actor, input))),
+    .mutation(({ ctx, input }) =>
+      ctx.db.transaction((tx) =>
+        idempotent(tx, ctx.actor, 'authorities.update', input, () =>
+          updateAuthority(tx, ctx.actor, withoutKey(input)),
+        ),
+      ),
+    ),
 });

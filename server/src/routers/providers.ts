@@ -12,6 +12,7 @@ import {
   searchProviders,
   updateProvider,
 } from '../domain/directory/providers.js';
+import { idempotent, withoutKey } from '../domain/idempotency.js';
 import { authedProcedure, roleProcedure, router } from '../trpc.js';
 
 export const providersRouter = router({
@@ -26,9 +27,21 @@ export const providersRouter = router({
   create: roleProcedure('officer')
     .input(zProviderCreate)
     .output(zProvider)
-    .mutation(({ ctx, input }) => ctx.db.transaction((tx) => createProvider(tx, ctx.actor, input))),
+    .mutation(({ ctx, input }) =>
+      ctx.db.transaction((tx) =>
+        idempotent(tx, ctx.actor, 'providers.create', input, () =>
+          createProvider(tx, ctx.actor, withoutKey(input)),
+        ),
+      ),
+    ),
   update: roleProcedure('officer')
     .input(zProviderUpdate)
     .output(zProvider)
-    .mutation(({ ctx, input }) => ctx.db.transaction((tx) => updateProvider(tx, ctx.actor, input))),
+    .mutation(({ ctx, input }) =>
+      ctx.db.transaction((tx) =>
+        idempotent(tx, ctx.actor, 'providers.update', input, () =>
+          updateProvider(tx, ctx.actor, withoutKey(input)),
+        ),
+      ),
+    ),
 });

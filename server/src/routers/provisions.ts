@@ -12,6 +12,7 @@ import {
   searchProvisions,
   updateProvision,
 } from '../domain/directory/provisions.js';
+import { idempotent, withoutKey } from '../domain/idempotency.js';
 import { authedProcedure, roleProcedure, router } from '../trpc.js';
 
 export const provisionsRouter = router({
@@ -26,9 +27,21 @@ export const provisionsRouter = router({
   create: roleProcedure('officer')
     .input(zProvisionCreate)
     .output(zProvision)
-    .mutation(({ ctx, input }) => ctx.db.transaction((tx) => createProvision(tx, ctx.actor, input))),
+    .mutation(({ ctx, input }) =>
+      ctx.db.transaction((tx) =>
+        idempotent(tx, ctx.actor, 'provisions.create', input, () =>
+          createProvision(tx, ctx.actor, withoutKey(input)),
+        ),
+      ),
+    ),
   update: roleProcedure('officer')
     .input(zProvisionUpdate)
     .output(zProvision)
-    .mutation(({ ctx, input }) => ctx.db.transaction((tx) => updateProvision(tx, ctx.actor, input))),
+    .mutation(({ ctx, input }) =>
+      ctx.db.transaction((tx) =>
+        idempotent(tx, ctx.actor, 'provisions.update', input, () =>
+          updateProvision(tx, ctx.actor, withoutKey(input)),
+        ),
+      ),
+    ),
 });

@@ -1,0 +1,77 @@
+// Safe retries: network errors, 429 (honouring Retry-After) and 503 are retried with backoff and
+// jitter — but only for calls that are safe to repeat: queries, and writes carrying an idempotency key
+// (the SDK adds one to every write), so a retried write never makes a second record.
+import type { TRPCClientError, TRPCLink } from '@trpc/client';
+import { observable } from '@trpc/server/observable';
+import type { AppRouter } from '@ccx/server';
+import { TokenError } from './tokens.js';
+
+export type RetryOptions = {
+  /** Most attempts in all, the first included (default 4). */
+  attempts?: number;
+  /** First backoff in ms, doubled each time, with jitter (default 250). */
+  baseDelayMs?: number;
+  /** Longest wait between attempts, Retry-After included (default 30 s). */
+  maxDelayMs?: number;
+};
+
+const RETRYABLE_STATUS = new Set([429, 502, 503, 504]);
+
+const retryAfterMs = (response: unknown): number | undefined => {
+  const header = response instanceof Response ? response.headers.get('retry-after') : null;
+  if (!header) return undefined;
+  const seconds = Number(header);
+  if (Number.isFinite(seconds)) return seconds * 1000;
+  const at = Date.parse(header);
+  return Number.isNaN(at) ? undefined : Math.max(0, at - Date.now());
+};
+
+export const retryLink = (opts: RetryOptions = {}): TRPCLink<AppRouter> => {
+  const attempts = opts.attempts ?? 4;
+  const base = opts.baseDelayMs ?? 250;
+  const max = opts.maxDelayMs ?? 30_000;
+  /** The wait before the next attempt, or null when the error is final. */
+  const delayFor = (repeatable: boolean, err: TRPCClientError<AppRouter>, attempt: number): number | null => {
+    if (!repeatable || attempt >= attempts) return null;
+    // Refused credentials are final; a token endpoint that is busy or down is not.
+    if (err.cause instanceof TokenError) {
+      return RETRYABLE_STATUS.has(err.cause.status)
+        ? Math.min(max, base * 2 ** (attempt - 1) * (0.5 + Math.random()))
+        : null;
+    }
+    const response = err.meta?.response;
+    const status = err.data?.httpStatus ?? (response instanceof Response ? response.status : undefined);
+    // No answer at all (a network error) or a retryable status.
+    if (status !== undefined && !RETRYABLE_STATUS.has(status)) return null;
+    if (status === undefined && !err.cause) return null;
+    return Math.min(max, retryAfterMs(response) ?? base * 2 ** (attempt - 1) * (0.5 + Math.random()));
+  };
+  return () =>
+    ({ op, next }) => {
+      if (op.type === 'subscription') return next(op);
+      const input = op.input as { idempotencyKey?: unknown } | undefined;
+      const repeatable = op.type === 'query' || typeof input?.idempotencyKey === 'string';
+      return observable((observer) => {
+        let attempt = 0;
+        let timer: ReturnType<typeof setTimeout> | undefined;
+        let current: { unsubscribe(): void } | undefined;
+        const run = () => {
+          attempt++;
+          current = next(op).subscribe({
+            next: (value) => observer.next(value),
+            error: (err) => {
+              const wait = delayFor(repeatable, err, attempt);
+              if (wait === null) observer.error(err);
+              else timer = setTimeout(run, wait);
+            },
+            complete: () => observer.complete(),
+          });
+        };
+        run();
+        return () => {
+          clearTimeout(timer);
+          current?.unsubscribe();
+        };
+      });
+    };
+};
