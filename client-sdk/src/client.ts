@@ -11,7 +11,7 @@ import {
 } from '@trpc/client';
 import { observable } from '@trpc/server/observable';
 import { EventSource } from 'eventsource';
-import type { AppRouter } from '@ccx/server';
+import type { AppRouter } from './router.js';
 import { CcxError } from './errors.js';
 import { createAuthedFetch } from './fetch.js';
 import { retryLink, type RetryOptions } from './retry.js';

@@ -1,7 +1,7 @@
 // Typed errors: every failure of an SDK call is a CcxError with the hub's code, HTTP status, the
 // field-by-field issues of a 400, and the request id to quote to the hub's operators.
 import { TRPCClientError } from '@trpc/client';
-import type { AppRouter } from '@ccx/server';
+import type { AppRouter } from './router.js';
 import { TokenError } from './tokens.js';
 
 export type FieldIssue = { path: string; message: string; code?: string };

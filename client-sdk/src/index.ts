@@ -5,3 +5,4 @@ export { TokenError, TokenSource } from './tokens.js';
 export type { RetryOptions } from './retry.js';
 export { eventsSince, items, pages, type PageResult } from './pagination.js';
 export { verifyWebhook, WebhookVerificationError, type VerifiedWebhook } from './webhooks.js';
+export type { AppRouter, RouterInputs, RouterOutputs } from './router.js';

@@ -3,7 +3,7 @@
 // (the SDK adds one to every write), so a retried write never makes a second record.
 import type { TRPCClientError, TRPCLink } from '@trpc/client';
 import { observable } from '@trpc/server/observable';
-import type { AppRouter } from '@ccx/server';
+import type { AppRouter } from './router.js';
 import { TokenError } from './tokens.js';
 
 export type RetryOptions = {
