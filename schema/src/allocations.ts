@@ -38,8 +38,10 @@ export const zAllocationList = z
     provisionId: zId.optional(),
     authorityId: zAuthorityId.optional(),
     currentOnly: z.boolean().default(true),
+    cursor: z.string().max(500).optional().describe('opaque cursor from the previous page'),
+    limit: z.number().int().min(1).max(500).default(200),
   })
-  .default({ currentOnly: true });
+  .default({ currentOnly: true, limit: 200 });
 
 export const zAutoAllocateInput = z.object({ dryRun: z.boolean().default(true) }).default({ dryRun: true });
 

@@ -164,6 +164,20 @@ export const zOutcomeListForProvision = z.object({
 
 export const OUTCOME_STATUSES = ['draft', 'published', 'amended', 'withdrawn'] as const;
 export const zOutcomeStatus = z.enum(OUTCOME_STATUSES);
+export type OutcomeStatus = z.infer<typeof zOutcomeStatus>;
+
+export const zOutcomeList = z
+  .object({
+    provisionId: zId.optional(),
+    publisherAuthorityId: zAuthorityId.optional(),
+    status: z.enum(OUTCOME_STATUSES).optional(),
+    activityFrom: zDate.optional().describe('activity on or after this date'),
+    activityTo: zDate.optional().describe('activity on or before this date'),
+    includeDrafts: z.boolean().default(false).describe("the caller's own drafts too"),
+    cursor: z.string().max(500).optional().describe('opaque cursor from the previous page'),
+    limit: z.number().int().min(1).max(500).default(200),
+  })
+  .default({ includeDrafts: false, limit: 200 });
 
 const summaryFields = {
   id: zId,

@@ -139,6 +139,7 @@ export const zRestrictionList = z
     issuerAuthorityId: zAuthorityId.optional(),
     kind: zRestrictionKind.optional(),
     active: z.boolean().optional().describe('true: only active; false: only lifted or expired'),
+    cursor: z.string().max(500).optional().describe('opaque cursor from the previous page'),
     limit: z.number().int().min(1).max(500).default(200),
   })
   .default({ limit: 200 });

@@ -561,7 +561,8 @@ describe('status follows the calendar, with nobody touching the restriction', ()
       idsOf(
         await h
           .caller(w.member.officer)
-          .restrictions.list({ provisionId: w.provision.id, issuerAuthorityId: w.publisher.id, active }),
+          .restrictions.list({ provisionId: w.provision.id, issuerAuthorityId: w.publisher.id, active })
+          .then((p) => p.items),
       );
 
     expect(r.status).toBe('pending');
@@ -652,14 +653,25 @@ describe('restrictions.list filters', () => {
   });
 
   const list = async (filter: Parameters<ReturnType<Harness['caller']>['restrictions']['list']>[0]) =>
-    idsOf(await h.caller(x.officer).restrictions.list(filter));
+    idsOf(
+      await h
+        .caller(x.officer)
+        .restrictions.list(filter)
+        .then((p) => p.items),
+    );
   const ids = (...names: string[]) => names.map((n) => r[n]!).sort();
 
   it('by provision: its own restrictions and those on its provider', async () => {
     expect(await list({ provisionId: a })).toEqual(ids('r1', 'r2', 'r5', 'r7', 'r8'));
     expect(await list({ provisionId: b })).toEqual(ids('r2', 'r3'));
     expect(await list({ provisionId: c })).toEqual(ids('r4', 'r6'));
-    await expectCode(h.caller(x.officer).restrictions.list({ provisionId: randomUUID() }), 'NOT_FOUND');
+    await expectCode(
+      h
+        .caller(x.officer)
+        .restrictions.list({ provisionId: randomUUID() })
+        .then((p) => p.items),
+      'NOT_FOUND',
+    );
   });
 
   it('by provider: its provider-level restrictions, none of another provider', async () => {
@@ -683,10 +695,12 @@ describe('restrictions.list filters', () => {
     expect(await list({ provisionId: a, active: false })).toEqual(ids('r5', 'r8'));
     expect(await list({ issuerAuthorityId: x.id, active: true })).toEqual(ids('r1', 'r3', 'r6'));
     const statuses = Object.fromEntries(
-      (await h.caller(x.officer).restrictions.list({ provisionId: a })).map((v) => [
-        'id' in v ? v.id : 'signal',
-        'status' in v ? v.status : null,
-      ]),
+      (
+        await h
+          .caller(x.officer)
+          .restrictions.list({ provisionId: a })
+          .then((p) => p.items)
+      ).map((v) => ['id' in v ? v.id : 'signal', 'status' in v ? v.status : null]),
     );
     expect(statuses).toEqual({
       [r.r1!]: 'active',
@@ -698,7 +712,10 @@ describe('restrictions.list filters', () => {
   });
 
   it('each at the caller’s layer: the issuer’s own in detail, the others’ in summary', async () => {
-    const views = await h.caller(x.officer).restrictions.list({ provisionId: a });
+    const views = await h
+      .caller(x.officer)
+      .restrictions.list({ provisionId: a })
+      .then((p) => p.items);
     const layers = Object.fromEntries(views.map((v) => ['id' in v ? v.id : 'signal', v.layer]));
     expect(layers).toEqual({
       [r.r1!]: 'detail',
@@ -765,18 +782,30 @@ describe('a provider-level restriction reaches every provision of the provider',
   });
 
   it('lists of each provision of the provider carry it, at the caller’s layer', async () => {
-    const atP = await h.caller(siblingPlacer.officer).restrictions.list({ provisionId: w.provision.id });
+    const atP = await h
+      .caller(siblingPlacer.officer)
+      .restrictions.list({ provisionId: w.provision.id })
+      .then((p) => p.items);
     const layers = Object.fromEntries(atP.map((v) => ['id' in v ? v.id : 'signal', v.layer]));
     expect(layers[onProvider.id]).toBe('detail');
     expect(layers[onProvision.id]).toBe('summary');
-    const atSibling = await h.caller(siblingPlacer.officer).restrictions.list({ provisionId: sibling });
+    const atSibling = await h
+      .caller(siblingPlacer.officer)
+      .restrictions.list({ provisionId: sibling })
+      .then((p) => p.items);
     expect(idsOf(atSibling)).toContain(onProvider.id);
     expect(idsOf(atSibling)).not.toContain(onProvision.id);
-    const atElsewhere = await h.caller(elsewherePlacer.officer).restrictions.list({ provisionId: elsewhere });
+    const atElsewhere = await h
+      .caller(elsewherePlacer.officer)
+      .restrictions.list({ provisionId: elsewhere })
+      .then((p) => p.items);
     expect(idsOf(atElsewhere)).not.toContain(onProvider.id);
     expect(
       idsOf(
-        await h.caller(elsewherePlacer.officer).restrictions.list({ providerId: w.provision.providerId }),
+        await h
+          .caller(elsewherePlacer.officer)
+          .restrictions.list({ providerId: w.provision.providerId })
+          .then((p) => p.items),
       ),
     ).toContain(onProvider.id);
   });
@@ -877,14 +906,18 @@ describe('layers', () => {
     }
     const before = await headSeq(w.member);
     await get(w.member, u.id);
-    await h.caller(w.member.officer).restrictions.list({ provisionId: w.provision.id });
+    await h
+      .caller(w.member.officer)
+      .restrictions.list({ provisionId: w.provision.id })
+      .then((p) => p.items);
     expect(await headSeq(w.member)).toBe(before);
   });
 
   it('a read of detail in a list is audited too', async () => {
     await h
       .caller(w.placing.officer)
-      .restrictions.list({ provisionId: w.provision.id, kind: 'ofsted-restriction' });
+      .restrictions.list({ provisionId: w.provision.id, kind: 'ofsted-restriction' })
+      .then((p) => p.items);
     const entry = await lastEntry(w.placing);
     expect(entry).toMatchObject({ action: 'restriction.list', recordType: 'restriction' });
     expect(entry?.recordIds).toContain(u.id);
@@ -924,7 +957,10 @@ describe('restricted restrictions: one neutral signal per issuer and target', ()
 
   it('lead, host, placing and bare member each get one signal per issuer and target, with the issuer’s QA inbox and nothing else', async () => {
     for (const m of [wr.lead, wr.host, wr.placing, wr.member]) {
-      const listed = await h.caller(m.officer).restrictions.list({ provisionId: wr.provision.id });
+      const listed = await h
+        .caller(m.officer)
+        .restrictions.list({ provisionId: wr.provision.id })
+        .then((p) => p.items);
       expect(
         listed.every((v) => v.layer === 'signal'),
         m.id,
@@ -963,12 +999,18 @@ describe('restricted restrictions: one neutral signal per issuer and target', ()
   it('a signal read is not audited', async () => {
     const before = await headSeq(wr.lead);
     await get(wr.lead, made[0]!.id);
-    await h.caller(wr.lead.officer).restrictions.list({ provisionId: wr.provision.id });
+    await h
+      .caller(wr.lead.officer)
+      .restrictions.list({ provisionId: wr.provision.id })
+      .then((p) => p.items);
     expect(await headSeq(wr.lead)).toBe(before);
   });
 
   it('the issuer reads its own in detail and sees the other issuer’s only as a signal', async () => {
-    const listed = await h.caller(wr.publisher.officer).restrictions.list({ provisionId: wr.provision.id });
+    const listed = await h
+      .caller(wr.publisher.officer)
+      .restrictions.list({ provisionId: wr.provision.id })
+      .then((p) => p.items);
     expect(idsOf(listed)).toEqual([made[0]!.id, made[1]!.id, made[3]!.id].sort());
     expect(listed.filter((v) => v.layer === 'signal')).toEqual([
       expect.objectContaining({ contact: other.qaInbox, provisionId: wr.provision.id }),
@@ -994,7 +1036,10 @@ describe('restricted restrictions: one neutral signal per issuer and target', ()
       details: { rule: 'granted-detail' },
     });
     // The other restricted restrictions stay signals; the shared one is listed in detail.
-    const listed = await h.caller(wr.member.officer).restrictions.list({ provisionId: wr.provision.id });
+    const listed = await h
+      .caller(wr.member.officer)
+      .restrictions.list({ provisionId: wr.provision.id })
+      .then((p) => p.items);
     expect(idsOf(listed)).toEqual([made[0]!.id]);
     expect(listed.filter((v) => v.layer === 'signal')).toHaveLength(3);
     // Sharing with the member opens nothing for anyone else.

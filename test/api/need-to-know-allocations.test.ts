@@ -80,9 +80,12 @@ describe('allocations.assign, list and mine', () => {
       h.caller(h.hubAdmin).allocations.assign({ provisionId: p.id, authorityId: a.id, rationale: '' }),
       'BAD_REQUEST',
     );
-    expect(await h.caller(h.hubAdmin).allocations.list({ provisionId: p.id, currentOnly: false })).toEqual(
-      [],
-    );
+    expect(
+      await h
+        .caller(h.hubAdmin)
+        .allocations.list({ provisionId: p.id, currentOnly: false })
+        .then((p) => p.items),
+    ).toEqual([]);
   });
 
   it('reassigning closes the previous allocation and keeps it in history', async () => {
@@ -94,10 +97,16 @@ describe('allocations.assign, list and mine', () => {
       .caller(h.hubAdmin)
       .allocations.assign({ provisionId: p.id, authorityId: b.id, rationale: 'second lead' });
 
-    const current = await h.caller(a.officer).allocations.list({ provisionId: p.id });
+    const current = await h
+      .caller(a.officer)
+      .allocations.list({ provisionId: p.id })
+      .then((p) => p.items);
     expect(current.map((x) => x.id)).toEqual([second.id]);
 
-    const history = await h.caller(a.officer).allocations.list({ provisionId: p.id, currentOnly: false });
+    const history = await h
+      .caller(a.officer)
+      .allocations.list({ provisionId: p.id, currentOnly: false })
+      .then((p) => p.items);
     expect(history).toHaveLength(2);
     const old = history.find((x) => x.id === first.id);
     expect(old).toMatchObject({ authorityId: a.id, current: false, rationale: 'first lead' });
@@ -112,7 +121,10 @@ describe('allocations.assign, list and mine', () => {
     expect(explainB.layer).toBe('detail');
 
     // Only one current allocation per provision and role, in the database as well.
-    const all = await h.caller(h.hubAdmin).allocations.list({ provisionId: p.id, currentOnly: false });
+    const all = await h
+      .caller(h.hubAdmin)
+      .allocations.list({ provisionId: p.id, currentOnly: false })
+      .then((p) => p.items);
     expect(all.filter((x) => x.current)).toHaveLength(1);
   });
 
@@ -138,15 +150,29 @@ describe('allocations.assign, list and mine', () => {
     expect((await h.caller(d.officer).allocations.mine()).map((x) => x.provisionId).sort()).toEqual(
       [p2.id, p3.id].sort(),
     );
-    const byC = await h.caller(d.officer).allocations.list({ authorityId: c.id, currentOnly: false });
+    const byC = await h
+      .caller(d.officer)
+      .allocations.list({ authorityId: c.id, currentOnly: false })
+      .then((p) => p.items);
     expect(byC.map((x) => x.id).sort()).toEqual([x1.id, x2.id].sort());
-    expect(await h.caller(d.officer).allocations.list({ authorityId: c.id })).toEqual([
-      expect.objectContaining({ id: x1.id }),
-    ]);
-    expect(await h.caller(d.officer).allocations.list({ provisionId: p2.id })).toEqual([
-      expect.objectContaining({ id: x4.id, authorityId: d.id }),
-    ]);
-    expect(await h.caller(d.officer).allocations.list({ provisionId: p2.id, authorityId: c.id })).toEqual([]);
+    expect(
+      await h
+        .caller(d.officer)
+        .allocations.list({ authorityId: c.id })
+        .then((p) => p.items),
+    ).toEqual([expect.objectContaining({ id: x1.id })]);
+    expect(
+      await h
+        .caller(d.officer)
+        .allocations.list({ provisionId: p2.id })
+        .then((p) => p.items),
+    ).toEqual([expect.objectContaining({ id: x4.id, authorityId: d.id })]);
+    expect(
+      await h
+        .caller(d.officer)
+        .allocations.list({ provisionId: p2.id, authorityId: c.id })
+        .then((p) => p.items),
+    ).toEqual([]);
   });
 
   it('a future start or a past end is not current', async () => {
@@ -337,11 +363,19 @@ describe('allocations.autoAllocate', () => {
     expect(dry.dryRun).toBe(true);
     expect(dry.assigned).toBe(0);
     expect(dry.proposals).toHaveLength(2);
-    expect(await h.caller(h.hubAdmin).allocations.list({ currentOnly: false })).toEqual([]);
+    expect(
+      await h
+        .caller(h.hubAdmin)
+        .allocations.list({ currentOnly: false })
+        .then((p) => p.items),
+    ).toEqual([]);
 
     const real = await h.caller(h.hubAdmin).allocations.autoAllocate({ dryRun: false });
     expect(real).toEqual({ ...dry, dryRun: false, assigned: 2 });
-    const written = await h.caller(h.hubAdmin).allocations.list();
+    const written = await h
+      .caller(h.hubAdmin)
+      .allocations.list()
+      .then((p) => p.items);
     expect(written).toHaveLength(2);
     expect(written.find((a) => a.provisionId === p1.id)).toMatchObject({ authorityId: z!.id, current: true });
     expect(written.find((a) => a.provisionId === p2.id)).toMatchObject({ authorityId: y!.id, current: true });
@@ -353,7 +387,12 @@ describe('allocations.autoAllocate', () => {
 
     const again = await h.caller(h.hubAdmin).allocations.autoAllocate({ dryRun: false });
     expect(again).toEqual({ dryRun: false, proposals: [], assigned: 0 });
-    expect(await h.caller(h.hubAdmin).allocations.list({ currentOnly: false })).toHaveLength(2);
+    expect(
+      await h
+        .caller(h.hubAdmin)
+        .allocations.list({ currentOnly: false })
+        .then((p) => p.items),
+    ).toHaveLength(2);
 
     const audit = await h.caller(h.hubAdmin).audit.list({ scope: 'mine', action: 'allocation.auto' });
     expect(audit.items).toHaveLength(2);
@@ -390,13 +429,24 @@ describe('allocations.autoAllocate', () => {
       startsOn: '2026-03-01',
       endsOn: '2026-06-01',
     });
-    expect(await h.caller(h.hubAdmin).allocations.list({ provisionId: p.id })).toEqual([]);
+    expect(
+      await h
+        .caller(h.hubAdmin)
+        .allocations.list({ provisionId: p.id })
+        .then((p) => p.items),
+    ).toEqual([]);
     const result = await h.caller(h.hubAdmin).allocations.autoAllocate({ dryRun: false });
     expect(result.proposals.map((q) => [q.provisionId, q.authorityId])).toEqual([[p.id, y!.id]]);
-    const current = await h.caller(h.hubAdmin).allocations.list({ provisionId: p.id });
+    const current = await h
+      .caller(h.hubAdmin)
+      .allocations.list({ provisionId: p.id })
+      .then((p) => p.items);
     expect(current).toEqual([expect.objectContaining({ authorityId: y!.id, current: true })]);
     expect(
-      await h.caller(h.hubAdmin).allocations.list({ provisionId: p.id, currentOnly: false }),
+      await h
+        .caller(h.hubAdmin)
+        .allocations.list({ provisionId: p.id, currentOnly: false })
+        .then((p) => p.items),
     ).toHaveLength(2);
   });
 

@@ -36,6 +36,7 @@ const MIN_ROLE: Record<string, Role> = {
   'outcomes.create': 'officer',
   'outcomes.publish': 'officer',
   'outcomes.get': 'viewer',
+  'outcomes.list': 'viewer',
   'outcomes.listForProvision': 'viewer',
   'access.explain': 'viewer',
   'access.share': 'officer',

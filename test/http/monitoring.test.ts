@@ -152,10 +152,10 @@ describe('monitoring and placement checks over HTTP (acceptance)', () => {
     if (embargo?.layer !== 'detail') throw new Error('the issuer sees its restriction in detail');
     expect(embargo).toMatchObject({ kind: 'informal-embargo', restricted: true, issuerAuthorityId: lead.id });
     for (const retry of embargoRetries) expect(retry).toMatchObject({ id: embargo.id });
-    const issued = dataOf<RestrictionView[]>(
+    const issued = dataOf<{ items: RestrictionView[] }>(
       await get(asLead, 'restrictions.list', { provisionId: provision.id }),
     );
-    expect(issued.map((r) => (r.layer === 'signal' ? 'signal' : r.id))).toEqual([embargo.id]);
+    expect(issued.items.map((r) => (r.layer === 'signal' ? 'signal' : r.id))).toEqual([embargo.id]);
 
     const embargoSecrets = [
       'informal-embargo',

@@ -56,3 +56,57 @@ export const likeContains = (fragment: string): string => `%${fragment.replace(/
 
 export const iso = (d: Date): string => d.toISOString();
 export const isoOrNull = (d: Date | null): string | null => (d ? d.toISOString() : null);
+
+/** A cursor over several sort keys (the last one unique): the key values of the last row seen. */
+export const encodeKeys = (values: string[]): string =>
+  Buffer.from(JSON.stringify(values), 'utf8').toString('base64url');
+
+/**
+ * The condition "after the cursor" for an ordering by `columns` (all ascending or all descending),
+ * each compared as the SQL type given beside it. A cursor that does not decode is a 400.
+ */
+export const afterKeys = (
+  cursor: string | undefined,
+  columns: { column: AnyColumn; cast: 'date' | 'timestamptz' | 'uuid' | 'text' }[],
+  direction: 'asc' | 'desc',
+): SQL | undefined => {
+  if (!cursor) return undefined;
+  let values: unknown;
+  try {
+    values = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8'));
+  } catch {
+    values = null;
+  }
+  const valid =
+    Array.isArray(values) &&
+    values.length === columns.length &&
+    values.every((v, i) => typeof v === 'string' && !v.includes('\u0000') && validKey(v, columns[i]!.cast));
+  if (!valid)
+    throw new AppError(
+      'VALIDATION',
+      'cursor is not valid: pass the nextCursor of the previous page unchanged',
+    );
+  const strings = values as string[];
+  const left = sql.join(
+    columns.map((c) => sql`${c.column}`),
+    sql`, `,
+  );
+  const right = sql.join(
+    columns.map((c, i) => sql`${strings[i]}::${sql.raw(c.cast)}`),
+    sql`, `,
+  );
+  return direction === 'asc' ? sql`(${left}) > (${right})` : sql`(${left}) < (${right})`;
+};
+
+const validKey = (value: string, cast: 'date' | 'timestamptz' | 'uuid' | 'text'): boolean => {
+  switch (cast) {
+    case 'uuid':
+      return UUID.test(value);
+    case 'date':
+      return /^\d{4}-\d{2}-\d{2}$/.test(value);
+    case 'timestamptz':
+      return !Number.isNaN(Date.parse(value));
+    case 'text':
+      return true;
+  }
+};

@@ -5,6 +5,7 @@ import {
   zAllocationList,
   zAutoAllocateInput,
   zAutoAllocateResult,
+  zPage,
 } from '@ccx/schema';
 import {
   assignAllocation,
@@ -18,7 +19,7 @@ import { authedProcedure, roleProcedure, router } from '../trpc.js';
 export const allocationsRouter = router({
   list: authedProcedure
     .input(zAllocationList)
-    .output(z.array(zAllocation))
+    .output(zPage(zAllocation))
     .query(({ ctx, input }) => listAllocations(ctx.db, ctx.actor, input)),
   mine: authedProcedure.output(z.array(zAllocation)).query(({ ctx }) => myAllocations(ctx.db, ctx.actor)),
   assign: roleProcedure('hub-admin')

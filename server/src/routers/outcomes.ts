@@ -4,7 +4,9 @@ import {
   zOutcomeAmend,
   zOutcomeCreate,
   zOutcomeGet,
+  zOutcomeList,
   zOutcomeListForProvision,
+  zPage,
   zOutcomePublish,
   zOutcomeView,
   zOutcomeWithdraw,
@@ -14,6 +16,7 @@ import { amendOutcome, updateActionItem, withdrawOutcome } from '../domain/outco
 import {
   createOutcome,
   getOutcome,
+  listOutcomes,
   listOutcomesForProvision,
   publishOutcome,
 } from '../domain/outcomes/outcomes.js';
@@ -67,6 +70,10 @@ export const outcomesRouter = router({
     .input(zOutcomeGet)
     .output(zOutcomeView)
     .query(({ ctx, input }) => ctx.db.transaction((tx) => getOutcome(tx, ctx.actor, input.id))),
+  list: authedProcedure
+    .input(zOutcomeList)
+    .output(zPage(zOutcomeView))
+    .query(({ ctx, input }) => ctx.db.transaction((tx) => listOutcomes(tx, ctx.actor, input))),
   listForProvision: authedProcedure
     .input(zOutcomeListForProvision)
     .output(z.array(zOutcomeView))

@@ -6,6 +6,7 @@ import {
   zRestrictionList,
   zRestrictionUpdate,
   zRestrictionView,
+  zPage,
 } from '@ccx/schema';
 import { idempotent } from '../domain/idempotency.js';
 import {
@@ -52,6 +53,6 @@ export const restrictionsRouter = router({
     .query(({ ctx, input }) => ctx.db.transaction((tx) => getRestriction(tx, ctx.actor, input.id))),
   list: authedProcedure
     .input(zRestrictionList)
-    .output(z.array(zRestrictionView))
+    .output(zPage(zRestrictionView))
     .query(({ ctx, input }) => ctx.db.transaction((tx) => listRestrictions(tx, ctx.actor, input))),
 });

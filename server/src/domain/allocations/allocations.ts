@@ -1,7 +1,7 @@
 // Allocations: which member authority leads (monitors) each provision for the partnership.
 // One current allocation per provision and role; reassigning closes the old one, keeping history.
 import { and, asc, count, eq, isNull, sql } from 'drizzle-orm';
-import type { Allocation, AutoAllocateResult } from '@ccx/schema';
+import type { Allocation, AutoAllocateResult, Page } from '@ccx/schema';
 import { isAllocationCurrent } from '../../access/policy.js';
 import { appendAudit } from '../../audit/index.js';
 import { emitEvent } from '../../events/emit.js';
@@ -11,7 +11,7 @@ import { AppError, notFound } from '../../errors.js';
 import { auditActor, type Actor } from '../actor.js';
 import { londonDate } from '../dates.js';
 import { monitoringStates } from '../monitoring/schedule.js';
-import { iso } from '../pagination.js';
+import { afterKeys, encodeKeys, iso, toPage } from '../pagination.js';
 
 type AllocationRow = typeof allocations.$inferSelect;
 
@@ -120,11 +120,24 @@ export const assignAllocation = async (tx: Db, actor: Actor, input: AssignInput)
   return insertAllocation(tx, actor, input, 'allocation.assign');
 };
 
+const allocationKeys = [
+  { column: allocations.provisionId, cast: 'uuid' as const },
+  { column: allocations.startsOn, cast: 'date' as const },
+  { column: allocations.id, cast: 'uuid' as const },
+];
+
+/** Allocations (who monitors what) are known to every member: a page at a time, by provision, oldest first. */
 export const listAllocations = async (
   db: Db,
   actor: Actor,
-  input: { provisionId?: string | undefined; authorityId?: string | undefined; currentOnly: boolean },
-): Promise<Allocation[]> => {
+  input: {
+    provisionId?: string | undefined;
+    authorityId?: string | undefined;
+    currentOnly: boolean;
+    cursor?: string | undefined;
+    limit: number;
+  },
+): Promise<Page<Allocation>> => {
   const today = londonDate(actor.now);
   const rows = await db
     .select()
@@ -133,17 +146,30 @@ export const listAllocations = async (
       and(
         input.provisionId ? eq(allocations.provisionId, input.provisionId) : undefined,
         input.authorityId ? eq(allocations.authorityId, input.authorityId) : undefined,
-        input.currentOnly ? isNull(allocations.endedAt) : undefined,
+        // The same rule as isAllocationCurrent, in SQL so that pages stay full.
+        input.currentOnly
+          ? sql`${allocations.endedAt} is null and ${allocations.startsOn} <= ${today} and (${allocations.endsOn} is null or ${allocations.endsOn} > ${today})`
+          : undefined,
+        afterKeys(input.cursor, allocationKeys, 'asc'),
       ),
     )
-    .orderBy(asc(allocations.provisionId), asc(allocations.createdAt))
-    .limit(5000);
-  return rows.map((r) => toAllocation(r, today)).filter((a) => !input.currentOnly || a.current);
+    .orderBy(asc(allocations.provisionId), asc(allocations.startsOn), asc(allocations.id))
+    .limit(input.limit + 1);
+  return toPage(
+    rows.map((r) => toAllocation(r, today)),
+    input.limit,
+    (a) => encodeKeys([a.provisionId, a.startsOn, a.id]),
+  );
 };
 
 /** The caller's current allocations, each with whether monitoring is due or overdue. */
 export const myAllocations = async (db: Db, actor: Actor): Promise<Allocation[]> => {
-  const mine = await listAllocations(db, actor, { authorityId: actor.authorityId, currentOnly: true });
+  // One authority leads a few hundred settings at most: one page holds them all.
+  const { items: mine } = await listAllocations(db, actor, {
+    authorityId: actor.authorityId,
+    currentOnly: true,
+    limit: 100_000,
+  });
   const states = await monitoringStates(
     db,
     mine.map((a) => a.provisionId),

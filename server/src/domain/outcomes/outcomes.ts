@@ -2,7 +2,14 @@
 // through the access policy: detail, summary or the restricted signal, and each read of detail is audited.
 import { randomUUID } from 'node:crypto';
 import { and, asc, desc, eq, inArray, sql } from 'drizzle-orm';
-import { ACTION_DUE_DAYS, type ActionItem, type OutcomeDetail, type OutcomeView } from '@ccx/schema';
+import {
+  ACTION_DUE_DAYS,
+  type ActionItem,
+  type OutcomeDetail,
+  type OutcomeStatus,
+  type OutcomeView,
+  type Page,
+} from '@ccx/schema';
 import {
   contactOf,
   decide,
@@ -21,7 +28,7 @@ import { allocations, outcomes, outcomeVersions, provisions } from '../../db/sch
 import { AppError, notFound } from '../../errors.js';
 import { auditActor, type Actor } from '../actor.js';
 import { addDays, londonDate } from '../dates.js';
-import { iso, isoOrNull } from '../pagination.js';
+import { afterKeys, encodeKeys, iso, isoOrNull } from '../pagination.js';
 
 type OutcomeRow = typeof outcomes.$inferSelect;
 
@@ -313,6 +320,18 @@ export const getOutcome = async (tx: Db, actor: Actor, id: string): Promise<Outc
   return result;
 };
 
+const outcomeLayerSql = (actor: Pick<Actor, 'authorityId' | 'now'>) =>
+  layerSql(
+    { authorityId: actor.authorityId, now: actor.now },
+    {
+      id: outcomes.id,
+      publisherAuthorityId: outcomes.authorityId,
+      status: outcomes.status,
+      restricted: outcomes.restricted,
+      provisionId: outcomes.provisionId,
+    },
+  );
+
 /** Every outcome at a provision the caller may know of, newest first, each at the caller's layer. */
 export const listOutcomesForProvision = async (
   tx: Db,
@@ -324,16 +343,7 @@ export const listOutcomesForProvision = async (
     .from(provisions)
     .where(eq(provisions.id, input.provisionId));
   if (!provision) throw notFound(`provision ${input.provisionId}`);
-  const layer = layerSql(
-    { authorityId: actor.authorityId, now: actor.now },
-    {
-      id: outcomes.id,
-      publisherAuthorityId: outcomes.authorityId,
-      status: outcomes.status,
-      restricted: outcomes.restricted,
-      provisionId: outcomes.provisionId,
-    },
-  );
+  const layer = outcomeLayerSql(actor);
   const rows = await tx
     .select({ outcome: outcomes, layer })
     .from(outcomes)
@@ -345,34 +355,104 @@ export const listOutcomesForProvision = async (
       ),
     )
     .orderBy(desc(outcomes.activityDate), desc(outcomes.id));
+  return presentOutcomes(tx, actor, rows);
+};
 
-  // The audit entry names the basis of each detail read; the provision's facts are loaded once.
-  const world = await loadWorld(
-    tx,
-    actor.authorityId,
-    { provisionId: input.provisionId },
-    rows.map((r) => r.outcome.id),
-    actor.now,
+export type OutcomeListInput = {
+  provisionId?: string | undefined;
+  publisherAuthorityId?: string | undefined;
+  status?: OutcomeStatus | undefined;
+  activityFrom?: string | undefined;
+  activityTo?: string | undefined;
+  includeDrafts: boolean;
+  cursor?: string | undefined;
+  limit: number;
+};
+
+const outcomeKeys = [
+  { column: outcomes.activityDate, cast: 'date' as const },
+  { column: outcomes.id, cast: 'uuid' as const },
+];
+
+/**
+ * Every outcome the caller may know of, at every provision, newest activity first, a page at a time.
+ * Restricted outcomes the caller may not read collapse into one signal per publisher and provision:
+ * the signals come whole on the first page and take no part in the paging, so no count leaks.
+ */
+export const listOutcomes = async (
+  tx: Db,
+  actor: Actor,
+  input: OutcomeListInput,
+): Promise<Page<OutcomeView>> => {
+  const layer = outcomeLayerSql(actor);
+  const filters = and(
+    input.provisionId ? eq(outcomes.provisionId, input.provisionId) : undefined,
+    input.publisherAuthorityId ? eq(outcomes.authorityId, input.publisherAuthorityId) : undefined,
+    input.status ? eq(outcomes.status, input.status) : undefined,
+    input.activityFrom ? sql`${outcomes.activityDate} >= ${input.activityFrom}` : undefined,
+    input.activityTo ? sql`${outcomes.activityDate} <= ${input.activityTo}` : undefined,
+    // A draft is its publisher's alone (the policy gives no one else a layer for it).
+    input.includeDrafts || input.status === 'draft' ? undefined : sql`${outcomes.status} <> 'draft'`,
   );
+  const rows = await tx
+    .select({ outcome: outcomes, layer })
+    .from(outcomes)
+    .where(and(sql`${layer} in ('detail', 'summary')`, filters, afterKeys(input.cursor, outcomeKeys, 'desc')))
+    .orderBy(desc(outcomes.activityDate), desc(outcomes.id))
+    .limit(input.limit + 1);
+  const signals = input.cursor
+    ? []
+    : await tx
+        .select({ outcome: outcomes, layer })
+        .from(outcomes)
+        .where(and(sql`${layer} = 'signal'`, filters))
+        .orderBy(desc(outcomes.activityDate), desc(outcomes.id));
+  const page = rows.slice(0, input.limit);
+  const last = page[page.length - 1]?.outcome;
+  return {
+    items: await presentOutcomes(tx, actor, [...signals, ...page], 'outcome.list'),
+    nextCursor: rows.length > input.limit && last ? encodeKeys([last.activityDate, last.id]) : null,
+  };
+};
+
+/** Maps listed rows to their views, one signal per publisher and provision, auditing any detail read. */
+const presentOutcomes = async (
+  tx: Db,
+  actor: Actor,
+  rows: { outcome: OutcomeRow; layer: string }[],
+  auditAction = 'outcome.list',
+): Promise<OutcomeView[]> => {
+  const detailRows = rows.filter((r) => r.layer === 'detail').map((r) => r.outcome);
   const histories = await historyOf(
     tx,
-    rows.filter((r) => r.layer === 'detail').map((r) => r.outcome.id),
+    detailRows.map((r) => r.id),
   );
+  // The audit entry names the basis of each detail read; each provision's facts are loaded once.
+  const readBases: Record<string, string> = {};
+  const byProvision = new Map<string, OutcomeRow[]>();
+  for (const r of detailRows) byProvision.set(r.provisionId, [...(byProvision.get(r.provisionId) ?? []), r]);
+  for (const [provisionId, group] of byProvision) {
+    const world = await loadWorld(
+      tx,
+      actor.authorityId,
+      { provisionId },
+      group.map((r) => r.id),
+      actor.now,
+    );
+    for (const r of group) {
+      const record = policyRecordOf(r);
+      readBases[r.id] =
+        decide(deriveRecordBases(world, actor.authorityId, record), record).basis ?? 'unknown';
+    }
+  }
   const items: OutcomeView[] = [];
   const signalled = new Set<string>();
-  const readBases: Record<string, string> = {};
   for (const { outcome, layer: l } of rows) {
-    const decision =
-      l === 'detail'
-        ? decide(
-            deriveRecordBases(world, actor.authorityId, policyRecordOf(outcome)),
-            policyRecordOf(outcome),
-          )
-        : null;
     if (l === 'signal') {
-      // One signal per publishing authority: the count of restricted records is itself restricted.
-      if (signalled.has(outcome.authorityId)) continue;
-      signalled.add(outcome.authorityId);
+      // One signal per publishing authority and provision: the count of restricted records is itself restricted.
+      const key = `${outcome.authorityId}:${outcome.provisionId}`;
+      if (signalled.has(key)) continue;
+      signalled.add(key);
       items.push(
         restrictedSignal(
           outcome.provisionId,
@@ -380,20 +460,18 @@ export const listOutcomesForProvision = async (
         ),
       );
     } else if (l === 'detail') {
-      readBases[outcome.id] = decision?.basis ?? 'unknown';
       items.push(toDetail(outcome, histories.get(outcome.id)));
     } else {
       items.push(toSummary(outcome));
     }
   }
-  const detailIds = Object.keys(readBases);
-  if (detailIds.length > 0) {
+  if (detailRows.length > 0) {
     await appendAudit(tx, {
       ...auditActor(actor),
-      action: 'outcome.list',
+      action: auditAction,
       recordType: 'outcome',
       recordIds: rows.filter((r) => r.layer !== 'signal').map((r) => r.outcome.id),
-      provisionIds: [input.provisionId],
+      provisionIds: [...new Set(rows.filter((r) => r.layer !== 'signal').map((r) => r.outcome.provisionId))],
       basis: [...new Set(Object.values(readBases))].sort().join(','),
       details: { detail: readBases },
     });

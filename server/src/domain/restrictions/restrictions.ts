@@ -8,6 +8,7 @@ import {
   REGULATOR_REVIEW_DAYS,
   type RestrictionDetail,
   type RestrictionKind,
+  type Page,
   type RestrictionView,
 } from '@ccx/schema';
 import {
@@ -28,7 +29,7 @@ import { AppError, notFound } from '../../errors.js';
 import { auditActor, type Actor } from '../actor.js';
 import { addWorkingDays } from '../calendar/working-days.js';
 import { addDays, londonDate } from '../dates.js';
-import { iso } from '../pagination.js';
+import { afterKeys, encodeKeys, iso } from '../pagination.js';
 
 type RestrictionRow = typeof restrictions.$inferSelect;
 type History = RestrictionDetail['history'];
@@ -463,18 +464,25 @@ export type RestrictionListInput = {
   issuerAuthorityId?: string | undefined;
   kind?: RestrictionKind | undefined;
   active?: boolean | undefined;
+  cursor?: string | undefined;
   limit: number;
 };
 
+const restrictionKeys = [
+  { column: restrictions.effectiveFrom, cast: 'date' as const },
+  { column: restrictions.id, cast: 'uuid' as const },
+];
+
 /**
- * Restrictions the caller may know of, each at its layer. Restricted ones the caller may not read
- * collapse into one signal per issuer and target, so their number does not leak.
+ * Restrictions the caller may know of, each at its layer, newest first, a page at a time. Restricted
+ * ones the caller may not read collapse into one signal per issuer and target, so their number does not
+ * leak: the signals come whole on the first page and take no part in the paging.
  */
 export const listRestrictions = async (
   tx: Db,
   actor: Actor,
   input: RestrictionListInput,
-): Promise<RestrictionView[]> => {
+): Promise<Page<RestrictionView>> => {
   const today = londonDate(actor.now);
   let providerOfProvision: string | undefined;
   if (input.provisionId) {
@@ -487,27 +495,36 @@ export const listRestrictions = async (
   }
   const layer = restrictionLayerSql(actor);
   const activeSql = activeRestrictionSql(today);
+  const filters = and(
+    input.provisionId
+      ? or(eq(restrictions.provisionId, input.provisionId), eq(restrictions.providerId, providerOfProvision!))
+      : undefined,
+    input.providerId ? eq(restrictions.providerId, input.providerId) : undefined,
+    input.issuerAuthorityId ? eq(restrictions.issuerAuthorityId, input.issuerAuthorityId) : undefined,
+    input.kind ? eq(restrictions.kind, input.kind) : undefined,
+    input.active === undefined ? undefined : input.active ? activeSql : endedRestrictionSql(today),
+  );
   const rows = await tx
     .select({ restriction: restrictions, layer })
     .from(restrictions)
     .where(
-      and(
-        sql`${layer} <> 'none'`,
-        input.provisionId
-          ? or(
-              eq(restrictions.provisionId, input.provisionId),
-              eq(restrictions.providerId, providerOfProvision!),
-            )
-          : undefined,
-        input.providerId ? eq(restrictions.providerId, input.providerId) : undefined,
-        input.issuerAuthorityId ? eq(restrictions.issuerAuthorityId, input.issuerAuthorityId) : undefined,
-        input.kind ? eq(restrictions.kind, input.kind) : undefined,
-        input.active === undefined ? undefined : input.active ? activeSql : endedRestrictionSql(today),
-      ),
+      and(sql`${layer} in ('detail', 'summary')`, filters, afterKeys(input.cursor, restrictionKeys, 'desc')),
     )
     .orderBy(desc(restrictions.effectiveFrom), desc(restrictions.id))
-    .limit(input.limit);
-  return presentRestrictions(tx, actor, rows);
+    .limit(input.limit + 1);
+  const signals = input.cursor
+    ? []
+    : await tx
+        .select({ restriction: restrictions, layer })
+        .from(restrictions)
+        .where(and(sql`${layer} = 'signal'`, filters))
+        .orderBy(desc(restrictions.effectiveFrom), desc(restrictions.id));
+  const page = rows.slice(0, input.limit);
+  const last = page[page.length - 1]?.restriction;
+  return {
+    items: await presentRestrictions(tx, actor, [...signals, ...page]),
+    nextCursor: rows.length > input.limit && last ? encodeKeys([last.effectiveFrom, last.id]) : null,
+  };
 };
 
 /** Maps listed rows to their views, collapsing signals and auditing any detail read. */
