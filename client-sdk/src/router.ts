@@ -1,5 +1,5 @@
 // The hub's router type, the one source of the SDK's types. In the workspace it comes from the
-// server's source; the published package carries a generated, self-contained copy (scripts/build.mjs).
+// server's source; the published package carries a generated, self-contained copy (scripts/build.ts).
 import type { inferRouterInputs, inferRouterOutputs } from '@trpc/server';
 import type { AppRouter } from '@ccx/server';
 
