@@ -67,7 +67,7 @@ export const encodeKeys = (values: string[]): string =>
  */
 export const afterKeys = (
   cursor: string | undefined,
-  columns: { column: AnyColumn; cast: 'date' | 'timestamptz' | 'uuid' | 'text' }[],
+  columns: { column: AnyColumn; cast: 'date' | 'uuid' | 'text' }[],
   direction: 'asc' | 'desc',
 ): SQL | undefined => {
   if (!cursor) return undefined;
@@ -98,14 +98,16 @@ export const afterKeys = (
   return direction === 'asc' ? sql`(${left}) > (${right})` : sql`(${left}) < (${right})`;
 };
 
-const validKey = (value: string, cast: 'date' | 'timestamptz' | 'uuid' | 'text'): boolean => {
+const validKey = (value: string, cast: 'date' | 'uuid' | 'text'): boolean => {
   switch (cast) {
     case 'uuid':
       return UUID.test(value);
-    case 'date':
-      return /^\d{4}-\d{2}-\d{2}$/.test(value);
-    case 'timestamptz':
-      return !Number.isNaN(Date.parse(value));
+    case 'date': {
+      // A real calendar day: 2026-02-30 matches the pattern but is no date.
+      if (!/^\d{4}-\d{2}-\d{2}$/.test(value)) return false;
+      const d = new Date(`${value}T00:00:00Z`);
+      return !Number.isNaN(d.getTime()) && d.toISOString().slice(0, 10) === value && value >= '0001-01-01';
+    }
     case 'text':
       return true;
   }

@@ -385,9 +385,14 @@ export const listOutcomes = async (
   input: OutcomeListInput,
 ): Promise<Page<OutcomeView>> => {
   const layer = outcomeLayerSql(actor);
-  const filters = and(
+  // Signals answer to where and whose only: a filter on content (status, dates) would tell, by a
+  // signal's presence or absence, what the caller may not know.
+  const scope = and(
     input.provisionId ? eq(outcomes.provisionId, input.provisionId) : undefined,
     input.publisherAuthorityId ? eq(outcomes.authorityId, input.publisherAuthorityId) : undefined,
+  );
+  const filters = and(
+    scope,
     input.status ? eq(outcomes.status, input.status) : undefined,
     input.activityFrom ? sql`${outcomes.activityDate} >= ${input.activityFrom}` : undefined,
     input.activityTo ? sql`${outcomes.activityDate} <= ${input.activityTo}` : undefined,
@@ -405,7 +410,7 @@ export const listOutcomes = async (
     : await tx
         .select({ outcome: outcomes, layer })
         .from(outcomes)
-        .where(and(sql`${layer} = 'signal'`, filters))
+        .where(and(sql`${layer} = 'signal'`, scope))
         .orderBy(desc(outcomes.activityDate), desc(outcomes.id));
   const page = rows.slice(0, input.limit);
   const last = page[page.length - 1]?.outcome;

@@ -495,12 +495,17 @@ export const listRestrictions = async (
   }
   const layer = restrictionLayerSql(actor);
   const activeSql = activeRestrictionSql(today);
-  const filters = and(
+  // Signals answer to where and whose only: a filter on content (kind, active) would tell, by a
+  // signal's presence or absence, what the caller may not know.
+  const scope = and(
     input.provisionId
       ? or(eq(restrictions.provisionId, input.provisionId), eq(restrictions.providerId, providerOfProvision!))
       : undefined,
     input.providerId ? eq(restrictions.providerId, input.providerId) : undefined,
     input.issuerAuthorityId ? eq(restrictions.issuerAuthorityId, input.issuerAuthorityId) : undefined,
+  );
+  const filters = and(
+    scope,
     input.kind ? eq(restrictions.kind, input.kind) : undefined,
     input.active === undefined ? undefined : input.active ? activeSql : endedRestrictionSql(today),
   );
@@ -517,7 +522,7 @@ export const listRestrictions = async (
     : await tx
         .select({ restriction: restrictions, layer })
         .from(restrictions)
-        .where(and(sql`${layer} = 'signal'`, filters))
+        .where(and(sql`${layer} = 'signal'`, scope))
         .orderBy(desc(restrictions.effectiveFrom), desc(restrictions.id));
   const page = rows.slice(0, input.limit);
   const last = page[page.length - 1]?.restriction;
@@ -568,8 +573,13 @@ export const presentRestrictions = async (
       action: auditAction,
       recordType: 'restriction',
       recordIds: rows.filter((r) => r.layer !== 'signal').map((r) => r.restriction.id),
+      // Only what was read: a signal's provision is no read of a record there.
       provisionIds: [
-        ...new Set(rows.flatMap((r) => (r.restriction.provisionId ? [r.restriction.provisionId] : []))),
+        ...new Set(
+          rows.flatMap((r) =>
+            r.layer !== 'signal' && r.restriction.provisionId ? [r.restriction.provisionId] : [],
+          ),
+        ),
       ],
       basis: [...new Set(Object.values(readBases))].sort().join(','),
       details: { detail: readBases },
