@@ -1,0 +1,176 @@
+// The SDK guide's examples, run as a reader runs them (tsx, in their own processes) against a hub, and
+// shown in docs/sdk.md exactly as they are here. `npm run typecheck` type-checks them with the rest.
+import { execFile, spawn } from 'node:child_process';
+import { readFile } from 'node:fs/promises';
+import path from 'node:path';
+import { promisify } from 'node:util';
+import { Webhook } from 'standardwebhooks';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { repoRoot, tsxBin } from '../support/hub-process.js';
+import { startHttpHarness, type HttpHarness } from '../support/http.js';
+import { sequenceEvents } from '../../server/src/events/sequencer.js';
+
+const execFileP = promisify(execFile);
+const examples = path.join(repoRoot, 'docs/sdk-examples');
+const EXAMPLES = [
+  'check-a-setting.ts',
+  'publish-an-outcome.ts',
+  'export-restrictions.ts',
+  'follow-events.ts',
+  'webhook-receiver.ts',
+];
+
+let h: HttpHarness;
+let lead: { id: string; secret: string };
+let placing: { id: string; secret: string };
+let provision: { id: string; urn: string | null; name: string };
+
+/** Runs an example as its reader would, with the caller's credentials; answers its output and exit code. */
+const runExample = async (file: string, who: { id: string; secret: string }, args: string[] = []) => {
+  const env = { ...process.env, CCX_URL: h.baseUrl, CCX_CLIENT_ID: who.id, CCX_CLIENT_SECRET: who.secret };
+  return execFileP(tsxBin, ['--conditions=ccx-source', path.join(examples, file), ...args], {
+    cwd: repoRoot,
+    env,
+  }).then(
+    ({ stdout, stderr }) => ({ code: 0, stdout, stderr }),
+    (e: { code: number; stdout: string; stderr: string }) => ({
+      code: e.code,
+      stdout: e.stdout,
+      stderr: e.stderr,
+    }),
+  );
+};
+
+beforeAll(async () => {
+  h = await startHttpHarness();
+  const host = await h.makeAuthority({ id: 'examples-lead' });
+  const other = await h.makeAuthority({ id: 'examples-placing' });
+  const leadClient = await h.makeClient(host.id, 'officer');
+  const placingClient = await h.makeClient(other.id, 'officer');
+  lead = { id: leadClient.client.id, secret: leadClient.clientSecret };
+  placing = { id: placingClient.client.id, secret: placingClient.clientSecret };
+  provision = await h.makeProvision({ hostAuthorityId: host.id, urn: 'SC880001', name: 'Elm Tree House' });
+  await h.caller(h.hubAdmin).allocations.assign({
+    provisionId: provision.id,
+    authorityId: host.id,
+    rationale: 'host authority leads',
+    startsOn: '2026-01-01',
+  });
+  await h
+    .caller(placingClient.principal)
+    .placements.declare({ provisionId: provision.id, children: 1, fromDate: '2026-03-01' });
+}, 60_000);
+
+afterAll(async () => {
+  await h?.close();
+});
+
+describe('docs/sdk.md', () => {
+  it('shows every example exactly as it is tested', async () => {
+    const guide = await readFile(path.join(repoRoot, 'docs/sdk.md'), 'utf8');
+    for (const file of EXAMPLES) {
+      const source = (await readFile(path.join(examples, file), 'utf8')).trim();
+      expect(guide, `${file} in docs/sdk.md`).toContain(`\`\`\`ts\n${source}\n\`\`\``);
+    }
+  });
+});
+
+describe('the SDK examples, run against a hub', () => {
+  it('check-a-setting: the verdict, its reasons and the lead; a code by verdict; an unknown URN', async () => {
+    const run = await runExample('check-a-setting.ts', placing, ['SC880001']);
+    expect(run.stdout).toMatch(/^Elm Tree House \(.+\): caution$/m);
+    expect(run.stdout).toMatch(/- \[caution\] .+/);
+    expect(run.stdout).toContain('lead authority: Council examples-lead <qa@examples-lead.example.gov.uk>');
+    expect(run.code).toBe(3);
+    const unknown = await runExample('check-a-setting.ts', placing, ['SC000404']);
+    expect(unknown).toMatchObject({
+      code: 4,
+      stderr: expect.stringContaining('no setting with URN SC000404'),
+    });
+  });
+
+  it('publish-an-outcome: publishes, is refused a stale version with 409, amends the current one', async () => {
+    const run = await runExample('publish-an-outcome.ts', lead, [provision.id]);
+    expect(run.stderr).toBe('');
+    expect(run.code).toBe(0);
+    const id = /^published outcome (\S+), version 2$/m.exec(run.stdout)?.[1];
+    expect(run.stdout).toMatch(/^version 1 refused \(409\); amended to version 3$/m);
+    const stored = await h.caller(h.hubAdmin).outcomes.listForProvision({ provisionId: provision.id });
+    expect(stored.map((o) => (o.layer === 'signal' ? 'signal' : [o.id, o.status, o.overallRating]))).toEqual([
+      [id, 'amended', 3],
+    ]);
+  });
+
+  it('export-restrictions: every active restriction the caller may know of, one CSV line each', async () => {
+    const lister = await h.makeClient('examples-lead', 'officer');
+    for (const kind of ['action-plan', 'letter-of-concern'] as const)
+      await h.caller(lister.principal).restrictions.create({
+        provisionId: provision.id,
+        kind,
+        reasons: [{ category: 'quality', text: `${kind} for the example` }],
+        summary: `${kind} summary`,
+      });
+    const run = await runExample('export-restrictions.ts', placing);
+    const lines = run.stdout.trim().split('\n');
+    expect(lines[0]).toBe('layer,kind,status,provision,issuer,summary');
+    expect(lines.slice(1).sort()).toEqual([
+      `detail,action-plan,active,${provision.id},examples-lead,"action-plan summary"`,
+      `detail,letter-of-concern,active,${provision.id},examples-lead,"letter-of-concern summary"`,
+    ]);
+  });
+
+  it('follow-events: catches up from a cursor and says where to start next time', async () => {
+    await sequenceEvents(h.hub.database.db);
+    const run = await runExample('follow-events.ts', placing, ['0']);
+    expect(run.code).toBe(0);
+    expect(run.stdout).toMatch(/^\d+ outcome\.published at \S+ \(detail\)$/m);
+    expect(run.stdout).toMatch(/^\d+ restriction\.created at \S+ \(detail\)$/m);
+    const last = /^next time, start after (\d+)$/m.exec(run.stdout)?.[1];
+    expect(Number(last)).toBeGreaterThan(0);
+    const again = await runExample('follow-events.ts', placing, [last!]);
+    expect(again.stdout.trim()).toBe(`next time, start after ${last}`);
+  });
+
+  it('webhook-receiver: accepts a signed delivery with 204, refuses a changed byte with 400', async () => {
+    const secret = `whsec_${Buffer.from('an example secret of 32 bytes!!!').toString('base64')}`;
+    const child = spawn(tsxBin, ['--conditions=ccx-source', path.join(examples, 'webhook-receiver.ts')], {
+      cwd: repoRoot,
+      env: { ...process.env, WEBHOOK_SECRET: secret, PORT: '0' },
+      detached: true,
+    });
+    let out = '';
+    child.stdout.on('data', (c: Buffer) => (out += c.toString()));
+    try {
+      for (let i = 0; i < 200 && !/listening on port \d+/.test(out); i++)
+        await new Promise((r) => setTimeout(r, 50));
+      const port = /listening on port (\d+)/.exec(out)?.[1];
+      expect(port).toBeDefined();
+      const body = JSON.stringify({
+        type: 'restriction.created',
+        timestamp: new Date().toISOString(),
+        data: {},
+      });
+      const id = 'msg_example_1';
+      const at = new Date();
+      const signature = new Webhook(secret).sign(id, at, body);
+      const headers = {
+        'content-type': 'application/json',
+        'webhook-id': id,
+        'webhook-timestamp': String(Math.floor(at.getTime() / 1000)),
+        'webhook-signature': signature,
+      };
+      const ok = await fetch(`http://127.0.0.1:${port}/`, { method: 'POST', headers, body });
+      expect(ok.status).toBe(204);
+      const tampered = await fetch(`http://127.0.0.1:${port}/`, {
+        method: 'POST',
+        headers,
+        body: body.replace('created', 'lifted!'),
+      });
+      expect(tampered.status).toBe(400);
+      expect(out).toContain('received restriction.created (msg_example_1)');
+      expect(out).toContain('refused: no signature matches');
+    } finally {
+      if (child.pid) process.kill(-child.pid, 'SIGKILL');
+    }
+  });
+});
