@@ -52,6 +52,12 @@ export const createMetrics = (db: { kind: string; poolMax: number }) => {
       this.set(inFlight);
     },
   });
+  const deliveries = new Counter({
+    name: 'ccx_webhook_delivery_attempts_total',
+    help: 'Webhook delivery attempts by result: delivered, retry (will be tried again) or dead (gave up)',
+    labelNames: ['result'] as const,
+    registers: [registry],
+  });
   const dbUp = new Gauge({
     name: 'ccx_db_up',
     help: '1 when the last readiness check reached the database, else 0',
@@ -73,6 +79,9 @@ export const createMetrics = (db: { kind: string; poolMax: number }) => {
     },
     requestEnded() {
       inFlight--;
+    },
+    observeDelivery(result: string) {
+      deliveries.inc({ result });
     },
     setDatabaseUp(up: boolean) {
       dbUp.set(up ? 1 : 0);

@@ -161,6 +161,13 @@ const settle = async () => {
   }
 };
 
+/** The hub's /metrics counter of delivery attempts, by result. */
+const deliveryAttempts = async (): Promise<Record<'delivered' | 'retry' | 'dead', number>> => {
+  const metric = await h.hub.metrics.registry.getSingleMetric('ccx_webhook_delivery_attempts_total')!.get();
+  const of = (result: string) => metric.values.find((v) => v.labels.result === result)?.value ?? 0;
+  return { delivered: of('delivered'), retry: of('retry'), dead: of('dead') };
+};
+
 /** One round of the background work: sequence, fan out, deliver. */
 const pump = async (config: Config = h.config) => {
   await sequenceEvents(db());
@@ -465,6 +472,7 @@ describe('retries, order and dead letters', () => {
     const r = await startReceiver(() => (state.down ? 503 : 204));
     const hook = await subscribe(w.placing, r.url, ['allocation.changed']);
     const since = await mark();
+    const attemptsBefore = await deliveryAttempts();
     const jobs = startJobs(h.hub, { fastMs: 20, slowMs: 3_600_000 });
     try {
       for (let n = 0; n < 20; n++) {
@@ -498,6 +506,10 @@ describe('retries, order and dead letters', () => {
     );
     const deliveries = await deliveriesOf(hook);
     expect(deliveries.every((d) => d.status === 'delivered')).toBe(true);
+    // The hub's metrics counted every attempt the background work made, by result.
+    const attempts = await deliveryAttempts();
+    expect(attempts.delivered - attemptsBefore.delivered).toBeGreaterThanOrEqual(20);
+    expect(attempts.retry - attemptsBefore.retry).toBe(r.requests.filter((q) => q.status === 503).length);
     expect(deliveries.find((d) => d.eventId === expected[0])!.attempts).toBeGreaterThan(1);
   });
 

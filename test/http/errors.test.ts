@@ -217,7 +217,7 @@ describe('status codes', () => {
   });
 
   it('answers an unknown route with 404', async () => {
-    const a = await request('/api/v1/provisions');
+    const a = await request('/nowhere');
     expect(a.status).toBe(404);
     expect(a.body).toMatchObject({ error: 'not_found' });
   });

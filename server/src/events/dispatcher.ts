@@ -136,7 +136,13 @@ const claimHead = async (db: Db, webhookId: string, now: Date, leaseMs: number, 
   });
 
 /** Delivers due webhook messages: per webhook in event order, stopping at the first failure. */
-export const deliverDue = async (db: Db, config: Config, maxWebhooks = 8): Promise<number> => {
+export const deliverDue = async (
+  db: Db,
+  config: Config,
+  maxWebhooks = 8,
+  /** Told the result of every attempt (for the hub's metrics). */
+  onAttempt: (status: string) => void = () => undefined,
+): Promise<number> => {
   const now = new Date();
   const ids = await dueWebhooks(db, now, maxWebhooks);
   let sent = 0;
@@ -172,6 +178,7 @@ export const deliverDue = async (db: Db, config: Config, maxWebhooks = 8): Promi
           continue;
         }
         const result = await attemptDelivery(db, config, hook, d, new Date());
+        onAttempt(result.status === 'pending' ? 'retry' : result.status);
         sent++;
         // Keep the order: after a failure the rest wait until this one is retried.
         if (result.status !== 'delivered' && result.status !== 'dead') return release(i + 1);

@@ -16,7 +16,11 @@ export const startJobs = (hub: Hub, opts: { fastMs?: number; slowMs?: number } =
   const tasks: Task[] = [
     { name: 'sequence', everyMs: fast, run: () => sequenceEvents(db) },
     { name: 'fan-out', everyMs: fast, run: () => fanOut(db, hub.clock.now()) },
-    { name: 'deliver', everyMs: fast, run: () => deliverDue(db, hub.config) },
+    {
+      name: 'deliver',
+      everyMs: fast,
+      run: () => deliverDue(db, hub.config, 8, (status) => hub.metrics.observeDelivery(status)),
+    },
     { name: 'restriction-expiry', everyMs: slow, run: () => emitRestrictionExpiries(db, hub.clock.now()) },
     { name: 'monitoring-overdue', everyMs: slow, run: () => emitOverdueMonitoring(db, hub.clock.now()) },
     { name: 'grant-expiry', everyMs: slow, run: () => emitGrantExpiries(db, hub.clock.now()) },

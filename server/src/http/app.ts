@@ -6,6 +6,7 @@ import { tokenRouter } from '../auth/token-endpoint.js';
 import { createExpressContext } from '../context.js';
 import type { Hub } from '../hub.js';
 import { appRouter } from '../routers/index.js';
+import { restApi } from './rest/handler.js';
 
 const REQUEST_ID = /^[A-Za-z0-9._:-]{1,100}$/;
 
@@ -130,6 +131,8 @@ export const createApp = (hub: Hub): Express => {
     });
   });
   app.use(tokenRouter(hub));
+  // REST routes under /api/v1 (each calls a tRPC procedure), /openapi.json and the reference at /docs/api.
+  app.use(restApi(hub));
 
   app.use(
     '/trpc',

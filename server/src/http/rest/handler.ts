@@ -1,0 +1,193 @@
+// The REST face of the hub: /api/v1 routes that each call one tRPC procedure with the context tRPC
+// itself would build (same bearer-token check, principal, access policy, audit and metrics), the
+// OpenAPI document at /openapi.json, problem-type pages and the browsable reference at /docs/api.
+import { callTRPCProcedure, getTRPCErrorFromUnknown, TRPCError } from '@trpc/server';
+import type { TRPCRequestInfo } from '@trpc/server/http';
+import express, {
+  type ErrorRequestHandler,
+  type Request,
+  type RequestHandler,
+  type Response,
+  type Router,
+} from 'express';
+import { createExpressContext, type Context } from '../../context.js';
+import { isDatabaseUnavailable } from '../../errors.js';
+import type { Hub } from '../../hub.js';
+import { appRouter } from '../../routers/index.js';
+import { buildInput } from './input.js';
+import { buildRestApi, OPENAPI_PATH, type RoutePlan } from './openapi.js';
+import { describeProblemType, inputError, sendInternalProblem, sendProblem } from './problem.js';
+import { referencePage } from './reference.js';
+import { REST_PREFIX } from './routes.js';
+
+const JSON_TYPES = ['application/json', 'application/*+json'];
+
+/** `/provisions/{id}` → `/api/v1/provisions/:id` (express 5 reads `{…}` as an optional part). */
+const expressPathOf = (path: string): string =>
+  `${REST_PREFIX}${path.replace(/\{([A-Za-z0-9_]+)\}/g, ':$1')}`;
+
+/** What tRPC's express adapter would tell createContext about a single, non-batched call. */
+const requestInfo = (type: 'query' | 'mutation', signal: AbortSignal): TRPCRequestInfo => ({
+  accept: null,
+  type,
+  isBatchCall: false,
+  calls: [],
+  connectionParams: null,
+  signal,
+  url: null,
+});
+
+/** A body must be JSON; no body at all is fine (the input's own validation says what is missing). */
+const requireJson: RequestHandler = (req, res, next) => {
+  const length = req.headers['content-length'];
+  const hasBody = req.headers['transfer-encoding'] !== undefined || (length !== undefined && length !== '0');
+  if (hasBody && !req.is(JSON_TYPES)) {
+    res.setHeader(req.method === 'PATCH' ? 'Accept-Patch' : 'Accept-Post', 'application/json');
+    return sendProblem(
+      res,
+      new TRPCError({
+        code: 'UNSUPPORTED_MEDIA_TYPE',
+        message: 'send the body as JSON, with Content-Type: application/json',
+      }),
+    );
+  }
+  next();
+};
+
+const handlerFor = (hub: Hub, plan: RoutePlan): RequestHandler => {
+  const createContext = createExpressContext(hub);
+  return async (req: Request, res: Response) => {
+    res.setHeader('Cache-Control', 'no-store');
+    const { route, type } = plan;
+    // A request that cannot be read as input at all is refused first, as tRPC refuses an unparseable one.
+    let input: unknown;
+    try {
+      input = buildInput(plan, req);
+    } catch (err) {
+      return sendProblem(res, getTRPCErrorFromUnknown(err), { path: route.procedure, type });
+    }
+    const controller = new AbortController();
+    res.once('close', () => controller.abort());
+    let ctx: Context;
+    try {
+      ctx = await createContext({ req, res, info: requestInfo(type, controller.signal) });
+    } catch (err) {
+      if (!isDatabaseUnavailable(err)) return sendInternalProblem(res, err);
+      return sendProblem(
+        res,
+        new TRPCError({ code: 'SERVICE_UNAVAILABLE', message: 'the database is unavailable; retry shortly' }),
+      );
+    }
+    try {
+      const output: unknown = await callTRPCProcedure({
+        router: appRouter,
+        path: route.procedure,
+        getRawInput: () => Promise.resolve(input),
+        ctx,
+        type,
+        signal: controller.signal,
+        batchIndex: 0,
+      });
+      const refusal = route.refuse?.(output);
+      if (refusal) {
+        const error = inputError(
+          refusal.detail,
+          refusal.issues.map((i) => ({ path: i.path.split('.'), message: i.message })),
+        );
+        return sendProblem(res, error, { ctx, path: route.procedure, input, type, detail: refusal.detail });
+      }
+      const id = (output as { id?: unknown } | null)?.id;
+      if (plan.locationTemplate && typeof id === 'string')
+        res.setHeader('Location', plan.locationTemplate.replace('{id}', encodeURIComponent(id)));
+      res.status(route.creates ? 201 : 200).json(output);
+    } catch (err) {
+      sendProblem(res, getTRPCErrorFromUnknown(err), { ctx, path: route.procedure, input, type });
+    }
+  };
+};
+
+const methodNotAllowed =
+  (methods: string[]): RequestHandler =>
+  (req, res) => {
+    const allowed = methods.includes('GET') ? [...methods, 'HEAD'] : methods;
+    res.setHeader('Allow', [...allowed, 'OPTIONS'].join(', '));
+    if (req.method === 'OPTIONS') {
+      res.status(204).end();
+      return;
+    }
+    sendProblem(
+      res,
+      new TRPCError({
+        code: 'METHOD_NOT_SUPPORTED',
+        message: `${req.method} is not allowed here; this route takes ${methods.join(' or ')}`,
+      }),
+    );
+  };
+
+/** Refusals from express itself (body parser, path decoding) as problems; anything else is a fault. */
+const problemErrors =
+  (hub: Hub): ErrorRequestHandler =>
+  (err: { status?: unknown; type?: unknown }, _req, res, next) => {
+    if (res.headersSent) return next(err);
+    const status = typeof err.status === 'number' ? err.status : 500;
+    if (status === 413)
+      return sendProblem(
+        res,
+        new TRPCError({
+          code: 'PAYLOAD_TOO_LARGE',
+          message: `the body is larger than the ${hub.config.maxBodyBytes} bytes the hub accepts`,
+        }),
+      );
+    if (status === 415)
+      return sendProblem(
+        res,
+        new TRPCError({ code: 'UNSUPPORTED_MEDIA_TYPE', message: 'unsupported charset or content encoding' }),
+      );
+    if (status >= 400 && status < 500) {
+      const message = err.type === 'entity.parse.failed' ? 'the body is not valid JSON' : 'malformed request';
+      return sendProblem(res, inputError(message, [{ path: [], message }]));
+    }
+    sendInternalProblem(res, err);
+  };
+
+/** Everything REST: mount it on the app before its final 404 handler. */
+export const restApi = (hub: Hub): Router => {
+  const { document, plans } = buildRestApi();
+  const r = express.Router();
+
+  r.get(OPENAPI_PATH, (_req, res) => {
+    res.setHeader('Cache-Control', 'no-cache');
+    // The document is public: let browser-based tools (editors, viewers) on other origins read it.
+    res.setHeader('Access-Control-Allow-Origin', '*');
+    res.json(document);
+  });
+  r.get('/problems/:slug', (req, res) => {
+    const problemType = describeProblemType(req.params.slug);
+    if (!problemType)
+      return sendProblem(res, new TRPCError({ code: 'NOT_FOUND', message: 'no such problem type' }));
+    res.setHeader('Cache-Control', 'public, max-age=86400');
+    res.json(problemType);
+  });
+  r.use(referencePage());
+
+  const json = express.json({ limit: hub.config.maxBodyBytes, strict: false, type: JSON_TYPES });
+  const methodsByPath = new Map<string, string[]>();
+  for (const plan of plans) {
+    const path = expressPathOf(plan.route.path);
+    const handler = handlerFor(hub, plan);
+    if (plan.route.method === 'get') r.get(path, handler);
+    else r[plan.route.method](path, requireJson, json, handler);
+    methodsByPath.set(path, [...(methodsByPath.get(path) ?? []), plan.route.method.toUpperCase()]);
+  }
+  // After every route: a known path with another method. Registered per path template, so the
+  // request metrics label it by its template rather than by the ids in it.
+  for (const [path, methods] of methodsByPath) r.all(path, methodNotAllowed(methods));
+  r.use('/api', (req, res) => {
+    sendProblem(
+      res,
+      new TRPCError({ code: 'NOT_FOUND', message: `no route for ${req.method} ${req.baseUrl}${req.path}` }),
+    );
+  });
+  r.use(problemErrors(hub));
+  return r;
+};

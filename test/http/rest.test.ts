@@ -1,0 +1,1006 @@
+// The REST routes and their OpenAPI 3.1 document, driven with plain fetch as a tool in another
+// language would: a token from /oauth/token; a lead authority publishes an outcome and restrictions; a
+// placing authority checks the setting; a bare member sees what the need-to-know policy gives it (404
+// for what it may not know of, exactly like a missing id); the event feed; imports with row errors;
+// every refusal as an RFC 9457 problem. The document passes a real OpenAPI 3.1 validator, and every
+// answer this file receives is checked with Ajv against that operation's schema in the document.
+import { randomUUID } from 'node:crypto';
+import { readFileSync } from 'node:fs';
+import { Validator } from '@seriousme/openapi-schema-validator';
+import { sql } from 'drizzle-orm';
+import { Ajv2020, type ValidateFunction } from 'ajv/dist/2020.js';
+import { default as addFormatsPlugin } from 'ajv-formats';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Role } from '@ccx/schema';
+import { appRouter } from '@ccx/server';
+import { sequenceEvents } from '../../server/src/events/sequencer.js';
+import { REST_PREFIX, REST_ROUTES } from '../../server/src/http/rest/routes.js';
+import { readAnswer, startHttpHarness, type HttpAnswer, type HttpHarness } from '../support/http.js';
+import { londonToday, plusDays, uniq } from '../support/need-to-know.js';
+
+const MAX_BODY_BYTES = 64 * 1024;
+
+type Json = Record<string, unknown>;
+type Problem = {
+  type: string;
+  title: string;
+  status: number;
+  detail: string;
+  code: string;
+  issues?: { path: string; message: string }[];
+  requestId: string;
+};
+type Operation = {
+  operationId: string;
+  summary: string;
+  description: string;
+  tags: string[];
+  parameters?: { name: string; in: string }[];
+  requestBody?: unknown;
+  responses: Record<string, { $ref?: string; content?: Record<string, unknown> }>;
+};
+type Document = {
+  openapi: string;
+  info: { title: string; version: string };
+  servers: { url: string }[];
+  externalDocs: { url: string };
+  security: unknown[];
+  paths: Record<string, Record<string, Operation>>;
+  components: {
+    schemas: Record<string, unknown>;
+    responses: Record<string, { content: Record<string, unknown>; headers?: Record<string, unknown> }>;
+    securitySchemes: Record<string, Json>;
+  };
+};
+
+// ajv-formats is CommonJS with `module.exports = plugin` and a `default` property; either may arrive.
+const addFormats = ((addFormatsPlugin as unknown as { default?: unknown }).default ??
+  addFormatsPlugin) as unknown as (ajv: Ajv2020) => Ajv2020;
+
+let h: HttpHarness;
+let doc: Document;
+let ajv: Ajv2020;
+const validators = new Map<string, ValidateFunction>();
+/** Operations (`GET /api/v1/…`) whose 2xx answer was checked against the document, and how many answers were. */
+const checkedOperations = new Set<string>();
+let answersChecked = 0;
+
+const pointer = (...parts: string[]) =>
+  parts.map((p) => p.replace(/~/g, '~0').replace(/\//g, '~1')).join('/');
+
+/** The document's operation for a concrete request path, by its path templates. */
+const operationFor = (method: string, url: string): { key: string; path: string; op: Operation } | null => {
+  const path = new URL(url, 'http://x').pathname;
+  for (const [template, ops] of Object.entries(doc.paths)) {
+    const pattern = new RegExp(`^${template.replace(/\{[^}]+\}/g, '[^/]+')}/?$`);
+    const op = ops[method.toLowerCase()];
+    if (op && pattern.test(path)) return { key: `${method.toUpperCase()} ${template}`, path: template, op };
+  }
+  return null;
+};
+
+const validatorAt = (ptr: string): ValidateFunction => {
+  let v = validators.get(ptr);
+  if (!v) {
+    v = ajv.compile({ $ref: `openapi.json#${ptr}` });
+    validators.set(ptr, v);
+  }
+  return v;
+};
+
+/** Checks an answer against the document: a problem against Problem, a success against its operation's schema. */
+const checkAnswer = (method: string, url: string, answer: HttpAnswer): boolean => {
+  const contentType = answer.headers.get('content-type') ?? '';
+  if (contentType.startsWith('application/problem+json')) {
+    const v = validatorAt('/components/schemas/Problem');
+    expect(v(answer.body), `${method} ${url} problem: ${ajv.errorsText(v.errors)}`).toBe(true);
+    expect((answer.body as Problem).status).toBe(answer.status);
+    expect((answer.body as Problem).requestId).toBe(answer.headers.get('x-request-id'));
+    answersChecked++;
+    return true;
+  }
+  const found = operationFor(method, url);
+  if (!found || answer.status >= 300) return false;
+  const response = found.op.responses[String(answer.status)];
+  expect(response, `${found.key} documents no ${answer.status}`).toBeDefined();
+  expect(contentType).toMatch(/^application\/json/);
+  const v = validatorAt(
+    `/${pointer('paths', found.path, method.toLowerCase(), 'responses', String(answer.status), 'content', 'application/json', 'schema')}`,
+  );
+  expect(v(answer.body), `${found.key} ${answer.status}: ${ajv.errorsText(v.errors)}`).toBe(true);
+  checkedOperations.add(found.key);
+  answersChecked++;
+  return true;
+};
+
+type CallOptions = {
+  token?: string;
+  body?: unknown;
+  /** A body sent exactly as given, with whatever content type `headers` sets. */
+  rawBody?: string;
+  headers?: Record<string, string>;
+};
+
+/** One REST request with plain fetch; the answer is checked against the document. */
+const call = async (method: string, url: string, opts: CallOptions = {}): Promise<HttpAnswer> => {
+  const headers: Record<string, string> = { accept: 'application/json', ...opts.headers };
+  if (opts.token) headers.authorization = `Bearer ${opts.token}`;
+  let body: string | undefined = opts.rawBody;
+  if (opts.body !== undefined) {
+    body = JSON.stringify(opts.body);
+    headers['content-type'] ??= 'application/json';
+  }
+  const res = await fetch(`${h.baseUrl}${url}`, { method, headers, body });
+  const answer = await readAnswer(res);
+  const checked = checkAnswer(method, url, answer);
+  // Every answer of the REST routes is a documented success or a problem; only non-API pages may be neither.
+  if (url.startsWith('/api/'))
+    expect(checked, `${method} ${url} was not checked against the document`).toBe(true);
+  return answer;
+};
+
+const api = (path: string) => `${REST_PREFIX}${path}`;
+
+/** Awaits a success of the given status and answers its JSON body. */
+const ok = async <T = Json>(answer: Promise<HttpAnswer>, status = 200): Promise<T> => {
+  const a = await answer;
+  expect(a.status, a.text).toBe(status);
+  return a.body as T;
+};
+
+/** Awaits a problem of the given status and answers it. */
+const problem = async (
+  answer: Promise<HttpAnswer>,
+  status: number,
+): Promise<Problem & { answer: HttpAnswer }> => {
+  const a = await answer;
+  expect(a.status, a.text).toBe(status);
+  expect(a.headers.get('content-type')).toMatch(/^application\/problem\+json/);
+  return { ...(a.body as Problem), answer: a };
+};
+
+/** A token for a new client of the authority, from POST /oauth/token with client_secret_post. */
+const tokenFor = async (authorityId: string, role: Role): Promise<string> => {
+  const created = await h.makeClient(authorityId, role);
+  const answer = await h.requestToken({
+    form: {
+      grant_type: 'client_credentials',
+      client_id: created.client.id,
+      client_secret: created.clientSecret,
+    },
+  });
+  expect(answer.status, answer.text).toBe(200);
+  expect(answer.body).toMatchObject({ token_type: 'Bearer' });
+  return (answer.body as { access_token: string }).access_token;
+};
+
+// The world: a host, a lead (allocated), a placing authority (declares via REST) and a bare member.
+const today = londonToday(new Date());
+let hostId: string;
+let lead: { id: string; qaInbox: string; officer: string; viewer: string };
+let placing: { id: string; officer: string };
+let member: { id: string; officer: string };
+let provision: { id: string; urn: string; version: number };
+
+beforeAll(async () => {
+  h = await startHttpHarness({ CCX_MAX_BODY_BYTES: String(MAX_BODY_BYTES) });
+  const res = await fetch(`${h.baseUrl}/openapi.json`);
+  doc = (await res.json()) as Document;
+  ajv = new Ajv2020({ strict: false, allErrors: true });
+  addFormats(ajv);
+  ajv.addSchema(doc, 'openapi.json');
+
+  const u = uniq();
+  const host = await h.makeAuthority({ id: `host-${u}` });
+  const leadAuthority = await h.makeAuthority({ id: `lead-${u}` });
+  const placingAuthority = await h.makeAuthority({ id: `placing-${u}` });
+  const memberAuthority = await h.makeAuthority({ id: `member-${u}` });
+  hostId = host.id;
+  const urn = `SC${String(Math.floor(Math.random() * 1e6)).padStart(6, '0')}`;
+  const made = await h.makeProvision({ hostAuthorityId: host.id, urn });
+  provision = { id: made.id, urn, version: made.version };
+  await h.caller(h.hubAdmin).allocations.assign({
+    provisionId: made.id,
+    authorityId: leadAuthority.id,
+    rationale: 'lead by partnership agreement',
+    startsOn: plusDays(today, -60),
+  });
+  lead = {
+    id: leadAuthority.id,
+    qaInbox: leadAuthority.qaInbox,
+    officer: await tokenFor(leadAuthority.id, 'officer'),
+    viewer: await tokenFor(leadAuthority.id, 'viewer'),
+  };
+  placing = { id: placingAuthority.id, officer: await tokenFor(placingAuthority.id, 'officer') };
+  member = { id: memberAuthority.id, officer: await tokenFor(memberAuthority.id, 'officer') };
+});
+
+afterAll(async () => {
+  await h?.close();
+});
+
+describe('the OpenAPI document', () => {
+  it('is served without a token and is valid OpenAPI 3.1', async () => {
+    const res = await fetch(`${h.baseUrl}/openapi.json`);
+    expect(res.status).toBe(200);
+    expect(res.headers.get('content-type')).toMatch(/^application\/json/);
+    const validator = new Validator();
+    const result = await validator.validate(structuredClone(doc));
+    expect(result.errors ?? []).toEqual([]);
+    expect(result.valid).toBe(true);
+    expect(validator.version).toBe('3.1');
+
+    const serverPackage = JSON.parse(
+      readFileSync(new URL('../../server/package.json', import.meta.url), 'utf8'),
+    ) as { version: string };
+    expect(doc.info.version).toBe(serverPackage.version);
+    expect(doc.servers).toEqual([{ url: '/', description: 'This hub' }]);
+    expect(doc.externalDocs.url).toBe('/docs/api');
+    expect(doc.components.securitySchemes.bearerAuth).toMatchObject({
+      type: 'http',
+      scheme: 'bearer',
+      bearerFormat: 'JWT',
+    });
+    expect(doc.components.securitySchemes.oauth2).toMatchObject({
+      type: 'oauth2',
+      flows: { clientCredentials: { tokenUrl: '/oauth/token' } },
+    });
+    expect(doc.components.responses.Unauthorized?.headers).toHaveProperty('WWW-Authenticate');
+    // The schemas this file checks answers against do refuse what does not fit.
+    expect(validatorAt('/components/schemas/Problem')({ status: 400 })).toBe(false);
+    expect(validatorAt('/components/schemas/PlacementCheck')({ verdict: 'maybe' })).toBe(false);
+    expect(validatorAt('/components/schemas/Provision')({ ...provision, extra: true })).toBe(false);
+
+    for (const [path, ops] of Object.entries(doc.paths)) {
+      for (const [method, op] of Object.entries(ops)) {
+        const where = `${method.toUpperCase()} ${path}`;
+        expect(op.operationId, where).toBeTruthy();
+        expect(op.summary, where).toBeTruthy();
+        expect(op.description, where).toBeTruthy();
+        expect(op.tags, where).toHaveLength(1);
+        const success = op.responses['200'] ?? op.responses['201'];
+        expect(success?.content, where).toHaveProperty(['application/json']);
+        for (const status of ['400', '401', '404', '500'])
+          expect(op.responses[status]?.$ref, `${where} ${status}`).toMatch(/^#\/components\/responses\//);
+        if (method !== 'get') expect(op.requestBody, where).toBeDefined();
+        for (const name of path.match(/\{[^}]+\}/g) ?? [])
+          expect(
+            op.parameters?.some((p) => p.in === 'path' && `{${p.name}}` === name),
+            `${where} ${name}`,
+          ).toBe(true);
+      }
+    }
+    // Every error response is one Problem schema.
+    for (const response of Object.values(doc.components.responses))
+      expect(response.content['application/problem+json']).toEqual({
+        schema: { $ref: '#/components/schemas/Problem' },
+      });
+  });
+
+  it('has exactly the routes of the table, each named after an existing tRPC procedure', () => {
+    const fromTable = REST_ROUTES.map((r) => `${r.method.toUpperCase()} ${REST_PREFIX}${r.path}`).sort();
+    const fromDocument = Object.entries(doc.paths)
+      .flatMap(([path, ops]) => Object.keys(ops).map((m) => `${m.toUpperCase()} ${path}`))
+      .sort();
+    expect(fromDocument).toEqual(fromTable);
+
+    const procedures = (
+      appRouter._def as unknown as { procedures: Record<string, { _def: { type: string } }> }
+    ).procedures;
+    const operationIds = Object.values(doc.paths).flatMap((ops) =>
+      Object.values(ops).map((op) => op.operationId),
+    );
+    expect(new Set(operationIds).size).toBe(operationIds.length);
+    for (const route of REST_ROUTES) {
+      const op = doc.paths[`${REST_PREFIX}${route.path}`]?.[route.method];
+      expect(op?.operationId).toBe(route.procedure);
+      const procedure = procedures[route.procedure];
+      expect(procedure, route.procedure).toBeDefined();
+      expect(procedure?._def.type).toMatch(route.method === 'get' ? /^query$/ : /^(query|mutation)$/);
+    }
+  });
+
+  it('is browsable at /docs/api with swagger-ui served locally and no inline script', async () => {
+    const page = await fetch(`${h.baseUrl}/docs/api`);
+    expect(page.status).toBe(200);
+    expect(page.headers.get('content-type')).toMatch(/^text\/html/);
+    expect(page.headers.get('content-security-policy')).toContain("script-src 'self'");
+    const html = await page.text();
+    const scripts = [...html.matchAll(/<script([^>]*)>([\s\S]*?)<\/script>/g)];
+    expect(scripts.length).toBeGreaterThan(0);
+    for (const [, attributes, content] of scripts) {
+      expect(attributes).toMatch(/src="\/docs\/api\/[^"]+"/);
+      expect(content?.trim()).toBe('');
+    }
+    expect(html).not.toMatch(/https?:\/\//); // nothing fetched from the internet
+    for (const [, attributes] of scripts) {
+      const src = /src="([^"]+)"/.exec(attributes ?? '')?.[1] ?? '';
+      const asset = await fetch(`${h.baseUrl}${src}`);
+      expect(asset.status, src).toBe(200);
+      expect(asset.headers.get('content-type')).toMatch(/javascript/);
+      const text = await asset.text();
+      if (src.includes('initialiser')) expect(text).toContain('"/openapi.json"');
+    }
+    expect((await fetch(`${h.baseUrl}/docs/api/swagger-ui.css`)).status).toBe(200);
+    // Only the files the page needs are served from the package.
+    expect((await fetch(`${h.baseUrl}/docs/api/package.json`)).status).toBe(404);
+  });
+});
+
+describe('REST routes', () => {
+  let outcome: { id: string; version: number; findings: string };
+  let restriction: { id: string; version: number };
+  let informal: { id: string };
+  let draftId: string;
+
+  it('answers who the token speaks for', async () => {
+    const me = await ok<{ authority: Json; client: Json }>(
+      call('GET', api('/authorities/me'), { token: lead.officer }),
+    );
+    expect(me.authority).toMatchObject({ id: lead.id });
+    expect(me.client).toMatchObject({ authorityId: lead.id, role: 'officer' });
+    expect(await ok(call('GET', api(`/authorities/${lead.id}`), { token: lead.viewer }))).toMatchObject({
+      id: lead.id,
+    });
+    const all = await ok<Json[]>(call('GET', api('/authorities?status=active'), { token: lead.viewer }));
+    expect(all.map((a) => a.id)).toContain(placing.id);
+  });
+
+  it('lets a placing authority declare, and a lead publish an outcome and restrictions', async () => {
+    const placement = await ok<{ id: string; children: number }>(
+      call('POST', api('/placements'), {
+        token: placing.officer,
+        body: { provisionId: provision.id, children: 2, fromDate: plusDays(today, -30) },
+      }),
+      201,
+    );
+    expect(placement.children).toBe(2);
+    const mine = await ok<Json[]>(
+      call('GET', api('/placements?includeEnded=false'), { token: placing.officer }),
+    );
+    expect(mine.map((p) => p.id)).toContain(placement.id);
+
+    const findings = `Night staffing below the agreed ratio (${uniq()})`;
+    const created = await call('POST', api('/outcomes'), {
+      token: lead.officer,
+      body: {
+        provisionId: provision.id,
+        activityType: 'monitoring-visit',
+        activityDate: plusDays(today, -5),
+        overallRating: 3,
+        summary: 'Monitoring visit',
+        findings,
+        actionItems: [{ description: 'Recruit two night staff', concernLevel: 'high' }],
+      },
+    });
+    expect(created.status, created.text).toBe(201);
+    const draft = created.body as { id: string; version: number; layer: string; status: string };
+    expect(draft).toMatchObject({ layer: 'detail', status: 'draft' });
+    expect(created.headers.get('location')).toBe(api(`/outcomes/${draft.id}`));
+
+    const published = await ok<{ id: string; version: number; status: string; byLead: boolean }>(
+      call('POST', api(`/outcomes/${draft.id}/publish`), {
+        token: lead.officer,
+        body: { version: draft.version },
+      }),
+    );
+    expect(published).toMatchObject({ status: 'published', byLead: true });
+    outcome = { id: published.id, version: published.version, findings };
+
+    const key = `rest-${randomUUID()}`;
+    const body = {
+      provisionId: provision.id,
+      kind: 'action-plan',
+      reasons: [{ category: 'quality', text: 'Staffing action plan agreed with the provider' }],
+      summary: 'Action plan on night staffing',
+    };
+    const first = await call('POST', api('/restrictions'), {
+      token: lead.officer,
+      body,
+      headers: { 'Idempotency-Key': key },
+    });
+    expect(first.status, first.text).toBe(201);
+    restriction = first.body as { id: string; version: number };
+    expect(first.headers.get('location')).toBe(api(`/restrictions/${restriction.id}`));
+
+    // A retry with the same key answers the first record again and makes no second one.
+    const replay = await call('POST', api('/restrictions'), {
+      token: lead.officer,
+      body,
+      headers: { 'Idempotency-Key': key },
+    });
+    expect(replay.status).toBe(201);
+    expect(replay.body).toEqual(first.body);
+    // The key may come in the body instead.
+    const inBody = await call('POST', api('/restrictions'), {
+      token: lead.officer,
+      body: { ...body, idempotencyKey: key },
+    });
+    expect((inBody.body as Json).id).toBe(restriction.id);
+    const { items: listed } = await ok<{ items: Json[] }>(
+      call('GET', api(`/restrictions?provisionId=${provision.id}&kind=action-plan`), {
+        token: lead.officer,
+      }),
+    );
+    expect(listed.filter((r) => r.id === restriction.id)).toHaveLength(1);
+    expect(listed).toHaveLength(1);
+    // The same key for a different request is a conflict.
+    const reused = await problem(
+      call('POST', api('/restrictions'), {
+        token: lead.officer,
+        body: { ...body, summary: 'something else' },
+        headers: { 'Idempotency-Key': key },
+      }),
+      409,
+    );
+    expect(reused.code).toBe('CONFLICT');
+
+    const informalAnswer = await ok<{ id: string; restricted: boolean }>(
+      call('POST', api('/restrictions'), {
+        token: lead.officer,
+        body: {
+          provisionId: provision.id,
+          kind: 'informal-embargo',
+          reasons: [{ category: 'safeguarding', text: 'Matter under investigation' }],
+        },
+      }),
+      201,
+    );
+    expect(informalAnswer.restricted).toBe(true);
+    informal = informalAnswer;
+
+    // A second draft, which no one else may know of.
+    const secondDraft = await ok<{ id: string }>(
+      call('POST', api('/outcomes'), {
+        token: lead.officer,
+        body: {
+          provisionId: provision.id,
+          activityType: 'desk-review',
+          activityDate: plusDays(today, -1),
+          overallRating: 2,
+          summary: 'Desk review in progress',
+        },
+      }),
+      201,
+    );
+    draftId = secondDraft.id;
+  });
+
+  it('gives the placing authority a verdict with its reasons, by provision id, by URN and in a batch', async () => {
+    const check = await ok<{
+      provisionId: string;
+      verdict: string;
+      reasons: { code: string; recordId: string | null; contact: string | null }[];
+      latestOutcome: { layer: string } | null;
+      lead: { authorityId: string } | null;
+    }>(call('GET', api(`/checks/placement?provisionId=${provision.id}`), { token: placing.officer }));
+    expect(check.verdict).toBe('caution');
+    const codes = check.reasons.map((r) => r.code);
+    expect(codes).toEqual(
+      expect.arrayContaining(['restriction-by-member', 'latest-rating-of-concern', 'restricted-information']),
+    );
+    expect(check.reasons.find((r) => r.code === 'restriction-by-member')?.recordId).toBe(restriction.id);
+    expect(check.reasons.find((r) => r.code === 'restricted-information')?.contact).toContain(lead.qaInbox);
+    expect(check.latestOutcome).toMatchObject({ layer: 'detail', id: outcome.id });
+    expect(check.lead?.authorityId).toBe(lead.id);
+
+    const byUrn = await ok<{ provisionId: string; verdict: string }>(
+      call('GET', api(`/checks/placement?urn=${provision.urn.toLowerCase()}`), { token: placing.officer }),
+    );
+    expect(byUrn).toMatchObject({ provisionId: provision.id, verdict: 'caution' });
+
+    const batch = await ok<{ results: { ok: boolean }[]; summary: Json }>(
+      call('POST', api('/checks/placement/batch'), {
+        token: placing.officer,
+        body: { items: [{ provisionId: provision.id }, { urn: 'SC000000' }, { provisionId: randomUUID() }] },
+      }),
+    );
+    expect(batch.results.map((r) => r.ok)).toEqual([true, false, false]);
+    expect(batch.summary).toEqual({ clear: 0, caution: 1, doNotPlace: 0, notFound: 2 });
+
+    await problem(
+      call('GET', api(`/checks/placement?provisionId=${randomUUID()}`), { token: placing.officer }),
+      404,
+    );
+  });
+
+  it('gives a bare member the layer the policy says, and 404 for what it may not know of, as for a missing id', async () => {
+    const seen = await ok<Json>(call('GET', api(`/outcomes/${outcome.id}`), { token: member.officer }));
+    expect(seen).toMatchObject({ layer: 'summary', id: outcome.id, overallRating: 3 });
+    expect(JSON.stringify(seen)).not.toContain(outcome.findings);
+    // The placing authority has a basis: detail, audited as a tRPC read would be, with the request id.
+    const detailRead = await call('GET', api(`/outcomes/${outcome.id}`), { token: placing.officer });
+    expect(detailRead.body).toMatchObject({ layer: 'detail', findings: outcome.findings });
+    const auditor = (await h.makeClient(placing.id, 'officer')).principal;
+    const audit = await h.caller(auditor).audit.list({ scope: 'mine', recordId: outcome.id });
+    expect(audit.items).toEqual(
+      expect.arrayContaining([
+        expect.objectContaining({
+          recordIds: [outcome.id],
+          basis: 'placing',
+          requestId: detailRead.headers.get('x-request-id'),
+        }),
+      ]),
+    );
+
+    const hidden = await problem(call('GET', api(`/outcomes/${draftId}`), { token: member.officer }), 404);
+    const missingId = randomUUID();
+    const missing = await problem(call('GET', api(`/outcomes/${missingId}`), { token: member.officer }), 404);
+    const neutral = (p: Problem, id: string) => ({
+      ...p,
+      answer: undefined,
+      requestId: '',
+      detail: p.detail.replace(id, '<id>'),
+    });
+    expect(neutral(hidden, draftId)).toEqual(neutral(missing, missingId));
+
+    const signal = await ok<Json>(
+      call('GET', api(`/restrictions/${informal.id}`), { token: member.officer }),
+    );
+    expect(signal).toMatchObject({ layer: 'signal', contact: lead.qaInbox });
+    expect(signal).not.toHaveProperty('kind');
+    expect(
+      await ok(call('GET', api(`/restrictions/${restriction.id}`), { token: member.officer })),
+    ).toMatchObject({
+      layer: 'summary',
+      kind: 'action-plan',
+    });
+
+    const listed = await ok<Json[]>(
+      call('GET', api(`/provisions/${provision.id}/outcomes`), { token: member.officer }),
+    );
+    expect(listed.map((o) => o.layer)).toEqual(['summary']);
+    const mine = await ok<Json[]>(
+      call('GET', api(`/provisions/${provision.id}/outcomes?includeDrafts=true`), { token: lead.officer }),
+    );
+    expect(mine.map((o) => o.id)).toEqual(expect.arrayContaining([outcome.id, draftId]));
+    const everywhere = await ok<{ items: Json[]; nextCursor: string | null }>(
+      call('GET', api(`/outcomes?provisionId=${provision.id}&limit=1`), { token: member.officer }),
+    );
+    expect(everywhere).toEqual({
+      items: [expect.objectContaining({ id: outcome.id, layer: 'summary' })],
+      nextCursor: null,
+    });
+
+    const leads = await ok<{ items: Json[]; nextCursor: string | null }>(
+      call('GET', api(`/allocations?provisionId=${provision.id}&currentOnly=true`), {
+        token: member.officer,
+      }),
+    );
+    expect(leads.items.map((a) => [a.provisionId, a.authorityId, a.current])).toEqual([
+      [provision.id, lead.id, true],
+    ]);
+    const led = await ok<Json[]>(call('GET', api('/allocations/mine'), { token: lead.officer }));
+    expect(led.map((a) => a.provisionId)).toContain(provision.id);
+    const concerns = await ok<Json>(
+      call('GET', api(`/provisions/${provision.id}/concerns?sinceMonths=12`), { token: member.officer }),
+    );
+    expect(concerns).toMatchObject({ provisionId: provision.id, concernsLast12Months: 0 });
+
+    const why = await ok<Json>(
+      call('GET', api(`/access/explain?recordType=outcome&recordId=${outcome.id}`), {
+        token: member.officer,
+      }),
+    );
+    expect(why).toMatchObject({ layer: 'summary', rule: 'member-summary' });
+  });
+
+  it('lists the events since a cursor', async () => {
+    await sequenceEvents(h.hub.database.db);
+    const page = await ok<{
+      items: { id: string; type: string; recordId: string | null }[];
+      nextSince: string | null;
+    }>(
+      call('GET', api('/events?types=outcome.published&types=restriction.created&limit=100'), {
+        token: placing.officer,
+      }),
+    );
+    expect(page.items).toEqual(
+      expect.arrayContaining([
+        expect.objectContaining({ type: 'outcome.published', recordId: outcome.id }),
+        expect.objectContaining({ type: 'restriction.created', recordId: restriction.id }),
+      ]),
+    );
+    expect(page.items.every((e) => e.type === 'outcome.published' || e.type === 'restriction.created')).toBe(
+      true,
+    );
+    expect(page.nextSince).toBe(page.items[page.items.length - 1]?.id);
+    const after = await ok<{ items: unknown[]; nextSince: string | null }>(
+      call('GET', api(`/events?since=${page.nextSince}&types=outcome.published`), { token: placing.officer }),
+    );
+    expect(after).toEqual({ items: [], nextSince: page.nextSince });
+    const bad = await problem(call('GET', api('/events?types=not-a-type'), { token: placing.officer }), 400);
+    expect(bad.issues?.[0]?.path).toMatch(/^types/);
+  });
+
+  it('amends, withdraws, updates, lifts and ends through their routes, refusing stale versions', async () => {
+    const amended = await ok<{ version: number; status: string; overallRating: number }>(
+      call('POST', api(`/outcomes/${outcome.id}/amend`), {
+        token: lead.officer,
+        body: {
+          version: outcome.version,
+          reason: 'rating corrected after review',
+          changes: { overallRating: 4 },
+        },
+      }),
+    );
+    expect(amended).toMatchObject({ status: 'amended', overallRating: 4 });
+    const stale = await problem(
+      call('POST', api(`/outcomes/${outcome.id}/amend`), {
+        token: lead.officer,
+        body: { version: outcome.version, reason: 'again', changes: { overallRating: 5 } },
+      }),
+      409,
+    );
+    expect(stale.code).toBe('CONFLICT');
+
+    const current = await ok<{ version: number; actionItems: { id: string }[] }>(
+      call('GET', api(`/outcomes/${outcome.id}`), { token: lead.officer }),
+    );
+    const itemId = current.actionItems[0]?.id ?? '';
+    const itemUpdated = await ok<{ version: number; actionItems: { id: string; status: string }[] }>(
+      call('PATCH', api(`/outcomes/${outcome.id}/action-items/${itemId}`), {
+        token: lead.officer,
+        body: { version: current.version, status: 'met', note: 'two night staff recruited' },
+      }),
+    );
+    expect(itemUpdated.actionItems.find((i) => i.id === itemId)?.status).toBe('met');
+    const withdrawn = await ok<{ status: string }>(
+      call('POST', api(`/outcomes/${outcome.id}/withdraw`), {
+        token: lead.officer,
+        body: { version: itemUpdated.version, reason: 'published against the wrong setting' },
+      }),
+    );
+    expect(withdrawn.status).toBe('withdrawn');
+
+    const updated = await ok<{ version: number; summary: string }>(
+      call('PATCH', api(`/restrictions/${restriction.id}`), {
+        token: lead.officer,
+        body: { version: restriction.version, summary: 'Action plan extended', note: 'review meeting' },
+      }),
+    );
+    expect(updated).toMatchObject({ version: restriction.version + 1, summary: 'Action plan extended' });
+    await problem(
+      call('PATCH', api(`/restrictions/${restriction.id}`), {
+        token: lead.officer,
+        body: { version: restriction.version, summary: 'stale' },
+      }),
+      409,
+    );
+    // Another authority may see the restriction but not change it.
+    const notIssuer = await problem(
+      call('POST', api(`/restrictions/${restriction.id}/lift`), {
+        token: member.officer,
+        body: { version: updated.version, reason: 'not mine to lift' },
+      }),
+      403,
+    );
+    expect(notIssuer.code).toBe('FORBIDDEN');
+    const lifted = await ok<{ status: string }>(
+      call('POST', api(`/restrictions/${restriction.id}/lift`), {
+        token: lead.officer,
+        body: { version: updated.version, reason: 'plan completed' },
+      }),
+    );
+    expect(lifted.status).toBe('lifted');
+
+    const placement = await ok<{ id: string; version: number }>(
+      call('POST', api('/placements'), {
+        token: member.officer,
+        body: { provisionId: provision.id, children: 1 },
+      }),
+      201,
+    );
+    const ended = await ok<{ open: boolean }>(
+      call('POST', api(`/placements/${placement.id}/end`), {
+        token: member.officer,
+        body: { version: placement.version },
+      }),
+    );
+    expect(ended.open).toBe(false);
+  });
+
+  it('searches, creates and updates the directory, a page at a time', async () => {
+    const provider = await ok<{ id: string; version: number }>(
+      call('POST', api('/providers'), { token: lead.officer, body: { name: `REST provider ${uniq()}` } }),
+      201,
+    );
+    expect(await ok(call('GET', api(`/providers/${provider.id}`), { token: member.officer }))).toMatchObject({
+      id: provider.id,
+    });
+    const renamed = await ok<{ name: string }>(
+      call('PATCH', api(`/providers/${provider.id}`), {
+        token: lead.officer,
+        body: { version: provider.version, name: 'REST provider renamed' },
+      }),
+    );
+    expect(renamed.name).toBe('REST provider renamed');
+    const found = await ok<{ items: Json[] }>(
+      call('GET', api('/providers?q=REST%20provider%20renamed'), { token: member.officer }),
+    );
+    expect(found.items.map((p) => p.id)).toContain(provider.id);
+
+    const prefix = `REST home ${uniq()}`;
+    const ids: string[] = [];
+    for (const n of [1, 2, 3]) {
+      const created = await ok<{ id: string }>(
+        call('POST', api('/provisions'), {
+          token: lead.officer,
+          body: {
+            providerId: provider.id,
+            name: `${prefix} ${n}`,
+            type: 'childrens-home',
+            hostAuthorityId: hostId,
+          },
+        }),
+        201,
+      );
+      ids.push(created.id);
+    }
+    const seen: string[] = [];
+    let cursor: string | null = null;
+    do {
+      const query: string = `q=${encodeURIComponent(prefix)}&limit=2${cursor ? `&cursor=${encodeURIComponent(cursor)}` : ''}`;
+      const page: { items: { id: string }[]; nextCursor: string | null } = await ok(
+        call('GET', api(`/provisions?${query}`), { token: member.officer }),
+      );
+      expect(page.items.length).toBeLessThanOrEqual(2);
+      seen.push(...page.items.map((p) => p.id));
+      cursor = page.nextCursor;
+    } while (cursor);
+    expect(seen.sort()).toEqual([...ids].sort());
+
+    const got = await ok<{ id: string; version: number }>(
+      call('GET', api(`/provisions/${ids[0]}`), { token: member.officer }),
+    );
+    const patched = await ok<{ ofstedGrade: string; version: number }>(
+      call('PATCH', api(`/provisions/${got.id}`), {
+        token: lead.officer,
+        body: { version: got.version, ofstedGrade: 'good', ofstedGradeDate: plusDays(today, -100) },
+        headers: { 'content-type': 'application/merge-patch+json' },
+      }),
+    );
+    expect(patched).toMatchObject({ ofstedGrade: 'good', version: got.version + 1 });
+  });
+
+  it('imports placements all or nothing: row errors are a 400 with one issue per bad field', async () => {
+    const rows = [
+      { provisionId: provision.id, children: 0 },
+      { urn: 'not-a-urn', children: 1 },
+      { provisionId: provision.id, children: 3 },
+    ];
+    const refused = await problem(
+      call('POST', api('/placements/import'), { token: placing.officer, body: { rows } }),
+      400,
+    );
+    expect(refused.code).toBe('BAD_REQUEST');
+    expect(refused.detail).toContain('nothing was imported');
+    expect(refused.issues?.map((i) => i.path)).toEqual(
+      expect.arrayContaining(['rows.0.children', 'rows.1.urn']),
+    );
+    expect(refused.issues?.find((i) => i.path === 'rows.0.children')?.message).toMatch(/^row 1: /);
+    // Nothing changed: the placing authority still has its 2 children.
+    const mine = await ok<{ provisionId: string; children: number }[]>(
+      call('GET', api('/placements'), { token: placing.officer }),
+    );
+    expect(mine.find((p) => p.provisionId === provision.id)?.children).toBe(2);
+
+    const dryRun = await ok<{ applied: boolean; errors: unknown[] }>(
+      call('POST', api('/placements/import'), { token: placing.officer, body: { rows, dryRun: true } }),
+    );
+    expect(dryRun).toMatchObject({ applied: false });
+    expect(dryRun.errors.length).toBeGreaterThanOrEqual(2);
+
+    const applied = await ok<{ applied: boolean; changed: number }>(
+      call('POST', api('/placements/import'), {
+        token: placing.officer,
+        body: { rows: [{ provisionId: provision.id, children: 3 }] },
+      }),
+    );
+    expect(applied).toMatchObject({ applied: true, changed: 1 });
+  });
+});
+
+describe('REST refusals as problems', () => {
+  it('refuses bad input field by field with 400, never a 500', async () => {
+    const bad = await problem(
+      call('POST', api('/outcomes'), {
+        token: lead.officer,
+        body: {
+          provisionId: provision.id,
+          activityType: 'site-visit',
+          activityDate: 'yesterday',
+          overallRating: 9,
+        },
+      }),
+      400,
+    );
+    expect(bad).toMatchObject({ type: '/problems/bad-request', title: 'Bad Request', code: 'BAD_REQUEST' });
+    expect(bad.issues?.map((i) => i.path)).toEqual(
+      expect.arrayContaining(['activityType', 'activityDate', 'overallRating', 'summary']),
+    );
+    const described = await ok<{ status: number; title: string }>(call('GET', bad.type));
+    expect(described).toMatchObject({ status: 400, title: 'Bad Request' });
+
+    const notInteger = await problem(
+      call('GET', api('/provisions?limit=lots'), { token: member.officer }),
+      400,
+    );
+    expect(notInteger.issues?.map((i) => i.path)).toEqual(['limit']);
+    const tooMany = await problem(
+      call('GET', api('/provisions?limit=100000'), { token: member.officer }),
+      400,
+    );
+    expect(tooMany.issues?.[0]?.path).toBe('limit');
+    const unknown = await problem(
+      call('GET', api('/provisions?colour=blue'), { token: member.officer }),
+      400,
+    );
+    expect(unknown.issues).toEqual([{ path: 'colour', message: 'unknown query parameter', code: 'custom' }]);
+    const notBoolean = await problem(
+      call('GET', api('/placements?includeEnded=perhaps'), { token: member.officer }),
+      400,
+    );
+    expect(notBoolean.issues?.[0]?.path).toBe('includeEnded');
+    const badId = await problem(call('GET', api('/outcomes/not-an-id'), { token: member.officer }), 400);
+    expect(badId.issues?.[0]?.path).toBe('id');
+    const neither = await problem(call('GET', api('/checks/placement'), { token: member.officer }), 400);
+    expect(neither.code).toBe('BAD_REQUEST');
+
+    const notJson = await problem(
+      call('POST', api('/outcomes'), {
+        token: lead.officer,
+        rawBody: '{"provisionId": ',
+        headers: { 'content-type': 'application/json' },
+      }),
+      400,
+    );
+    expect(notJson.detail).toContain('not valid JSON');
+    const notObject = await problem(
+      call('POST', api('/outcomes'), { token: lead.officer, body: [1, 2] }),
+      400,
+    );
+    expect(notObject.issues?.[0]).toMatchObject({
+      path: '(input)',
+      message: 'the body must be a JSON object',
+    });
+    const wrongType = await problem(
+      call('POST', api('/outcomes'), {
+        token: lead.officer,
+        rawBody: 'provisionId=x',
+        headers: { 'content-type': 'application/x-www-form-urlencoded' },
+      }),
+      415,
+    );
+    expect(wrongType.code).toBe('UNSUPPORTED_MEDIA_TYPE');
+    const idMismatch = await problem(
+      call('POST', api(`/outcomes/${randomUUID()}/publish`), {
+        token: lead.officer,
+        body: { id: randomUUID(), version: 1 },
+      }),
+      400,
+    );
+    expect(idMismatch.issues?.[0]?.path).toBe('id');
+    const keyMismatch = await problem(
+      call('POST', api('/placements'), {
+        token: placing.officer,
+        body: { provisionId: provision.id, children: 1, idempotencyKey: 'body-key-123' },
+        headers: { 'Idempotency-Key': 'header-key-456' },
+      }),
+      400,
+    );
+    expect(keyMismatch.issues?.[0]?.path).toBe('idempotencyKey');
+    const badKey = await problem(
+      call('POST', api('/placements'), {
+        token: placing.officer,
+        body: { provisionId: provision.id, children: 1 },
+        headers: { 'Idempotency-Key': 'short' },
+      }),
+      400,
+    );
+    expect(badKey.issues?.[0]?.path).toBe('idempotencyKey');
+
+    const tooLarge = await problem(
+      call('POST', api('/checks/placement/batch'), {
+        token: placing.officer,
+        body: { items: Array.from({ length: 3000 }, () => ({ provisionId: randomUUID() })) },
+      }),
+      413,
+    );
+    expect(tooLarge.code).toBe('PAYLOAD_TOO_LARGE');
+    const tooManyItems = await problem(
+      call('POST', api('/checks/placement/batch'), {
+        token: placing.officer,
+        body: { items: Array.from({ length: 501 }, () => ({ urn: 'SC000001' })) },
+      }),
+      400,
+    );
+    expect(tooManyItems.issues?.[0]?.path).toBe('items');
+  });
+
+  it('answers 401 with WWW-Authenticate without a valid token, and 403 for a role that may not write', async () => {
+    const none = await problem(call('GET', api(`/checks/placement?provisionId=${provision.id}`)), 401);
+    expect(none.code).toBe('UNAUTHORIZED');
+    expect(none.answer.headers.get('www-authenticate')).toBe('Bearer realm="ccx"');
+    const forged = await problem(
+      call('GET', api('/authorities/me'), { token: 'eyJhbGciOiJub25lIn0.e30.' }),
+      401,
+    );
+    expect(forged.answer.headers.get('www-authenticate')).toBe('Bearer realm="ccx", error="invalid_token"');
+    expect(forged.detail).toBe('invalid or expired access token');
+    const noTokenWrite = await problem(
+      call('POST', api('/placements'), { body: { provisionId: provision.id, children: 1 } }),
+      401,
+    );
+    expect(noTokenWrite.code).toBe('UNAUTHORIZED');
+    // Readable input is checked only after the token: no field-by-field answer for a caller without one.
+    const noTokenBadFields = await problem(
+      call('POST', api('/outcomes'), { body: { overallRating: 9 } }),
+      401,
+    );
+    expect(noTokenBadFields.issues).toBeUndefined();
+
+    const viewer = await problem(
+      call('POST', api('/restrictions'), {
+        token: lead.viewer,
+        body: {
+          provisionId: provision.id,
+          kind: 'action-plan',
+          reasons: [{ category: 'quality', text: 'x' }],
+        },
+      }),
+      403,
+    );
+    expect(viewer.detail).toContain('officer role');
+  });
+
+  it('answers unknown routes with a 404 problem and other methods with 405 and Allow', async () => {
+    const nowhere = await problem(call('GET', api('/nowhere'), { token: member.officer }), 404);
+    expect(nowhere).toMatchObject({ code: 'NOT_FOUND', type: '/problems/not-found' });
+    await problem(call('GET', '/api/v2/provisions'), 404);
+
+    const wrongMethod = await problem(
+      call('DELETE', api(`/provisions/${provision.id}`), { token: member.officer }),
+      405,
+    );
+    expect(wrongMethod.code).toBe('METHOD_NOT_SUPPORTED');
+    expect(wrongMethod.answer.headers.get('allow')).toBe('GET, PATCH, HEAD, OPTIONS');
+    const getOnPost = await problem(call('GET', api('/placements/import'), { token: member.officer }), 405);
+    expect(getOnPost.answer.headers.get('allow')).toBe('POST, OPTIONS');
+    const options = await fetch(`${h.baseUrl}${api('/restrictions')}`, { method: 'OPTIONS' });
+    expect(options.status).toBe(204);
+    expect(options.headers.get('allow')).toBe('GET, POST, HEAD, OPTIONS');
+    await problem(call('GET', '/problems/no-such-problem'), 404);
+  });
+
+  it('answers a real fault with 500 and only "internal error" and the request id', async () => {
+    const db = h.hub.database.db;
+    await db.execute(sql`alter table provisions rename to provisions_gone`);
+    let fault: Awaited<ReturnType<typeof problem>>;
+    try {
+      fault = await problem(
+        call('GET', api('/provisions?q=anything'), {
+          token: member.officer,
+          headers: { 'x-request-id': 'boom-rest-500.test' },
+        }),
+        500,
+      );
+    } finally {
+      await db.execute(sql`alter table provisions_gone rename to provisions`);
+    }
+    expect(fault).toMatchObject({
+      code: 'INTERNAL_SERVER_ERROR',
+      detail: 'internal error (request id boom-rest-500.test)',
+      requestId: 'boom-rest-500.test',
+    });
+    expect(fault.answer.text).not.toMatch(/provisions_gone|select|stack|at .*:\d+:\d+/i);
+  });
+
+  it('checked every answer of this file against the document, and every operation at least once', () => {
+    const operations = Object.entries(doc.paths).flatMap(([path, ops]) =>
+      Object.keys(ops).map((m) => `${m.toUpperCase()} ${path}`),
+    );
+    expect(operations.filter((op) => !checkedOperations.has(op))).toEqual([]);
+    expect(answersChecked).toBeGreaterThan(operations.length);
+  });
+});
