@@ -146,3 +146,70 @@ describe('through the SDK only', () => {
     ]);
   });
 });
+
+describe('through REST with fetch only', () => {
+  /** A token from /oauth/token, as any HTTP client would get one. */
+  const tokenOf = async (c: Credentials): Promise<string> => {
+    const res = await fetch(`${hub.url}/oauth/token`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/x-www-form-urlencoded' },
+      body: new URLSearchParams({
+        grant_type: 'client_credentials',
+        client_id: c.clientId,
+        client_secret: c.clientSecret,
+      }),
+    });
+    expect(res.status).toBe(200);
+    return ((await res.json()) as { access_token: string }).access_token;
+  };
+  const rest = async (token: string, method: string, route: string, body?: unknown) => {
+    const res = await fetch(`${hub.url}/api/v1${route}`, {
+      method,
+      headers: {
+        authorization: `Bearer ${token}`,
+        ...(body === undefined ? {} : { 'content-type': 'application/json' }),
+      },
+      ...(body === undefined ? {} : { body: JSON.stringify(body) }),
+    });
+    return { status: res.status, body: (await res.json()) as Record<string, unknown> };
+  };
+
+  it('the lead publishes, the placing authority checks and reads both events from the feed', async () => {
+    const w = await makeJourneyWorld('rest');
+    const lead = await tokenOf(w.lead.creds);
+    const placing = await tokenOf(w.placing.creds);
+    const head = await rest(placing, 'GET', '/events?limit=500');
+    let since = (head.body.nextSince as string | null) ?? '0';
+
+    const draft = await rest(lead, 'POST', '/outcomes', outcome(w.provision.id));
+    expect(draft.status).toBe(201);
+    const published = await rest(lead, 'POST', `/outcomes/${String(draft.body.id)}/publish`, {
+      version: draft.body.version,
+    });
+    expect(published).toMatchObject({ status: 200, body: { status: 'published' } });
+    const created = await rest(lead, 'POST', '/restrictions', restriction(w.provision.id));
+    expect(created).toMatchObject({ status: 201, body: { kind: 'action-plan', layer: 'detail' } });
+
+    const check = await rest(placing, 'GET', `/checks/placement?urn=${w.provision.urn!}`);
+    expect(check.status).toBe(200);
+    expect(check.body.verdict).toBe('caution');
+    expect((check.body.reasons as { code: string }[]).map((r) => r.code)).toEqual(
+      expect.arrayContaining(['restriction-by-member', 'latest-rating-of-concern']),
+    );
+
+    // The feed is sequenced in the background: poll until both events are there.
+    const seen: { type: string; provisionId: string }[] = [];
+    for (let i = 0; i < 100 && seen.length < 2; i++) {
+      const page = await rest(
+        placing,
+        'GET',
+        `/events?since=${since}&limit=100&types=outcome.published&types=restriction.created`,
+      );
+      const items = page.body.items as { id: string; type: string; provisionId: string }[];
+      seen.push(...items.filter((e) => e.provisionId === w.provision.id));
+      since = (page.body.nextSince as string | null) ?? since;
+      if (seen.length < 2) await new Promise((r) => setTimeout(r, 100));
+    }
+    expect(seen.map((e) => e.type)).toEqual(['outcome.published', 'restriction.created']);
+  });
+});

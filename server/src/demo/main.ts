@@ -42,6 +42,7 @@ try {
 const hub = await createHub({ config });
 const running = await startHub(config, { hub });
 const stateFile = path.resolve(config.dataDir, 'demo-credentials.json');
+const shortlistFile = path.resolve(config.dataDir, 'shortlist.csv');
 
 let state: DemoState;
 try {
@@ -81,6 +82,14 @@ try {
   });
   state = { clients: seeded.clients, showcase: seeded.needToKnow.showcase };
   await writeFile(stateFile, `${JSON.stringify(state, null, 2)}\n`, { mode: 0o600 });
+  // A placing officer's shortlist, for `ccx check --file`: the showcase, five more, and a mistyped URN.
+  const shortlist = [
+    seeded.needToKnow.showcase,
+    ...seeded.directory.provisions
+      .filter((p) => p.urn && p.id !== seeded.needToKnow.showcase.provisionId)
+      .slice(0, 5),
+  ].map((p) => `"${p.name}",${p.urn ?? ''}`);
+  await writeFile(shortlistFile, `name,urn\n${[...shortlist, '"Mistyped URN",SC000000'].join('\n')}\n`);
   const d = seeded.directory;
   const n = seeded.needToKnow;
   console.log(
@@ -126,6 +135,22 @@ Before a placement — one call, three verdicts (Medway has informally embargoed
 What changed — the event feed, filtered the same way (webhooks and a live subscription carry the same events):
   curl -s -G -H "Authorization: Bearer $BOLTON" ${base}/trpc/events.list --data-urlencode 'input={"since":"0","limit":5}'
   curl -s -G -H "Authorization: Bearer $NTYNE" ${base}/trpc/events.list --data-urlencode 'input={"since":"0","limit":5}'
+
+From a terminal — the ccx command, as Bolton (docs/cli.md):
+  export CCX_URL=${base} CCX_CLIENT_ID=${bolton!.clientId} CCX_CLIENT_SECRET=${bolton!.clientSecret}
+  npm run ccx -- check ${s.urn ?? s.provisionId}                       # the verdict and its reasons; exit code 3 = caution
+  npm run ccx -- check --file ${shortlistFile}   # a shortlist: one row each, the worst verdict as the exit code
+  npm run ccx -- export restrictions --format csv > restrictions.csv   # for a spreadsheet
+  npm run ccx -- events tail                                           # what changed, at Bolton's layer
+
+From any language — REST with an OpenAPI 3.1 document (docs/rest.md):
+  ${base}/openapi.json     ${base}/docs/api   (a browsable reference; Authorize with a token from above)
+  curl -s -H "Authorization: Bearer $BOLTON" '${base}/api/v1/checks/placement?provisionId=${s.provisionId}'
+  curl -s -H "Authorization: Bearer $NTYNE" '${base}/api/v1/outcomes?provisionId=${s.provisionId}'
+
+From TypeScript — @ccx/client, with the CCX_ variables above (docs/sdk.md):
+  npx tsx --conditions=ccx-source docs/sdk-examples/check-a-setting.ts ${s.urn ?? ''}
+  npx tsx --conditions=ccx-source docs/sdk-examples/export-restrictions.ts
 
 Press Ctrl+C to stop.`);
 
