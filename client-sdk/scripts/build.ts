@@ -12,7 +12,8 @@ const here = dirname(fileURLToPath(import.meta.url));
 const pkg = join(here, '..');
 const dist = join(pkg, 'dist');
 const tsc = createRequire(import.meta.url).resolve('typescript/bin/tsc');
-const run = (args: string[]) => execFileSync(process.execPath, [tsc, ...args], { stdio: 'inherit', cwd: pkg });
+const run = (args: string[]) =>
+  execFileSync(process.execPath, [tsc, ...args], { stdio: 'inherit', cwd: pkg });
 
 rmSync(dist, { recursive: true, force: true });
 // The library with its declarations, then the command-line tool (JavaScript only).

@@ -2,8 +2,9 @@
 // (a refused request did nothing, so repeating it is safe).
 import type { TokenSource } from './tokens.js';
 
-export const createAuthedFetch = (tokens: TokenSource, baseFetch: typeof fetch = fetch): typeof fetch =>
-  (async (input: string | URL | Request, init: RequestInit = {}) => {
+export const createAuthedFetch =
+  (tokens: TokenSource, baseFetch: typeof fetch = fetch): typeof fetch =>
+  async (input: string | URL | Request, init: RequestInit = {}) => {
     for (let refreshed = false; ; refreshed = true) {
       const headers = new Headers(init.headers);
       headers.set('authorization', `Bearer ${await tokens.get()}`);
@@ -12,4 +13,4 @@ export const createAuthedFetch = (tokens: TokenSource, baseFetch: typeof fetch =
       await res.body?.cancel().catch(() => undefined);
       tokens.invalidate();
     }
-  });
+  };

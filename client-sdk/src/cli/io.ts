@@ -1,0 +1,67 @@
+// What a command may touch of the outside world, injectable so `main(argv, io)` runs inside a test as
+// it runs in a terminal: output streams, environment, working directory, prompts and Ctrl+C.
+import { createInterface } from 'node:readline';
+import { Writable } from 'node:stream';
+
+export type OutStream = { write(chunk: string): unknown; isTTY?: boolean | undefined; columns?: number };
+
+export type PromptOptions = { secret?: boolean };
+
+export type CliIo = {
+  stdout: OutStream;
+  stderr: OutStream;
+  env: Record<string, string | undefined>;
+  cwd: string;
+  /** Asks the user for one line; undefined when there is no one to ask (stdin is not a terminal). */
+  prompt?: ((question: string, opts?: PromptOptions) => Promise<string>) | undefined;
+  /** Aborted when the user stops a long-running command (Ctrl+C). */
+  signal?: AbortSignal | undefined;
+};
+
+/** A prompt on the terminal; with `secret`, what is typed is not echoed. */
+const terminalPrompt = (question: string, opts: PromptOptions = {}): Promise<string> => {
+  let muted = false;
+  // readline echoes through its output stream; a stream that drops writes while muted hides a secret.
+  const output = new Writable({
+    write(chunk: Buffer | string, _encoding, callback) {
+      if (!muted) process.stderr.write(chunk);
+      callback();
+    },
+  });
+  const rl = createInterface({ input: process.stdin, output, terminal: true });
+  return new Promise<string>((resolve) => {
+    rl.question(question, (answer) => {
+      rl.close();
+      if (opts.secret) process.stderr.write('\n');
+      resolve(answer.trim());
+    });
+    muted = opts.secret === true;
+  });
+};
+
+/** The real process: stdout, stderr, environment, prompts on a terminal, and Ctrl+C as an abort signal. */
+export const processIo = (): CliIo => {
+  // `ccx export … | head` closes the pipe early: that is the reader's choice, not a failure.
+  process.stdout.on('error', (err: NodeJS.ErrnoException) => {
+    if (err.code === 'EPIPE') process.exit(0);
+    throw err;
+  });
+  let controller: AbortController | undefined;
+  return {
+    stdout: process.stdout,
+    stderr: process.stderr,
+    env: process.env,
+    cwd: process.cwd(),
+    prompt: process.stdin.isTTY ? terminalPrompt : undefined,
+    // Only a command that asks for the signal (events tail --follow) takes over Ctrl+C, to stop cleanly;
+    // every other command keeps Node's default, so Ctrl+C ends it at once.
+    get signal() {
+      if (!controller) {
+        const c = new AbortController();
+        process.once('SIGINT', () => c.abort());
+        controller = c;
+      }
+      return controller.signal;
+    },
+  };
+};
