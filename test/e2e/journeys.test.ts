@@ -1,12 +1,16 @@
 // One journey, three ways in, against the hub started as a process on a free port: a lead authority
 // publishes an outcome and a restriction; a placing authority checks the setting and receives the
 // events. Through the SDK only; through the ccx command in child processes; through REST with fetch.
-import { mkdtemp, rm } from 'node:fs/promises';
+import { execFile } from 'node:child_process';
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
+import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createCcxClient, type CcxClient } from '@ccx/client';
-import { readBootstrap, startHubProcess, type HubProcess } from '../support/hub-process.js';
+import { readBootstrap, repoRoot, startHubProcess, tsxBin, type HubProcess } from '../support/hub-process.js';
+
+const execFileP = promisify(execFile);
 
 let dataDir: string;
 let hub: HubProcess;
@@ -114,7 +118,11 @@ describe('through the SDK only', () => {
       {},
       {
         onStarted: () => (open = true),
-        onData: (e) => received.push({ type: e.data.type, provisionId: e.data.provisionId }),
+        // The world's own allocation event may still be on its way: only the journey's two count.
+        onData: (e) => {
+          if (e.data.type === 'outcome.published' || e.data.type === 'restriction.created')
+            received.push({ type: e.data.type, provisionId: e.data.provisionId });
+        },
         onError: () => undefined,
       },
     );
@@ -144,6 +152,84 @@ describe('through the SDK only', () => {
       { type: 'outcome.published', provisionId: w.provision.id },
       { type: 'restriction.created', provisionId: w.provision.id },
     ]);
+  });
+});
+
+describe('through the ccx command, each step a child process', () => {
+  /** Runs `ccx` as a user runs it, with the credentials in the environment; answers output and exit code. */
+  const ccx = async (creds: Credentials, args: string[]) =>
+    execFileP(tsxBin, [path.join(repoRoot, 'client-sdk/src/cli/main.ts'), ...args], {
+      cwd: workDir,
+      env: {
+        PATH: process.env.PATH,
+        HOME: workDir,
+        CCX_URL: hub.url,
+        CCX_CLIENT_ID: creds.clientId,
+        CCX_CLIENT_SECRET: creds.clientSecret,
+      },
+    }).then(
+      ({ stdout, stderr }) => ({ code: 0, stdout, stderr }),
+      (e: { code: number; stdout: string; stderr: string }) => ({
+        code: e.code,
+        stdout: e.stdout,
+        stderr: e.stderr,
+      }),
+    );
+  let workDir: string;
+
+  beforeAll(async () => {
+    workDir = await mkdtemp(path.join(tmpdir(), 'ccx-cli-journey-'));
+  });
+  afterAll(async () => {
+    await rm(workDir, { recursive: true, force: true });
+  });
+
+  it('the lead publishes, the placing authority checks (exit code 3 for caution) and tails both events', async () => {
+    const w = await makeJourneyWorld('cli');
+    const before = await ccx(w.placing.creds, ['events', 'tail', '--json']);
+    expect(before.code).toBe(0);
+    const since = /continue with --since (\d+)/.exec(before.stderr)?.[1] ?? '0';
+
+    await writeFile(path.join(workDir, 'visit.json'), JSON.stringify(outcome(w.provision.id)));
+    await writeFile(path.join(workDir, 'restriction.json'), JSON.stringify(restriction(w.provision.id)));
+    const published = await ccx(w.lead.creds, ['outcomes', 'publish', 'visit.json']);
+    expect(published).toMatchObject({ code: 0, stdout: expect.stringMatching(/1 outcome published/) });
+    const restricted = await ccx(w.lead.creds, ['restrictions', 'create', 'restriction.json']);
+    expect(restricted.code).toBe(0);
+
+    const table = await ccx(w.placing.creds, ['check', w.provision.urn!]);
+    expect(table.code).toBe(3);
+    expect(table.stdout).toMatch(/^caution\s+cli House/m);
+    expect(table.stdout).toContain('restriction-by-member');
+    const json = await ccx(w.placing.creds, ['check', w.provision.urn!, '--json']);
+    const check = JSON.parse(json.stdout) as { verdict: string; reasons: { code: string }[] };
+    expect(check.verdict).toBe('caution');
+    expect(check.reasons.map((r) => r.code)).toEqual(
+      expect.arrayContaining(['restriction-by-member', 'latest-rating-of-concern']),
+    );
+
+    let types: string[] = [];
+    for (let i = 0; i < 50 && types.length < 2; i++) {
+      const tail = await ccx(w.placing.creds, [
+        'events',
+        'tail',
+        '--since',
+        since,
+        '--json',
+        '--type',
+        'outcome.published',
+        '--type',
+        'restriction.created',
+      ]);
+      types = tail.stdout
+        .trim()
+        .split('\n')
+        .filter(Boolean)
+        .map((l) => JSON.parse(l) as { type: string; provisionId: string })
+        .filter((e) => e.provisionId === w.provision.id)
+        .map((e) => e.type);
+    }
+    expect(types).toEqual(['outcome.published', 'restriction.created']);
   });
 });
 
