@@ -34,7 +34,8 @@ const zEnv = z.object({
     .int()
     .min(1024)
     .max(50 * 1024 * 1024)
-    .default(1024 * 1024),
+    // 4 MiB: a full yearly import (20,000 rows naming provisions by id and URN) is about 2 MiB.
+    .default(4 * 1024 * 1024),
   CCX_MAX_BATCH_SIZE: z.coerce.number().int().min(1).max(1000).default(50),
   CCX_HOST_AUTHORITY_ID: zAuthorityId.default('hub-host'),
   CCX_HOST_AUTHORITY_NAME: zName.default('Hub host authority'),

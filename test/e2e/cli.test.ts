@@ -97,7 +97,8 @@ const file = async (name: string, content: string): Promise<string> => {
 const noStack = (r: Run) => expect(`${r.stdout}${r.stderr}`).not.toMatch(/\n\s+at .+:\d+:\d+/);
 
 beforeAll(async () => {
-  h = await startHttpHarness();
+  // The smallest body limit an operator might set (1 MiB), so that a full import meets it.
+  h = await startHttpHarness({ CCX_MAX_BODY_BYTES: String(1024 * 1024) });
   jobs = startJobs(h.hub, { fastMs: 25 });
   dir = await mkdtemp(path.join(tmpdir(), 'ccx-cli-'));
   today = londonToday(new Date());

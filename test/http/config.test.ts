@@ -34,7 +34,7 @@ describe('loadConfig defaults', () => {
       audience: 'ccx-api',
       tokenTtlSeconds: 900,
       logLevel: 'info',
-      maxBodyBytes: 1024 * 1024,
+      maxBodyBytes: 4 * 1024 * 1024,
       maxBatchSize: 50,
       trustProxy: false,
       shutdownGraceSeconds: 10,

@@ -6,7 +6,7 @@ import type { Server } from 'node:http';
 import { createTRPCClient, httpBatchLink, TRPCClientError } from '@trpc/client';
 import { sql } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Role } from '@ccx/schema';
+import { PLACEMENT_IMPORT_MAX_ROWS, type Role } from '@ccx/schema';
 import { appRouter, createApp, type AppRouter } from '@ccx/server';
 import { createHarness, type Harness } from '../support/harness.js';
 
@@ -279,13 +279,22 @@ describe('status codes', () => {
 });
 
 describe('size limits', () => {
-  it('runs with the default 1 MiB body limit', () => {
-    expect(h.config.maxBodyBytes).toBe(1024 * 1024);
+  it('runs with the default 4 MiB body limit, which a full yearly import fits', () => {
+    expect(h.config.maxBodyBytes).toBe(4 * 1024 * 1024);
     expect(h.config.maxBatchSize).toBe(MAX_BATCH);
+    // The largest import the contract allows, each row naming its provision both ways.
+    const rows = Array.from({ length: PLACEMENT_IMPORT_MAX_ROWS }, (_, i) => ({
+      provisionId: randomUUID(),
+      urn: `SC${String(100000 + i)}`,
+      children: 500,
+      fromDate: '2026-04-01',
+    }));
+    const body = JSON.stringify({ rows, dryRun: false, endMissing: true, asOf: '2026-04-01' });
+    expect(Buffer.byteLength(body)).toBeLessThan(h.config.maxBodyBytes);
   });
 
-  it('refuses a 2 MB body with 413', async () => {
-    const a = await mutate('providers.create', { name: 'x'.repeat(2 * 1024 * 1024) }, tokens.officer);
+  it('refuses a 5 MB body with 413', async () => {
+    const a = await mutate('providers.create', { name: 'x'.repeat(5 * 1024 * 1024) }, tokens.officer);
     expect(a.status).toBe(413);
     expect(errorOf(a).data.code).toBe('PAYLOAD_TOO_LARGE');
     expect(a.text.length).toBeLessThan(2000);
