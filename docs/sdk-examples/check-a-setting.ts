@@ -12,9 +12,10 @@ try {
   const check = await ccx.checks.placement.query({ urn });
   console.log(`${check.provision.name} (${check.provider.name}): ${check.verdict}`);
   for (const reason of check.reasons) {
-    console.log(
-      `- [${reason.verdict}] ${reason.message}${reason.contact ? ` — contact ${reason.contact}` : ''}`,
-    );
+    // A signal's message already names whom to contact: say it once.
+    const contact =
+      reason.contact && !reason.message.includes(reason.contact) ? ` — contact ${reason.contact}` : '';
+    console.log(`- [${reason.verdict}] ${reason.message}${contact}`);
   }
   console.log(`lead authority: ${check.lead ? `${check.lead.name} <${check.lead.qaInbox}>` : 'none'}`);
   process.exitCode = check.verdict === 'clear' ? 0 : check.verdict === 'caution' ? 3 : 5;

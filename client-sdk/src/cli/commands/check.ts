@@ -31,7 +31,8 @@ const exitCodeOf = (results: readonly Checked[]): number =>
   Math.max(EXIT.ok, ...results.map((r) => (r.ok ? EXIT_BY_VERDICT[r.check.verdict] : EXIT.notFound)));
 
 const reasonText = (r: PlacementCheck['reasons'][number]): string =>
-  `${r.code}: ${r.message}${r.contact ? ` (contact ${r.contact})` : ''}`;
+  // A signal's message already names whom to contact: say it once.
+  `${r.code}: ${r.message}${r.contact && !r.message.includes(r.contact) ? ` (contact ${r.contact})` : ''}`;
 
 /** Table rows, one per reason; `lead` gives the first cells (row number, input) of a result. */
 const tableRows = (results: readonly Checked[], lead: (r: Checked) => string[]): string[][] =>
