@@ -103,5 +103,11 @@ export const createCcxClient = (opts: CcxClientOptions): CcxClient => {
       }),
     ],
   });
-  return Object.assign(client, { accessToken: () => tokens.get() });
+  // The typed client is a proxy that reads every property as a procedure path, so the SDK's own
+  // members are answered by a proxy in front of it.
+  const own = { accessToken: () => tokens.get() };
+  return new Proxy(client, {
+    get: (target, prop, receiver) =>
+      prop === 'accessToken' ? own.accessToken : (Reflect.get(target, prop, receiver) as unknown),
+  }) as CcxClient;
 };

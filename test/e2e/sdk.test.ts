@@ -53,6 +53,19 @@ describe('typed calls', () => {
     expect(me.client.role).toBe('officer');
   });
 
+  it('gives its cached access token for calls of your own, and still answers typed calls', async () => {
+    const ccx = clientFor(officer);
+    const token = await ccx.accessToken();
+    expect(token.split('.')).toHaveLength(3); // a JWT
+    expect(await ccx.accessToken()).toBe(token); // cached, not fetched again
+    const res = await fetch(`${baseUrl}/api/v1/authorities/me`, {
+      headers: { authorization: `Bearer ${token}` },
+    });
+    expect(res.status).toBe(200);
+    expect(((await res.json()) as { authority: { id: string } }).authority.id).toBe('sdk-council');
+    expect((await ccx.authorities.me.query()).authority.id).toBe('sdk-council');
+  });
+
   it('iterates every item of a paginated list', async () => {
     const provider = await h.makeProvider({ name: 'Paging Care Ltd' });
     for (let i = 0; i < 17; i++)
