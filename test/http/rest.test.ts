@@ -300,6 +300,19 @@ describe('the OpenAPI document', () => {
     }
   });
 
+  it('is the table docs/rest.md shows, route by route', () => {
+    const guide = readFileSync(new URL('../../docs/rest.md', import.meta.url), 'utf8');
+    const rows = guide
+      .split('\n')
+      .map((line) => /^\| (GET|POST|PATCH)\s+\| `([^`?]+)[^|]*\|\s+`([^`]+)`/.exec(line))
+      .filter((m) => m !== null)
+      .map((m) => `${m[1]} ${m[2]} ${m[3]}`)
+      .sort();
+    expect(rows).toEqual(
+      REST_ROUTES.map((r) => `${r.method.toUpperCase()} ${REST_PREFIX}${r.path} ${r.procedure}`).sort(),
+    );
+  });
+
   it('is browsable at /docs/api with swagger-ui served locally and no inline script', async () => {
     const page = await fetch(`${h.baseUrl}/docs/api`);
     expect(page.status).toBe(200);
