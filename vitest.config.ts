@@ -13,7 +13,15 @@ export default defineConfig({
       'server/src/**/*.test.ts',
       'client-sdk/src/**/*.test.ts',
     ],
-    exclude: ['**/node_modules/**', 'test/bench/**'],
+    exclude: [
+      '**/node_modules/**',
+      'test/bench/**',
+      // These start the hub as a process on its embedded database, or pack the SDK: nothing in them
+      // depends on the test database, so the PostgreSQL pass (TEST_DATABASE_URL) does not repeat them.
+      ...(process.env.TEST_DATABASE_URL
+        ? ['test/e2e/start.test.ts', 'test/e2e/journeys.test.ts', 'test/e2e/pack.test.ts']
+        : []),
+    ],
     testTimeout: 30_000,
     hookTimeout: 60_000,
     // Each test file opens its own database (PGlite in memory, or a throw-away PostgreSQL database).
