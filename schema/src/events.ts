@@ -37,15 +37,27 @@ export const zEvent = z.object({
 export type CcxEvent = z.infer<typeof zEvent>;
 
 export const EVENTS_PAGE_MAX = 500;
-export const zEventsList = z.object({
-  since: z
-    .string()
-    .regex(/^\d{1,18}$/, 'must be an event id as returned by the feed')
-    .optional()
-    .describe('return events after this id; omit to start from the beginning'),
-  limit: z.number().int().min(1).max(EVENTS_PAGE_MAX).default(100),
-  types: z.array(zEventType).max(EVENT_TYPES.length).optional(),
-});
+export const zEventsList = z
+  .object({
+    since: z
+      .string()
+      .regex(/^\d{1,18}$/, 'must be an event id as returned by the feed')
+      .optional()
+      .describe('return events after this id; omit to start from the beginning'),
+    latest: z
+      .number()
+      .int()
+      .min(1)
+      .max(EVENTS_PAGE_MAX)
+      .optional()
+      .describe('instead of `since`: the newest N events you may see, oldest first (like tail)'),
+    limit: z.number().int().min(1).max(EVENTS_PAGE_MAX).default(100),
+    types: z.array(zEventType).max(EVENT_TYPES.length).optional(),
+  })
+  .refine((q) => q.since === undefined || q.latest === undefined, {
+    message: 'give since or latest, not both',
+    path: ['latest'],
+  });
 export const zEventsPage = z.object({ items: z.array(zEvent), nextSince: z.string().nullable() });
 
 export const zEventsSubscribe = z

@@ -667,6 +667,26 @@ describe('events.list', () => {
     expect(await feed(w.placing, '0', { types: [...EVENT_TYPES] })).toEqual(all);
   });
 
+  it('latest gives the newest N the caller may see, oldest first, with the cursor to follow from', async () => {
+    await settle();
+    for (const m of [w.placing, w.member]) {
+      const all = await feed(m, '0');
+      expect(all.length).toBeGreaterThan(5);
+      const newest = await h.caller(m.officer).events.list({ latest: 5 });
+      expect(newest).toEqual({ items: all.slice(-5), nextSince: all[all.length - 1]!.id });
+      // Each at the caller's own layer, exactly as the feed gives it.
+      const typed = await h.caller(m.officer).events.list({ latest: 2, types: ['restriction.created'] });
+      expect(typed.items).toEqual(all.filter((e) => e.type === 'restriction.created').slice(-2));
+      expect(await h.caller(m.officer).events.list({ latest: 500 })).toEqual({
+        items: all.slice(-500),
+        nextSince: all[all.length - 1]!.id,
+      });
+    }
+    const c = h.caller(w.member.officer);
+    await expectCode(c.events.list({ latest: 3, since: '0' }), 'BAD_REQUEST');
+    for (const latest of [0, 501, 1.5]) await expectCode(c.events.list({ latest }), 'BAD_REQUEST');
+  });
+
   it('a bad since or limit is refused with 400', async () => {
     const c = h.caller(w.member.officer);
     for (const since of ['abc', '-1', '1.5', '', '12345678901234567890'])

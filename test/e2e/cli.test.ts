@@ -352,12 +352,27 @@ describe('the end-to-end flow, as child processes', () => {
       await new Promise((r) => setTimeout(r, 50));
     }
     const feed = (await ccx.events.list.query({ limit: 500 })).items;
-    const r = await runCli(['events', 'tail'], envFor(placing));
+    const r = await runCli(['events', 'tail', '--since', '0'], envFor(placing));
     expect(r.code).toBe(0);
     expect(r.stdout).toContain('outcome.published');
     expect(r.stdout).toContain('restriction.created');
     expect(r.stdout.trim().split('\n')).toHaveLength(feed.length);
     expect(r.stderr).toContain(`continue with --since ${feed[feed.length - 1]!.id}`);
+
+    // Like tail: without --since, the newest ten (or --last n), oldest first.
+    expect(feed.length).toBeGreaterThan(3);
+    const newest = await runIn(['events', 'tail', '--json'], envFor(placing));
+    const ids = (out: string) =>
+      out
+        .trim()
+        .split('\n')
+        .map((l) => (JSON.parse(l) as { id: string }).id);
+    expect(ids(newest.stdout)).toEqual(feed.slice(-10).map((e) => e.id));
+    const three = await runIn(['events', 'tail', '--json', '--last', '3'], envFor(placing));
+    expect(ids(three.stdout)).toEqual(feed.slice(-3).map((e) => e.id));
+    expect(three.stderr).toContain(`continue with --since ${feed[feed.length - 1]!.id}`);
+    const both = await runIn(['events', 'tail', '--last', '3', '--since', '0'], envFor(placing));
+    expect(both.code).toBe(2);
 
     const json = await runIn(['events', 'tail', '--json', '--since', feed[0]!.id], envFor(placing));
     const lines = json.stdout

@@ -1,6 +1,6 @@
 // Reading events as one authority may see them: the same need-to-know layers as the records, decided
 // by the access policy's SQL face at the time of reading. Used by the feed, subscriptions and webhooks.
-import { and, asc, gt, inArray, lte, or, sql, type SQL } from 'drizzle-orm';
+import { and, asc, desc, gt, inArray, lte, or, sql, type SQL } from 'drizzle-orm';
 import type { CcxEvent, EventType } from '@ccx/schema';
 import { layerSql } from '../access/index.js';
 import type { Db } from '../db/index.js';
@@ -33,6 +33,8 @@ export type EventQuery = {
   /** Only events up to this seq (a fixed head, so a cursor never moves past an unread event). */
   untilSeq?: number | undefined;
   limit: number;
+  /** `desc`: the newest first (for "the latest N"); the default is feed order. */
+  order?: 'asc' | 'desc';
   types?: EventType[] | undefined;
   provisionIds?: string[] | null | undefined;
 };
@@ -64,7 +66,7 @@ export const eventsVisibleTo = async (
           : undefined,
       ),
     )
-    .orderBy(asc(events.seq))
+    .orderBy(q.order === 'desc' ? desc(events.seq) : asc(events.seq))
     .limit(q.limit);
   return rows.map(({ e, layer: l, contact }) =>
     renderEvent(e, l as 'detail' | 'summary' | 'signal', contact),

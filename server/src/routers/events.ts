@@ -13,11 +13,22 @@ export const eventsRouter = router({
     .input(zEventsList)
     .output(zEventsPage)
     .query(async ({ ctx, input }) => {
-      const items = await eventsVisibleTo(ctx.db, ctx.actor.authorityId, ctx.hub.clock.now(), {
-        sinceSeq: Number(input.since ?? 0),
-        limit: input.limit,
-        types: input.types,
-      });
+      const items =
+        input.latest === undefined
+          ? await eventsVisibleTo(ctx.db, ctx.actor.authorityId, ctx.hub.clock.now(), {
+              sinceSeq: Number(input.since ?? 0),
+              limit: input.limit,
+              types: input.types,
+            })
+          : // The newest N, read newest first and answered in feed order.
+            (
+              await eventsVisibleTo(ctx.db, ctx.actor.authorityId, ctx.hub.clock.now(), {
+                sinceSeq: 0,
+                limit: input.latest,
+                order: 'desc',
+                types: input.types,
+              })
+            ).reverse();
       const last = items[items.length - 1];
       return { items, nextSince: last ? last.id : (input.since ?? null) };
     }),

@@ -87,15 +87,17 @@ const followLive = async (
 export const eventsTailCommand: Command = {
   name: 'events tail',
   summary: 'Print the events your authority may see: changes to outcomes, restrictions, allocations …',
-  usage: '[--since <cursor>] [--follow [--poll <seconds>]] [--type <type>]... [--json]',
+  usage: '[--last <n> | --since <cursor>] [--follow [--poll <seconds>]] [--type <type>]... [--json]',
   description: [
-    'Without --since, starts at the beginning of the feed. Each event id is a cursor: pass the last one',
-    'you saw as --since to continue where you stopped (the last one is also printed on stderr).',
+    'Like tail, prints the newest events you may see (10, or --last <n>); --since 0 starts at the',
+    'beginning of the feed. Each event id is a cursor: pass the last one you saw as --since to continue',
+    'where you stopped (the last one is also printed on stderr).',
     'With --follow, keeps printing new events until Ctrl+C, through the live subscription, or by',
     'asking the feed every few seconds with --poll.',
   ].join('\n'),
   options: [
-    ['--since <cursor>', 'only events after this event id'],
+    ['--last <n>', 'the newest n events (default 10; at most 500)'],
+    ['--since <cursor>', 'every event after this event id (0: from the beginning)'],
     ['--follow, -f', 'keep printing new events as they happen'],
     ['--poll <seconds>', 'with --follow: poll the feed instead of the live subscription'],
     ['--type <type>', 'only events of this type (repeatable), e.g. restriction.created'],
@@ -103,6 +105,7 @@ export const eventsTailCommand: Command = {
   ],
   examples: [
     'ccx events tail',
+    'ccx events tail --last 50',
     'ccx events tail --since 1042 --follow --json',
     'ccx events tail --type outcome.published',
   ],
@@ -112,6 +115,7 @@ export const eventsTailCommand: Command = {
       argv,
       {
         since: { type: 'string' },
+        last: { type: 'string', short: 'n' },
         follow: { type: 'boolean', short: 'f' },
         poll: { type: 'string' },
         type: { type: 'string', multiple: true },
@@ -121,6 +125,9 @@ export const eventsTailCommand: Command = {
     );
     if (values.since !== undefined && !/^\d{1,18}$/.test(values.since))
       throw new UsageError('--since must be an event id as printed by `ccx events tail`');
+    const latest = intOption('last', values.last, 1, 500);
+    if (latest !== undefined && values.since !== undefined)
+      throw new UsageError('give --last or --since, not both');
     const poll = intOption('poll', values.poll, 1, 3600);
     if (poll !== undefined && !values.follow) throw new UsageError('--poll goes with --follow');
     // The hub checks the types and names the allowed ones.
@@ -131,6 +138,11 @@ export const eventsTailCommand: Command = {
     const signal = values.follow ? ctx.io.signal : undefined;
 
     let last = values.since ?? '0';
+    if (values.since === undefined) {
+      const newest = await ccx.events.list.query({ latest: latest ?? 10, ...(types ? { types } : {}) });
+      for (const e of newest.items) print(e);
+      last = newest.nextSince ?? '0';
+    }
     const drain = async () => {
       for await (const e of eventsSince(
         (i) => ccx.events.list.query({ ...i, ...(types ? { types } : {}) }),
@@ -142,7 +154,7 @@ export const eventsTailCommand: Command = {
         if (signal?.aborted) return;
       }
     };
-    await drain();
+    if (values.since !== undefined) await drain();
     if (values.follow) {
       if (poll !== undefined) {
         while (!signal?.aborted) {
