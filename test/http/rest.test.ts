@@ -2,10 +2,13 @@
 // language would: a token from /oauth/token; a lead authority publishes an outcome and restrictions; a
 // placing authority checks the setting; a bare member sees what the need-to-know policy gives it (404
 // for what it may not know of, exactly like a missing id); the event feed; imports with row errors;
-// every refusal as an RFC 9457 problem. The document passes a real OpenAPI 3.1 validator, and every
+// every refusal as an RFC 9457 problem; webhooks to a loopback receiver, the audit trail, API clients,
+// shares and pre-placement grants, and the hub-admin's authorities. The document passes a real OpenAPI 3.1 validator, and every
 // answer this file receives is checked with Ajv against that operation's schema in the document.
 import { randomUUID } from 'node:crypto';
 import { readFileSync } from 'node:fs';
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { Validator } from '@seriousme/openapi-schema-validator';
 import { sql } from 'drizzle-orm';
 import { Ajv2020, type ValidateFunction } from 'ajv/dist/2020.js';
@@ -183,7 +186,11 @@ let member: { id: string; officer: string };
 let provision: { id: string; urn: string; version: number };
 
 beforeAll(async () => {
-  h = await startHttpHarness({ CCX_MAX_BODY_BYTES: String(MAX_BODY_BYTES) });
+  h = await startHttpHarness({
+    CCX_MAX_BODY_BYTES: String(MAX_BODY_BYTES),
+    // The webhook receiver of this file listens on 127.0.0.1 over plain http.
+    CCX_WEBHOOK_ALLOW_HTTP_LOOPBACK: 'true',
+  });
   const res = await fetch(`${h.baseUrl}/openapi.json`);
   doc = (await res.json()) as Document;
   ajv = new Ajv2020({ strict: false, allErrors: true });
@@ -262,7 +269,9 @@ describe('the OpenAPI document', () => {
         expect(success?.content, where).toHaveProperty(['application/json']);
         for (const status of ['400', '401', '404', '500'])
           expect(op.responses[status]?.$ref, `${where} ${status}`).toMatch(/^#\/components\/responses\//);
-        if (method !== 'get') expect(op.requestBody, where).toBeDefined();
+        // POST and PATCH take a JSON body; GET and DELETE take none.
+        if (method === 'post' || method === 'patch') expect(op.requestBody, where).toBeDefined();
+        else expect(op.requestBody, where).toBeUndefined();
         for (const name of path.match(/\{[^}]+\}/g) ?? [])
           expect(
             op.parameters?.some((p) => p.in === 'path' && `{${p.name}}` === name),
@@ -304,7 +313,7 @@ describe('the OpenAPI document', () => {
     const guide = readFileSync(new URL('../../docs/rest.md', import.meta.url), 'utf8');
     const rows = guide
       .split('\n')
-      .map((line) => /^\| (GET|POST|PATCH)\s+\| `([^`?]+)[^|]*\|\s+`([^`]+)`/.exec(line))
+      .map((line) => /^\| (GET|POST|PATCH|DELETE)\s+\| `([^`?]+)[^|]*\|\s+`([^`]+)`/.exec(line))
       .filter((m) => m !== null)
       .map((m) => `${m[1]} ${m[2]} ${m[3]}`)
       .sort();
@@ -811,6 +820,354 @@ describe('REST routes', () => {
       }),
     );
     expect(applied).toMatchObject({ applied: true, changed: 1 });
+  });
+});
+
+describe('REST routes for webhooks, the audit trail, API clients, grants and authorities', () => {
+  /** A webhook receiver on 127.0.0.1 that accepts everything; each request's body, in arrival order. */
+  const received: string[] = [];
+  let receiverUrl: string;
+  let receiver: Server | undefined;
+
+  beforeAll(async () => {
+    receiver = createServer((req, res) => {
+      const chunks: Buffer[] = [];
+      req.on('data', (c: Buffer) => chunks.push(c));
+      req.on('end', () => {
+        received.push(Buffer.concat(chunks).toString('utf8'));
+        res.writeHead(204);
+        res.end();
+      });
+    });
+    const server = receiver;
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    receiverUrl = `http://127.0.0.1:${(server.address() as AddressInfo).port}/ccx/hook`;
+  });
+
+  afterAll(async () => {
+    const server = receiver;
+    if (!server) return;
+    server.closeAllConnections();
+    await new Promise<void>((resolve) => server.close(() => resolve()));
+  });
+
+  it('lets an admin manage webhooks: the secret once, a signed ping, deliveries, resend, rotation and delete', async () => {
+    const admin = await tokenFor(member.id, 'admin');
+    const body = { url: receiverUrl, eventTypes: ['allocation.changed'] };
+    const key = `hook-${randomUUID()}`;
+    const created = await call('POST', api('/webhooks'), {
+      token: admin,
+      body,
+      headers: { 'Idempotency-Key': key },
+    });
+    expect(created.status, created.text).toBe(201);
+    expect(created.headers.get('location')).toBeNull();
+    const { webhook, secret } = created.body as { webhook: { id: string }; secret: string };
+    expect(webhook).toMatchObject({ authorityId: member.id, status: 'active', url: receiverUrl });
+    expect(secret).toMatch(/^whsec_/);
+    // A retry with the same key answers the first result, secret and all, and makes no second webhook.
+    const replay = await call('POST', api('/webhooks'), {
+      token: admin,
+      body,
+      headers: { 'Idempotency-Key': key },
+    });
+    expect(replay.body).toEqual(created.body);
+    const listed = await ok<{ id: string }[]>(call('GET', api('/webhooks'), { token: admin }));
+    expect(listed.map((w) => w.id)).toEqual([webhook.id]);
+    expect(JSON.stringify(listed)).not.toContain(secret);
+
+    const ping = await ok<{ id: string; ok: boolean }>(
+      call('POST', api(`/webhooks/${webhook.id}/test`), { token: admin }),
+    );
+    expect(ping).toMatchObject({
+      ok: true,
+      status: 'delivered',
+      eventType: 'webhook.test',
+      lastStatusCode: 204,
+    });
+    expect(received.map((b) => (JSON.parse(b) as { type: string }).type)).toContain('webhook.test');
+    const deliveries = await ok<{ id: string }[]>(
+      call('GET', api(`/webhooks/${webhook.id}/deliveries?limit=10`), { token: admin }),
+    );
+    expect(deliveries.map((d) => d.id)).toContain(ping.id);
+    const resent = await ok(
+      call('POST', api(`/webhooks/${webhook.id}/deliveries/${ping.id}/resend`), { token: admin }),
+    );
+    expect(resent).toMatchObject({ id: ping.id, status: 'pending', attempts: 0 });
+
+    const rotated = await ok<{ webhook: { secretRotatedAt: string | null }; secret: string }>(
+      call('POST', api(`/webhooks/${webhook.id}/rotate-secret`), { token: admin }),
+    );
+    expect(rotated.secret).toMatch(/^whsec_/);
+    expect(rotated.secret).not.toBe(secret);
+    expect(rotated.webhook.secretRotatedAt).not.toBeNull();
+
+    // Only an admin manages webhooks; another authority's webhook is not found, like a missing one.
+    const officer = await problem(call('POST', api('/webhooks'), { token: member.officer, body }), 403);
+    expect(officer.code).toBe('FORBIDDEN');
+    await problem(call('GET', api('/webhooks'), { token: member.officer }), 403);
+    const otherAdmin = await tokenFor(placing.id, 'admin');
+    await problem(call('POST', api(`/webhooks/${webhook.id}/test`), { token: otherAdmin }), 404);
+    await problem(call('DELETE', api(`/webhooks/${webhook.id}`), { token: otherAdmin }), 404);
+    const unknown = await problem(
+      call('GET', api(`/webhooks/${randomUUID()}/deliveries`), { token: admin }),
+      404,
+    );
+    expect(unknown.code).toBe('NOT_FOUND');
+    const external = await problem(
+      call('POST', api('/webhooks'), { token: admin, body: { ...body, url: 'http://example.com/hook' } }),
+      400,
+    );
+    expect(external.code).toBe('BAD_REQUEST');
+    // A DELETE takes its input from the path: no body, and no query parameter the input lacks.
+    const stray = await problem(
+      call('DELETE', api(`/webhooks/${webhook.id}?force=true`), { token: admin }),
+      400,
+    );
+    expect(stray.issues?.[0]).toMatchObject({ path: 'force', message: 'unknown query parameter' });
+
+    const deleted = await ok(call('DELETE', api(`/webhooks/${webhook.id}`), { token: admin }));
+    expect(deleted).toMatchObject({ id: webhook.id, status: 'disabled' });
+    expect(await ok(call('GET', api('/webhooks'), { token: admin }))).toEqual([]);
+    await problem(call('DELETE', api(`/webhooks/${webhook.id}`), { token: admin }), 404);
+    const options = await fetch(`${h.baseUrl}${api(`/webhooks/${webhook.id}`)}`, { method: 'OPTIONS' });
+    expect(options.headers.get('allow')).toBe('DELETE, OPTIONS');
+  });
+
+  it("reads and verifies an authority's audit trail and exports its signed head", async () => {
+    const page = await ok<{ items: { authorityId: string; action: string }[]; nextCursor: string | null }>(
+      call('GET', api('/audit?scope=mine&limit=2'), { token: member.officer }),
+    );
+    expect(page.items).toHaveLength(2);
+    expect(page.items.every((e) => e.authorityId === member.id)).toBe(true);
+    expect(page.nextCursor).not.toBeNull();
+    const next = await ok<{ items: { seq: number }[] }>(
+      call('GET', api(`/audit?limit=2&cursor=${encodeURIComponent(page.nextCursor ?? '')}`), {
+        token: member.officer,
+      }),
+    );
+    expect(next.items.length).toBeGreaterThan(0);
+    const deletes = await ok<{ items: { action: string; recordType: string | null }[] }>(
+      call('GET', api('/audit?action=webhook.delete'), { token: member.officer }),
+    );
+    expect(deletes.items).toEqual([
+      expect.objectContaining({ action: 'webhook.delete', recordType: 'webhook' }),
+    ]);
+    const readsOfMine = await ok<{ items: { authorityId: string }[] }>(
+      call('GET', api('/audit?scope=reads-of-my-records'), { token: lead.officer }),
+    );
+    expect(readsOfMine.items.map((e) => e.authorityId)).not.toContain(lead.id);
+
+    const verified = await ok<{ authorityId: string; ok: boolean; head: { seq: number } | null }>(
+      call('GET', api('/audit/verify'), { token: member.officer }),
+    );
+    expect(verified).toMatchObject({ authorityId: member.id, ok: true, firstBroken: null });
+    const head = await ok<{ authorityId: string; seq: number; jws: string }>(
+      call('GET', api('/audit/head'), { token: member.officer }),
+    );
+    expect(head.authorityId).toBe(member.id);
+    expect(head.seq).toBeGreaterThanOrEqual(verified.head?.seq ?? 0);
+    expect(head.jws).toMatch(/^[\w-]+\.[\w-]+\.[\w-]+$/);
+
+    // A viewer may not read the trail; only the hub-admin may name another authority's chain.
+    const viewer = await problem(call('GET', api('/audit'), { token: lead.viewer }), 403);
+    expect(viewer.code).toBe('FORBIDDEN');
+    await problem(call('GET', api(`/audit/verify?authorityId=${lead.id}`), { token: member.officer }), 403);
+    await problem(call('GET', api(`/audit/head?authorityId=${lead.id}`), { token: member.officer }), 403);
+    const hubAdmin = await tokenFor(hostId, 'hub-admin');
+    expect(
+      await ok(call('GET', api(`/audit/verify?authorityId=${lead.id}`), { token: hubAdmin })),
+    ).toMatchObject({ authorityId: lead.id, ok: true });
+  });
+
+  it('lets an admin create, list and revoke API clients, the secret shown once', async () => {
+    const admin = await tokenFor(placing.id, 'admin');
+    const created = await ok<{ client: { id: string }; clientSecret: string }>(
+      call('POST', api('/clients'), { token: admin, body: { name: 'Python sync tool', role: 'viewer' } }),
+      201,
+    );
+    expect(created.client).toMatchObject({ authorityId: placing.id, role: 'viewer', status: 'active' });
+    const token = await h.getToken(created.client.id, created.clientSecret);
+    const me = await ok<{ client: Json }>(call('GET', api('/authorities/me'), { token }));
+    expect(me.client).toMatchObject({ id: created.client.id, role: 'viewer' });
+    const listed = await ok<{ id: string }[]>(call('GET', api('/clients'), { token: admin }));
+    expect(listed.map((c) => c.id)).toContain(created.client.id);
+    expect(JSON.stringify(listed)).not.toContain(created.clientSecret);
+
+    // Not above your own role, not for another authority, not for an officer; another's client is not found.
+    await problem(
+      call('POST', api('/clients'), { token: admin, body: { name: 'Too high', role: 'hub-admin' } }),
+      403,
+    );
+    await problem(call('GET', api(`/clients?authorityId=${member.id}`), { token: admin }), 403);
+    const officer = await problem(call('GET', api('/clients'), { token: placing.officer }), 403);
+    expect(officer.code).toBe('FORBIDDEN');
+    const otherAdmin = await tokenFor(member.id, 'admin');
+    await problem(call('POST', api(`/clients/${created.client.id}/revoke`), { token: otherAdmin }), 404);
+    const badId = await problem(call('POST', api('/clients/not-a-client/revoke'), { token: admin }), 400);
+    expect(badId.issues?.[0]?.path).toBe('id');
+
+    const revoked = await ok(call('POST', api(`/clients/${created.client.id}/revoke`), { token: admin }));
+    expect(revoked).toMatchObject({ id: created.client.id, status: 'revoked' });
+    // Its tokens stop at once.
+    await problem(call('GET', api('/authorities/me'), { token }), 401);
+  });
+
+  it('shares a record, grants pre-placement access, and revokes both', async () => {
+    const draft = await ok<{ id: string; version: number }>(
+      call('POST', api('/outcomes'), {
+        token: lead.officer,
+        body: {
+          provisionId: provision.id,
+          activityType: 'desk-review',
+          activityDate: plusDays(today, -2),
+          overallRating: 4,
+          summary: 'Desk review of records',
+          findings: `Records complete and up to date (${uniq()})`,
+        },
+      }),
+      201,
+    );
+    const published = await ok<{ id: string }>(
+      call('POST', api(`/outcomes/${draft.id}/publish`), {
+        token: lead.officer,
+        body: { version: draft.version },
+      }),
+    );
+    expect(await ok(call('GET', api(`/outcomes/${published.id}`), { token: member.officer }))).toMatchObject({
+      layer: 'summary',
+    });
+
+    const shareBody = {
+      recordType: 'outcome',
+      recordId: published.id,
+      authorityId: member.id,
+      until: plusDays(today, 30),
+    };
+    await problem(call('POST', api('/access/shares'), { token: lead.viewer, body: shareBody }), 403);
+    const shared = await call('POST', api('/access/shares'), {
+      token: lead.officer,
+      body: shareBody,
+      headers: { 'Idempotency-Key': `share-${randomUUID()}` },
+    });
+    expect(shared.status, shared.text).toBe(201);
+    const share = shared.body as { id: string };
+    expect(share).toMatchObject({
+      kind: 'share',
+      authorityId: member.id,
+      grantedByAuthorityId: lead.id,
+      recordId: published.id,
+      active: true,
+    });
+    expect(await ok(call('GET', api(`/outcomes/${published.id}`), { token: member.officer }))).toMatchObject({
+      layer: 'detail',
+    });
+    // Only the authority that shared may revoke a share.
+    const notSharer = await problem(
+      call('POST', api(`/access/grants/${share.id}/revoke`), { token: member.officer }),
+      403,
+    );
+    expect(notSharer.code).toBe('FORBIDDEN');
+    expect(
+      await ok(call('POST', api(`/access/grants/${share.id}/revoke`), { token: lead.officer })),
+    ).toMatchObject({ id: share.id, active: false });
+    await problem(call('POST', api(`/access/grants/${randomUUID()}/revoke`), { token: lead.officer }), 404);
+
+    const request = {
+      provisionId: provision.id,
+      reason: 'Considering this home for a sibling group',
+      caseReference: 'CR-2026-0412',
+      days: 3,
+    };
+    const prospective = await ok<{ id: string }>(
+      call('POST', api('/access/prospective-grants'), { token: member.officer, body: request }),
+      201,
+    );
+    expect(prospective).toMatchObject({
+      kind: 'prospective',
+      authorityId: member.id,
+      provisionId: provision.id,
+      caseReference: 'CR-2026-0412',
+      active: true,
+    });
+    const again = await problem(
+      call('POST', api('/access/prospective-grants'), { token: member.officer, body: request }),
+      409,
+    );
+    expect(again.code).toBe('CONFLICT');
+    const named = await problem(
+      call('POST', api('/access/prospective-grants'), {
+        token: member.officer,
+        body: { ...request, caseReference: 'Jane Doe' },
+      }),
+      400,
+    );
+    expect(named.issues?.map((i) => i.path)).toEqual(['caseReference']);
+    // The lead sees who is looking at the setting it leads.
+    const seenByLead = await ok<{ id: string }[]>(
+      call('GET', api(`/access/grants?provisionId=${provision.id}&kind=prospective`), { token: lead.viewer }),
+    );
+    expect(seenByLead.map((g) => g.id)).toContain(prospective.id);
+
+    expect(
+      await ok(call('POST', api(`/access/grants/${prospective.id}/revoke`), { token: member.officer })),
+    ).toMatchObject({ id: prospective.id, active: false });
+    const active = await ok<{ id: string }[]>(call('GET', api('/access/grants'), { token: member.officer }));
+    expect(active.map((g) => g.id)).not.toContain(share.id);
+    expect(active.map((g) => g.id)).not.toContain(prospective.id);
+    const all = await ok<{ id: string }[]>(
+      call('GET', api('/access/grants?activeOnly=false'), { token: member.officer }),
+    );
+    expect(all.map((g) => g.id)).toEqual(expect.arrayContaining([share.id, prospective.id]));
+  });
+
+  it('lets the hub-admin add and update member authorities', async () => {
+    const hubAdmin = await tokenFor(hostId, 'hub-admin');
+    const id = `rest-council-${uniq()}`;
+    const body = {
+      id,
+      name: 'Invented Borough Council',
+      region: 'south-east',
+      qaInbox: `qa@${id}.example.gov.uk`,
+    };
+    await problem(call('POST', api('/authorities'), { token: lead.officer, body }), 403);
+    const created = await call('POST', api('/authorities'), {
+      token: hubAdmin,
+      body,
+      headers: { 'Idempotency-Key': `authority-${randomUUID()}` },
+    });
+    expect(created.status, created.text).toBe(201);
+    expect(created.headers.get('location')).toBe(api(`/authorities/${id}`));
+    const authority = created.body as { id: string; version: number };
+    expect(authority).toMatchObject({ id, status: 'active', isHost: false });
+
+    const updated = await ok<{ version: number }>(
+      call('PATCH', api(`/authorities/${id}`), {
+        token: hubAdmin,
+        body: {
+          version: authority.version,
+          name: 'Invented Borough Council (renamed)',
+          gssCode: 'E06000099',
+        },
+      }),
+    );
+    expect(updated).toMatchObject({
+      name: 'Invented Borough Council (renamed)',
+      version: authority.version + 1,
+    });
+    const stale = await problem(
+      call('PATCH', api(`/authorities/${id}`), {
+        token: hubAdmin,
+        body: { version: authority.version, status: 'suspended' },
+      }),
+      409,
+    );
+    expect(stale.code).toBe('CONFLICT');
+    const admin = await tokenFor(lead.id, 'admin');
+    await problem(
+      call('PATCH', api(`/authorities/${lead.id}`), { token: admin, body: { version: 1, name: 'Not mine' } }),
+      403,
+    );
   });
 });
 

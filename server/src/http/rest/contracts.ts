@@ -35,6 +35,10 @@ export const contractOf = (route: RestRoute): RouteContract => {
     throw new Error(`REST route ${route.path}: ${route.procedure} is a ${String(type)}`);
   if (route.method === 'get' && type !== 'query')
     throw new Error(`REST route GET ${route.path} must adapt a query, not the mutation ${route.procedure}`);
+  if (route.method === 'delete' && type !== 'mutation')
+    throw new Error(
+      `REST route DELETE ${route.path} must adapt a mutation, not the query ${route.procedure}`,
+    );
   const inputList = Array.isArray(inputs) ? (inputs as unknown[]) : [];
   if (inputList.length > 1)
     throw new Error(`${route.procedure} chains several inputs; REST cannot describe it`);

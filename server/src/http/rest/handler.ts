@@ -15,7 +15,7 @@ import { isDatabaseUnavailable } from '../../errors.js';
 import type { Hub } from '../../hub.js';
 import { appRouter } from '../../routers/index.js';
 import { buildInput } from './input.js';
-import { buildRestApi, OPENAPI_PATH, type RoutePlan } from './openapi.js';
+import { buildRestApi, OPENAPI_PATH, takesBody, type RoutePlan } from './openapi.js';
 import { describeProblemType, inputError, sendInternalProblem, sendProblem } from './problem.js';
 import { referencePage } from './reference.js';
 import { REST_PREFIX } from './routes.js';
@@ -175,8 +175,9 @@ export const restApi = (hub: Hub): Router => {
   for (const plan of plans) {
     const path = expressPathOf(plan.route.path);
     const handler = handlerFor(hub, plan);
-    if (plan.route.method === 'get') r.get(path, handler);
-    else r[plan.route.method](path, requireJson, json, handler);
+    const { method } = plan.route;
+    if (takesBody(method)) r[method](path, requireJson, json, handler);
+    else r[method](path, handler);
     methodsByPath.set(path, [...(methodsByPath.get(path) ?? []), plan.route.method.toUpperCase()]);
   }
   // After every route: a known path with another method. Registered per path template, so the

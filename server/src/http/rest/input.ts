@@ -4,7 +4,7 @@
 import type { Request } from 'express';
 import { derefSchema, type JsonSchema } from './contracts.js';
 import { inputError } from './problem.js';
-import type { RoutePlan } from './openapi.js';
+import { takesBody, type RoutePlan } from './openapi.js';
 
 type Kind = 'integer' | 'number' | 'boolean' | 'array' | 'other';
 
@@ -53,7 +53,7 @@ export const buildInput = (plan: RoutePlan, req: Request): unknown => {
 
   const search = new URL(req.originalUrl, 'http://localhost').searchParams;
   const queryNames = [...new Set(search.keys())];
-  if (plan.route.method === 'get') {
+  if (!takesBody(plan.route.method)) {
     for (const name of queryNames) {
       const schema = shape.properties.get(name);
       if (!schema || plan.pathParams.includes(name)) {
@@ -73,16 +73,16 @@ export const buildInput = (plan: RoutePlan, req: Request): unknown => {
       if (!isPlainObject(body)) issues.push({ path: [], message: 'the body must be a JSON object' });
       else Object.assign(input, body);
     }
-    if (plan.takesIdempotencyKey) {
-      const header = req.get('idempotency-key');
-      if (header !== undefined) {
-        if (input.idempotencyKey !== undefined && input.idempotencyKey !== header)
-          issues.push({
-            path: ['idempotencyKey'],
-            message: 'differs from the Idempotency-Key header; send one or the other',
-          });
-        else input.idempotencyKey = header;
-      }
+  }
+  if (plan.takesIdempotencyKey) {
+    const header = req.get('idempotency-key');
+    if (header !== undefined) {
+      if (input.idempotencyKey !== undefined && input.idempotencyKey !== header)
+        issues.push({
+          path: ['idempotencyKey'],
+          message: 'differs from the Idempotency-Key header; send one or the other',
+        });
+      else input.idempotencyKey = header;
     }
   }
 

@@ -22,6 +22,9 @@ const serverPackage = z
   .object({ version: z.string() })
   .parse(JSON.parse(readFileSync(new URL('../../../package.json', import.meta.url), 'utf8')));
 
+/** POST and PATCH take a JSON body; GET and DELETE take their input from the path and query string. */
+export const takesBody = (method: RestRoute['method']): boolean => method === 'post' || method === 'patch';
+
 /** `/provisions/{id}` → ['id']. */
 export const pathParamsOf = (path: string): string[] =>
   [...path.matchAll(/\{([A-Za-z0-9_]+)\}/g)].map((m) => m[1]!);
@@ -146,7 +149,8 @@ const operationOf = (plan: RoutePlan, inputRef: string | undefined, outputRef: s
     if (!schema) throw new Error(`${route.path}: {${name}} is not a field of ${route.procedure}'s input`);
     return { name, in: 'path', required: true, ...fieldDoc(schema, components) };
   });
-  if (route.method === 'get') {
+  const hasBody = takesBody(route.method);
+  if (!hasBody) {
     for (const [name, schema] of shape.properties) {
       if (plan.pathParams.includes(name)) continue;
       const isArray = derefSchema(schema, components).type === 'array';
@@ -169,7 +173,6 @@ const operationOf = (plan: RoutePlan, inputRef: string | undefined, outputRef: s
       schema: shape.properties.get('idempotencyKey') ?? { type: 'string' },
     });
   }
-  const hasBody = route.method !== 'get';
   const success = route.creates ? '201' : '200';
   const responses: Record<string, unknown> = {
     [success]: {
@@ -198,7 +201,7 @@ const operationOf = (plan: RoutePlan, inputRef: string | undefined, outputRef: s
   return {
     operationId: route.procedure,
     summary: route.summary,
-    description: `${route.description}${route.method === 'get' ? union : ''}\n\nThe REST form of the tRPC procedure \`${route.procedure}\`.`,
+    description: `${route.description}${hasBody ? '' : union}\n\nThe REST form of the tRPC procedure \`${route.procedure}\`.`,
     tags: [route.tag],
     ...(parameters.length > 0 ? { parameters } : {}),
     ...(hasBody && inputRef

@@ -30,8 +30,14 @@ export const REST_TAGS = {
     "Placement declarations: counts of children an authority has placed at a setting, never a child's identity.",
   allocations: 'Lead authorities: who monitors which provision for the partnership.',
   concerns: 'Concerns logged about a setting, and the risk RAG they give.',
-  access: 'Need-to-know: why the caller can or cannot see a record.',
+  access:
+    'Need-to-know: why the caller can or cannot see a record, and the grants that widen it (shares of a record, pre-placement grants at a setting).',
   events: 'The pull feed of what changed, filtered by need-to-know.',
+  webhooks:
+    "Push delivery of the event feed to your own receiver, signed with Standard Webhooks. Needs the admin role; each webhook belongs to the caller's authority.",
+  audit:
+    "The authority's audit trail: one hash chain per authority of who did or read what, on what basis, and its signed head.",
+  clients: 'API clients of an authority (the client id and secret behind a token). Needs the admin role.',
 } as const;
 export type RestTag = keyof typeof REST_TAGS;
 
@@ -39,8 +45,11 @@ export type RestTag = keyof typeof REST_TAGS;
 export type OutputRefusal = { detail: string; issues: FieldIssue[] };
 
 export type RestRoute = {
-  /** GET takes its input from the path and query string; the others from the path and a JSON body. */
-  method: 'get' | 'post' | 'patch';
+  /**
+   * GET and DELETE take their input from the path and query string; POST and PATCH from the path and
+   * a JSON body. GET adapts a query and DELETE a mutation; a DELETE answers 200 with the procedure's output.
+   */
+  method: 'get' | 'post' | 'patch' | 'delete';
   /** OpenAPI path template below REST_PREFIX; each `{name}` fills the input field of that name. */
   path: `/${string}`;
   procedure: ProcedurePath;
@@ -68,6 +77,7 @@ const refuseImportWithRowErrors = (output: unknown): OutputRefusal | null => {
 };
 
 const WRITE_NOTE = 'Needs the officer role. Send an Idempotency-Key header to make a retry safe.';
+const ADMIN_NOTE = "Needs the admin role, and acts only on your own authority's records.";
 const UPDATE_NOTE =
   'Needs the officer role. `version` must be the version you read: a stale version answers 409 and changes nothing.';
 
@@ -372,5 +382,177 @@ export const REST_ROUTES: readonly RestRoute[] = [
     summary: 'Events since a cursor',
     description:
       'What changed, each event at your layer, oldest first. Pass the `nextSince` of one page as `since` to get the next; repeat `types` to filter (`types=outcome.published&types=restriction.created`).',
+  },
+  {
+    method: 'post',
+    path: '/authorities',
+    procedure: 'authorities.create',
+    tag: 'authorities',
+    creates: true,
+    summary: 'Add a member authority',
+    description:
+      'Needs the hub-admin role. The id is a lower-case slug such as `north-tyneside`; a new member is active. Send an Idempotency-Key header to make a retry safe.',
+  },
+  {
+    method: 'patch',
+    path: '/authorities/{id}',
+    procedure: 'authorities.update',
+    tag: 'authorities',
+    summary: 'Update a member authority',
+    description:
+      'Needs the hub-admin role. Changes its name, GSS code, region, QA inbox or membership status. `version` must be the version you read: a stale version answers 409 and changes nothing.',
+  },
+  {
+    method: 'get',
+    path: '/access/grants',
+    procedure: 'access.grants',
+    tag: 'access',
+    summary: 'Grants to, from or about your authority',
+    description:
+      'Shares and pre-placement grants to or from your authority, and every pre-placement grant at a provision you lead or host. Active ones only unless `activeOnly=false`. Filters: `provisionId`, `kind`.',
+  },
+  {
+    method: 'post',
+    path: '/access/prospective-grants',
+    procedure: 'access.requestProspective',
+    tag: 'access',
+    creates: true,
+    summary: 'Request a pre-placement grant at a setting',
+    description:
+      "Before placing a child, see a setting's records as a placing authority would, for `days` (1 to 14, default 7). Give a reason and your own case reference (never a child's name). The lead and host authorities can see the grant. A second open grant at the same setting, or more than the hub allows at once, answers 409. " +
+      WRITE_NOTE,
+  },
+  {
+    method: 'post',
+    path: '/access/shares',
+    procedure: 'access.share',
+    tag: 'access',
+    creates: true,
+    summary: 'Share a record with another authority',
+    description:
+      'Gives another member authority detail of one published record, open-ended or `until` a last day. Only the publishing authority, or the lead of the setting for a record that is not restricted, may share. ' +
+      WRITE_NOTE,
+  },
+  {
+    method: 'post',
+    path: '/access/grants/{grantId}/revoke',
+    procedure: 'access.revoke',
+    tag: 'access',
+    summary: 'Revoke a share or a pre-placement grant',
+    description:
+      'A share is revoked by the authority that shared; a pre-placement grant also by the authority that holds it. Revoking a revoked grant answers it unchanged. Needs the officer role.',
+  },
+  {
+    method: 'get',
+    path: '/webhooks',
+    procedure: 'webhooks.list',
+    tag: 'webhooks',
+    summary: "Your authority's webhooks",
+    description: `Deleted webhooks are not listed. ${ADMIN_NOTE}`,
+  },
+  {
+    method: 'post',
+    path: '/webhooks',
+    procedure: 'webhooks.create',
+    tag: 'webhooks',
+    creates: true,
+    summary: 'Subscribe a receiver to events',
+    description:
+      'Events of the given `eventTypes` (optionally only about `provisionIds`) are POSTed to `url`, each at your layer. The answer carries the signing `secret` (`whsec_…`): it is shown this once and never again, so store it now. The URL must be https to a public address. Needs the admin role. Send an Idempotency-Key header to make a retry safe.',
+  },
+  {
+    method: 'delete',
+    path: '/webhooks/{id}',
+    procedure: 'webhooks.delete',
+    tag: 'webhooks',
+    summary: 'Delete a webhook',
+    description: `Nothing more is sent to it. Answers the webhook as it now is (\`status: disabled\`); it is no longer listed, and a second delete answers 404. ${ADMIN_NOTE}`,
+  },
+  {
+    method: 'post',
+    path: '/webhooks/{id}/rotate-secret',
+    procedure: 'webhooks.rotateSecret',
+    tag: 'webhooks',
+    summary: "Rotate a webhook's signing secret",
+    description: `Answers the new secret, shown this once. For an overlap period each delivery carries two signatures, one with the old secret and one with the new, so the receiver can switch without losing a delivery. No body is needed. ${ADMIN_NOTE}`,
+  },
+  {
+    method: 'post',
+    path: '/webhooks/{id}/test',
+    procedure: 'webhooks.test',
+    tag: 'webhooks',
+    summary: 'Send a signed test ping now',
+    description: `Sends a \`webhook.test\` delivery at once and answers it, with \`ok\` saying whether the receiver accepted it. A refused ping is not retried. No body is needed. ${ADMIN_NOTE}`,
+  },
+  {
+    method: 'get',
+    path: '/webhooks/{id}/deliveries',
+    procedure: 'webhooks.deliveries',
+    tag: 'webhooks',
+    summary: "A webhook's recent deliveries",
+    description: `Newest first, up to \`limit\` (default 50, at most 200), each with its status (\`pending\`, \`delivered\`, \`failed\` or \`dead\`), attempts and the receiver's last answer. ${ADMIN_NOTE}`,
+  },
+  {
+    method: 'post',
+    path: '/webhooks/{id}/deliveries/{deliveryId}/resend',
+    procedure: 'webhooks.resend',
+    tag: 'webhooks',
+    summary: 'Send a delivery again',
+    description: `Queues the delivery again from its first attempt, typically a \`dead\` one once the receiver is fixed. No body is needed. ${ADMIN_NOTE}`,
+  },
+  {
+    method: 'get',
+    path: '/audit',
+    procedure: 'audit.list',
+    tag: 'audit',
+    summary: 'Audit entries',
+    description:
+      "Newest first, a page at a time (pass `nextCursor` as `cursor`). `scope` is `mine` (your authority's own chain: what its clients did and read, the default), `reads-of-my-records` (other authorities' reads of outcomes your authority published) or `reads-at-my-provisions` (other authorities' reads at provisions you lead or host). Filters: `recordId`, `action`. Needs the officer role.",
+  },
+  {
+    method: 'get',
+    path: '/audit/verify',
+    procedure: 'audit.verify',
+    tag: 'audit',
+    summary: "Verify your authority's audit chain",
+    description:
+      "Recomputes every hash of the chain and answers whether it is intact, and where it first breaks if not. Your own authority's chain; only the hub-admin may name another with `authorityId`. Needs the officer role.",
+  },
+  {
+    method: 'get',
+    path: '/audit/head',
+    procedure: 'audit.exportHead',
+    tag: 'audit',
+    summary: "The signed head of your authority's audit chain",
+    description:
+      "The latest sequence number and hash, with a compact JWS over them signed by the hub's key (verify it against `/.well-known/jwks.json`). Keep heads over time to show later that the chain was not rewritten. Only the hub-admin may name another authority with `authorityId`. Needs the officer role.",
+  },
+  {
+    method: 'get',
+    path: '/clients',
+    procedure: 'clients.list',
+    tag: 'clients',
+    summary: "Your authority's API clients",
+    description:
+      "Newest first, revoked ones too. The hub-admin sees every authority's, or one with `authorityId`. Secrets are never shown. Needs the admin role.",
+  },
+  {
+    method: 'post',
+    path: '/clients',
+    procedure: 'clients.create',
+    tag: 'clients',
+    creates: true,
+    summary: 'Create an API client',
+    description:
+      'For your own authority (only the hub-admin may name another with `authorityId`), with a role no higher than your own. The answer carries `clientSecret`: it is shown this once and never again, so store it now. Needs the admin role.',
+  },
+  {
+    method: 'post',
+    path: '/clients/{id}/revoke',
+    procedure: 'clients.revoke',
+    tag: 'clients',
+    summary: 'Revoke an API client',
+    description:
+      "Its secret stops working at once and so do the tokens issued to it. Another authority's client answers 404. No body is needed. Needs the admin role.",
   },
 ];
