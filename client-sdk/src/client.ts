@@ -15,6 +15,7 @@ import { EventSource } from 'eventsource';
 import type { AppRouter } from './router.js';
 import { CcxError } from './errors.js';
 import { createAuthedFetch } from './fetch.js';
+import { KEYED_WRITES } from './keyed-writes.js';
 import { retryLink, type RetryOptions } from './retry.js';
 import { TokenSource } from './tokens.js';
 
@@ -29,12 +30,16 @@ export type CcxClientOptions = {
   fetch?: typeof fetch;
 };
 
-/** Adds an idempotency key to every write that has none, so the SDK's retries never make a second record. */
+/**
+ * Adds an idempotency key to every keyed write that has none, so the SDK's retries never make a second
+ * record. Writes the hub does not key (clients.create, webhooks.rotateSecret …) are never retried.
+ */
 const idempotencyLink: TRPCLink<AppRouter> =
   () =>
   ({ op, next }) => {
     if (
       op.type === 'mutation' &&
+      KEYED_WRITES.has(op.path) &&
       op.input !== null &&
       typeof op.input === 'object' &&
       !Array.isArray(op.input)

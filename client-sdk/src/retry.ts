@@ -1,8 +1,9 @@
 // Safe retries: network errors, 429 (honouring Retry-After) and 503 are retried with backoff and
-// jitter — but only for calls that are safe to repeat: queries, and writes carrying an idempotency key
-// (the SDK adds one to every write), so a retried write never makes a second record.
+// jitter — but only for calls that are safe to repeat: queries, and the writes the hub keys (see
+// keyed-writes.ts) carrying an idempotency key (the SDK adds one), so a retry never makes a second record.
 import type { TRPCClientError, TRPCLink } from '@trpc/client';
 import { observable } from '@trpc/server/observable';
+import { KEYED_WRITES } from './keyed-writes.js';
 import type { AppRouter } from './router.js';
 import { TokenError } from './tokens.js';
 
@@ -50,7 +51,9 @@ export const retryLink = (opts: RetryOptions = {}): TRPCLink<AppRouter> => {
     ({ op, next }) => {
       if (op.type === 'subscription') return next(op);
       const input = op.input as { idempotencyKey?: unknown } | undefined;
-      const repeatable = op.type === 'query' || typeof input?.idempotencyKey === 'string';
+      // A write is safe to repeat only where the hub honours its key: the same key, the first answer.
+      const repeatable =
+        op.type === 'query' || (KEYED_WRITES.has(op.path) && typeof input?.idempotencyKey === 'string');
       return observable((observer) => {
         let attempt = 0;
         let timer: ReturnType<typeof setTimeout> | undefined;

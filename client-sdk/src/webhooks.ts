@@ -44,6 +44,11 @@ export const verifyWebhook = <T = unknown>(
     return given.length === expected.length && timingSafeEqual(given, expected);
   });
   if (!ok) throw new WebhookVerificationError('no signature matches');
-  const parsed = JSON.parse(body) as { type: string; data: T };
+  let parsed: { type: string; data: T };
+  try {
+    parsed = JSON.parse(body) as { type: string; data: T };
+  } catch {
+    throw new WebhookVerificationError('the signed body is not JSON');
+  }
   return { id, timestamp, type: parsed.type, data: parsed.data };
 };

@@ -13,7 +13,10 @@ export const zShortText = z.string().trim().max(TEXT_LIMITS.short);
 export const zId = z.uuid({ message: 'must be an id as returned by the API (a UUID)' });
 
 /** ISO-8601 calendar date, `2026-11-23`. */
-export const zDate = z.iso.date({ message: 'must be a date as YYYY-MM-DD' });
+export const zDate = z.iso
+  .date({ message: 'must be a date as YYYY-MM-DD' })
+  // Year 0000 matches the pattern, but PostgreSQL has no year 0.
+  .refine((d) => d >= '0001-01-01', 'must be a date from year 1 on');
 /** ISO-8601 timestamp with offset, as every timestamp on the wire. */
 export const zTimestamp = z.iso.datetime({ offset: true });
 

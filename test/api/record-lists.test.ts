@@ -1014,6 +1014,19 @@ describe('cursors', () => {
     expect(codes).toEqual(Object.fromEntries(Object.keys(codes).map((k) => [k, 'BAD_REQUEST'])));
   });
 
+  // Year 0000 passes the YYYY-MM-DD pattern but PostgreSQL has no year 0: the contract refuses it.
+  it('a date filter or field in year 0000 is a BAD_REQUEST, not a server error', async () => {
+    const m = w.member.officer;
+    await expectCode(h.caller(m).outcomes.list({ activityFrom: '0000-01-01' }), 'BAD_REQUEST');
+    await expectCode(h.caller(m).outcomes.list({ activityTo: '0000-12-31' }), 'BAD_REQUEST');
+    await expectCode(
+      h.caller(w.lead.officer).outcomes.create(outcomeInput(w.provision.id, { activityDate: '0000-06-01' })),
+      'BAD_REQUEST',
+    );
+    const fromYearOne = await h.caller(m).outcomes.list({ activityFrom: '0001-01-01', limit: 1 });
+    expect(fromYearOne.items.filter((o) => o.layer !== 'signal')).toHaveLength(1);
+  });
+
   it('a cursor of one list given to another is a BAD_REQUEST or a valid position, never a server error', async () => {
     const m = w.member.officer;
     const outcomeCursor = (await h.caller(m).outcomes.list({ limit: 2 })).nextCursor!;

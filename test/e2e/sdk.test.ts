@@ -190,6 +190,29 @@ describe('retries', () => {
     expect(found.items.map((p) => p.id)).toEqual([provider.id]);
   });
 
+  it('never retries a write the hub does not key: a lost answer to clients.create is an error, one client made', async () => {
+    const made = await h.makeClient('sdk-council', 'admin');
+    const admin = { id: made.client.id, secret: made.clientSecret };
+    let sent = 0;
+    const lossy: typeof fetch = async (input, init) => {
+      const res = await fetch(input, init);
+      if (String(input instanceof Request ? input.url : input).includes('clients.create')) {
+        sent++;
+        throw new TypeError('fetch failed: connection reset');
+      }
+      return res;
+    };
+    const ccx = clientFor(admin, { fetch: lossy });
+    const err = await ccx.clients.create
+      .mutate({ name: 'Lost answer tool', role: 'viewer' })
+      .catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(CcxError);
+    expect((err as CcxError).code).toBe('NETWORK');
+    expect(sent).toBe(1);
+    const listed = await clientFor(admin).clients.list.query();
+    expect(listed.filter((c) => c.name === 'Lost answer tool')).toHaveLength(1);
+  });
+
   it('keeps an idempotency key the caller gave, and retries the write with it', async () => {
     const { f, seen } = failing(1, 503);
     const ccx = clientFor(officer, { fetch: f });

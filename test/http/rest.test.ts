@@ -1172,6 +1172,18 @@ describe('REST routes for webhooks, the audit trail, API clients, grants and aut
 });
 
 describe('REST refusals as problems', () => {
+  it('takes a `__proto__` key in a body as a plain unknown field, never as the input prototype', async () => {
+    const made = await ok<Json>(
+      call('POST', api('/providers'), {
+        token: lead.officer,
+        headers: { 'content-type': 'application/json' },
+        rawBody: '{"__proto__":{"companyNumber":"12345678"},"name":"Proto Care Ltd"}',
+      }),
+      201,
+    );
+    expect(made).toMatchObject({ name: 'Proto Care Ltd', companyNumber: null });
+  });
+
   it('refuses bad input field by field with 400, never a 500', async () => {
     const bad = await problem(
       call('POST', api('/outcomes'), {

@@ -1,7 +1,7 @@
 // Which hub and client the CLI acts as: each of url, client id and secret from its flag, else the
 // environment (CCX_URL, CCX_CLIENT_ID, CCX_CLIENT_SECRET), else the config file `ccx login` wrote —
 // which must be readable by its owner only, as ssh insists for private keys.
-import { mkdir, open, rename, stat, unlink, readFile } from 'node:fs/promises';
+import { mkdir, open, readFile, rename, rm, stat, unlink } from 'node:fs/promises';
 import { homedir } from 'node:os';
 import path from 'node:path';
 import { UsageError } from './errors.js';
@@ -71,10 +71,12 @@ export const writeConfigFile = async (file: string, config: ConfigFile): Promise
   await mkdir(path.dirname(file), { recursive: true, mode: 0o700 });
   const tmp = `${file}.${process.pid}.tmp`;
   // Created with mode 600 from the start, so the secret is never readable by others, even briefly.
-  const handle = await open(tmp, 'w', 0o600);
+  // 'wx' refuses a file already there (whose mode the open would keep); chmod before writing either way.
+  await rm(tmp, { force: true });
+  const handle = await open(tmp, 'wx', 0o600);
   try {
-    await handle.writeFile(`${JSON.stringify(config, null, 2)}\n`, 'utf8');
     await handle.chmod(0o600);
+    await handle.writeFile(`${JSON.stringify(config, null, 2)}\n`, 'utf8');
   } finally {
     await handle.close();
   }

@@ -44,7 +44,9 @@ export const processIo = (): CliIo => {
   // `ccx export … | head` closes the pipe early: that is the reader's choice, not a failure.
   process.stdout.on('error', (err: NodeJS.ErrnoException) => {
     if (err.code === 'EPIPE') process.exit(0);
-    throw err;
+    // Any other failure to write the output: say so, never a stack trace.
+    process.stderr.write(`ccx: cannot write the output: ${err.message}\n`);
+    process.exit(1);
   });
   let controller: AbortController | undefined;
   return {

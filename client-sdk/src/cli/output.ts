@@ -155,6 +155,3 @@ export const recordsToCsv = (records: readonly unknown[], opts: CsvOptions = {})
 /** A short date-time for tables: `2026-11-23 10:04`. */
 export const shortTime = (iso: string | null | undefined): string =>
   iso ? iso.replace('T', ' ').slice(0, 16) : '';
-
-export const orDash = (s: string | null | undefined): string =>
-  s === null || s === undefined || s === '' ? '-' : s;

@@ -1,42 +1,7 @@
-// Keyset pagination: a list is ordered by (sort key, id) and a cursor carries the last row's pair,
-// so pages stay stable while rows are added and every page costs one index range scan.
+// Keyset pagination: a list is ordered by its sort keys (the last one unique) and a cursor carries the
+// last row's keys, so pages stay stable while rows are added and every page costs one index range scan.
 import { sql, type AnyColumn, type SQL } from 'drizzle-orm';
 import { AppError } from '../errors.js';
-
-export const encodeCursor = (key: string, id: string): string =>
-  Buffer.from(JSON.stringify([key, id]), 'utf8').toString('base64url');
-
-export const decodeCursor = (cursor: string): { key: string; id: string } => {
-  try {
-    const value: unknown = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8'));
-    if (
-      Array.isArray(value) &&
-      value.length === 2 &&
-      typeof value[0] === 'string' &&
-      typeof value[1] === 'string' &&
-      !value[0].includes('\u0000')
-    ) {
-      return { key: value[0], id: value[1] };
-    }
-  } catch {
-    // fall through to the error below
-  }
-  throw new AppError('VALIDATION', 'cursor is not valid: pass the nextCursor of the previous page unchanged');
-};
-
-/** The condition "after the cursor" for an ordering by (keyColumn, idColumn). */
-export const afterCursor = (
-  cursor: string | undefined,
-  keyColumn: AnyColumn,
-  idColumn: AnyColumn,
-  idType: 'text' | 'uuid' = 'text',
-): SQL | undefined => {
-  if (!cursor) return undefined;
-  const { key, id } = decodeCursor(cursor);
-  if (idType === 'uuid' && !UUID.test(id)) throw new AppError('VALIDATION', 'cursor is not valid');
-  const idParam = idType === 'uuid' ? sql`${id}::uuid` : sql`${id}`;
-  return sql`(${keyColumn}, ${idColumn}) > (${key}, ${idParam})`;
-};
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 

@@ -7,7 +7,7 @@ import type { Db } from '../../db/index.js';
 import { providers } from '../../db/schema/index.js';
 import { AppError, notFound, pgErrorCode } from '../../errors.js';
 import { staleVersion } from '../authorities/authorities.js';
-import { afterCursor, encodeCursor, iso, likeContains, toPage } from '../pagination.js';
+import { afterKeys, encodeKeys, iso, likeContains, toPage } from '../pagination.js';
 
 type ProviderRow = typeof providers.$inferSelect;
 
@@ -106,10 +106,17 @@ export const searchProviders = async (
       and(
         input.q ? ilike(providers.name, likeContains(input.q)) : undefined,
         input.companyNumber ? eq(providers.companyNumber, input.companyNumber) : undefined,
-        afterCursor(input.cursor, providers.name, providers.id, 'uuid'),
+        afterKeys(
+          input.cursor,
+          [
+            { column: providers.name, cast: 'text' },
+            { column: providers.id, cast: 'uuid' },
+          ],
+          'asc',
+        ),
       ),
     )
     .orderBy(asc(providers.name), asc(providers.id))
     .limit(input.limit + 1);
-  return toPage(rows.map(toProvider), input.limit, (p) => encodeCursor(p.name, p.id));
+  return toPage(rows.map(toProvider), input.limit, (p) => encodeKeys([p.name, p.id]));
 };

@@ -8,7 +8,7 @@ import type { Db } from '../../db/index.js';
 import { authorities, providers, provisions } from '../../db/schema/index.js';
 import { AppError, notFound, pgErrorCode } from '../../errors.js';
 import { staleVersion } from '../authorities/authorities.js';
-import { afterCursor, encodeCursor, iso, likeContains, toPage } from '../pagination.js';
+import { afterKeys, encodeKeys, iso, likeContains, toPage } from '../pagination.js';
 
 type ProvisionRow = typeof provisions.$inferSelect;
 
@@ -182,10 +182,17 @@ export const searchProvisions = async (db: Db, input: ProvisionSearchInput): Pro
         input.type ? eq(provisions.type, input.type) : undefined,
         input.hostAuthorityId ? eq(provisions.hostAuthorityId, input.hostAuthorityId) : undefined,
         input.providerId ? eq(provisions.providerId, input.providerId) : undefined,
-        afterCursor(input.cursor, provisions.name, provisions.id, 'uuid'),
+        afterKeys(
+          input.cursor,
+          [
+            { column: provisions.name, cast: 'text' },
+            { column: provisions.id, cast: 'uuid' },
+          ],
+          'asc',
+        ),
       ),
     )
     .orderBy(asc(provisions.name), asc(provisions.id))
     .limit(input.limit + 1);
-  return toPage(rows.map(toProvision), input.limit, (p) => encodeCursor(p.name, p.id));
+  return toPage(rows.map(toProvision), input.limit, (p) => encodeKeys([p.name, p.id]));
 };

@@ -28,7 +28,7 @@ import { allocations, outcomes, outcomeVersions, provisions } from '../../db/sch
 import { AppError, notFound } from '../../errors.js';
 import { auditActor, type Actor } from '../actor.js';
 import { addDays, londonDate } from '../dates.js';
-import { afterKeys, encodeKeys, iso, isoOrNull } from '../pagination.js';
+import { afterKeys, encodeKeys, iso, isoOrNull, toPage } from '../pagination.js';
 
 type OutcomeRow = typeof outcomes.$inferSelect;
 
@@ -412,12 +412,10 @@ export const listOutcomes = async (
         .from(outcomes)
         .where(and(sql`${layer} = 'signal'`, scope))
         .orderBy(desc(outcomes.activityDate), desc(outcomes.id));
-  const page = rows.slice(0, input.limit);
-  const last = page[page.length - 1]?.outcome;
-  return {
-    items: await presentOutcomes(tx, actor, [...signals, ...page], 'outcome.list'),
-    nextCursor: rows.length > input.limit && last ? encodeKeys([last.activityDate, last.id]) : null,
-  };
+  const { items: page, nextCursor } = toPage(rows, input.limit, ({ outcome: o }) =>
+    encodeKeys([o.activityDate, o.id]),
+  );
+  return { items: await presentOutcomes(tx, actor, [...signals, ...page]), nextCursor };
 };
 
 /** Maps listed rows to their views, one signal per publisher and provision, auditing any detail read. */
@@ -425,7 +423,6 @@ const presentOutcomes = async (
   tx: Db,
   actor: Actor,
   rows: { outcome: OutcomeRow; layer: string }[],
-  auditAction = 'outcome.list',
 ): Promise<OutcomeView[]> => {
   const detailRows = rows.filter((r) => r.layer === 'detail').map((r) => r.outcome);
   const histories = await historyOf(
@@ -473,7 +470,7 @@ const presentOutcomes = async (
   if (detailRows.length > 0) {
     await appendAudit(tx, {
       ...auditActor(actor),
-      action: auditAction,
+      action: 'outcome.list',
       recordType: 'outcome',
       recordIds: rows.filter((r) => r.layer !== 'signal').map((r) => r.outcome.id),
       provisionIds: [...new Set(rows.filter((r) => r.layer !== 'signal').map((r) => r.outcome.provisionId))],

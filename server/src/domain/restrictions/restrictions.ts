@@ -29,7 +29,7 @@ import { AppError, notFound } from '../../errors.js';
 import { auditActor, type Actor } from '../actor.js';
 import { addWorkingDays } from '../calendar/working-days.js';
 import { addDays, londonDate } from '../dates.js';
-import { afterKeys, encodeKeys, iso } from '../pagination.js';
+import { afterKeys, encodeKeys, iso, toPage } from '../pagination.js';
 
 type RestrictionRow = typeof restrictions.$inferSelect;
 type History = RestrictionDetail['history'];
@@ -524,12 +524,10 @@ export const listRestrictions = async (
         .from(restrictions)
         .where(and(sql`${layer} = 'signal'`, scope))
         .orderBy(desc(restrictions.effectiveFrom), desc(restrictions.id));
-  const page = rows.slice(0, input.limit);
-  const last = page[page.length - 1]?.restriction;
-  return {
-    items: await presentRestrictions(tx, actor, [...signals, ...page]),
-    nextCursor: rows.length > input.limit && last ? encodeKeys([last.effectiveFrom, last.id]) : null,
-  };
+  const { items: page, nextCursor } = toPage(rows, input.limit, ({ restriction: r }) =>
+    encodeKeys([r.effectiveFrom, r.id]),
+  );
+  return { items: await presentRestrictions(tx, actor, [...signals, ...page]), nextCursor };
 };
 
 /** Maps listed rows to their views, collapsing signals and auditing any detail read. */
@@ -537,7 +535,6 @@ export const presentRestrictions = async (
   tx: Db,
   actor: Actor,
   rows: { restriction: RestrictionRow; layer: string }[],
-  auditAction = 'restriction.list',
 ): Promise<RestrictionView[]> => {
   const today = londonDate(actor.now);
   const detailRows = rows.filter((r) => r.layer === 'detail').map((r) => r.restriction);
@@ -570,7 +567,7 @@ export const presentRestrictions = async (
     }
     await appendAudit(tx, {
       ...auditActor(actor),
-      action: auditAction,
+      action: 'restriction.list',
       recordType: 'restriction',
       recordIds: rows.filter((r) => r.layer !== 'signal').map((r) => r.restriction.id),
       // Only what was read: a signal's provision is no read of a record there.

@@ -71,7 +71,11 @@ export const buildInput = (plan: RoutePlan, req: Request): unknown => {
     const body: unknown = req.body;
     if (body !== undefined) {
       if (!isPlainObject(body)) issues.push({ path: [], message: 'the body must be a JSON object' });
-      else Object.assign(input, body);
+      // Copied as own properties: assigning would let a `__proto__` key set the input's prototype and
+      // smuggle fields past the raw-input guard, which reads own keys only.
+      else
+        for (const [key, value] of Object.entries(body))
+          Object.defineProperty(input, key, { value, enumerable: true, writable: true, configurable: true });
     }
   }
   if (plan.takesIdempotencyKey) {
