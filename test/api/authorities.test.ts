@@ -1,7 +1,8 @@
 // Member authorities: the hub-admin admits and updates them; every member can list and get them,
 // and ask who it is (authorities.me).
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createHarness, expectTRPCError, type Harness } from '../support/harness.js';
+import { sql } from 'drizzle-orm';
+import { createHarness, expectTRPCError, queryRows, type Harness } from '../support/harness.js';
 
 let h: Harness;
 beforeAll(async () => {
@@ -182,6 +183,21 @@ describe('authorities.update', () => {
 
   it('answers NOT_FOUND for an unknown authority', async () => {
     await expectTRPCError(admin().authorities.update({ id: 'atlantis', version: 1, name: 'x' }), 'NOT_FOUND');
+  });
+});
+
+describe('system.ping', () => {
+  it('answers who the token speaks for and the hub clock, and writes nothing to the audit trail', async () => {
+    const a = await h.makeAuthority();
+    const client = await h.makeClient(a.id, 'viewer');
+    const audited = async () =>
+      (await queryRows<{ n: number }>(h.hub.database.db, sql`select count(*)::int as n from audit_log`))[0]
+        ?.n;
+    const before = await audited();
+    const pong = await h.caller(client.principal).system.ping();
+    expect(pong).toMatchObject({ ok: true, authorityId: a.id, clientId: client.principal.clientId });
+    expect(Math.abs(Date.parse(pong.at) - Date.now())).toBeLessThan(60_000);
+    expect(await audited()).toBe(before);
   });
 });
 

@@ -10,6 +10,7 @@ const MIN_ROLE: Record<string, Role> = {
   'authorities.list': 'viewer',
   'authorities.get': 'viewer',
   'authorities.me': 'viewer',
+  'system.ping': 'viewer',
   'authorities.create': 'hub-admin',
   'authorities.update': 'hub-admin',
   'clients.create': 'admin',

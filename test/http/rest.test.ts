@@ -366,6 +366,9 @@ describe('REST routes', () => {
     });
     const all = await ok<Json[]>(call('GET', api('/authorities?status=active'), { token: lead.viewer }));
     expect(all.map((a) => a.id)).toContain(placing.id);
+    const pong = await ok<Json>(call('GET', api('/ping'), { token: lead.viewer }));
+    expect(pong).toMatchObject({ ok: true, authorityId: lead.id });
+    expect(Math.abs(Date.parse(String(pong.at)) - Date.now())).toBeLessThan(60_000);
   });
 
   it('lets a placing authority declare, and a lead publish an outcome and restrictions', async () => {

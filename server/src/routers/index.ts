@@ -14,6 +14,7 @@ import { checksRouter } from './checks.js';
 import { monitoringRouter } from './monitoring.js';
 import { webhooksRouter } from './webhooks.js';
 import { eventsRouter } from './events.js';
+import { systemRouter } from './system.js';
 
 export const appRouter = router({
   authorities: authoritiesRouter,
@@ -31,6 +32,7 @@ export const appRouter = router({
   monitoring: monitoringRouter,
   webhooks: webhooksRouter,
   events: eventsRouter,
+  system: systemRouter,
 });
 
 export type AppRouter = typeof appRouter;

@@ -38,6 +38,7 @@ export const REST_TAGS = {
   audit:
     "The authority's audit trail: one hash chain per authority of who did or read what, on what basis, and its signed head.",
   clients: 'API clients of an authority (the client id and secret behind a token). Needs the admin role.',
+  system: 'The hub itself: an authenticated no-op to prove a token and the connection.',
 } as const;
 export type RestTag = keyof typeof REST_TAGS;
 
@@ -82,6 +83,15 @@ const UPDATE_NOTE =
   'Needs the officer role. `version` must be the version you read: a stale version answers 409 and changes nothing.';
 
 export const REST_ROUTES: readonly RestRoute[] = [
+  {
+    method: 'get',
+    path: '/ping',
+    procedure: 'system.ping',
+    tag: 'system',
+    summary: 'Check a token and the connection',
+    description:
+      "Answers who the token speaks for and the hub's clock, and reads no record: the cheapest authenticated call, for health checks and as the floor benchmarks measure against.",
+  },
   {
     method: 'get',
     path: '/authorities/me',
