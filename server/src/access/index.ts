@@ -17,7 +17,14 @@ import {
 } from './policy.js';
 
 export * from './policy.js';
-export { layerSql, needToKnowSql, needToKnowProviderSql, type SqlPolicyContext } from './sql.js';
+export {
+  layerSql,
+  needToKnowSql,
+  needToKnowProviderSql,
+  policyValues,
+  PREPARED_POLICY,
+  type SqlPolicyContext,
+} from './sql.js';
 export { loadWorld } from './load.js';
 export { policyRecordFor, type RecordRef } from './records.js';
 import { policyRecordFor } from './records.js';

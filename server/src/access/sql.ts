@@ -1,17 +1,42 @@
 // The access policy's SQL face: the same rules as policy.ts, as SQL expressions that lists and
 // searches filter and label rows with, so a list never loads a record its caller may not see.
-import { sql, type AnyColumn, type SQL } from 'drizzle-orm';
+import { sql, type AnyColumn, type Placeholder, type SQL } from 'drizzle-orm';
 import { accessGrants, allocations, authorities, placements, provisions } from '../db/schema/index.js';
 import { londonDate } from './policy.js';
 
-export type SqlPolicyContext = { authorityId: string; now: Date };
+/**
+ * Who is asking and when: values, or `PREPARED_POLICY` for a statement prepared once and run with
+ * the `policyValues` of each caller (the placeholders authorityId, today and now).
+ */
+export type SqlPolicyContext = { authorityId: string; now: Date } | typeof PREPARED_POLICY;
 
-const member = (c: SqlPolicyContext): SQL =>
+export const PREPARED_POLICY = { prepared: true } as const;
+
+/** The placeholder values a statement built on PREPARED_POLICY needs. */
+export const policyValues = (c: { authorityId: string; now: Date }) => ({
+  authorityId: c.authorityId,
+  today: londonDate(c.now),
+  now: c.now.toISOString(),
+});
+
+type Bound = { authorityId: string | Placeholder; today: string | Placeholder; now: string | Placeholder };
+
+const bind = (c: SqlPolicyContext): Bound =>
+  'prepared' in c
+    ? {
+        authorityId: sql.placeholder('authorityId'),
+        today: sql.placeholder('today'),
+        now: sql.placeholder('now'),
+      }
+    : { authorityId: c.authorityId, today: londonDate(c.now), now: c.now.toISOString() };
+
+const member = (c: Bound): SQL =>
   sql`exists (select 1 from ${authorities} where ${authorities.id} = ${c.authorityId} and ${authorities.status} = 'active')`;
 
 /** lead, host, placing or prospective at the provision in `provisionColumn`. */
-export const needToKnowSql = (c: SqlPolicyContext, provisionColumn: AnyColumn | SQL): SQL => {
-  const today = londonDate(c.now);
+export const needToKnowSql = (context: SqlPolicyContext, provisionColumn: AnyColumn | SQL): SQL => {
+  const c = bind(context);
+  const today = sql`${c.today}::date`;
   return sql`(
     exists (select 1 from ${allocations} where ${allocations.provisionId} = ${provisionColumn} and ${allocations.authorityId} = ${c.authorityId}
       and ${allocations.role} = 'quality' and ${allocations.endedAt} is null and ${allocations.startsOn} <= ${today} and (${allocations.endsOn} is null or ${allocations.endsOn} > ${today}))
@@ -19,14 +44,14 @@ export const needToKnowSql = (c: SqlPolicyContext, provisionColumn: AnyColumn | 
     or exists (select 1 from ${placements} where ${placements.provisionId} = ${provisionColumn} and ${placements.authorityId} = ${c.authorityId}
       and ${placements.fromDate} <= ${today} and (${placements.endedOn} is null or ${placements.endedOn} > ${today}))
     or exists (select 1 from ${accessGrants} where ${accessGrants.provisionId} = ${provisionColumn} and ${accessGrants.authorityId} = ${c.authorityId}
-      and ${accessGrants.kind} = 'prospective' and ${accessGrants.revokedAt} is null and ${accessGrants.expiresAt} > ${c.now.toISOString()}::timestamptz)
+      and ${accessGrants.kind} = 'prospective' and ${accessGrants.revokedAt} is null and ${accessGrants.expiresAt} > ${c.now}::timestamptz)
   )`;
 };
 
-const shared = (c: SqlPolicyContext, recordIdColumn: AnyColumn): SQL =>
+const shared = (c: Bound, recordIdColumn: AnyColumn): SQL =>
   sql`exists (select 1 from ${accessGrants} where ${accessGrants.recordId} = ${recordIdColumn} and ${accessGrants.authorityId} = ${c.authorityId}
     and ${accessGrants.kind} = 'share' and ${accessGrants.revokedAt} is null
-    and (${accessGrants.expiresAt} is null or ${accessGrants.expiresAt} > ${c.now.toISOString()}::timestamptz))`;
+    and (${accessGrants.expiresAt} is null or ${accessGrants.expiresAt} > ${c.now}::timestamptz))`;
 
 /** lead, host, placing or prospective at any provision of the provider in `providerColumn`. */
 export const needToKnowProviderSql = (c: SqlPolicyContext, providerColumn: AnyColumn | SQL): SQL => {
@@ -49,10 +74,11 @@ export type RecordColumns = {
 
 /** The layer ('detail' | 'summary' | 'signal' | 'none') at which the caller sees each row: rules in policy.ts order. */
 export const layerSql = (
-  c: SqlPolicyContext,
+  context: SqlPolicyContext,
   r: RecordColumns,
-): SQL<'detail' | 'summary' | 'signal' | 'none'> =>
-  sql<'detail' | 'summary' | 'signal' | 'none'>`case
+): SQL<'detail' | 'summary' | 'signal' | 'none'> => {
+  const c = bind(context);
+  return sql<'detail' | 'summary' | 'signal' | 'none'>`case
     when not ${member(c)} then 'none'
     when ${r.publisherAuthorityId} = ${c.authorityId} then 'detail'
     when ${r.status} = 'draft' then 'none'
@@ -60,7 +86,8 @@ export const layerSql = (
     when ${r.restricted} then 'signal'
     when ${
       r.providerId
-        ? sql`(case when ${r.provisionId} is not null then ${needToKnowSql(c, r.provisionId)} else ${needToKnowProviderSql(c, r.providerId)} end)`
-        : needToKnowSql(c, r.provisionId)
+        ? sql`(case when ${r.provisionId} is not null then ${needToKnowSql(context, r.provisionId)} else ${needToKnowProviderSql(context, r.providerId)} end)`
+        : needToKnowSql(context, r.provisionId)
     } then 'detail'
     else ${r.hasSummary === false ? sql`'none'` : sql`'summary'`} end`;
+};

@@ -7,30 +7,26 @@ export const checksRouter = router({
   placement: authedProcedure
     .input(zCheckTarget)
     .output(zPlacementCheck)
-    .query(({ ctx, input }) =>
-      ctx.db.transaction(async (tx) => {
-        const [result] = await checkPlacements(tx, ctx.actor, [input]);
-        if (!result?.ok) throw new AppError('NOT_FOUND', result?.error ?? 'provision not found');
-        const { ok: _ok, ...check } = result;
-        return check;
-      }),
-    ),
+    .query(async ({ ctx, input }) => {
+      const [result] = await checkPlacements(ctx.db, ctx.actor, [input]);
+      if (!result?.ok) throw new AppError('NOT_FOUND', result?.error ?? 'provision not found');
+      const { ok: _ok, ...check } = result;
+      return check;
+    }),
   placementMany: authedProcedure
     .input(zCheckMany)
     .output(zCheckManyResult)
-    .query(({ ctx, input }) =>
-      ctx.db.transaction(async (tx) => {
-        const results = await checkPlacements(tx, ctx.actor, input.items, 'check.placementMany');
-        const count = (v: string) => results.filter((r) => r.ok && r.verdict === v).length;
-        return {
-          results,
-          summary: {
-            clear: count('clear'),
-            caution: count('caution'),
-            doNotPlace: count('do-not-place'),
-            notFound: results.filter((r) => !r.ok).length,
-          },
-        };
-      }),
-    ),
+    .query(async ({ ctx, input }) => {
+      const results = await checkPlacements(ctx.db, ctx.actor, input.items, 'check.placementMany');
+      const count = (v: string) => results.filter((r) => r.ok && r.verdict === v).length;
+      return {
+        results,
+        summary: {
+          clear: count('clear'),
+          caution: count('caution'),
+          doNotPlace: count('do-not-place'),
+          notFound: results.filter((r) => !r.ok).length,
+        },
+      };
+    }),
 });

@@ -1,42 +1,48 @@
 // The placement check: clear, caution or do-not-place for a setting, with every reason, the record
 // behind it where the caller may see it, and whom to contact — for one provision or a shortlist.
-// Set-based: a check of 500 provisions costs the same number of queries as a check of one.
-import { and, asc, desc, eq, gte, inArray, isNull, or, sql } from 'drizzle-orm';
+// Set-based and prepared: a check of 500 provisions runs the same seven statements as a check of one,
+// each built once per database; the caller's audit entry is written in its own short transaction.
+import { and, asc, desc, eq, isNull, sql } from 'drizzle-orm';
 import {
   CHECK_REASONS,
+  riskRagOf,
   type CheckReasonCode,
   type OutcomeView,
   type PlacementCheck,
+  type ProvisionType,
   type RestrictionKind,
   type RestrictionView,
   type Verdict,
 } from '@ccx/schema';
-import { contactOf, layerSql } from '../../access/index.js';
+import { layerSql, PREPARED_POLICY, policyValues } from '../../access/index.js';
 import { appendAudit } from '../../audit/index.js';
 import type { Db } from '../../db/index.js';
+import { perDatabase } from '../../db/prepared.js';
 import {
   allocations,
   authorities,
   concerns,
+  monitoringFrequencies,
   outcomes,
+  outcomeVersions,
   providers,
   provisions,
   restrictions,
+  restrictionVersions,
 } from '../../db/schema/index.js';
 import { auditActor, type Actor } from '../actor.js';
 import { riskWindowStart } from '../concerns/concerns.js';
 import { londonDate } from '../dates.js';
-import { riskRagOf } from '@ccx/schema';
-import { monitoringStates } from '../monitoring/schedule.js';
+import { defaultMonths, monitoringState } from '../monitoring/schedule.js';
 import {
-  historyOf as outcomeHistories,
+  histories as outcomeHistories,
   restrictedSignal,
   toDetail as outcomeDetail,
   toSummary as outcomeSummary,
 } from '../outcomes/outcomes.js';
 import {
   activeRestrictionSql,
-  historyOf as restrictionHistories,
+  histories as restrictionHistories,
   restrictionLayerSql,
   restrictionSignal,
   toDetail as restrictionDetail,
@@ -100,133 +106,190 @@ const restrictionReason = (
   );
 };
 
+const anyOf = (column: Parameters<typeof eq>[0], name: string, type: 'uuid' | 'text') =>
+  sql`${column} = any(${sql.placeholder(name)}::${sql.raw(type)}[])`;
+
+const statements = perDatabase((db) => {
+  const today = sql`${sql.placeholder('today')}::date`;
+  const forProvisions = <C extends Parameters<typeof eq>[0]>(column: C) =>
+    anyOf(column, 'provisionIds', 'uuid');
+  return {
+    found: db
+      .select({ provision: provisions, provider: providers, months: monitoringFrequencies.months })
+      .from(provisions)
+      .innerJoin(providers, eq(providers.id, provisions.providerId))
+      .leftJoin(monitoringFrequencies, eq(monitoringFrequencies.provisionType, provisions.type))
+      .where(sql`(${anyOf(provisions.id, 'ids', 'uuid')} or ${anyOf(provisions.urn, 'urns', 'text')})`)
+      .prepare('ccx_check_found'),
+    leads: db
+      .select({
+        provisionId: allocations.provisionId,
+        authorityId: allocations.authorityId,
+        since: allocations.startsOn,
+        name: authorities.name,
+        qaInbox: authorities.qaInbox,
+      })
+      .from(allocations)
+      .innerJoin(authorities, eq(authorities.id, allocations.authorityId))
+      .where(
+        and(
+          forProvisions(allocations.provisionId),
+          eq(allocations.role, 'quality'),
+          isNull(allocations.endedAt),
+          sql`${allocations.startsOn} <= ${today}`,
+          sql`(${allocations.endsOn} is null or ${allocations.endsOn} > ${today})`,
+        ),
+      )
+      .prepare('ccx_check_leads'),
+    // The latest published outcome of each provision: the one the verdict and the schedule read.
+    latest: db
+      .selectDistinctOn([outcomes.provisionId], {
+        outcome: outcomes,
+        contact: authorities.qaInbox,
+        layer: layerSql(PREPARED_POLICY, {
+          id: outcomes.id,
+          publisherAuthorityId: outcomes.authorityId,
+          status: outcomes.status,
+          restricted: outcomes.restricted,
+          provisionId: outcomes.provisionId,
+        }),
+      })
+      .from(outcomes)
+      .innerJoin(authorities, eq(authorities.id, outcomes.authorityId))
+      .where(and(forProvisions(outcomes.provisionId), sql`${outcomes.status} in ('published', 'amended')`))
+      .orderBy(asc(outcomes.provisionId), desc(outcomes.activityDate), desc(outcomes.publishedAt))
+      .prepare('ccx_check_latest'),
+    restrictions: db
+      .select({
+        restriction: restrictions,
+        contact: authorities.qaInbox,
+        layer: restrictionLayerSql(PREPARED_POLICY),
+      })
+      .from(restrictions)
+      .innerJoin(authorities, eq(authorities.id, restrictions.issuerAuthorityId))
+      .where(
+        and(
+          sql`(${forProvisions(restrictions.provisionId)} or ${anyOf(restrictions.providerId, 'providerIds', 'uuid')})`,
+          activeRestrictionSql(today),
+        ),
+      )
+      .orderBy(desc(restrictions.effectiveFrom), desc(restrictions.id))
+      .prepare('ccx_check_restrictions'),
+    // Concerns of the last 12 months, and who holds restricted ones the caller may not read: they
+    // still tell it to ask before placing.
+    concerns: db
+      .select({
+        provisionId: concerns.provisionId,
+        n: sql<number>`count(*)::int`,
+        signals: sql<
+          [string, string][] | null
+        >`jsonb_agg(distinct jsonb_build_array(${concerns.authorityId}, ${authorities.qaInbox})) filter (where ${layerSql(
+          PREPARED_POLICY,
+          {
+            id: concerns.id,
+            publisherAuthorityId: concerns.authorityId,
+            status: sql`'published'`,
+            restricted: concerns.restricted,
+            provisionId: concerns.provisionId,
+            hasSummary: false,
+          },
+        )} = 'signal')`,
+      })
+      .from(concerns)
+      .innerJoin(authorities, eq(authorities.id, concerns.authorityId))
+      .where(
+        and(
+          forProvisions(concerns.provisionId),
+          sql`${concerns.occurredOn} >= ${sql.placeholder('riskFrom')}::date`,
+        ),
+      )
+      .groupBy(concerns.provisionId)
+      .prepare('ccx_check_concerns'),
+    outcomeVersions: db
+      .select()
+      .from(outcomeVersions)
+      .where(anyOf(outcomeVersions.outcomeId, 'ids', 'uuid'))
+      .orderBy(asc(outcomeVersions.outcomeId), asc(outcomeVersions.version))
+      .prepare('ccx_check_outcome_versions'),
+    restrictionVersions: db
+      .select()
+      .from(restrictionVersions)
+      .where(anyOf(restrictionVersions.restrictionId, 'ids', 'uuid'))
+      .orderBy(asc(restrictionVersions.restrictionId), asc(restrictionVersions.version))
+      .prepare('ccx_check_restriction_versions'),
+  };
+});
+
+const groupBy = <T>(rows: T[], key: (row: T) => string): Map<string, T[]> => {
+  const map = new Map<string, T[]>();
+  for (const row of rows) {
+    const k = key(row);
+    const list = map.get(k);
+    if (list) list.push(row);
+    else map.set(k, [row]);
+  }
+  return map;
+};
+
+/**
+ * Checks provisions for the actor. `db` is the database itself, not a transaction: the reads run as
+ * prepared statements, and the audit entry of what was shown is appended in a transaction of its own
+ * before anything is returned.
+ */
 export const checkPlacements = async (
-  tx: Db,
+  db: Db,
   actor: Actor,
   targets: CheckTarget[],
   auditAction = 'check.placement',
 ): Promise<CheckResult[]> => {
   const today = londonDate(actor.now);
-  const policy = { authorityId: actor.authorityId, now: actor.now };
+  const s = statements(db);
+  const policy = policyValues(actor);
   const ids = [...new Set(targets.flatMap((t) => ('provisionId' in t ? [t.provisionId] : [])))];
   const urns = [...new Set(targets.flatMap((t) => ('urn' in t ? [t.urn] : [])))];
 
-  const found = await tx
-    .select({ provision: provisions, provider: providers })
-    .from(provisions)
-    .innerJoin(providers, eq(providers.id, provisions.providerId))
-    .where(
-      or(
-        ids.length ? inArray(provisions.id, ids) : undefined,
-        urns.length ? inArray(provisions.urn, urns) : undefined,
-      ) ?? sql`false`,
-    );
+  const found = await s.found.execute({ ids, urns });
   const byId = new Map(found.map((f) => [f.provision.id, f]));
   const byUrn = new Map(found.flatMap((f) => (f.provision.urn ? [[f.provision.urn, f] as const] : [])));
   const provisionIds = found.map((f) => f.provision.id);
   const providerIds = [...new Set(found.map((f) => f.provider.id))];
 
   const noneFound = provisionIds.length === 0;
-  const [leads, latest, restrictionRows, concernCounts, concernSignals, states] = await Promise.all([
-    noneFound
-      ? []
-      : tx
-          .select({
-            provisionId: allocations.provisionId,
-            authorityId: allocations.authorityId,
-            since: allocations.startsOn,
-            name: authorities.name,
-            qaInbox: authorities.qaInbox,
-          })
-          .from(allocations)
-          .innerJoin(authorities, eq(authorities.id, allocations.authorityId))
-          .where(
-            and(
-              inArray(allocations.provisionId, provisionIds),
-              eq(allocations.role, 'quality'),
-              isNull(allocations.endedAt),
-              sql`${allocations.startsOn} <= ${today}`,
-              sql`(${allocations.endsOn} is null or ${allocations.endsOn} > ${today})`,
-            ),
-          ),
-    noneFound
-      ? []
-      : tx
-          .selectDistinctOn([outcomes.provisionId], {
-            outcome: outcomes,
-            layer: layerSql(policy, {
-              id: outcomes.id,
-              publisherAuthorityId: outcomes.authorityId,
-              status: outcomes.status,
-              restricted: outcomes.restricted,
-              provisionId: outcomes.provisionId,
-            }),
-          })
-          .from(outcomes)
-          .where(
-            and(
-              inArray(outcomes.provisionId, provisionIds),
-              inArray(outcomes.status, ['published', 'amended']),
-            ),
-          )
-          .orderBy(asc(outcomes.provisionId), desc(outcomes.activityDate), desc(outcomes.publishedAt)),
-    noneFound
-      ? []
-      : tx
-          .select({ restriction: restrictions, layer: restrictionLayerSql(actor) })
-          .from(restrictions)
-          .where(
-            and(
-              or(
-                inArray(restrictions.provisionId, provisionIds),
-                inArray(restrictions.providerId, providerIds),
-              ),
-              activeRestrictionSql(today),
-            ),
-          )
-          .orderBy(desc(restrictions.effectiveFrom), desc(restrictions.id)),
-    noneFound
-      ? []
-      : tx
-          .select({ provisionId: concerns.provisionId, n: sql<number>`count(*)::int` })
-          .from(concerns)
-          .where(
-            and(
-              inArray(concerns.provisionId, provisionIds),
-              gte(concerns.occurredOn, riskWindowStart(today)),
-            ),
-          )
-          .groupBy(concerns.provisionId),
-    // Restricted concerns the caller may not read still tell it to ask before placing.
-    noneFound
-      ? []
-      : tx
-          .selectDistinct({ provisionId: concerns.provisionId, authorityId: concerns.authorityId })
-          .from(concerns)
-          .where(
-            and(
-              inArray(concerns.provisionId, provisionIds),
-              gte(concerns.occurredOn, riskWindowStart(today)),
-              sql`${layerSql(policy, { id: concerns.id, publisherAuthorityId: concerns.authorityId, status: sql`'published'`, restricted: concerns.restricted, provisionId: concerns.provisionId, hasSummary: false })} = 'signal'`,
-            ),
-          ),
-    monitoringStates(tx, provisionIds, actor.now),
-  ]);
+  const [leadRows, latestRows, restrictionRows, concernRows] = noneFound
+    ? [[], [], [], []]
+    : await Promise.all([
+        s.leads.execute({ provisionIds, today }),
+        s.latest.execute({ provisionIds, ...policy }),
+        s.restrictions.execute({ provisionIds, providerIds, ...policy }),
+        s.concerns.execute({ provisionIds, riskFrom: riskWindowStart(today), ...policy }),
+      ]);
+  const leads = new Map(leadRows.map((l) => [l.provisionId, l]));
+  const latest = new Map(latestRows.map((l) => [l.outcome.provisionId, l]));
+  const concernsOf = new Map(concernRows.map((c) => [c.provisionId, c]));
+  const ordered = restrictionRows.map((r, at) => ({ ...r, at }));
+  const restrictionsOf = {
+    provision: groupBy(
+      ordered.filter((r) => r.restriction.provisionId),
+      (r) => r.restriction.provisionId!,
+    ),
+    provider: groupBy(
+      ordered.filter((r) => r.restriction.providerId),
+      (r) => r.restriction.providerId!,
+    ),
+  };
 
-  const detailOutcomeIds = latest.filter((l) => l.layer === 'detail').map((l) => l.outcome.id);
+  const detailOutcomeIds = latestRows.filter((l) => l.layer === 'detail').map((l) => l.outcome.id);
   const detailRestrictionIds = restrictionRows
     .filter((r) => r.layer === 'detail')
     .map((r) => r.restriction.id);
   const [oHist, rHist] = await Promise.all([
-    outcomeHistories(tx, detailOutcomeIds),
-    restrictionHistories(tx, detailRestrictionIds),
+    detailOutcomeIds.length
+      ? s.outcomeVersions.execute({ ids: detailOutcomeIds }).then(outcomeHistories)
+      : new Map<string, never>(),
+    detailRestrictionIds.length
+      ? s.restrictionVersions.execute({ ids: detailRestrictionIds }).then(restrictionHistories)
+      : new Map<string, never>(),
   ]);
-  const contacts = new Map<string, string>();
-  const contact = async (authorityId: string) => {
-    if (!contacts.has(authorityId))
-      contacts.set(authorityId, (await contactOf(tx, authorityId)) ?? authorityId);
-    return contacts.get(authorityId)!;
-  };
 
   const results: CheckResult[] = [];
   const verdicts: Record<string, Verdict> = {};
@@ -244,13 +307,12 @@ export const checkPlacements = async (
       });
       continue;
     }
-    const { provision: p, provider } = hit;
+    const { provision: p, provider, months } = hit;
     const reasons: Reason[] = [];
     const signalFrom = new Set<string>();
-    const addSignal = async (issuer: string, recordKind: string) => {
+    const addSignal = (issuer: string, c: string, recordKind: string) => {
       if (signalFrom.has(issuer)) return;
       signalFrom.add(issuer);
-      const c = await contact(issuer);
       reasons.push(
         reason(
           'restricted-information',
@@ -272,14 +334,18 @@ export const checkPlacements = async (
 
     const views: RestrictionView[] = [];
     const signalledRestrictions = new Set<string>();
-    for (const { restriction: r, layer } of restrictionRows) {
-      if (r.provisionId !== p.id && r.providerId !== provider.id) continue;
+    // Its own and its provider's, in the one order the statement gave (newest first).
+    const applicable = [
+      ...(restrictionsOf.provision.get(p.id) ?? []),
+      ...(restrictionsOf.provider.get(provider.id) ?? []),
+    ].sort((a, b) => a.at - b.at);
+    for (const { restriction: r, layer, contact } of applicable) {
       if (layer === 'signal') {
-        await addSignal(r.issuerAuthorityId, 'a restriction');
+        addSignal(r.issuerAuthorityId, contact, 'a restriction');
         const key = `${r.issuerAuthorityId}:${r.provisionId ?? r.providerId}`;
         if (!signalledRestrictions.has(key)) {
           signalledRestrictions.add(key);
-          views.push(restrictionSignal(r, await contact(r.issuerAuthorityId)));
+          views.push(restrictionSignal(r, contact));
         }
         continue;
       }
@@ -290,7 +356,7 @@ export const checkPlacements = async (
           : restrictionSummary(r, today);
       views.push(view);
       seenRecords.add(r.id);
-      reasons.push(restrictionReason(view, actor.authorityId, await contact(r.issuerAuthorityId)));
+      reasons.push(restrictionReason(view, actor.authorityId, contact));
     }
 
     if (p.ofstedGrade === 'inadequate')
@@ -308,11 +374,11 @@ export const checkPlacements = async (
         ),
       );
 
-    const last = latest.find((l) => l.outcome.provisionId === p.id);
+    const last = latest.get(p.id);
     let latestOutcome: OutcomeView | null = null;
     if (last && last.layer === 'signal') {
-      latestOutcome = restrictedSignal(p.id, await contact(last.outcome.authorityId));
-      await addSignal(last.outcome.authorityId, 'a monitoring outcome');
+      latestOutcome = restrictedSignal(p.id, last.contact);
+      addSignal(last.outcome.authorityId, last.contact, 'a monitoring outcome');
     } else if (last && last.layer !== 'none') {
       latestOutcome =
         last.layer === 'detail'
@@ -325,15 +391,15 @@ export const checkPlacements = async (
             'latest-rating-of-concern',
             `latest monitoring (${last.outcome.activityDate}) rated ${last.outcome.overallRating} of 5`,
             last.outcome.id,
-            await contact(last.outcome.authorityId),
+            last.contact,
           ),
         );
       }
     }
-    for (const s of concernSignals.filter((c) => c.provisionId === p.id))
-      await addSignal(s.authorityId, 'a concern');
+    const concernFacts = concernsOf.get(p.id);
+    for (const [issuer, contact] of concernFacts?.signals ?? []) addSignal(issuer, contact, 'a concern');
 
-    const concernsLast12Months = concernCounts.find((c) => c.provisionId === p.id)?.n ?? 0;
+    const concernsLast12Months = concernFacts?.n ?? 0;
     const riskRag = riskRagOf(concernsLast12Months);
     if (riskRag === 'medium')
       reasons.push(
@@ -344,8 +410,13 @@ export const checkPlacements = async (
         reason('risk-high', `${concernsLast12Months} concerns logged in the last 12 months (risk high)`),
       );
 
-    const monitoring = states.get(p.id)!;
-    const lead = leads.find((l) => l.provisionId === p.id);
+    // The schedule reads the same latest outcome, whatever layer the caller sees it at.
+    const monitoring = monitoringState(
+      last ? { activityDate: last.outcome.activityDate, nextDueOn: last.outcome.nextDueOn } : undefined,
+      months ?? defaultMonths(p.type as ProvisionType),
+      today,
+    );
+    const lead = leads.get(p.id);
     const leadContact = lead?.qaInbox ?? null;
     if (monitoring.status === 'overdue')
       reasons.push(
@@ -394,18 +465,20 @@ export const checkPlacements = async (
     });
   }
 
-  await appendAudit(tx, {
-    ...auditActor(actor),
-    action: auditAction,
-    recordType: 'provision',
-    recordIds: [...seenRecords],
-    provisionIds: Object.keys(verdicts),
-    basis: 'member',
-    details: {
-      verdicts,
-      detail: [...detailOutcomeIds, ...detailRestrictionIds].filter((id) => seenRecords.has(id)),
-      notFound: results.filter((r) => !r.ok).length,
-    },
-  });
+  await db.transaction((tx) =>
+    appendAudit(tx, {
+      ...auditActor(actor),
+      action: auditAction,
+      recordType: 'provision',
+      recordIds: [...seenRecords],
+      provisionIds: Object.keys(verdicts),
+      basis: 'member',
+      details: {
+        verdicts,
+        detail: [...detailOutcomeIds, ...detailRestrictionIds].filter((id) => seenRecords.has(id)),
+        notFound: results.filter((r) => !r.ok).length,
+      },
+    }),
+  );
   return results;
 };

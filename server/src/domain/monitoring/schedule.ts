@@ -29,15 +29,13 @@ export const addMonths = (date: string, months: number): string => {
 const daysBetween = (from: string, to: string): number =>
   Math.round((new Date(`${to}T00:00:00Z`).getTime() - new Date(`${from}T00:00:00Z`).getTime()) / 86_400_000);
 
+/** The months between monitoring activities for a type when the hub-admin has not set them. */
+export const defaultMonths = (type: ProvisionType): number =>
+  (DEFAULT_MONITORING_MONTHS_BY_TYPE as Partial<Record<ProvisionType, number>>)[type] ?? DEFAULT_MONITORING_MONTHS;
+
 /** Months between monitoring activities for every provision type. */
 export const frequencies = async (db: Db): Promise<Map<ProvisionType, number>> => {
-  const map = new Map<ProvisionType, number>(
-    PROVISION_TYPES.map((t) => [
-      t,
-      (DEFAULT_MONITORING_MONTHS_BY_TYPE as Partial<Record<ProvisionType, number>>)[t] ??
-        DEFAULT_MONITORING_MONTHS,
-    ]),
-  );
+  const map = new Map<ProvisionType, number>(PROVISION_TYPES.map((t) => [t, defaultMonths(t)]));
   for (const row of await db.select().from(monitoringFrequencies))
     map.set(row.provisionType as ProvisionType, row.months);
   return map;

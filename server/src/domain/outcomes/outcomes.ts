@@ -124,13 +124,19 @@ export const emitOutcomeEvent = (
 
 /** The kept versions of some outcomes, oldest first, in one query. */
 export const historyOf = async (tx: Db, ids: string[]): Promise<Map<string, OutcomeHistory>> => {
+  if (ids.length === 0) return new Map();
+  return histories(
+    await tx
+      .select()
+      .from(outcomeVersions)
+      .where(inArray(outcomeVersions.outcomeId, ids))
+      .orderBy(asc(outcomeVersions.outcomeId), asc(outcomeVersions.version)),
+  );
+};
+
+/** Version rows (ordered by outcome, then version) as each outcome's history. */
+export const histories = (rows: (typeof outcomeVersions.$inferSelect)[]): Map<string, OutcomeHistory> => {
   const byId = new Map<string, OutcomeHistory>();
-  if (ids.length === 0) return byId;
-  const rows = await tx
-    .select()
-    .from(outcomeVersions)
-    .where(inArray(outcomeVersions.outcomeId, ids))
-    .orderBy(asc(outcomeVersions.outcomeId), asc(outcomeVersions.version));
   for (const v of rows) {
     const list = byId.get(v.outcomeId) ?? [];
     list.push({

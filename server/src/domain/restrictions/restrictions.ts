@@ -15,6 +15,7 @@ import {
   contactOf,
   decideRecord,
   layerSql,
+  type SqlPolicyContext,
   loadWorld,
   decide,
   deriveRecordBases,
@@ -45,7 +46,7 @@ export const restrictionStatus = (
 };
 
 /** SQL: the restriction applies today (not lifted, not expired, in effect). */
-export const activeRestrictionSql = (today: string): SQL =>
+export const activeRestrictionSql = (today: string | SQL): SQL =>
   sql`(${restrictions.effectiveFrom} <= ${today} and (${restrictions.expiresOn} is null or ${restrictions.expiresOn} > ${today}) and (${restrictions.liftedOn} is null or ${restrictions.liftedOn} > ${today}))`;
 
 /** SQL: the restriction has ended by today (lifted or expired); a pending one has not. */
@@ -110,13 +111,19 @@ export const restrictionPolicyRecord = (r: RestrictionRow): PolicyRecord => ({
 });
 
 export const historyOf = async (tx: Db, ids: string[]): Promise<Map<string, History>> => {
+  if (ids.length === 0) return new Map();
+  return histories(
+    await tx
+      .select()
+      .from(restrictionVersions)
+      .where(inArray(restrictionVersions.restrictionId, ids))
+      .orderBy(asc(restrictionVersions.restrictionId), asc(restrictionVersions.version)),
+  );
+};
+
+/** Version rows (ordered by restriction, then version) as each restriction's history. */
+export const histories = (rows: (typeof restrictionVersions.$inferSelect)[]): Map<string, History> => {
   const byId = new Map<string, History>();
-  if (ids.length === 0) return byId;
-  const rows = await tx
-    .select()
-    .from(restrictionVersions)
-    .where(inArray(restrictionVersions.restrictionId, ids))
-    .orderBy(asc(restrictionVersions.restrictionId), asc(restrictionVersions.version));
   for (const v of rows) {
     const list = byId.get(v.restrictionId) ?? [];
     list.push({
@@ -445,9 +452,9 @@ export const getRestriction = async (tx: Db, actor: Actor, id: string): Promise<
   return result;
 };
 
-export const restrictionLayerSql = (actor: Pick<Actor, 'authorityId' | 'now'>) =>
+export const restrictionLayerSql = (context: SqlPolicyContext) =>
   layerSql(
-    { authorityId: actor.authorityId, now: actor.now },
+    context,
     {
       id: restrictions.id,
       publisherAuthorityId: restrictions.issuerAuthorityId,
@@ -493,7 +500,7 @@ export const listRestrictions = async (
     if (!p) throw notFound(`provision ${input.provisionId}`);
     providerOfProvision = p.providerId;
   }
-  const layer = restrictionLayerSql(actor);
+  const layer = restrictionLayerSql({ authorityId: actor.authorityId, now: actor.now });
   const activeSql = activeRestrictionSql(today);
   // Signals answer to where and whose only: a filter on content (kind, active) would tell, by a
   // signal's presence or absence, what the caller may not know.
