@@ -5,6 +5,7 @@ import { sql } from 'drizzle-orm';
 import { createLocalJWKSet, decodeProtectedHeader, jwtVerify } from 'jose';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import type { AuditEntry } from '@ccx/schema';
+import { appendAudit, GENESIS_HASH, verifyAuditChain } from '../../server/src/audit/index.js';
 import { createHarness, type Harness } from '../support/harness.js';
 import {
   expectCode,
@@ -387,6 +388,62 @@ describe('audit.verify and tampering', () => {
     }
     return m;
   };
+
+  it('hashes in the database exactly as verification does, whatever the text: unicode, quotes, escapes', async () => {
+    const m = await makeMember(h, 'hashtext');
+    const awkward = [
+      'Ysgol Pen-y-Bryn — “quoted” ’apostrophes’ café naïve',
+      'emoji 🧒🏽 and astral 𝔘 characters',
+      'back\\slash "double" \n newline \t tab \u0001 control',
+      'U+2028 \u2028 and U+2029 \u2029 separators',
+      '',
+    ];
+    const appended = [];
+    for (const [i, text] of awkward.entries()) {
+      appended.push(
+        await h.hub.database.db.transaction((tx) =>
+          appendAudit(tx, {
+            authorityId: m.id,
+            clientId: null,
+            action: 'test.hash',
+            recordIds: [text, `${i}`],
+            details: { text, nested: { [text || 'empty']: [i, 1.5, -0, 1e21, true, null] } },
+            at: new Date(Date.UTC(2026, 5, 15, 10, 0, i, 123)),
+          }),
+        ),
+      );
+    }
+    expect(appended.map((a) => a.seq)).toEqual([1, 2, 3, 4, 5]);
+    const rows = await rowsOf<{ seq: number; prev_hash: string; hash: string }>(
+      h.hub.database.db,
+      sql`select seq, prev_hash, hash from audit_log where authority_id = ${m.id} order by seq`,
+    );
+    expect(rows.map((r) => r.hash)).toEqual(appended.map((a) => a.hash));
+    expect(rows[0]!.prev_hash).toBe(GENESIS_HASH);
+    for (let i = 1; i < rows.length; i++) expect(rows[i]!.prev_hash).toBe(rows[i - 1]!.hash);
+    expect(await verifyAuditChain(h.hub.database.db, m.id)).toMatchObject({ ok: true, entries: 5 });
+    // The head keeps the last hash and the one before it.
+    const [head] = await rowsOf<{ seq: number; hash: string; prev_hash: string }>(
+      h.hub.database.db,
+      sql`select seq, hash, prev_hash from audit_heads where authority_id = ${m.id}`,
+    );
+    expect(head).toEqual({ seq: 5, hash: rows[4]!.hash, prev_hash: rows[3]!.hash });
+  });
+
+  it('appends concurrent entries to one chain without a fork or a gap', async () => {
+    const m = await makeMember(h, 'hashrace');
+    const entries = await Promise.all(
+      Array.from({ length: 20 }, (_, i) =>
+        h.hub.database.db.transaction((tx) =>
+          appendAudit(tx, { authorityId: m.id, clientId: null, action: 'test.race', details: { i } }),
+        ),
+      ),
+    );
+    expect(entries.map((e) => e.seq).sort((a, b) => a - b)).toEqual(
+      Array.from({ length: 20 }, (_, i) => i + 1),
+    );
+    expect(await verifyAuditChain(h.hub.database.db, m.id)).toMatchObject({ ok: true, entries: 20 });
+  });
 
   it("verifies an intact chain; another authority's chain only for the hub-admin", async () => {
     const a = await chainOf('verifya', 3);

@@ -2,7 +2,7 @@
 // chain in the caller's transaction. Entries cannot be changed (the database refuses), and a
 // changed or missing entry breaks the chain, which verifyAuditChain finds.
 import { createHash } from 'node:crypto';
-import { and, asc, desc, eq, inArray, lt, sql } from 'drizzle-orm';
+import { and, asc, desc, eq, inArray, lt, sql, type SQL } from 'drizzle-orm';
 import { SignJWT } from 'jose';
 import type { AuditEntry } from '@ccx/schema';
 import type { SigningKeyStore } from '../auth/signing-keys.js';
@@ -32,9 +32,14 @@ export type AuditInput = {
 /** Who is acting, for audit entries: a principal plus the request id. */
 export type Actor = { authorityId: string; clientId: string; requestId?: string | undefined };
 
-type Hashed = Omit<AuditEntry, 'hash' | 'prevHash'>;
+/** An audit entry as its hash covers it: every field but the hashes, `at` as an ISO string. */
+export type HashedAuditEntry = Omit<AuditEntry, 'hash' | 'prevHash'>;
 
-const hashEntry = (prevHash: string, e: Hashed): string =>
+/**
+ * The hash of one entry: SHA-256 over the previous entry's hash and the entry's canonical JSON. The
+ * one definition appending and verifying both use (and anything that writes whole chains at once).
+ */
+export const hashAuditEntry = (prevHash: string, e: HashedAuditEntry): string =>
   createHash('sha256')
     .update(`${prevHash}\n`)
     .update(
@@ -54,17 +59,17 @@ const hashEntry = (prevHash: string, e: Hashed): string =>
     )
     .digest('hex');
 
-/** Appends one entry to the authority's chain. Call inside the transaction of the change it records. */
+/**
+ * Appends one entry to the authority's chain, in one statement. Call inside the transaction of the
+ * change it records. The statement advances the chain head (locking it until that transaction ends,
+ * so a chain never forks) and computes the new hash from the head's previous one inside PostgreSQL:
+ * the entry's canonical JSON ends with its `seq` (the last key in order), so everything before the
+ * number is sent as text and the database hashes `prevHash + "\n" + text + seq + "}"` exactly as
+ * hashAuditEntry does, which verification recomputes.
+ */
 export const appendAudit = async (tx: Db, input: AuditInput): Promise<{ seq: number; hash: string }> => {
-  // One statement both locks the chain head and advances it (creating it for a first entry).
-  const [head] = await tx
-    .insert(auditHeads)
-    .values({ authorityId: input.authorityId, seq: 1, hash: GENESIS_HASH })
-    .onConflictDoUpdate({ target: auditHeads.authorityId, set: { seq: sql`${auditHeads.seq} + 1` } })
-    .returning({ seq: auditHeads.seq, prevHash: auditHeads.hash });
-  const entry: Hashed = {
+  const entry: Omit<HashedAuditEntry, 'seq'> = {
     authorityId: input.authorityId,
-    seq: head!.seq,
     at: (input.at ?? new Date()).toISOString(),
     clientId: input.clientId,
     action: input.action,
@@ -75,10 +80,31 @@ export const appendAudit = async (tx: Db, input: AuditInput): Promise<{ seq: num
     requestId: input.requestId ?? null,
     details: input.details ?? {},
   };
-  const hash = hashEntry(head!.prevHash, entry);
-  await tx.insert(auditLog).values({ ...entry, at: new Date(entry.at), prevHash: head!.prevHash, hash });
-  await tx.update(auditHeads).set({ hash }).where(eq(auditHeads.authorityId, input.authorityId));
-  return { seq: entry.seq, hash };
+  const withoutSeq = canonicalJson(entry);
+  const prefix = `${withoutSeq.slice(0, -1)},"seq":`;
+  const hashOf = (prev: SQL, seq: SQL) =>
+    sql`encode(sha256(convert_to(${prev} || E'\n' || ${prefix}::text || (${seq})::text || '}', 'UTF8')), 'hex')`;
+  const result = await tx.execute(sql`
+    with head as (
+      insert into ${auditHeads} as h (authority_id, seq, prev_hash, hash)
+      values (${input.authorityId}, 1, ${GENESIS_HASH}, ${hashOf(sql`${GENESIS_HASH}::text`, sql`1`)})
+      on conflict (authority_id) do update set
+        seq = h.seq + 1,
+        prev_hash = h.hash,
+        hash = ${hashOf(sql`h.hash`, sql`h.seq + 1`)}
+      returning h.seq, h.prev_hash, h.hash
+    )
+    insert into ${auditLog} (authority_id, seq, at, client_id, action, record_type, record_ids, provision_ids, basis, request_id, details, prev_hash, hash)
+    select ${entry.authorityId}, head.seq, ${entry.at}::timestamptz, ${entry.clientId}, ${entry.action}, ${entry.recordType},
+      ${sql.param(entry.recordIds)}::text[], ${sql.param(entry.provisionIds)}::text[], ${entry.basis}, ${entry.requestId},
+      ${JSON.stringify(entry.details)}::jsonb, head.prev_hash, head.hash
+    from head
+    returning seq, hash`);
+  const rows = (Array.isArray(result) ? result : (result as { rows: unknown[] }).rows) as {
+    seq: number;
+    hash: string;
+  }[];
+  return { seq: Number(rows[0]!.seq), hash: rows[0]!.hash };
 };
 
 type AuditRow = typeof auditLog.$inferSelect;
@@ -134,7 +160,7 @@ export const verifyAuditChain = async (db: Db, authorityId: string): Promise<Ver
       if (e.seq !== expectedSeq) return broken(expectedSeq, `entry ${expectedSeq} is missing`);
       if (e.prevHash !== prevHash)
         return broken(e.seq, 'its previous-hash does not match the entry before it');
-      if (hashEntry(prevHash, e) !== e.hash)
+      if (hashAuditEntry(prevHash, e) !== e.hash)
         return broken(e.seq, 'its content does not match its hash (the entry was changed)');
       prevHash = e.hash;
       expectedSeq++;

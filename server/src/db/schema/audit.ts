@@ -41,4 +41,6 @@ export const auditHeads = pgTable('audit_heads', {
   authorityId: text('authority_id').primaryKey(),
   seq: integer('seq').notNull(),
   hash: text('hash').notNull(),
+  /** The hash of the entry before the last: the last entry's previous-hash, set as the head advances. */
+  prevHash: text('prev_hash'),
 });
