@@ -3,7 +3,14 @@
 import { eq, inArray, sql } from 'drizzle-orm';
 import type { Layer } from '@ccx/schema';
 import type { Db } from '@ccx/server';
-import { layerSql, type PolicyRecord, type World, type WorldGrant } from '../../server/src/access/index.js';
+import {
+  layerSql,
+  policyValues,
+  type PolicyRecord,
+  type World,
+  type WorldGrant,
+} from '../../server/src/access/index.js';
+import { checkStatements } from '../../server/src/domain/checks/placement-check.js';
 import {
   accessGrants,
   allocations,
@@ -124,6 +131,28 @@ export const sqlLayers = async (
     .from(outcomes)
     .where(inArray(outcomes.id, recordIds));
   return new Map(rows.map((r) => [r.id, r.layer]));
+};
+
+/**
+ * The placement check's face: the layers its prepared statements give for the latest published
+ * outcome of each provision and for every active restriction (its need-to-know computed once per
+ * provision and joined in), by record id.
+ */
+export const checkLayers = async (
+  db: Db,
+  authorityId: string,
+  now: Date,
+  provisionIds: string[],
+  providerIds: string[],
+): Promise<Map<string, Layer>> => {
+  const s = checkStatements(db);
+  const values = { provisionIds, providerIds, ...policyValues({ authorityId, now }) };
+  const latest = await s.latest.execute(values);
+  const active = await s.restrictions.execute(values);
+  return new Map([
+    ...latest.map((l) => [l.outcome.id, l.layer] as const),
+    ...active.map((r) => [r.restriction.id, r.layer] as const),
+  ]);
 };
 
 /** A restriction row for a policy record: the record (provision- or provider-level) and the facts the policy ignores. */

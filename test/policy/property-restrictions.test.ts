@@ -33,6 +33,7 @@ import {
   insertRestrictions,
   insertWorld,
   type RestrictionFacts,
+  checkLayers,
 } from './db-world.js';
 
 const SEED = Number(process.env.POLICY_SEED ?? Math.floor(Math.random() * 2 ** 31));
@@ -254,6 +255,7 @@ describe('the in-memory, SQL and loaded faces of the policy agree on restriction
     const started = performance.now();
     const rng = seeded(SEED);
     let pairs = 0;
+    let checkPairs = 0;
     const tally = new Map<string, number>();
     const count = (key: string) => tally.set(key, (tally.get(key) ?? 0) + 1);
 
@@ -288,9 +290,46 @@ describe('the in-memory, SQL and loaded faces of the policy agree on restriction
         else asStored.set(record.id, fromRow);
       }
 
+      const today = londonDate(world.now);
+      const active = new Set(
+        rows
+          .filter(
+            (r) =>
+              r.effectiveFrom <= today &&
+              (r.expiresOn === null || r.expiresOn > today) &&
+              (r.liftedOn === null || r.liftedOn > today),
+          )
+          .map((r) => r.record.id),
+      );
       for (const caller of callers) {
         const fromSql = await sqlLayers(db, caller, world.now, ids);
         if (fromSql.size !== records.length) mismatches.push({ caller, sqlRows: fromSql.size });
+        // The placement check's own statement: every active restriction, each at the policy's layer.
+        const fromCheck = await checkLayers(
+          db,
+          caller,
+          world.now,
+          world.provisions.map((p) => p.id),
+          [...new Set(world.provisions.map((p) => p.providerId))],
+        );
+        const checkedIds = [...fromCheck.keys()].sort();
+        const providersWithProvisions = new Set(world.provisions.map((p) => p.providerId));
+        const expectedIds = records
+          .filter(
+            (r) =>
+              active.has(r.id) &&
+              ('provisionId' in r.scope || providersWithProvisions.has(r.scope.providerId)),
+          )
+          .map((r) => r.id)
+          .sort();
+        if (checkedIds.join() !== expectedIds.join()) mismatches.push({ caller, checkedIds, expectedIds });
+        for (const [id, checkLayer] of fromCheck) {
+          const record = records.find((r) => r.id === id);
+          const expected = record && checkRecord(world, caller, record).layer;
+          checkPairs++;
+          if (checkLayer !== expected)
+            mismatches.push({ caller, record, inMemory: expected, check: checkLayer });
+        }
         for (const record of records) {
           const inMemory = checkRecord(world, caller, record);
           const loaded = await decideRecord(db, caller, asStored.get(record.id) ?? record, world.now);
@@ -329,7 +368,7 @@ describe('the in-memory, SQL and loaded faces of the policy agree on restriction
     const seconds = ((performance.now() - started) / 1000).toFixed(1);
     const summary = Object.fromEntries([...tally.entries()].sort());
     console.log(
-      `policy faces agree on restrictions: ${WORLDS} worlds, ${pairs} (authority, restriction) pairs on ${database.kind} in ${seconds}s, seed ${SEED}; ${JSON.stringify(summary)}`,
+      `policy faces agree on restrictions: ${WORLDS} worlds, ${pairs} (authority, restriction) pairs (${checkPairs} active ones also through the placement check) on ${database.kind} in ${seconds}s, seed ${SEED}; ${JSON.stringify(summary)}`,
     );
     // Every layer turns up at both scopes, and provider-level detail comes from each need-to-know
     // basis, or the generator has drifted into worlds that test little.

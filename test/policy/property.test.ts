@@ -18,7 +18,7 @@ import {
   type WorldPlacement,
 } from '../../server/src/access/index.js';
 import { HUB_HOST, KENT, POLICY_CASES } from './cases.js';
-import { clearWorld, insertWorld, provisionOf, sqlLayers } from './db-world.js';
+import { checkLayers, clearWorld, insertWorld, provisionOf, sqlLayers } from './db-world.js';
 
 const SEED = Number(process.env.POLICY_SEED ?? Math.floor(Math.random() * 2 ** 31));
 const WORLDS = Number(process.env.POLICY_WORLDS ?? 500);
@@ -200,6 +200,7 @@ describe('the in-memory, SQL and loaded faces of the policy agree', () => {
     const started = performance.now();
     const rng = seeded(SEED);
     let pairs = 0;
+    let checkPairs = 0;
     const layers = new Map<Layer, number>();
 
     for (let n = 0; n < WORLDS; n++) {
@@ -210,9 +211,18 @@ describe('the in-memory, SQL and loaded faces of the policy agree', () => {
       const recordIds = records.map((r) => r.id);
 
       const mismatches: unknown[] = [];
+      const provisionIds = world.provisions.map((p) => p.id);
       for (const caller of callers) {
         const fromSql = await sqlLayers(db, caller, world.now, recordIds);
         if (fromSql.size !== records.length) mismatches.push({ caller, sqlRows: fromSql.size });
+        // The placement check's own statement, for the latest published outcome of each provision.
+        for (const [id, checkLayer] of await checkLayers(db, caller, world.now, provisionIds, [])) {
+          const record = records.find((r) => r.id === id);
+          const expected = record && checkRecord(world, caller, record).layer;
+          checkPairs++;
+          if (checkLayer !== expected)
+            mismatches.push({ caller, record, inMemory: expected, check: checkLayer });
+        }
         for (const record of records) {
           const inMemory = checkRecord(world, caller, record);
           const loaded = await decideRecord(db, caller, record, world.now);
@@ -249,7 +259,7 @@ describe('the in-memory, SQL and loaded faces of the policy agree', () => {
 
     const seconds = ((performance.now() - started) / 1000).toFixed(1);
     console.log(
-      `policy faces agree: ${WORLDS} worlds, ${pairs} (authority, record) pairs on ${database.kind} in ${seconds}s, seed ${SEED}; layers ${JSON.stringify(Object.fromEntries(layers))}`,
+      `policy faces agree: ${WORLDS} worlds, ${pairs} (authority, record) pairs (${checkPairs} also through the placement check) on ${database.kind} in ${seconds}s, seed ${SEED}; layers ${JSON.stringify(Object.fromEntries(layers))}`,
     );
     // Every layer turns up, or the generator has drifted into worlds that test little.
     if (WORLDS >= 100) expect([...layers.keys()].sort()).toEqual(['detail', 'none', 'signal', 'summary']);

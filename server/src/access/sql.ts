@@ -70,6 +70,12 @@ export type RecordColumns = {
   providerId?: AnyColumn;
   /** False for record types with no summary layer (concerns): bare members see nothing. */
   hasSummary?: boolean;
+  /**
+   * The caller's need-to-know at the record's provision when the statement has already computed it
+   * once per provision (needToKnowSql over the provision, joined in), so it is not evaluated again
+   * for every record there.
+   */
+  provisionNeedToKnow?: SQL;
 };
 
 /** The layer ('detail' | 'summary' | 'signal' | 'none') at which the caller sees each row: rules in policy.ts order. */
@@ -78,6 +84,7 @@ export const layerSql = (
   r: RecordColumns,
 ): SQL<'detail' | 'summary' | 'signal' | 'none'> => {
   const c = bind(context);
+  const atProvision = r.provisionNeedToKnow ?? needToKnowSql(context, r.provisionId);
   return sql<'detail' | 'summary' | 'signal' | 'none'>`case
     when not ${member(c)} then 'none'
     when ${r.publisherAuthorityId} = ${c.authorityId} then 'detail'
@@ -86,8 +93,8 @@ export const layerSql = (
     when ${r.restricted} then 'signal'
     when ${
       r.providerId
-        ? sql`(case when ${r.provisionId} is not null then ${needToKnowSql(context, r.provisionId)} else ${needToKnowProviderSql(context, r.providerId)} end)`
-        : needToKnowSql(context, r.provisionId)
+        ? sql`(case when ${r.provisionId} is not null then ${atProvision} else ${needToKnowProviderSql(context, r.providerId)} end)`
+        : atProvision
     } then 'detail'
     else ${r.hasSummary === false ? sql`'none'` : sql`'summary'`} end`;
 };

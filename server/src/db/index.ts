@@ -67,7 +67,13 @@ export const openDatabase = async (opts: OpenDatabaseOptions): Promise<Database>
     onnotice: () => {},
     connect_timeout: 5,
     idle_timeout: 60,
-    connection: { application_name: 'ccx' },
+    connection: {
+      application_name: 'ccx',
+      // The hot paths' statements are prepared (see prepared.ts) and carry the access policy's
+      // subqueries, which take PostgreSQL longer to plan than to run: plan them once per
+      // connection. Statements that are not prepared are planned on every call as before.
+      plan_cache_mode: 'force_generic_plan',
+    },
   });
   // Migrate on one dedicated connection that holds the advisory lock throughout.
   const migrator = postgres(opts.url, { max: 1, onnotice: () => {}, connect_timeout: 5 });

@@ -3,6 +3,7 @@
 // Set-based and prepared: a check of 500 provisions runs the same seven statements as a check of one,
 // each built once per database; the caller's audit entry is written in its own short transaction.
 import { and, asc, desc, eq, isNull, sql } from 'drizzle-orm';
+import { alias } from 'drizzle-orm/pg-core';
 import {
   CHECK_REASONS,
   riskRagOf,
@@ -14,7 +15,7 @@ import {
   type RestrictionView,
   type Verdict,
 } from '@ccx/schema';
-import { layerSql, PREPARED_POLICY, policyValues } from '../../access/index.js';
+import { layerSql, needToKnowSql, PREPARED_POLICY, policyValues } from '../../access/index.js';
 import { appendAudit } from '../../audit/index.js';
 import type { Db } from '../../db/index.js';
 import { perDatabase } from '../../db/prepared.js';
@@ -109,10 +110,26 @@ const restrictionReason = (
 const anyOf = (column: Parameters<typeof eq>[0], name: string, type: 'uuid' | 'text') =>
   sql`${column} = any(${sql.placeholder(name)}::${sql.raw(type)}[])`;
 
-const statements = perDatabase((db) => {
+export const checkStatements = perDatabase((db) => {
   const today = sql`${sql.placeholder('today')}::date`;
   const forProvisions = <C extends Parameters<typeof eq>[0]>(column: C) =>
     anyOf(column, 'provisionIds', 'uuid');
+  // The caller's need-to-know at each checked provision, once per provision rather than per record.
+  // Aliased: needToKnowSql's own subqueries read the provisions table, and an unaliased outer
+  // "provisions"."id" would be captured by them.
+  const target = alias(provisions, 'checked_provision');
+  const known = () =>
+    db
+      .select({
+        id: target.id,
+        known: sql<boolean>`${needToKnowSql(PREPARED_POLICY, target.id)}`.as('known'),
+      })
+      .from(target)
+      .where(forProvisions(target.id))
+      .as('known_at');
+  const latestKnown = known();
+  const restrictionKnown = known();
+  const concernKnown = known();
   return {
     found: db
       .select({ provision: provisions, provider: providers, months: monitoringFrequencies.months })
@@ -152,10 +169,12 @@ const statements = perDatabase((db) => {
           status: outcomes.status,
           restricted: outcomes.restricted,
           provisionId: outcomes.provisionId,
+          provisionNeedToKnow: sql`${latestKnown.known}`,
         }),
       })
       .from(outcomes)
       .innerJoin(authorities, eq(authorities.id, outcomes.authorityId))
+      .innerJoin(latestKnown, eq(latestKnown.id, outcomes.provisionId))
       .where(and(forProvisions(outcomes.provisionId), sql`${outcomes.status} in ('published', 'amended')`))
       .orderBy(asc(outcomes.provisionId), desc(outcomes.activityDate), desc(outcomes.publishedAt))
       .prepare('ccx_check_latest'),
@@ -163,10 +182,11 @@ const statements = perDatabase((db) => {
       .select({
         restriction: restrictions,
         contact: authorities.qaInbox,
-        layer: restrictionLayerSql(PREPARED_POLICY),
+        layer: restrictionLayerSql(PREPARED_POLICY, sql`${restrictionKnown.known}`),
       })
       .from(restrictions)
       .innerJoin(authorities, eq(authorities.id, restrictions.issuerAuthorityId))
+      .leftJoin(restrictionKnown, eq(restrictionKnown.id, restrictions.provisionId))
       .where(
         and(
           sql`(${forProvisions(restrictions.provisionId)} or ${anyOf(restrictions.providerId, 'providerIds', 'uuid')})`,
@@ -192,11 +212,13 @@ const statements = perDatabase((db) => {
             restricted: concerns.restricted,
             provisionId: concerns.provisionId,
             hasSummary: false,
+            provisionNeedToKnow: sql`${concernKnown.known}`,
           },
         )} = 'signal')`,
       })
       .from(concerns)
       .innerJoin(authorities, eq(authorities.id, concerns.authorityId))
+      .innerJoin(concernKnown, eq(concernKnown.id, concerns.provisionId))
       .where(
         and(
           forProvisions(concerns.provisionId),
@@ -243,7 +265,7 @@ export const checkPlacements = async (
   auditAction = 'check.placement',
 ): Promise<CheckResult[]> => {
   const today = londonDate(actor.now);
-  const s = statements(db);
+  const s = checkStatements(db);
   const policy = policyValues(actor);
   const ids = [...new Set(targets.flatMap((t) => ('provisionId' in t ? [t.provisionId] : [])))];
   const urns = [...new Set(targets.flatMap((t) => ('urn' in t ? [t.urn] : [])))];

@@ -452,18 +452,16 @@ export const getRestriction = async (tx: Db, actor: Actor, id: string): Promise<
   return result;
 };
 
-export const restrictionLayerSql = (context: SqlPolicyContext) =>
-  layerSql(
-    context,
-    {
-      id: restrictions.id,
-      publisherAuthorityId: restrictions.issuerAuthorityId,
-      status: sql`'published'`,
-      restricted: restrictions.restricted,
-      provisionId: restrictions.provisionId,
-      providerId: restrictions.providerId,
-    },
-  );
+export const restrictionLayerSql = (context: SqlPolicyContext, provisionNeedToKnow?: SQL) =>
+  layerSql(context, {
+    id: restrictions.id,
+    publisherAuthorityId: restrictions.issuerAuthorityId,
+    status: sql`'published'`,
+    restricted: restrictions.restricted,
+    provisionId: restrictions.provisionId,
+    providerId: restrictions.providerId,
+    ...(provisionNeedToKnow ? { provisionNeedToKnow } : {}),
+  });
 
 export type RestrictionListInput = {
   provisionId?: string | undefined;
