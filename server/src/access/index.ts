@@ -18,6 +18,7 @@ import {
 
 export * from './policy.js';
 export {
+  currentAllocationSql,
   layerSql,
   needToKnowSql,
   needToKnowProviderSql,

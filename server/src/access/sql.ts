@@ -30,19 +30,25 @@ const bind = (c: SqlPolicyContext): Bound =>
       }
     : { authorityId: c.authorityId, today: londonDate(c.now), now: c.now.toISOString() };
 
+/**
+ * An allocation is current on `today`: not ended, begun, not run out. The SQL of policy.ts's
+ * isAllocationCurrent, for every statement that asks which allocations are current.
+ */
+export const currentAllocationSql = (today: string | SQL | Placeholder): SQL =>
+  sql`(${allocations.endedAt} is null and ${allocations.startsOn} <= ${today}::date and (${allocations.endsOn} is null or ${allocations.endsOn} > ${today}::date))`;
+
 const member = (c: Bound): SQL =>
   sql`exists (select 1 from ${authorities} where ${authorities.id} = ${c.authorityId} and ${authorities.status} = 'active')`;
 
 /** lead, host, placing or prospective at the provision in `provisionColumn`. */
 export const needToKnowSql = (context: SqlPolicyContext, provisionColumn: AnyColumn | SQL): SQL => {
   const c = bind(context);
-  const today = sql`${c.today}::date`;
   return sql`(
     exists (select 1 from ${allocations} where ${allocations.provisionId} = ${provisionColumn} and ${allocations.authorityId} = ${c.authorityId}
-      and ${allocations.role} = 'quality' and ${allocations.endedAt} is null and ${allocations.startsOn} <= ${today} and (${allocations.endsOn} is null or ${allocations.endsOn} > ${today}))
+      and ${allocations.role} = 'quality' and ${currentAllocationSql(c.today)})
     or exists (select 1 from ${provisions} where ${provisions.id} = ${provisionColumn} and ${provisions.hostAuthorityId} = ${c.authorityId})
     or exists (select 1 from ${placements} where ${placements.provisionId} = ${provisionColumn} and ${placements.authorityId} = ${c.authorityId}
-      and ${placements.fromDate} <= ${today} and (${placements.endedOn} is null or ${placements.endedOn} > ${today}))
+      and ${placements.fromDate} <= ${c.today}::date and (${placements.endedOn} is null or ${placements.endedOn} > ${c.today}::date))
     or exists (select 1 from ${accessGrants} where ${accessGrants.provisionId} = ${provisionColumn} and ${accessGrants.authorityId} = ${c.authorityId}
       and ${accessGrants.kind} = 'prospective' and ${accessGrants.revokedAt} is null and ${accessGrants.expiresAt} > ${c.now}::timestamptz)
   )`;

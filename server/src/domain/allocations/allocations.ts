@@ -3,6 +3,7 @@
 import { and, asc, count, eq, isNull, sql } from 'drizzle-orm';
 import type { Allocation, AutoAllocateResult, Page } from '@ccx/schema';
 import { isAllocationCurrent } from '../../access/policy.js';
+import { currentAllocationSql } from '../../access/sql.js';
 import { appendAudit } from '../../audit/index.js';
 import { emitEvent } from '../../events/emit.js';
 import type { Db } from '../../db/index.js';
@@ -147,9 +148,7 @@ export const listAllocations = async (
         input.provisionId ? eq(allocations.provisionId, input.provisionId) : undefined,
         input.authorityId ? eq(allocations.authorityId, input.authorityId) : undefined,
         // The same rule as isAllocationCurrent, in SQL so that pages stay full.
-        input.currentOnly
-          ? sql`${allocations.endedAt} is null and ${allocations.startsOn} <= ${today} and (${allocations.endsOn} is null or ${allocations.endsOn} > ${today})`
-          : undefined,
+        input.currentOnly ? currentAllocationSql(today) : undefined,
         afterKeys(input.cursor, allocationKeys, 'asc'),
       ),
     )
@@ -229,13 +228,7 @@ export const autoAllocate = async (
   for (const r of await tx
     .select({ authorityId: allocations.authorityId, n: count() })
     .from(allocations)
-    .where(
-      and(
-        isNull(allocations.endedAt),
-        sql`${allocations.startsOn} <= ${today}`,
-        sql`(${allocations.endsOn} is null or ${allocations.endsOn} > ${today})`,
-      ),
-    )
+    .where(currentAllocationSql(today))
     .groupBy(allocations.authorityId)) {
     load.set(r.authorityId, r.n);
   }

@@ -2,7 +2,7 @@
 // behind it where the caller may see it, and whom to contact — for one provision or a shortlist.
 // Set-based and prepared: a check of 500 provisions runs the same seven statements as a check of one,
 // each built once per database; the caller's audit entry is written in its own short transaction.
-import { and, asc, desc, eq, isNull, sql } from 'drizzle-orm';
+import { and, asc, desc, eq, sql } from 'drizzle-orm';
 import { alias } from 'drizzle-orm/pg-core';
 import {
   CHECK_REASONS,
@@ -15,7 +15,13 @@ import {
   type RestrictionView,
   type Verdict,
 } from '@ccx/schema';
-import { layerSql, needToKnowSql, PREPARED_POLICY, policyValues } from '../../access/index.js';
+import {
+  currentAllocationSql,
+  layerSql,
+  needToKnowSql,
+  PREPARED_POLICY,
+  policyValues,
+} from '../../access/index.js';
 import { appendAudit } from '../../audit/index.js';
 import type { Db } from '../../db/index.js';
 import { perDatabase } from '../../db/prepared.js';
@@ -152,9 +158,7 @@ export const checkStatements = perDatabase((db) => {
         and(
           forProvisions(allocations.provisionId),
           eq(allocations.role, 'quality'),
-          isNull(allocations.endedAt),
-          sql`${allocations.startsOn} <= ${today}`,
-          sql`(${allocations.endsOn} is null or ${allocations.endsOn} > ${today})`,
+          currentAllocationSql(sql.placeholder('today')),
         ),
       )
       .prepare('ccx_check_leads'),

@@ -1,6 +1,6 @@
 // The monitoring schedule: how often each type of setting is monitored (defaults, or the hub-admin's
 // choice), when each provision is next due (from its last published outcome), and what is overdue.
-import { and, asc, eq, inArray, isNull, sql } from 'drizzle-orm';
+import { and, asc, eq, inArray, sql } from 'drizzle-orm';
 import {
   DEFAULT_MONITORING_MONTHS,
   DEFAULT_MONITORING_MONTHS_BY_TYPE,
@@ -9,6 +9,7 @@ import {
   type MonitoringState,
   type ProvisionType,
 } from '@ccx/schema';
+import { currentAllocationSql } from '../../access/sql.js';
 import { appendAudit } from '../../audit/index.js';
 import type { Db } from '../../db/index.js';
 import { allocations, monitoringFrequencies, outcomes, provisions } from '../../db/schema/index.js';
@@ -31,7 +32,8 @@ const daysBetween = (from: string, to: string): number =>
 
 /** The months between monitoring activities for a type when the hub-admin has not set them. */
 export const defaultMonths = (type: ProvisionType): number =>
-  (DEFAULT_MONITORING_MONTHS_BY_TYPE as Partial<Record<ProvisionType, number>>)[type] ?? DEFAULT_MONITORING_MONTHS;
+  (DEFAULT_MONITORING_MONTHS_BY_TYPE as Partial<Record<ProvisionType, number>>)[type] ??
+  DEFAULT_MONITORING_MONTHS;
 
 /** Months between monitoring activities for every provision type. */
 export const frequencies = async (db: Db): Promise<Map<ProvisionType, number>> => {
@@ -153,11 +155,9 @@ export const overdueReport = async (db: Db, actor: Actor) => {
     .innerJoin(provisions, eq(provisions.id, allocations.provisionId))
     .where(
       and(
-        isNull(allocations.endedAt),
         eq(allocations.role, 'quality'),
         // Current today, as the placement check and allocations.mine count it: not run out, not yet to begin.
-        sql`${allocations.startsOn} <= ${today}`,
-        sql`(${allocations.endsOn} is null or ${allocations.endsOn} > ${today})`,
+        currentAllocationSql(today),
       ),
     )
     .orderBy(asc(allocations.authorityId), asc(provisions.name));

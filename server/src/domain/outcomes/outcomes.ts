@@ -14,7 +14,7 @@ import {
   contactOf,
   decide,
   decideRecord,
-  isAllocationCurrent,
+  currentAllocationSql,
   layerSql,
   loadWorld,
   deriveRecordBases,
@@ -89,17 +89,26 @@ export const recordVersion = async (
   row: OutcomeRow,
   change: string,
   note: string | null,
-) => {
+): Promise<OutcomeHistory[number]> => {
+  const snapshot = snapshotOf(row);
   await tx.insert(outcomeVersions).values({
     outcomeId: row.id,
     version: row.version,
     change,
     note,
-    snapshot: snapshotOf(row),
+    snapshot,
     byAuthorityId: actor.authorityId,
     byClientId: actor.clientId,
     at: actor.now,
   });
+  return {
+    version: row.version,
+    at: actor.now.toISOString(),
+    change,
+    note,
+    byAuthorityId: actor.authorityId,
+    snapshot,
+  };
 };
 
 /** The outbox row of an outcome change: its summary and detail as they now stand; who receives what is the policy's. */
@@ -246,48 +255,55 @@ export const publishOutcome = async (
   actor: Actor,
   input: { id: string; version: number },
 ): Promise<OutcomeView> => {
-  const [row] = await tx.select().from(outcomes).where(eq(outcomes.id, input.id)).for('update');
-  // Another authority's draft is not the caller's to know of.
-  if (!row || (row.authorityId !== actor.authorityId && row.status === 'draft'))
-    throw notFound(`outcome ${input.id}`);
-  if (row.authorityId !== actor.authorityId)
-    throw new AppError('FORBIDDEN', 'only the authority that wrote an outcome can publish it');
-  if (row.status !== 'draft') throw new AppError('CONFLICT', `outcome ${input.id} is already ${row.status}`);
-  if (row.version !== input.version) {
-    throw new AppError(
-      'CONFLICT',
-      `outcome ${input.id} has changed: you sent version ${input.version}, the current version is ${row.version}`,
-    );
-  }
   const today = londonDate(actor.now);
-  const leads = await tx
-    .select()
-    .from(allocations)
-    .where(and(eq(allocations.provisionId, row.provisionId), eq(allocations.authorityId, actor.authorityId)));
-  const byLead = leads.some((a) => a.role === 'quality' && isAllocationCurrent(a, today));
+  // One statement publishes the caller's own draft at the version it read, deciding whether it
+  // publishes as the lead authority; when it changes nothing, the row says why.
   const [updated] = await tx
     .update(outcomes)
     .set({
       status: 'published',
       publishedAt: actor.now,
-      byLead,
+      byLead: sql`exists (select 1 from ${allocations} where ${allocations.provisionId} = ${outcomes.provisionId}
+        and ${allocations.authorityId} = ${actor.authorityId} and ${allocations.role} = 'quality' and ${currentAllocationSql(today)})`,
       version: sql`${outcomes.version} + 1`,
       updatedAt: sql`now()`,
     })
-    .where(eq(outcomes.id, input.id))
+    .where(
+      and(
+        eq(outcomes.id, input.id),
+        eq(outcomes.authorityId, actor.authorityId),
+        eq(outcomes.status, 'draft'),
+        eq(outcomes.version, input.version),
+      ),
+    )
     .returning();
+  if (!updated) {
+    const [row] = await tx.select().from(outcomes).where(eq(outcomes.id, input.id));
+    // Another authority's draft is not the caller's to know of.
+    if (!row || (row.authorityId !== actor.authorityId && row.status === 'draft'))
+      throw notFound(`outcome ${input.id}`);
+    if (row.authorityId !== actor.authorityId)
+      throw new AppError('FORBIDDEN', 'only the authority that wrote an outcome can publish it');
+    if (row.status !== 'draft')
+      throw new AppError('CONFLICT', `outcome ${input.id} is already ${row.status}`);
+    throw new AppError(
+      'CONFLICT',
+      `outcome ${input.id} has changed: you sent version ${input.version}, the current version is ${row.version}`,
+    );
+  }
   await appendAudit(tx, {
     ...auditActor(actor),
     action: 'outcome.publish',
     recordType: 'outcome',
     recordIds: [input.id],
-    provisionIds: [row.provisionId],
+    provisionIds: [updated.provisionId],
     basis: 'publisher',
-    details: { byLead },
+    details: { byLead: updated.byLead },
   });
-  await recordVersion(tx, actor, updated!, 'published', null);
-  await emitOutcomeEvent(tx, 'outcome.published', updated!, actor.now);
-  return toDetail(updated!, (await historyOf(tx, [updated!.id])).get(updated!.id));
+  // A draft has no versions: the one just recorded is its whole history.
+  const published = await recordVersion(tx, actor, updated, 'published', null);
+  await emitOutcomeEvent(tx, 'outcome.published', updated, actor.now);
+  return toDetail(updated, [published]);
 };
 
 const view = async (tx: Db, row: OutcomeRow, decision: Decision): Promise<OutcomeView | null> => {
