@@ -33,6 +33,11 @@ export type OpenDatabaseOptions =
   | { kind: 'pglite'; /** a folder, or 'memory' for an in-memory database */ dataDir: string }
   | { kind: 'postgres'; url: string; poolMax?: number };
 
+const preparedDatabases = new WeakMap<Db, Db>();
+
+/** Where statements prepared once for `db` run: a pool of its own on PostgreSQL, `db` itself on PGlite. */
+export const preparedDatabaseOf = (db: Db): Db => preparedDatabases.get(db) ?? db;
+
 /** Opens the database and applies any pending migrations. */
 export const openDatabase = async (opts: OpenDatabaseOptions): Promise<Database> => {
   if (opts.kind === 'pglite') {
@@ -62,18 +67,15 @@ export const openDatabase = async (opts: OpenDatabaseOptions): Promise<Database>
   }
 
   const poolMax = opts.poolMax ?? 10;
-  const client = postgres(opts.url, {
-    max: poolMax,
-    onnotice: () => {},
-    connect_timeout: 5,
-    idle_timeout: 60,
-    connection: {
-      application_name: 'ccx',
-      // The hot paths' statements are prepared (see prepared.ts) and carry the access policy's
-      // subqueries, which take PostgreSQL longer to plan than to run: plan them once per
-      // connection. Statements that are not prepared are planned on every call as before.
-      plan_cache_mode: 'force_generic_plan',
-    },
+  const options = { max: poolMax, onnotice: () => {}, connect_timeout: 5, idle_timeout: 60 };
+  const client = postgres(opts.url, { ...options, connection: { application_name: 'ccx' } });
+  // The hot paths' statements are prepared once (prepared.ts) and carry the access policy's
+  // subqueries, which take PostgreSQL longer to plan than to run. They run on a pool of their own
+  // whose connections plan each of them once; everything else keeps a plan made for its values
+  // (forcing generic plans on every statement made the event feed's plans much worse).
+  const preparedClient = postgres(opts.url, {
+    ...options,
+    connection: { application_name: 'ccx-prepared', plan_cache_mode: 'force_generic_plan' },
   });
   // Migrate on one dedicated connection that holds the advisory lock throughout.
   const migrator = postgres(opts.url, { max: 1, onnotice: () => {}, connect_timeout: 5 });
@@ -82,19 +84,22 @@ export const openDatabase = async (opts: OpenDatabaseOptions): Promise<Database>
     await migratePostgres(drizzlePostgres(migrator, { schema }), { migrationsFolder: MIGRATIONS_FOLDER });
     await migrator`select pg_advisory_unlock(${MIGRATION_LOCK_ID})`;
   } catch (err) {
-    await client.end({ timeout: 1 });
+    await Promise.all([client.end({ timeout: 1 }), preparedClient.end({ timeout: 1 })]);
     throw err;
   } finally {
     await migrator.end({ timeout: 5 });
   }
-  const db = drizzlePostgres(client, { schema });
+  const db = drizzlePostgres(client, { schema }) as unknown as Db;
+  preparedDatabases.set(db, drizzlePostgres(preparedClient, { schema }) as unknown as Db);
   return {
-    db: db as unknown as Db,
+    db,
     kind: 'postgres',
     poolMax,
     ping: async () => {
       await db.execute(sql`select 1`);
     },
-    close: () => client.end({ timeout: 5 }),
+    close: async () => {
+      await Promise.all([client.end({ timeout: 5 }), preparedClient.end({ timeout: 5 })]);
+    },
   };
 };

@@ -49,6 +49,10 @@ export const outcomes = pgTable(
   },
   (t) => [
     index('outcomes_provision_idx').on(t.provisionId, t.activityDate, t.id),
+    // The latest published outcome of a provision, found by one probe (the placement check, the schedule).
+    index('outcomes_latest_idx')
+      .on(t.provisionId, t.activityDate.desc().nullsFirst(), t.publishedAt.desc().nullsFirst())
+      .where(sql`${t.status} in ('published', 'amended')`),
     index('outcomes_authority_idx').on(t.authorityId, t.status),
     check('outcomes_status_check', sql`${t.status} in ('draft', 'published', 'amended', 'withdrawn')`),
     check('outcomes_rating_check', sql`${t.overallRating} between 1 and 5`),

@@ -133,38 +133,49 @@ export const checkStatements = perDatabase((db) => {
       .from(target)
       .where(forProvisions(target.id))
       .as('known_at');
-  const latestKnown = known();
+  const leadAuthority = alias(authorities, 'lead_authority');
+  const latestOutcome = db
+    .select({ id: outcomes.id })
+    .from(outcomes)
+    .where(and(eq(outcomes.provisionId, target.id), sql`${outcomes.status} in ('published', 'amended')`))
+    .orderBy(desc(outcomes.activityDate), desc(outcomes.publishedAt))
+    .limit(1)
+    .as('latest_outcome');
   const restrictionKnown = known();
   const concernKnown = known();
   return {
+    // Each provision with its provider, its monitoring frequency and its current lead, if any (one
+    // current quality allocation at most: allocations_one_current).
     found: db
-      .select({ provision: provisions, provider: providers, months: monitoringFrequencies.months })
+      .select({
+        provision: provisions,
+        provider: providers,
+        months: monitoringFrequencies.months,
+        lead: {
+          authorityId: allocations.authorityId,
+          since: allocations.startsOn,
+          name: leadAuthority.name,
+          qaInbox: leadAuthority.qaInbox,
+        },
+      })
       .from(provisions)
       .innerJoin(providers, eq(providers.id, provisions.providerId))
       .leftJoin(monitoringFrequencies, eq(monitoringFrequencies.provisionType, provisions.type))
-      .where(sql`(${anyOf(provisions.id, 'ids', 'uuid')} or ${anyOf(provisions.urn, 'urns', 'text')})`)
-      .prepare('ccx_check_found'),
-    leads: db
-      .select({
-        provisionId: allocations.provisionId,
-        authorityId: allocations.authorityId,
-        since: allocations.startsOn,
-        name: authorities.name,
-        qaInbox: authorities.qaInbox,
-      })
-      .from(allocations)
-      .innerJoin(authorities, eq(authorities.id, allocations.authorityId))
-      .where(
+      .leftJoin(
+        allocations,
         and(
-          forProvisions(allocations.provisionId),
+          eq(allocations.provisionId, provisions.id),
           eq(allocations.role, 'quality'),
           currentAllocationSql(sql.placeholder('today')),
         ),
       )
-      .prepare('ccx_check_leads'),
-    // The latest published outcome of each provision: the one the verdict and the schedule read.
+      .leftJoin(leadAuthority, eq(leadAuthority.id, allocations.authorityId))
+      .where(sql`(${anyOf(provisions.id, 'ids', 'uuid')} or ${anyOf(provisions.urn, 'urns', 'text')})`)
+      .prepare('ccx_check_found'),
+    // The latest published outcome of each provision (the one the verdict and the schedule read):
+    // one probe of outcomes_latest_idx per provision, its layer decided for that row alone.
     latest: db
-      .selectDistinctOn([outcomes.provisionId], {
+      .select({
         outcome: outcomes,
         contact: authorities.qaInbox,
         layer: layerSql(PREPARED_POLICY, {
@@ -173,14 +184,14 @@ export const checkStatements = perDatabase((db) => {
           status: outcomes.status,
           restricted: outcomes.restricted,
           provisionId: outcomes.provisionId,
-          provisionNeedToKnow: sql`${latestKnown.known}`,
+          provisionNeedToKnow: needToKnowSql(PREPARED_POLICY, target.id),
         }),
       })
-      .from(outcomes)
+      .from(target)
+      .innerJoinLateral(latestOutcome, sql`true`)
+      .innerJoin(outcomes, eq(outcomes.id, latestOutcome.id))
       .innerJoin(authorities, eq(authorities.id, outcomes.authorityId))
-      .innerJoin(latestKnown, eq(latestKnown.id, outcomes.provisionId))
-      .where(and(forProvisions(outcomes.provisionId), sql`${outcomes.status} in ('published', 'amended')`))
-      .orderBy(asc(outcomes.provisionId), desc(outcomes.activityDate), desc(outcomes.publishedAt))
+      .where(forProvisions(target.id))
       .prepare('ccx_check_latest'),
     restrictions: db
       .select({
@@ -274,22 +285,20 @@ export const checkPlacements = async (
   const ids = [...new Set(targets.flatMap((t) => ('provisionId' in t ? [t.provisionId] : [])))];
   const urns = [...new Set(targets.flatMap((t) => ('urn' in t ? [t.urn] : [])))];
 
-  const found = await s.found.execute({ ids, urns });
+  const found = await s.found.execute({ ids, urns, today });
   const byId = new Map(found.map((f) => [f.provision.id, f]));
   const byUrn = new Map(found.flatMap((f) => (f.provision.urn ? [[f.provision.urn, f] as const] : [])));
   const provisionIds = found.map((f) => f.provision.id);
   const providerIds = [...new Set(found.map((f) => f.provider.id))];
 
   const noneFound = provisionIds.length === 0;
-  const [leadRows, latestRows, restrictionRows, concernRows] = noneFound
-    ? [[], [], [], []]
+  const [latestRows, restrictionRows, concernRows] = noneFound
+    ? [[], [], []]
     : await Promise.all([
-        s.leads.execute({ provisionIds, today }),
         s.latest.execute({ provisionIds, ...policy }),
         s.restrictions.execute({ provisionIds, providerIds, ...policy }),
         s.concerns.execute({ provisionIds, riskFrom: riskWindowStart(today), ...policy }),
       ]);
-  const leads = new Map(leadRows.map((l) => [l.provisionId, l]));
   const latest = new Map(latestRows.map((l) => [l.outcome.provisionId, l]));
   const concernsOf = new Map(concernRows.map((c) => [c.provisionId, c]));
   const ordered = restrictionRows.map((r, at) => ({ ...r, at }));
@@ -334,6 +343,8 @@ export const checkPlacements = async (
       continue;
     }
     const { provision: p, provider, months } = hit;
+    // A left join's columns: all null when there is no current lead.
+    const lead = hit.lead?.authorityId ? (hit.lead as NonNullable<PlacementCheck['lead']>) : null;
     const reasons: Reason[] = [];
     const signalFrom = new Set<string>();
     const addSignal = (issuer: string, c: string, recordKind: string) => {
@@ -442,7 +453,6 @@ export const checkPlacements = async (
       months ?? defaultMonths(p.type as ProvisionType),
       today,
     );
-    const lead = leads.get(p.id);
     const leadContact = lead?.qaInbox ?? null;
     if (monitoring.status === 'overdue')
       reasons.push(

@@ -1,0 +1,1 @@
+CREATE INDEX "outcomes_latest_idx" ON "outcomes" USING btree ("provision_id","activity_date" DESC NULLS FIRST,"published_at" DESC NULLS FIRST) WHERE "outcomes"."status" in ('published', 'amended');
