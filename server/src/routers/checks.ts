@@ -1,7 +1,11 @@
 import { zCheckMany, zCheckManyResult, zCheckTarget, zPlacementCheck } from '@ccx/schema';
 import { checkPlacements } from '../domain/checks/placement-check.js';
+import { Semaphore } from '../domain/semaphore.js';
 import { AppError } from '../errors.js';
 import { authedProcedure, router } from '../trpc.js';
+
+/** Batch checks run a few at a time: each holds up to 500 results until it is answered. */
+const batchChecks = new Semaphore(4);
 
 export const checksRouter = router({
   placement: authedProcedure
@@ -17,7 +21,9 @@ export const checksRouter = router({
     .input(zCheckMany)
     .output(zCheckManyResult)
     .query(async ({ ctx, input }) => {
-      const results = await checkPlacements(ctx.db, ctx.actor, input.items, 'check.placementMany');
+      const results = await batchChecks.run(() =>
+        checkPlacements(ctx.db, ctx.actor, input.items, 'check.placementMany'),
+      );
       const count = (v: string) => results.filter((r) => r.ok && r.verdict === v).length;
       return {
         results,
