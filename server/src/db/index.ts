@@ -90,7 +90,7 @@ export const openDatabase = async (opts: OpenDatabaseOptions): Promise<Database>
     await migrator.end({ timeout: 5 });
   }
   const db = drizzlePostgres(client, { schema }) as unknown as Db;
-  preparedDatabases.set(db, drizzlePostgres(preparedClient, { schema }) as unknown as Db);
+  preparedDatabases.set(db, drizzlePostgres(preparedClient, { schema }));
   return {
     db,
     kind: 'postgres',
