@@ -1,0 +1,114 @@
+// The hub under test: `server/src/main.ts` in a process of its own (node with tsx's loader, so the
+// pid is the server's own), its log to a file, its resident memory sampled while it runs.
+import { spawn, type ChildProcess } from 'node:child_process';
+import { createWriteStream } from 'node:fs';
+import { readFile } from 'node:fs/promises';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+export const repoRoot = fileURLToPath(new URL('../..', import.meta.url));
+
+export type BenchHub = {
+  url: string;
+  pid: number;
+  /** Highest resident set size seen so far, in MiB (sampled, and the kernel's own high-water mark). */
+  peakRssMiB: () => Promise<number>;
+  rssMiB: () => Promise<number>;
+  stop: () => Promise<void>;
+};
+
+const statusField = async (pid: number, field: 'VmRSS' | 'VmHWM'): Promise<number> => {
+  const status = await readFile(`/proc/${pid}/status`, 'utf8');
+  const kib = Number(new RegExp(`^${field}:\\s+(\\d+) kB`, 'm').exec(status)?.[1] ?? Number.NaN);
+  return kib / 1024;
+};
+
+export const startBenchHub = async (opts: {
+  databaseUrl?: string;
+  dataDir?: string;
+  logFile: string;
+  env?: Record<string, string>;
+  /** Write a V8 CPU profile of the hub to this folder when it stops. */
+  profileDir?: string;
+}): Promise<BenchHub> => {
+  const log = createWriteStream(opts.logFile, { flags: 'a' });
+  const profile = opts.profileDir ? ['--cpu-prof', '--cpu-prof-dir', opts.profileDir] : [];
+  const child: ChildProcess = spawn(process.execPath, [...profile, '--import', 'tsx', 'server/src/main.ts'], {
+    cwd: repoRoot,
+    env: {
+      ...process.env,
+      PORT: '0',
+      DATABASE_URL: opts.databaseUrl ?? '',
+      CCX_DATA_DIR: opts.dataDir ?? path.join(repoRoot, '.bench-data', 'unused'),
+      // Long enough that no token expires during a run.
+      CCX_TOKEN_TTL: '2h',
+      ...opts.env,
+    },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  let head = '';
+  const url = await new Promise<string>((resolve, reject) => {
+    const timer = setTimeout(() => reject(new Error(`the hub did not become ready:\n${head}`)), 120_000);
+    const onData = (chunk: Buffer) => {
+      log.write(chunk);
+      if (head.length < 100_000) head += chunk.toString();
+      const m = /ccx hub ready at (http:\/\/[^\s]+)/.exec(head);
+      if (m?.[1]) {
+        clearTimeout(timer);
+        resolve(m[1]);
+      }
+    };
+    child.stdout!.on('data', onData);
+    child.stderr!.on('data', onData);
+    child.once('exit', (code) => {
+      clearTimeout(timer);
+      reject(new Error(`the hub exited with ${code} before it was ready:\n${head}`));
+    });
+  });
+  const pid = child.pid!;
+  let sampledPeak = 0;
+  const sample = async () => {
+    try {
+      sampledPeak = Math.max(sampledPeak, await statusField(pid, 'VmRSS'));
+    } catch {
+      // exited
+    }
+  };
+  const sampler = setInterval(() => void sample(), 200);
+  return {
+    url,
+    pid,
+    rssMiB: () => statusField(pid, 'VmRSS'),
+    peakRssMiB: async () => {
+      await sample();
+      const hwm = await statusField(pid, 'VmHWM').catch(() => 0);
+      return Math.max(sampledPeak, hwm);
+    },
+    stop: async () => {
+      clearInterval(sampler);
+      if (child.exitCode !== null) return;
+      const exited = new Promise((r) => child.once('exit', r));
+      child.kill('SIGTERM');
+      const timer = setTimeout(() => child.kill('SIGKILL'), 15_000);
+      await exited;
+      clearTimeout(timer);
+      log.end();
+    },
+  };
+};
+
+/** An access token for a client, from the hub's token endpoint. */
+export const fetchToken = async (url: string, clientId: string, clientSecret: string): Promise<string> => {
+  const res = await fetch(`${url}/oauth/token`, {
+    method: 'POST',
+    headers: {
+      authorization: `Basic ${Buffer.from(`${clientId}:${clientSecret}`).toString('base64')}`,
+      'content-type': 'application/x-www-form-urlencoded',
+    },
+    body: 'grant_type=client_credentials',
+  });
+  const body = (await res.json()) as { access_token?: string; error?: string };
+  if (!res.ok || !body.access_token)
+    throw new Error(`no token for ${clientId}: ${res.status} ${JSON.stringify(body)}`);
+  return body.access_token;
+};

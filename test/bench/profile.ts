@@ -1,0 +1,52 @@
+// Summarises a V8 CPU profile (from `npm run bench -- --profile`): self time by function and by
+// package, so the cost of a hot path can be read without a browser.
+import { readFile } from 'node:fs/promises';
+
+type Node = {
+  id: number;
+  callFrame: { functionName: string; url: string; lineNumber: number };
+  children?: number[];
+};
+type Profile = { nodes: Node[]; samples: number[]; timeDeltas: number[] };
+
+const file = process.argv[2];
+if (!file) {
+  console.error('usage: npx tsx test/bench/profile.ts FILE.cpuprofile [top]');
+  process.exit(2);
+}
+const top = Number(process.argv[3] ?? 40);
+const profile = JSON.parse(await readFile(file, 'utf8')) as Profile;
+const byId = new Map(profile.nodes.map((n) => [n.id, n]));
+const self = new Map<number, number>();
+profile.samples.forEach((id, i) => self.set(id, (self.get(id) ?? 0) + (profile.timeDeltas[i] ?? 0)));
+const total = [...self.values()].reduce((a, b) => a + b, 0);
+
+const packageOf = (url: string): string => {
+  const m = /node_modules\/((?:@[^/]+\/)?[^/]+)/.exec(url);
+  if (m) return m[1]!;
+  if (url.includes('/server/src/')) return `server/${url.split('/server/src/')[1]!.split('/')[0]}`;
+  if (url.includes('/schema/src/')) return '@ccx/schema';
+  if (url.startsWith('node:')) return url;
+  return url ? 'other' : '(native)';
+};
+
+const add = (map: Map<string, number>, key: string, v: number) => map.set(key, (map.get(key) ?? 0) + v);
+const fns = new Map<string, number>();
+const packages = new Map<string, number>();
+for (const [id, t] of self) {
+  const n = byId.get(id)!;
+  const name = n.callFrame.functionName || '(anonymous)';
+  const where = n.callFrame.url
+    ? `${n.callFrame.url.split('/').slice(-2).join('/')}:${n.callFrame.lineNumber + 1}`
+    : '';
+  add(fns, `${name} ${where}`, t);
+  add(packages, packageOf(n.callFrame.url) === '(native)' ? name : packageOf(n.callFrame.url), t);
+}
+const print = (title: string, map: Map<string, number>) => {
+  console.log(`\n${title}`);
+  for (const [k, v] of [...map].sort((a, b) => b[1] - a[1]).slice(0, top))
+    console.log(`${((v / total) * 100).toFixed(1).padStart(5)}%  ${k}`);
+};
+console.log(`${(total / 1e6).toFixed(1)} s sampled`);
+print('self time by package (or native function)', packages);
+print('self time by function', fns);
