@@ -430,14 +430,16 @@ describe('audit.verify and tampering', () => {
     expect(head).toEqual({ seq: 5, hash: rows[4]!.hash, prev_hash: rows[3]!.hash });
   });
 
-  it('appends concurrent entries to one chain without a fork or a gap', async () => {
+  it('appends concurrent entries to one chain without a fork or a gap, in a transaction or on their own', async () => {
     const m = await makeMember(h, 'hashrace');
     const entries = await Promise.all(
-      Array.from({ length: 20 }, (_, i) =>
-        h.hub.database.db.transaction((tx) =>
-          appendAudit(tx, { authorityId: m.id, clientId: null, action: 'test.race', details: { i } }),
-        ),
-      ),
+      Array.from({ length: 20 }, (_, i) => {
+        const entry = { authorityId: m.id, clientId: null, action: 'test.race', details: { i } };
+        // Half inside a transaction (a write's entry), half as a statement of their own (a read's).
+        return i % 2
+          ? h.hub.database.db.transaction((tx) => appendAudit(tx, entry))
+          : appendAudit(h.hub.database.db, entry);
+      }),
     );
     expect(entries.map((e) => e.seq).sort((a, b) => a - b)).toEqual(
       Array.from({ length: 20 }, (_, i) => i + 1),

@@ -1,7 +1,7 @@
 // The hub under test: `server/src/main.ts` in a process of its own (node with tsx's loader, so the
 // pid is the server's own), its log to a file, its resident memory sampled while it runs.
 import { spawn, type ChildProcess } from 'node:child_process';
-import { createWriteStream } from 'node:fs';
+import { closeSync, openSync, readFileSync, statSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -31,7 +31,10 @@ export const startBenchHub = async (opts: {
   /** Write a V8 CPU profile of the hub to this folder when it stops. */
   profileDir?: string;
 }): Promise<BenchHub> => {
-  const log = createWriteStream(opts.logFile, { flags: 'a' });
+  // The hub logs every request: it writes straight to the file, as to a disk or a log collector in
+  // production. A pipe to this process (busy driving the load) would block the hub's writes.
+  const out = openSync(opts.logFile, 'a');
+  const startedAt = statSync(opts.logFile).size;
   const profile = opts.profileDir ? ['--cpu-prof', '--cpu-prof-dir', opts.profileDir] : [];
   const child: ChildProcess = spawn(process.execPath, [...profile, '--import', 'tsx', 'server/src/main.ts'], {
     cwd: repoRoot,
@@ -44,27 +47,22 @@ export const startBenchHub = async (opts: {
       CCX_TOKEN_TTL: '2h',
       ...opts.env,
     },
-    stdio: ['ignore', 'pipe', 'pipe'],
+    stdio: ['ignore', out, out],
   });
-  let head = '';
-  const url = await new Promise<string>((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`the hub did not become ready:\n${head}`)), 120_000);
-    const onData = (chunk: Buffer) => {
-      log.write(chunk);
-      if (head.length < 100_000) head += chunk.toString();
-      const m = /ccx hub ready at (http:\/\/[^\s]+)/.exec(head);
-      if (m?.[1]) {
-        clearTimeout(timer);
-        resolve(m[1]);
-      }
-    };
-    child.stdout!.on('data', onData);
-    child.stderr!.on('data', onData);
-    child.once('exit', (code) => {
-      clearTimeout(timer);
-      reject(new Error(`the hub exited with ${code} before it was ready:\n${head}`));
-    });
-  });
+  closeSync(out);
+  let exited: number | null | undefined;
+  child.once('exit', (code) => (exited = code));
+  const url = await (async () => {
+    for (const until = Date.now() + 120_000; Date.now() < until;) {
+      const head = readFileSync(opts.logFile, 'utf8').slice(startedAt);
+      const m = /ccx hub ready at (http:\/\/[^\s"]+)/.exec(head);
+      if (m?.[1]) return m[1];
+      if (exited !== undefined)
+        throw new Error(`the hub exited with ${exited} before it was ready:\n${head}`);
+      await new Promise((r) => setTimeout(r, 100));
+    }
+    throw new Error(`the hub did not become ready; see ${opts.logFile}`);
+  })();
   const pid = child.pid!;
   let sampledPeak = 0;
   const sample = async () => {
@@ -92,7 +90,6 @@ export const startBenchHub = async (opts: {
       const timer = setTimeout(() => child.kill('SIGKILL'), 15_000);
       await exited;
       clearTimeout(timer);
-      log.end();
     },
   };
 };

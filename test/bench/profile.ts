@@ -50,3 +50,21 @@ const print = (title: string, map: Map<string, number>) => {
 console.log(`${(total / 1e6).toFixed(1)} s sampled`);
 print('self time by package (or native function)', packages);
 print('self time by function', fns);
+
+// Inclusive time (the function and everything it called), for the project's own functions and the
+// libraries' entry points, so a hot path's whole cost can be read.
+const parent = new Map<number, number>();
+for (const n of profile.nodes) for (const c of n.children ?? []) parent.set(c, n.id);
+const inclusive = new Map<string, number>();
+for (const [id, t] of self) {
+  const seen = new Set<string>();
+  for (let cur: number | undefined = id; cur !== undefined; cur = parent.get(cur)) {
+    const n = byId.get(cur)!;
+    const key = `${n.callFrame.functionName || '(anonymous)'} ${n.callFrame.url.split('/').slice(-2).join('/')}:${n.callFrame.lineNumber + 1}`;
+    if (seen.has(key)) continue;
+    seen.add(key);
+    if (/server\/src|schema\/src|drizzle-orm|postgres\/src|@trpc|zod|jose|pino/.test(n.callFrame.url))
+      add(inclusive, key, t);
+  }
+}
+print('inclusive time (project and library functions)', inclusive);

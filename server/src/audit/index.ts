@@ -61,7 +61,7 @@ export const hashAuditEntry = (prevHash: string, e: HashedAuditEntry): string =>
 
 /**
  * Appends one entry to the authority's chain, in one statement. Call inside the transaction of the
- * change it records. The statement advances the chain head (locking it until that transaction ends,
+ * change it records (a read's entry, with nothing else to commit, may be appended on its own). The statement advances the chain head (locking it until that transaction ends,
  * so a chain never forks) and computes the new hash from the head's previous one inside PostgreSQL:
  * the entry's canonical JSON ends with its `seq` (the last key in order), so everything before the
  * number is sent as text and the database hashes `prevHash + "\n" + text + seq + "}"` exactly as
