@@ -115,6 +115,7 @@ Try it — get a token for each demo authority:
   MEDWAY=${tokenCmd(medway!)}
   BOLTON=${tokenCmd(bolton!)}
   NTYNE=${tokenCmd(northTyneside!)}
+  curl -s -H "Authorization: Bearer $MEDWAY" ${base}/trpc/system.ping        # the token works: who it speaks for
   curl -s -H "Authorization: Bearer $MEDWAY" ${base}/trpc/authorities.me
   curl -s -G -H "Authorization: Bearer $MEDWAY" ${base}/trpc/provisions.search --data-urlencode 'input={"q":"house","limit":5}'
 
@@ -151,6 +152,11 @@ From any language — REST with an OpenAPI 3.1 document (docs/rest.md):
 From TypeScript — @ccx/client, with the CCX_ variables above (docs/sdk.md):
   npx tsx --conditions=ccx-source docs/sdk-examples/check-a-setting.ts ${s.urn ?? ''}
   npx tsx --conditions=ccx-source docs/sdk-examples/export-restrictions.ts
+
+At national scale — a synthetic England of 153 councils and 15,000 settings, and a benchmark that
+drives a hub on it over HTTP (docs/benchmarking.md; needs PostgreSQL):
+  npm run bench:data -- --reset --database-url postgres://root@127.0.0.1:5432/ccx_bench
+  npm run bench
 
 Press Ctrl+C to stop.`);
 
