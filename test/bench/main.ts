@@ -8,6 +8,7 @@ import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
+import { seededRandom } from '../../server/src/demo/data.js';
 import { fetchToken, repoRoot, startBenchHub, type BenchHub } from './hub.js';
 import { HttpDriver, runBatch, runStep, type Request, type StepResult } from './load.js';
 import {
@@ -47,18 +48,6 @@ type Manifest = {
     leadAuthorityId: string | null;
   }[];
   placing: Record<string, string[]>;
-};
-
-/** A small seeded generator, so two runs send the same requests. */
-const prng = (seed: number) => {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
 };
 
 const query = (procedure: string, input?: unknown) =>
@@ -119,7 +108,8 @@ await mkdir(resultsDir, { recursive: true });
 const stamp = new Date().toISOString().replace(/[:.]/g, '-').slice(0, 19);
 const logFile = path.join(repoRoot, '.bench-data', `hub-${stamp}.log`);
 const WARMUP_MS = 2000;
-const random = prng(manifest.generator.seed * 7919 + 17);
+// Seeded, so two runs send the same requests.
+const random = seededRandom(manifest.generator.seed * 7919 + 17);
 const pick = <T>(xs: readonly T[]): T => xs[Math.floor(random() * xs.length)]!;
 
 const say = (line: string) => process.stdout.write(`${line}\n`);
