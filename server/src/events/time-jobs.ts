@@ -17,6 +17,21 @@ const markOnce = async (tx: Db, kind: string, key: string): Promise<boolean> => 
   return rows.length > 0;
 };
 
+/** What a restriction.expired event carries at each layer. */
+export const expiryEventData = (r: typeof restrictions.$inferSelect) => {
+  const summary = {
+    id: r.id,
+    kind: r.kind,
+    status: 'expired',
+    issuerAuthorityId: r.issuerAuthorityId,
+    provisionId: r.provisionId,
+    providerId: r.providerId,
+    effectiveFrom: r.effectiveFrom,
+    expiresOn: r.expiresOn,
+  };
+  return { summary, detail: { ...summary, reasons: r.reasons, summary: r.summary } };
+};
+
 export const emitRestrictionExpiries = async (db: Db, now: Date): Promise<number> => {
   const today = londonDate(now);
   const due = await db
@@ -34,16 +49,7 @@ export const emitRestrictionExpiries = async (db: Db, now: Date): Promise<number
   for (const r of due) {
     await db.transaction(async (tx) => {
       if (!(await markOnce(tx, 'restriction.expired', r.id))) return;
-      const summary = {
-        id: r.id,
-        kind: r.kind,
-        status: 'expired',
-        issuerAuthorityId: r.issuerAuthorityId,
-        provisionId: r.provisionId,
-        providerId: r.providerId,
-        effectiveFrom: r.effectiveFrom,
-        expiresOn: r.expiresOn,
-      };
+      const { summary, detail } = expiryEventData(r);
       await emitEvent(tx, {
         type: 'restriction.expired',
         at: now,
@@ -55,7 +61,7 @@ export const emitRestrictionExpiries = async (db: Db, now: Date): Promise<number
         provisionId: r.provisionId,
         providerId: r.providerId,
         summary,
-        detail: { ...summary, reasons: r.reasons, summary: r.summary },
+        detail,
       });
       n++;
     });

@@ -15,6 +15,7 @@ import {
   type RestrictionKind,
 } from '@ccx/schema';
 import { hashSecret } from '../../../server/src/auth/secrets.js';
+import { expiryEventData } from '../../../server/src/events/time-jobs.js';
 import type * as schema from '../../../server/src/db/schema/index.js';
 import {
   snapshotOf,
@@ -827,16 +828,7 @@ export function* eventRows(world: World): Generator<EventRow> {
       case EV.restrictionExpired: {
         // The expiry job's own shapes (time-jobs.ts).
         const r = restrictionStates(world, world.restrictions[ref]!).final;
-        const summary = {
-          id: r.id,
-          kind: r.kind,
-          status: 'expired',
-          issuerAuthorityId: r.issuerAuthorityId,
-          provisionId: r.provisionId,
-          providerId: r.providerId,
-          effectiveFrom: r.effectiveFrom,
-          expiresOn: r.expiresOn,
-        };
+        const { summary, detail } = expiryEventData(r);
         yield recordEvent(seq, 'restriction.expired', at, {
           recordType: 'restriction',
           recordId: r.id,
@@ -845,7 +837,7 @@ export function* eventRows(world: World): Generator<EventRow> {
           provisionId: r.provisionId,
           providerId: r.providerId,
           summary,
-          detail: { ...summary, reasons: r.reasons, summary: r.summary },
+          detail,
         });
         break;
       }

@@ -38,7 +38,7 @@ import {
   restrictionVersions,
 } from '../../db/schema/index.js';
 import { auditActor, type Actor } from '../actor.js';
-import { riskWindowStart } from '../concerns/concerns.js';
+import { concernLayerSql, riskWindowStart } from '../concerns/concerns.js';
 import { londonDate } from '../dates.js';
 import { defaultMonths, monitoringState } from '../monitoring/schedule.js';
 import {
@@ -218,18 +218,7 @@ export const checkStatements = perDatabase((db) => {
         n: sql<number>`count(*)::int`,
         signals: sql<
           [string, string][] | null
-        >`jsonb_agg(distinct jsonb_build_array(${concerns.authorityId}, ${authorities.qaInbox})) filter (where ${layerSql(
-          PREPARED_POLICY,
-          {
-            id: concerns.id,
-            publisherAuthorityId: concerns.authorityId,
-            status: sql`'published'`,
-            restricted: concerns.restricted,
-            provisionId: concerns.provisionId,
-            hasSummary: false,
-            provisionNeedToKnow: sql`${concernKnown.known}`,
-          },
-        )} = 'signal')`,
+        >`jsonb_agg(distinct jsonb_build_array(${concerns.authorityId}, ${authorities.qaInbox})) filter (where ${concernLayerSql(PREPARED_POLICY, sql`${concernKnown.known}`)} = 'signal')`,
       })
       .from(concerns)
       .innerJoin(authorities, eq(authorities.id, concerns.authorityId))

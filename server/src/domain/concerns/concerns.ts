@@ -1,6 +1,6 @@
 // Concerns ("QA cases"): logged by any member about a provision. Detail-only records: authorities with
 // a need-to-know basis read them; every concern in the last 12 months counts towards the risk RAG.
-import { and, count, desc, eq, gte, sql } from 'drizzle-orm';
+import { and, count, desc, eq, gte, sql, type SQL } from 'drizzle-orm';
 import { riskRagOf, type ConcernView, type RiskRag } from '@ccx/schema';
 import {
   contactOf,
@@ -9,6 +9,7 @@ import {
   decide,
   deriveRecordBases,
   type PolicyRecord,
+  type SqlPolicyContext,
 } from '../../access/index.js';
 import { appendAudit } from '../../audit/index.js';
 import type { Db } from '../../db/index.js';
@@ -45,6 +46,18 @@ const concernPolicyRecord = (r: ConcernRow): PolicyRecord => ({
 });
 
 /** The first day of the risk window: concerns on or after it count (12 months back from today). */
+/** The layer at which the caller sees each concern row (no summary layer: a bare member sees nothing). */
+export const concernLayerSql = (context: SqlPolicyContext, provisionNeedToKnow?: SQL) =>
+  layerSql(context, {
+    id: concerns.id,
+    publisherAuthorityId: concerns.authorityId,
+    status: sql`'published'`,
+    restricted: concerns.restricted,
+    provisionId: concerns.provisionId,
+    hasSummary: false,
+    ...(provisionNeedToKnow ? { provisionNeedToKnow } : {}),
+  });
+
 export const riskWindowStart = (today: string, months = 12): string => addDays(addMonths(today, -months), 1);
 
 export const logConcern = async (
@@ -101,17 +114,7 @@ export const listConcerns = async (
   if (!p) throw notFound(`provision ${input.provisionId}`);
   const today = londonDate(actor.now);
   const { total } = await riskOf(tx, input.provisionId, today);
-  const layer = layerSql(
-    { authorityId: actor.authorityId, now: actor.now },
-    {
-      id: concerns.id,
-      publisherAuthorityId: concerns.authorityId,
-      status: sql`'published'`,
-      restricted: concerns.restricted,
-      provisionId: concerns.provisionId,
-      hasSummary: false,
-    },
-  );
+  const layer = concernLayerSql({ authorityId: actor.authorityId, now: actor.now });
   const rows = await tx
     .select({ concern: concerns, layer })
     .from(concerns)
