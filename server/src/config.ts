@@ -22,6 +22,10 @@ const zEnv = z.object({
     .string()
     .regex(/^postgres(ql)?:\/\//, 'must be a postgres:// or postgresql:// URL')
     .optional(),
+  DATABASE_OWNER_URL: z
+    .string()
+    .regex(/^postgres(ql)?:\/\//, 'must be a postgres:// or postgresql:// URL')
+    .optional(),
   DATABASE_POOL_MAX: z.coerce.number().int().min(1).max(200).default(10),
   CCX_ISSUER: z.url({ message: 'must be a URL such as https://ccx.example.gov.uk' }).optional(),
   CCX_AUDIENCE: z.string().min(1).default('ccx-api'),
@@ -37,6 +41,12 @@ const zEnv = z.object({
     // 4 MiB: a full yearly import (20,000 rows naming provisions by id and URN) is about 2 MiB.
     .default(4 * 1024 * 1024),
   CCX_MAX_BATCH_SIZE: z.coerce.number().int().min(1).max(1000).default(50),
+  CCX_RATE_LIMIT: z.coerce.number().int().min(0).max(1_000_000).default(1200),
+  CCX_RATE_BURST: z.coerce.number().int().min(1).max(100_000).default(300),
+  CCX_TOKEN_MAX_FAILURES: z.coerce.number().int().min(1).max(1000).default(10),
+  CCX_TOKEN_FAILURE_WINDOW: zDuration.pipe(z.number().min(1).max(86_400)).default(900),
+  CCX_TOKEN_LOCK: zDuration.pipe(z.number().min(1).max(86_400)).default(900),
+  CCX_TOKEN_FAILURE_DELAY_MS: z.coerce.number().int().min(0).max(5000).default(100),
   CCX_HOST_AUTHORITY_ID: zAuthorityId.default('hub-host'),
   CCX_HOST_AUTHORITY_NAME: zName.default('Hub host authority'),
   CCX_HOST_AUTHORITY_REGION: zRegion.default('london'),
@@ -66,6 +76,8 @@ export type Config = {
   host: string;
   dataDir: string;
   databaseUrl: string | undefined;
+  /** The schema owner's URL, when the hub connects as a less privileged role (DATABASE_URL). */
+  databaseOwnerUrl: string | undefined;
   databasePoolMax: number;
   issuer: string;
   audience: string;
@@ -73,6 +85,10 @@ export type Config = {
   logLevel: z.infer<typeof zEnv>['LOG_LEVEL'];
   maxBodyBytes: number;
   maxBatchSize: number;
+  /** Procedure calls per minute per API client (0: no limit), and how many may come at once. */
+  rateLimit: { perMinute: number; burst: number };
+  /** Brute-force protection of the token endpoint, per presented client id. */
+  tokenThrottle: { maxFailures: number; windowSeconds: number; lockSeconds: number; failureDelayMs: number };
   hostAuthority: { id: string; name: string; region: z.infer<typeof zRegion>; qaInbox: string };
   trustProxy: boolean;
   shutdownGraceSeconds: number;
@@ -105,7 +121,7 @@ export const loadConfig = (env: Record<string, string | undefined> = process.env
     const lines = parsed.error.issues.map((i) => {
       const name = String(i.path[0] ?? '?');
       // A database URL may carry a password: name the variable, never echo its value.
-      const value = name === 'DATABASE_URL' ? undefined : cleaned[name];
+      const value = name.startsWith('DATABASE_') && name.endsWith('_URL') ? undefined : cleaned[name];
       return `  ${name}${value === undefined ? '' : `=${JSON.stringify(value)}`}: ${i.message}`;
     });
     throw new ConfigError(`invalid configuration:\n${lines.join('\n')}`);
@@ -118,6 +134,7 @@ export const loadConfig = (env: Record<string, string | undefined> = process.env
     // Relative to where the user ran the command (npm runs workspace scripts inside the package folder).
     dataDir: path.resolve(cleaned.INIT_CWD ?? process.cwd(), e.CCX_DATA_DIR),
     databaseUrl: e.DATABASE_URL,
+    databaseOwnerUrl: e.DATABASE_OWNER_URL,
     databasePoolMax: e.DATABASE_POOL_MAX,
     issuer: (e.CCX_ISSUER ?? `http://${issuerHost}:${e.PORT}`).replace(/\/$/, ''),
     audience: e.CCX_AUDIENCE,
@@ -125,6 +142,13 @@ export const loadConfig = (env: Record<string, string | undefined> = process.env
     logLevel: e.LOG_LEVEL,
     maxBodyBytes: e.CCX_MAX_BODY_BYTES,
     maxBatchSize: e.CCX_MAX_BATCH_SIZE,
+    rateLimit: { perMinute: e.CCX_RATE_LIMIT, burst: e.CCX_RATE_BURST },
+    tokenThrottle: {
+      maxFailures: e.CCX_TOKEN_MAX_FAILURES,
+      windowSeconds: e.CCX_TOKEN_FAILURE_WINDOW,
+      lockSeconds: e.CCX_TOKEN_LOCK,
+      failureDelayMs: e.CCX_TOKEN_FAILURE_DELAY_MS,
+    },
     hostAuthority: {
       id: e.CCX_HOST_AUTHORITY_ID,
       name: e.CCX_HOST_AUTHORITY_NAME,

@@ -2,6 +2,8 @@
 import type { Config } from './config.js';
 import { openDatabase, type Database } from './db/index.js';
 import { SigningKeyStore } from './auth/signing-keys.js';
+import { RateLimiter } from './auth/rate-limiter.js';
+import { TokenThrottle } from './auth/token-throttle.js';
 import { InvalidTokenError, TokenService, type Principal } from './auth/tokens.js';
 import { createLogger, type Logger } from './logger.js';
 import { createMetrics, type Metrics } from './metrics.js';
@@ -12,6 +14,10 @@ export type Hub = {
   log: Logger;
   keys: SigningKeyStore;
   tokens: TokenService;
+  /** Procedure calls per client (429 when spent). */
+  rateLimiter: RateLimiter;
+  /** Failed attempts at the token endpoint per client id. */
+  tokenThrottle: TokenThrottle;
   metrics: Metrics;
   /** The hub's idea of now for need-to-know decisions; tests move it to exercise expiry. */
   clock: { now: () => Date };
@@ -23,7 +29,12 @@ export type CreateHubOptions = { config: Config; database?: Database; log?: Logg
 
 export const openConfiguredDatabase = (config: Config): Promise<Database> =>
   config.databaseUrl
-    ? openDatabase({ kind: 'postgres', url: config.databaseUrl, poolMax: config.databasePoolMax })
+    ? openDatabase({
+        kind: 'postgres',
+        url: config.databaseUrl,
+        poolMax: config.databasePoolMax,
+        ...(config.databaseOwnerUrl ? { ownerUrl: config.databaseOwnerUrl } : {}),
+      })
     : openDatabase({ kind: 'pglite', dataDir: config.dataDir });
 
 export const createHub = async (opts: CreateHubOptions): Promise<Hub> => {
@@ -42,6 +53,8 @@ export const createHub = async (opts: CreateHubOptions): Promise<Hub> => {
     log,
     keys,
     tokens,
+    rateLimiter: new RateLimiter(opts.config.rateLimit),
+    tokenThrottle: new TokenThrottle(database.db, opts.config.tokenThrottle),
     metrics: createMetrics(database),
     clock: { now: () => new Date() },
     async verifyToken(token) {

@@ -8,7 +8,7 @@ export { createApp } from './http/app.js';
 export { startHub, type RunningHub } from './server.js';
 export { bootstrap } from './bootstrap.js';
 export { openDatabase, type Database, type Db } from './db/index.js';
-export { openTestDatabase } from './db/test-database.js';
+export { openTestDatabase, ownerDbOf, TEST_HUB_ROLE } from './db/test-database.js';
 export { insertClient } from './domain/clients/clients.js';
 export type { Principal } from './auth/tokens.js';
 export { AppError } from './errors.js';

@@ -26,6 +26,11 @@ hub.log.info(
   { url, database: hub.database.kind, readyMs: Math.round(performance.now() - started) },
   `ccx hub ready at ${url} (${hub.database.kind === 'pglite' ? `embedded database in ${config.dataDir}` : 'PostgreSQL'})`,
 );
+if (hub.database.kind === 'postgres' && !hub.database.auditRowsProtected) {
+  hub.log.warn(
+    'the hub connects to PostgreSQL as a role that could change audit rows if the append-only triggers were dropped; connect as a role of its own and give DATABASE_OWNER_URL (docs/operations.md)',
+  );
+}
 
 const shutdown = (signal: string) => {
   hub.log.info({ signal }, 'shutting down');

@@ -58,6 +58,12 @@ export const createMetrics = (db: { kind: string; poolMax: number }) => {
     labelNames: ['result'] as const,
     registers: [registry],
   });
+  const tokenRequests = new Counter({
+    name: 'ccx_token_requests_total',
+    help: 'Token endpoint answers by result: issued, refused (bad credentials) or locked (too many failures)',
+    labelNames: ['result'] as const,
+    registers: [registry],
+  });
   const dbUp = new Gauge({
     name: 'ccx_db_up',
     help: '1 when the last readiness check reached the database, else 0',
@@ -82,6 +88,9 @@ export const createMetrics = (db: { kind: string; poolMax: number }) => {
     },
     observeDelivery(result: string) {
       deliveries.inc({ result });
+    },
+    observeTokenRequest(result: 'issued' | 'refused' | 'locked') {
+      tokenRequests.inc({ result });
     },
     setDatabaseUp(up: boolean) {
       dbUp.set(up ? 1 : 0);

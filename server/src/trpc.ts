@@ -151,6 +151,14 @@ export const authedProcedure = baseProcedure.use(({ ctx, next }) => {
         : 'an access token is required (Authorization: Bearer …)',
     });
   }
+  const rate = ctx.hub.rateLimiter.take(ctx.principal.clientId);
+  if (!rate.ok) {
+    ctx.res?.setHeader('Retry-After', String(rate.retryAfterSeconds));
+    throw new TRPCError({
+      code: 'TOO_MANY_REQUESTS',
+      message: `this client has made too many requests; retry after ${rate.retryAfterSeconds} s`,
+    });
+  }
   const actor: Actor = { ...ctx.principal, requestId: ctx.requestId, now: ctx.hub.clock.now() };
   return next({ ctx: { ...ctx, principal: ctx.principal, actor } });
 });

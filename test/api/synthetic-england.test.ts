@@ -25,6 +25,7 @@ import {
   createHub,
   loadConfig,
   openTestDatabase,
+  ownerDbOf,
   type Hub,
   type Principal,
 } from '@ccx/server';
@@ -54,7 +55,8 @@ let booted: Awaited<ReturnType<typeof bootstrap>>;
 beforeAll(async () => {
   dataDir = await mkdtemp(path.join(tmpdir(), 'ccx-synthetic-'));
   const database = await openTestDatabase();
-  report = await loadSyntheticEngland(database, OPTIONS);
+  // A bulk load sets the id sequences, which is the schema owner's right, not the hub's.
+  report = await loadSyntheticEngland({ ...database, db: ownerDbOf(database.db) }, OPTIONS);
   manifest = buildManifest(report.world, report, { kind: 'pglite', dataDir: 'memory' });
   hub = await createHub({
     config: loadConfig({ CCX_DATA_DIR: dataDir, LOG_LEVEL: 'silent', PORT: '0' }),

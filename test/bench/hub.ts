@@ -45,6 +45,8 @@ export const startBenchHub = async (opts: {
       CCX_DATA_DIR: opts.dataDir ?? path.join(repoRoot, '.bench-data', 'unused'),
       // Long enough that no token expires during a run.
       CCX_TOKEN_TTL: '2h',
+      // The benchmark measures what the hub can serve, so one client may exceed a council's rate limit.
+      CCX_RATE_LIMIT: '0',
       ...opts.env,
     },
     stdio: ['ignore', out, out],

@@ -3,6 +3,7 @@
 import { execFile, spawn } from 'node:child_process';
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
+import { setTimeout as sleep } from 'node:timers/promises';
 import { promisify } from 'node:util';
 import { Webhook } from 'standardwebhooks';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -165,6 +166,8 @@ describe('the SDK examples, run against a hub', () => {
         body: body.replace('created', 'lifted!'),
       });
       expect(tampered.status).toBe(400);
+      // The example logs after it answers, and its output arrives through a pipe: wait for the line.
+      for (let i = 0; i < 50 && !out.includes('refused: no signature matches'); i++) await sleep(100);
       expect(out).toContain('received restriction.created (msg_example_1)');
       expect(out).toContain('refused: no signature matches');
     } finally {

@@ -8,7 +8,7 @@ import { sql } from 'drizzle-orm';
 import { createLocalJWKSet, jwtVerify, type JSONWebKeySet } from 'jose';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Role } from '@ccx/schema';
-import { createApp, type AppRouter } from '@ccx/server';
+import { createApp, ownerDbOf, type AppRouter } from '@ccx/server';
 import { createHarness, type Harness } from '../support/harness.js';
 import { DAY_MS, fixClock, uniq } from '../support/need-to-know.js';
 
@@ -221,7 +221,7 @@ describe('need-to-know over HTTP (issue 3 acceptance)', () => {
 
     // Editing one audit row directly in the database makes audit.verify name that entry.
     const readEntry = placingReads.items[0]!;
-    await h.hub.database.db.transaction(async (tx) => {
+    await ownerDbOf(h.hub.database.db).transaction(async (tx) => {
       await tx.execute(sql`alter table audit_log disable trigger audit_log_no_update`);
       await tx.execute(
         sql`update audit_log set basis = 'lead' where authority_id = ${placing.id} and seq = ${readEntry.seq}`,

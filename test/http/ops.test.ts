@@ -7,7 +7,7 @@ import path from 'node:path';
 import { sql } from 'drizzle-orm';
 import postgres from 'postgres';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createApp, openDatabase, type Database } from '@ccx/server';
+import { createApp, openDatabase, ownerDbOf, type Database } from '@ccx/server';
 import { createHarness, queryRows, type Harness } from '../support/harness.js';
 
 let h: Harness;
@@ -140,11 +140,11 @@ describe('migrations', () => {
 
   const inspect = async (database: Database) => {
     const tables = await queryRows<{ table_name: string }>(
-      database.db,
+      ownerDbOf(database.db),
       sql`select table_name from information_schema.tables where table_schema = 'public' and table_type = 'BASE TABLE'`,
     );
     const [applied] = await queryRows<{ n: number | string }>(
-      database.db,
+      ownerDbOf(database.db),
       sql`select count(*) as n from drizzle.__drizzle_migrations`,
     );
     return { tables: tables.map((t) => t.table_name), applied: Number(applied?.n) };

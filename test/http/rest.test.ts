@@ -15,7 +15,7 @@ import { Ajv2020, type ValidateFunction } from 'ajv/dist/2020.js';
 import { default as addFormatsPlugin } from 'ajv-formats';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Role } from '@ccx/schema';
-import { appRouter } from '@ccx/server';
+import { appRouter, ownerDbOf } from '@ccx/server';
 import { sequenceEvents } from '../../server/src/events/sequencer.js';
 import { REST_PREFIX, REST_ROUTES } from '../../server/src/http/rest/routes.js';
 import { readAnswer, startHttpHarness, type HttpAnswer, type HttpHarness } from '../support/http.js';
@@ -1359,7 +1359,8 @@ describe('REST refusals as problems', () => {
   });
 
   it('answers a real fault with 500 and only "internal error" and the request id', async () => {
-    const db = h.hub.database.db;
+    // Renaming a table is the owner's right, not the hub's (on PostgreSQL the hub has a role of its own).
+    const db = ownerDbOf(h.hub.database.db);
     await db.execute(sql`alter table provisions rename to provisions_gone`);
     let fault: Awaited<ReturnType<typeof problem>>;
     try {

@@ -2,7 +2,7 @@
 // so the SQL and loaded faces of the policy can be compared with the in-memory one on the same facts.
 import { eq, inArray, sql } from 'drizzle-orm';
 import type { Layer } from '@ccx/schema';
-import type { Db } from '@ccx/server';
+import { ownerDbOf, type Db } from '@ccx/server';
 import {
   layerSql,
   policyValues,
@@ -24,7 +24,8 @@ import {
 
 /** Empties every table a world lives in; audit_log is append-only and holds nothing of ours. */
 export const clearWorld = async (db: Db): Promise<void> => {
-  await db.execute(
+  // Truncating is the schema owner's right; the hub's own role (on PostgreSQL) may only delete.
+  await ownerDbOf(db).execute(
     sql`truncate table access_grants, outcomes, allocations, placements, provisions, providers, clients, authorities cascade`,
   );
 };

@@ -111,6 +111,8 @@ describe.skipIf(!TEST_DATABASE_URL)('two hub processes on one PostgreSQL, one ki
       CCX_WEBHOOK_ALLOW_HTTP_LOOPBACK: 'true',
       CCX_WEBHOOK_RETRY_BASE_MS: '100',
       CCX_WEBHOOK_LEASE_MS: String(LEASE_MS),
+      // 1,000 writes as fast as two hubs take them: far past a council's rate, which is not under test here.
+      CCX_RATE_LIMIT: '0',
     });
     for (const n of ['a', 'b']) dataDirs.push(await mkdtemp(path.join(tmpdir(), `ccx-rel-${n}-`)));
     a = await startHubProcess('A', env(dataDirs[0]!));

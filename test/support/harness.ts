@@ -33,7 +33,14 @@ const unique = () => `${Date.now().toString(36)}${(counter++).toString(36)}`;
 
 export const createHarness = async (env: Record<string, string> = {}) => {
   const dataDir = await mkdtemp(path.join(tmpdir(), 'ccx-test-'));
-  const config: Config = loadConfig({ CCX_DATA_DIR: dataDir, LOG_LEVEL: 'silent', PORT: '0', ...env });
+  const config: Config = loadConfig({
+    CCX_DATA_DIR: dataDir,
+    LOG_LEVEL: 'silent',
+    PORT: '0',
+    // Tests call at machine speed, not a council's: the rate limit has its own suite (test/security).
+    CCX_RATE_LIMIT: '0',
+    ...env,
+  });
   const database = await openTestDatabase();
   const hub: Hub = await createHub({ config, database });
   const boot = await bootstrap(hub);

@@ -6,7 +6,7 @@ import { and, asc, desc, eq, inArray, lt, sql, type SQL } from 'drizzle-orm';
 import { SignJWT } from 'jose';
 import type { AuditEntry } from '@ccx/schema';
 import type { SigningKeyStore } from '../auth/signing-keys.js';
-import type { Db } from '../db/index.js';
+import { rowsOf, type Db } from '../db/index.js';
 import { allocations, auditHeads, auditLog, outcomes, provisions } from '../db/schema/index.js';
 import { AppError } from '../errors.js';
 import { canonicalJson } from './canonical-json.js';
@@ -100,10 +100,7 @@ export const appendAudit = async (tx: Db, input: AuditInput): Promise<{ seq: num
       ${JSON.stringify(entry.details)}::jsonb, head.prev_hash, head.hash
     from head
     returning seq, hash`);
-  const rows = (Array.isArray(result) ? result : (result as { rows: unknown[] }).rows) as {
-    seq: number;
-    hash: string;
-  }[];
+  const rows = rowsOf<{ seq: number; hash: string }>(result);
   return { seq: Number(rows[0]!.seq), hash: rows[0]!.hash };
 };
 

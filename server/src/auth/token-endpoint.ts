@@ -1,5 +1,6 @@
 // POST /oauth/token — the OAuth 2.0 client-credentials grant (RFC 6749 §4.4), with client
 // authentication by HTTP Basic or by form parameters (§2.3.1) and RFC-shaped errors (§5.2).
+import { setTimeout as sleep } from 'node:timers/promises';
 import express, { type ErrorRequestHandler, type Request, type Response, type Router } from 'express';
 import { authenticateClient } from '../domain/clients/clients.js';
 import type { Hub } from '../hub.js';
@@ -111,12 +112,29 @@ export const tokenRouter = (hub: Hub): Router => {
       }
 
       try {
+        const attempt = await hub.tokenThrottle.begin(credentials.id);
+        if (attempt.locked) {
+          hub.metrics.observeTokenRequest('locked');
+          log.warn({ clientId: credentials.id.slice(0, 40) }, 'token request refused: client id locked');
+          res.setHeader('Retry-After', String(attempt.retryAfterSeconds));
+          return sendError(
+            res,
+            429,
+            'invalid_client',
+            `too many failed attempts for this client; retry after ${attempt.retryAfterSeconds} s`,
+          );
+        }
         const client = await authenticateClient(hub.database.db, credentials.id, credentials.secret);
         if (!client) {
+          hub.metrics.observeTokenRequest('refused');
           log.info({ clientId: credentials.id.slice(0, 40) }, 'client authentication failed');
+          const delay = hub.tokenThrottle.failureDelayMs(attempt.failures);
+          if (delay > 0) await sleep(delay);
           return sendError(res, 401, 'invalid_client', 'client authentication failed', Boolean(header));
         }
+        await hub.tokenThrottle.succeeded(credentials.id);
         const { token, expiresIn } = await hub.tokens.issue(client);
+        hub.metrics.observeTokenRequest('issued');
         res.locals.clientId = client.clientId;
         res.status(200).json({ access_token: token, token_type: 'Bearer', expires_in: expiresIn });
       } catch (err) {

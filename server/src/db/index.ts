@@ -21,6 +21,12 @@ export type Database = {
   kind: 'pglite' | 'postgres';
   /** Largest number of pooled connections (1 for PGlite). */
   poolMax: number;
+  /**
+   * True when the hub's own database role cannot change or remove audit rows even with the
+   * append-only triggers dropped: it lacks UPDATE, DELETE and TRUNCATE on audit_log and is not a
+   * superuser or the table's owner. Always false on the embedded database (one user, triggers only).
+   */
+  auditRowsProtected: boolean;
   ping(): Promise<void>;
   close(): Promise<void>;
 };
@@ -31,9 +37,22 @@ const MIGRATION_LOCK_ID = 0x63637801;
 
 export type OpenDatabaseOptions =
   | { kind: 'pglite'; /** a folder, or 'memory' for an in-memory database */ dataDir: string }
-  | { kind: 'postgres'; url: string; poolMax?: number };
+  | {
+      kind: 'postgres';
+      url: string;
+      poolMax?: number;
+      /**
+       * The role that owns the schema, when it is not the hub's own: migrations run as it, and it
+       * grants the hub's role what the hub needs (audit rows: read and append only).
+       */
+      ownerUrl?: string;
+    };
 
 const preparedDatabases = new WeakMap<Db, Db>();
+
+/** The rows of a raw `db.execute`: postgres.js answers an array, PGlite an object holding `rows`. */
+export const rowsOf = <T>(result: unknown): T[] =>
+  Array.isArray(result) ? (result as T[]) : (result as { rows: T[] }).rows;
 
 /** Where statements prepared once for `db` run: a pool of its own on PostgreSQL, `db` itself on PGlite. */
 export const preparedDatabaseOf = (db: Db): Db => preparedDatabases.get(db) ?? db;
@@ -59,6 +78,7 @@ export const openDatabase = async (opts: OpenDatabaseOptions): Promise<Database>
       db: db as unknown as Db,
       kind: 'pglite',
       poolMax: 1,
+      auditRowsProtected: false,
       ping: async () => {
         await client.query('select 1');
       },
@@ -78,11 +98,14 @@ export const openDatabase = async (opts: OpenDatabaseOptions): Promise<Database>
     connection: { application_name: 'ccx-prepared', plan_cache_mode: 'force_generic_plan' },
   });
   // Migrate on one dedicated connection that holds the advisory lock throughout.
-  const migrator = postgres(opts.url, { max: 1, onnotice: () => {}, connect_timeout: 5 });
+  const migrator = postgres(opts.ownerUrl ?? opts.url, { max: 1, onnotice: () => {}, connect_timeout: 5 });
+  let auditRowsProtected: boolean;
   try {
     await migrator`select pg_advisory_lock(${MIGRATION_LOCK_ID})`;
     await migratePostgres(drizzlePostgres(migrator, { schema }), { migrationsFolder: MIGRATIONS_FOLDER });
+    if (opts.ownerUrl) await grantHubRole(migrator, client);
     await migrator`select pg_advisory_unlock(${MIGRATION_LOCK_ID})`;
+    auditRowsProtected = await auditProtectedFrom(client);
   } catch (err) {
     await Promise.all([client.end({ timeout: 1 }), preparedClient.end({ timeout: 1 })]);
     throw err;
@@ -95,6 +118,7 @@ export const openDatabase = async (opts: OpenDatabaseOptions): Promise<Database>
     db,
     kind: 'postgres',
     poolMax,
+    auditRowsProtected,
     ping: async () => {
       await db.execute(sql`select 1`);
     },
@@ -102,4 +126,36 @@ export const openDatabase = async (opts: OpenDatabaseOptions): Promise<Database>
       await Promise.all([client.end({ timeout: 5 }), preparedClient.end({ timeout: 5 })]);
     },
   };
+};
+
+/**
+ * Gives the hub's role (the one `client` connects as) what it needs on the owner's schema: rows of
+ * every table, except audit rows, which it may read and append but never change or remove. Run after
+ * every migration, so new tables are covered.
+ */
+const grantHubRole = async (owner: postgres.Sql, client: postgres.Sql): Promise<void> => {
+  const [hubRole] = await client<{ name: string }[]>`select current_user as name`;
+  const [ownerRole] = await owner<{ name: string }[]>`select current_user as name`;
+  if (!hubRole || !ownerRole || hubRole.name === ownerRole.name) return;
+  const role = owner(hubRole.name);
+  await owner.begin(async (tx) => {
+    await tx`grant usage on schema public to ${role}`;
+    await tx`grant select, insert, update, delete on all tables in schema public to ${role}`;
+    await tx`grant usage, select on all sequences in schema public to ${role}`;
+    const [audit] = await tx`select to_regclass('public.audit_log') as t`;
+    if (audit?.t) await tx`revoke update, delete, truncate on audit_log from ${role}`;
+  });
+};
+
+/** Whether the connected role could alter audit rows if the append-only triggers were dropped. */
+const auditProtectedFrom = async (client: postgres.Sql): Promise<boolean> => {
+  const [row] = await client<{ protected: boolean }[]>`
+    select not (r.rolsuper
+      or pg_has_role(current_user, c.relowner, 'USAGE')
+      or has_table_privilege(c.oid, 'UPDATE')
+      or has_table_privilege(c.oid, 'DELETE')
+      or has_table_privilege(c.oid, 'TRUNCATE')) as protected
+    from pg_class c, pg_roles r
+    where c.oid = 'public.audit_log'::regclass and r.rolname = current_user`;
+  return row?.protected ?? false;
 };

@@ -153,6 +153,12 @@ From TypeScript — @ccx/client, with the CCX_ variables above (docs/sdk.md):
   npx tsx --conditions=ccx-source docs/sdk-examples/check-a-setting.ts ${s.urn ?? ''}
   npx tsx --conditions=ccx-source docs/sdk-examples/export-restrictions.ts
 
+Hardened — guessing secrets, tampering, flooding (docs/security.md):
+  for i in $(seq 12); do curl -s -o /dev/null -w '%{http_code} ' -u 'ccx_guess:wrong' -d grant_type=client_credentials ${base}/oauth/token; done; echo
+      # 401 ten times, ever more slowly, then 429 with Retry-After: that client id is locked for 15 minutes
+  curl -s -H "Authorization: Bearer $MEDWAY" ${base}/trpc/audit.verify      # Medway's hash-chained audit trail verifies
+  curl -s -H "Authorization: Bearer $MEDWAY.forged" ${base}/trpc/system.ping  # one generic 401 for every kind of bad token
+
 At national scale — a synthetic England of 153 councils and 15,000 settings, and a benchmark that
 drives a hub on it over HTTP (docs/benchmarking.md; needs PostgreSQL):
   npm run bench:data -- --reset --database-url postgres://root@127.0.0.1:5432/ccx_bench

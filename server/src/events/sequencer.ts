@@ -2,7 +2,7 @@
 // can commit out of order; an event is sequenced only once every transaction that started writing
 // before it has ended (its txid is below the snapshot's xmin), so no reader can skip one.
 import { sql } from 'drizzle-orm';
-import type { Db } from '../db/index.js';
+import { rowsOf, type Db } from '../db/index.js';
 
 const SEQUENCER_LOCK = 0x63637810;
 
@@ -21,5 +21,5 @@ export const sequenceEvents = async (db: Db): Promise<number> =>
       )
       update events e set seq = base.top + ready.n from ready, base where e.id = ready.id
       returning e.seq`);
-    return (Array.isArray(result) ? result : (result as { rows: unknown[] }).rows).length;
+    return rowsOf(result).length;
   });

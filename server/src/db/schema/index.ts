@@ -13,3 +13,4 @@ export * from './concerns.js';
 export * from './idempotency-keys.js';
 export * from './monitoring-frequencies.js';
 export * from './events.js';
+export * from './token-attempts.js';

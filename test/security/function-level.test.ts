@@ -3,7 +3,9 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ROLES, roleRank, type Role } from '@ccx/schema';
 import { appRouter, type Principal } from '@ccx/server';
+import { REST_PREFIX, REST_ROUTES } from '../../server/src/http/rest/routes.js';
 import { createHarness, type Caller, type Harness } from '../support/harness.js';
+import { startHttpHarness, type HttpHarness } from '../support/http.js';
 
 /** The least role that may call each procedure. Reads are open to every member; writes are not. */
 const MIN_ROLE: Record<string, Role> = {
@@ -131,7 +133,7 @@ describe.each(PATHS)('%s', (path) => {
   const min = MIN_ROLE[path];
 
   it('has an entry in MIN_ROLE', () => {
-    expect(min, `add "${path}" to MIN_ROLE in test/api/roles.test.ts`).toBeDefined();
+    expect(min, `add "${path}" to MIN_ROLE in test/security/function-level.test.ts`).toBeDefined();
   });
   if (!min) return;
 
@@ -160,4 +162,53 @@ describe.each(PATHS)('%s', (path) => {
       });
     }
   }
+});
+
+// The REST routes call the same procedures, so the same table must hold over HTTP: every route
+// refuses no token with 401 and each role below its procedure's minimum with 403, as a problem.
+describe('over REST', () => {
+  let http: HttpHarness;
+  const tokens = {} as Record<Role, string>;
+  beforeAll(async () => {
+    http = await startHttpHarness();
+    const member = await http.makeAuthority();
+    for (const role of ROLES) {
+      const authorityId = role === 'hub-admin' ? http.hostAuthorityId : member.id;
+      tokens[role] = (await http.makeClientWithToken(authorityId, role)).token;
+    }
+  });
+  afterAll(() => http.close());
+
+  it('every route names a procedure of the table', () => {
+    for (const route of REST_ROUTES) expect(MIN_ROLE[route.procedure], route.path).toBeDefined();
+  });
+
+  it.each(REST_ROUTES.map((r) => [`${r.method.toUpperCase()} ${r.path}`, r] as const))(
+    '%s: 401 without a token, 403 for each role below the minimum',
+    async (_name, route) => {
+      const url = `${http.baseUrl}${REST_PREFIX}${route.path.replace(/:(\w+)/g, 'x-$1')}`;
+      const send = (token?: string) =>
+        fetch(url, {
+          method: route.method.toUpperCase(),
+          headers: {
+            ...(token ? { authorization: `Bearer ${token}` } : {}),
+            ...(route.method === 'get' || route.method === 'delete'
+              ? {}
+              : { 'content-type': 'application/json' }),
+          },
+          ...(route.method === 'get' || route.method === 'delete' ? {} : { body: '{}' }),
+        });
+      expect((await send()).status).toBe(401);
+      const min = MIN_ROLE[route.procedure]!;
+      for (const role of ROLES) {
+        const res = await send(tokens[role]);
+        if (roleRank(role) < roleRank(min)) {
+          expect(res.status, role).toBe(403);
+          expect(res.headers.get('content-type')).toMatch(/^application\/problem\+json/);
+        } else {
+          expect([401, 403, 500], role).not.toContain(res.status);
+        }
+      }
+    },
+  );
 });

@@ -1,5 +1,6 @@
-// Bearer tokens on a tRPC call over real HTTP: every kind of bad token is refused with the same
-// 401, a Bearer challenge and no hint of why; a revoked client or suspended authority stops at once.
+// Bearer tokens on a tRPC call over real HTTP (OWASP API2): every kind of bad token is refused with
+// the same 401, a Bearer challenge and no hint of why; a revoked client or suspended authority stops at
+// once; a token replayed at another hub or after its client was revoked gets nowhere.
 import { createPublicKey, type JsonWebKey } from 'node:crypto';
 import {
   base64url,
@@ -268,5 +269,43 @@ describe('a bad token is refused with the same 401 whatever its flaw', () => {
       .trpc(admin.token)
       .authorities.update.mutate({ id: authority.id, version: suspended.version, status: 'active' });
     expect((await me(bearer(member.token))).status).toBe(200);
+  });
+});
+
+describe('a replayed token is refused', () => {
+  it('at another hub, which has its own keys, issuer and audience', async () => {
+    const other = await startHttpHarness({
+      CCX_ISSUER: 'https://other-hub.example.gov.uk',
+      CCX_AUDIENCE: 'other-api',
+    });
+    try {
+      const answer = await other.trpcGet('authorities.me', bearer(validToken));
+      expect(answer.status).toBe(401);
+      expect((answer.body as TrpcErrorBody).error.message).toBe(GENERIC_MESSAGE);
+    } finally {
+      await other.close();
+    }
+  });
+
+  it('over REST as over tRPC once its client is revoked, though it has not expired', async () => {
+    const victim = await h.makeClientWithToken(authorityId, 'viewer');
+    const rest = () =>
+      fetch(`${h.baseUrl}/api/v1/authorities/me`, { headers: { authorization: bearer(victim.token) } });
+    expect((await rest()).status).toBe(200);
+    const admin = await h.makeClientWithToken(h.hostAuthorityId, 'hub-admin');
+    await h.trpc(admin.token).clients.revoke.mutate({ id: victim.client.id });
+    const refused = await rest();
+    expect(refused.status).toBe(401);
+    expect(refused.headers.get('www-authenticate')).toBe('Bearer realm="ccx", error="invalid_token"');
+    expectRefused(await me(bearer(victim.token)));
+    // Nor can the revoked client fetch a new one with its secret.
+    const again = await h.requestToken({
+      form: {
+        grant_type: 'client_credentials',
+        client_id: victim.client.id,
+        client_secret: victim.clientSecret,
+      },
+    });
+    expect(again.status).toBe(401);
   });
 });
