@@ -1,7 +1,9 @@
 // The per-request context: the database, the verified principal (or why there is none), and the hub's services.
 import type { CreateExpressContextOptions } from '@trpc/server/adapters/express';
 import type { Response } from 'express';
+import { TRPCError } from '@trpc/server';
 import type { Principal } from './auth/tokens.js';
+import { isDatabaseUnavailable } from './errors.js';
 import type { Hub } from './hub.js';
 import type { Logger } from './logger.js';
 
@@ -56,7 +58,22 @@ export const createExpressContext =
     const match = BEARER.exec(header);
     if (!match?.[1])
       return createContextInner({ hub, requestId, log, res, authFailure: 'malformed authorization header' });
-    const verified = await hub.verifyToken(match[1]);
+    let verified: Awaited<ReturnType<Hub['verifyToken']>>;
+    try {
+      verified = await hub.verifyToken(match[1]);
+    } catch (err) {
+      // Checking the client reads the database: while it is away the answer is 503, not a 500
+      // (an error thrown here never reaches the procedures' error mapping).
+      if (isDatabaseUnavailable(err)) {
+        log.warn({ err }, 'database unavailable');
+        throw new TRPCError({
+          code: 'SERVICE_UNAVAILABLE',
+          message: 'the database is unavailable; retry shortly',
+          cause: err,
+        });
+      }
+      throw err;
+    }
     if ('principal' in verified) {
       res.locals.clientId = verified.principal.clientId;
       return createContextInner({ hub, requestId, log, res, principal: verified.principal });

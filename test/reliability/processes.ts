@@ -14,7 +14,7 @@ const root = fileURLToPath(new URL('../..', import.meta.url));
 const tsx = path.join(root, 'node_modules/.bin/tsx');
 
 /** A port that was free a moment ago (the hub's "ready" line is logged at info, below LOG_LEVEL=warn). */
-const freePort = (): Promise<number> =>
+export const freePort = (): Promise<number> =>
   new Promise((resolve, reject) => {
     const s = net.createServer();
     s.once('error', reject);

@@ -87,7 +87,15 @@ export const openDatabase = async (opts: OpenDatabaseOptions): Promise<Database>
   }
 
   const poolMax = opts.poolMax ?? 10;
-  const options = { max: poolMax, onnotice: () => {}, connect_timeout: 5, idle_timeout: 60 };
+  const options = {
+    max: poolMax,
+    onnotice: () => {},
+    connect_timeout: 5,
+    idle_timeout: 60,
+    // Reconnect within half a second once the server is back (the driver's default backoff grows
+    // towards 20 s, and a query waits it out before even trying), so an outage ends when PostgreSQL's does.
+    backoff: (retries: number) => Math.min(0.05 * 2 ** retries, 0.5),
+  };
   const client = postgres(opts.url, { ...options, connection: { application_name: 'ccx' } });
   // The hot paths' statements are prepared once (prepared.ts) and carry the access policy's
   // subqueries, which take PostgreSQL longer to plan than to run. They run on a pool of their own

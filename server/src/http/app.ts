@@ -1,12 +1,16 @@
 // The express application: request ids and logs, health and metrics, OAuth and JWKS, and tRPC at /trpc.
 import { randomUUID } from 'node:crypto';
+import { setTimeout as sleep } from 'node:timers/promises';
 import { createExpressMiddleware } from '@trpc/server/adapters/express';
 import express, { type ErrorRequestHandler, type Express, type RequestHandler } from 'express';
 import { tokenRouter } from '../auth/token-endpoint.js';
 import { createExpressContext } from '../context.js';
+import { isDatabaseUnavailable } from '../errors.js';
 import type { Hub } from '../hub.js';
 import { appRouter } from '../routers/index.js';
 import { restApi } from './rest/handler.js';
+
+const READY_TIMEOUT_MS = 2000;
 
 const REQUEST_ID = /^[A-Za-z0-9._:-]{1,100}$/;
 
@@ -69,7 +73,27 @@ const subscriptionAuth =
         // not JSON: no token
       }
     }
-    const verified = token ? await hub.verifyToken(token) : { failure: 'missing' };
+    let verified: Awaited<ReturnType<Hub['verifyToken']>>;
+    try {
+      verified = token ? await hub.verifyToken(token) : { failure: 'missing' };
+    } catch (err) {
+      if (!isDatabaseUnavailable(err)) throw err;
+      (res.locals.log as Hub['log']).warn({ err }, 'database unavailable');
+      res.setHeader('Retry-After', '1');
+      res.status(503).json({
+        error: {
+          message: 'the database is unavailable; retry shortly',
+          code: -32603,
+          data: {
+            code: 'SERVICE_UNAVAILABLE',
+            httpStatus: 503,
+            path: 'events.subscribe',
+            requestId: res.locals.requestId as string,
+          },
+        },
+      });
+      return;
+    }
     if ('principal' in verified) return next();
     res.setHeader(
       'WWW-Authenticate',
@@ -102,7 +126,18 @@ export const createApp = (hub: Hub): Express => {
   });
   app.get('/readyz', async (_req, res) => {
     try {
-      await hub.database.ping();
+      // A database that does not answer within the probe's patience is as good as down.
+      const patience = new AbortController();
+      try {
+        await Promise.race([
+          hub.database.ping(),
+          sleep(READY_TIMEOUT_MS, undefined, { signal: patience.signal }).then(() =>
+            Promise.reject(new Error('database ping timed out')),
+          ),
+        ]);
+      } finally {
+        patience.abort();
+      }
       hub.metrics.setDatabaseUp(true);
       res.json({ status: 'ready', database: hub.database.kind });
     } catch {
