@@ -17,6 +17,12 @@ export const zAuditEntry = z.object({
   details: z.record(z.string(), z.unknown()),
   prevHash: z.string(),
   hash: z.string(),
+  redacted: z
+    .boolean()
+    .optional()
+    .describe(
+      "true on another authority's entry cut down to the records you may know of: its recordIds and details omit the rest, so it no longer matches its hash",
+    ),
 });
 export type AuditEntry = z.infer<typeof zAuditEntry>;
 

@@ -30,9 +30,9 @@ describe('provisions', () => {
     });
   });
 
-  it('lets an officer create a provision with every field, and returns what it stored', async () => {
+  it('lets the hub-admin create a provision with every field, and returns what it stored', async () => {
     const provider = await h.makeProvider();
-    const created = await h.caller(officer).provisions.create({
+    const created = await h.caller(h.hubAdmin).provisions.create({
       providerId: provider.id,
       name: '  Birch House  ',
       urn: 'sc100200',
@@ -70,7 +70,7 @@ describe('provisions', () => {
     const provider = await h.makeProvider();
     const missingProvider = randomUUID();
     const e1 = await expectTRPCError(
-      h.caller(officer).provisions.create({
+      h.caller(h.hubAdmin).provisions.create({
         providerId: missingProvider,
         name: 'Nowhere House',
         type: 'childrens-home',
@@ -81,7 +81,7 @@ describe('provisions', () => {
     expect(e1.message).toBe(`provider ${missingProvider} not found`);
 
     const e2 = await expectTRPCError(
-      h.caller(officer).provisions.create({
+      h.caller(h.hubAdmin).provisions.create({
         providerId: provider.id,
         name: 'Nowhere House',
         type: 'childrens-home',
@@ -99,16 +99,53 @@ describe('provisions', () => {
     const p = await h.makeProvision();
     const missingProvider = randomUUID();
     const e1 = await expectTRPCError(
-      h.caller(officer).provisions.update({ id: p.id, version: 1, providerId: missingProvider }),
+      h.caller(h.hubAdmin).provisions.update({ id: p.id, version: 1, providerId: missingProvider }),
       'NOT_FOUND',
     );
     expect(e1.message).toContain(`provider ${missingProvider}`);
     const e2 = await expectTRPCError(
-      h.caller(officer).provisions.update({ id: p.id, version: 1, hostAuthorityId: 'atlantis' }),
+      h.caller(h.hubAdmin).provisions.update({ id: p.id, version: 1, hostAuthorityId: 'atlantis' }),
       'NOT_FOUND',
     );
     expect(e2.message).toContain('host authority atlantis');
     expect(await h.caller(officer).provisions.get({ id: p.id })).toEqual(p);
+  });
+
+  it('leaves where a setting stands and whose it is to the hub-admin: an officer may neither add a setting nor move one', async () => {
+    const provider = await h.makeProvider();
+    const other = await h.makeProvider();
+    const refused = await expectTRPCError(
+      h.caller(officer).provisions.create({
+        providerId: provider.id,
+        name: 'Claimed House',
+        type: 'childrens-home',
+        hostAuthorityId: memberId,
+      }),
+      'FORBIDDEN',
+    );
+    expect(refused.message).toContain('hub-admin');
+    const p = await h.makeProvision({ providerId: provider.id });
+    for (const change of [{ hostAuthorityId: memberId }, { providerId: other.id }]) {
+      const err = await expectTRPCError(
+        h.caller(officer).provisions.update({ id: p.id, version: p.version, ...change }),
+        'FORBIDDEN',
+      );
+      expect(err.message).toMatch(/only the hub-admin can change a provision's (hostAuthorityId|providerId)/);
+    }
+    expect(await h.caller(officer).provisions.get({ id: p.id })).toEqual(p);
+    // Its other details are an officer's to keep, and naming the same host and provider again is no change.
+    const renamed = await h.caller(officer).provisions.update({
+      id: p.id,
+      version: p.version,
+      name: 'Renamed House',
+      hostAuthorityId: p.hostAuthorityId,
+      providerId: p.providerId,
+    });
+    expect(renamed).toMatchObject({ name: 'Renamed House', hostAuthorityId: p.hostAuthorityId });
+    const moved = await h
+      .caller(h.hubAdmin)
+      .provisions.update({ id: p.id, version: renamed.version, hostAuthorityId: memberId });
+    expect(moved.hostAuthorityId).toBe(memberId);
   });
 
   it('keeps Ofsted URNs unique, whatever their case, but allows any number of provisions without one', async () => {
@@ -191,7 +228,7 @@ describe('provisions', () => {
     const provider = await h.makeProvider();
     const base = { providerId: provider.id, type: 'childrens-home' as const, hostAuthorityId: memberId };
     const err = await expectTRPCError(
-      h.caller(officer).provisions.create({ ...base, name: 'Nul\u0000House' }),
+      h.caller(h.hubAdmin).provisions.create({ ...base, name: 'Nul\u0000House' }),
       'BAD_REQUEST',
     );
     expect(err.message).toMatch(/NUL/);
@@ -216,13 +253,13 @@ describe('provisions', () => {
   it('refuses invalid input with BAD_REQUEST', async () => {
     const provider = await h.makeProvider();
     const base = { providerId: provider.id, type: 'childrens-home' as const, hostAuthorityId: memberId };
-    await expectTRPCError(h.caller(officer).provisions.create({ ...base, name: '   ' }), 'BAD_REQUEST');
+    await expectTRPCError(h.caller(h.hubAdmin).provisions.create({ ...base, name: '   ' }), 'BAD_REQUEST');
     await expectTRPCError(
-      h.caller(officer).provisions.create({ ...base, name: 'Bad URN', urn: 'XY12' }),
+      h.caller(h.hubAdmin).provisions.create({ ...base, name: 'Bad URN', urn: 'XY12' }),
       'BAD_REQUEST',
     );
     await expectTRPCError(
-      h.caller(officer).provisions.create({ ...base, name: 'x'.repeat(201) }),
+      h.caller(h.hubAdmin).provisions.create({ ...base, name: 'x'.repeat(201) }),
       'BAD_REQUEST',
     );
     await expectTRPCError(h.caller(officer).provisions.get({ id: 'not-a-uuid' }), 'BAD_REQUEST');

@@ -376,7 +376,7 @@ describe('access.requestProspective', () => {
     await h.caller(seeker.officer).access.revoke({ grantId: grant.id });
     expect(await layerOf(seeker, outcome.id)).toBe('summary');
     // The lead may see it but not revoke it.
-    await expectCode(h.caller(w.lead.officer).access.revoke({ grantId: grant.id }), 'NOT_FOUND');
+    await expectCode(h.caller(w.lead.officer).access.revoke({ grantId: grant.id }), 'FORBIDDEN');
   });
 });
 

@@ -86,14 +86,14 @@ describe('typed calls', () => {
 describe('typed errors', () => {
   it('a 400 is a CcxError with the issues field by field', async () => {
     const ccx = clientFor(officer);
-    const err = await ccx.provisions.create
-      .mutate({ name: '', type: 'childrens-home', providerId: 'nope', hostAuthorityId: 'x' })
+    const err = await ccx.provisions.update
+      .mutate({ id: 'nope', version: 0, name: '' })
       .catch((e: unknown) => e);
     expect(err).toBeInstanceOf(CcxError);
     const e = err as CcxError;
     expect(e.code).toBe('BAD_REQUEST');
     expect(e.httpStatus).toBe(400);
-    expect(e.issues.map((i) => i.path).sort()).toEqual(expect.arrayContaining(['name', 'providerId']));
+    expect(e.issues.map((i) => i.path).sort()).toEqual(expect.arrayContaining(['id', 'name', 'version']));
     expect(e.requestId).toBeTruthy();
   });
 

@@ -121,7 +121,7 @@ describe('bad input: 400 with the issues field by field', () => {
         type: 'childrens-home',
         hostAuthorityId: memberId,
       },
-      tokens.officer,
+      tokens['hub-admin'],
     );
     expect(a.status).toBe(400);
     const error = errorOf(a);
@@ -139,7 +139,7 @@ describe('bad input: 400 with the issues field by field', () => {
     const a = await mutate(
       'provisions.create',
       { name: 'x'.repeat(201), type: 'castle', hostAuthorityId: 'Not A Slug', ofstedGradeDate: '2025-13-45' },
-      tokens.officer,
+      tokens['hub-admin'],
     );
     expect(a.status).toBe(400);
     const paths = (errorOf(a).data.issues ?? []).map((i) => i.path).sort();
@@ -173,7 +173,10 @@ describe('bad input: 400 with the issues field by field', () => {
   it('gives a real tRPC client the issues as typed error data', async () => {
     const client = createTRPCClient<AppRouter>({
       links: [
-        httpBatchLink({ url: `${baseUrl}/trpc`, headers: { authorization: `Bearer ${tokens.officer}` } }),
+        httpBatchLink({
+          url: `${baseUrl}/trpc`,
+          headers: { authorization: `Bearer ${tokens['hub-admin']}` },
+        }),
       ],
     });
     const provider = await client.providers.create.mutate({ name: 'Typed Client Ltd' });

@@ -747,10 +747,11 @@ describe('REST routes', () => {
 
     const prefix = `REST home ${uniq()}`;
     const ids: string[] = [];
+    const hubAdmin = await tokenFor(hostId, 'hub-admin');
     for (const n of [1, 2, 3]) {
       const created = await ok<{ id: string }>(
         call('POST', api('/provisions'), {
-          token: lead.officer,
+          token: hubAdmin,
           body: {
             providerId: provider.id,
             name: `${prefix} ${n}`,

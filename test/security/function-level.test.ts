@@ -24,7 +24,7 @@ const MIN_ROLE: Record<string, Role> = {
   'providers.update': 'officer',
   'provisions.search': 'viewer',
   'provisions.get': 'viewer',
-  'provisions.create': 'officer',
+  'provisions.create': 'hub-admin',
   'provisions.update': 'officer',
   // Need-to-know (DESIGN.md §3): reading is for every member; publishing and sharing need an officer;
   // the audit trail is for officers; allocation is the hub-admin's.

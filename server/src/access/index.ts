@@ -24,6 +24,7 @@ export {
   needToKnowProviderSql,
   policyValues,
   PREPARED_POLICY,
+  watchedProspectiveGrantSql,
   type SqlPolicyContext,
 } from './sql.js';
 export { loadWorld } from './load.js';

@@ -1,6 +1,6 @@
 // The access policy's SQL face: the same rules as policy.ts, as SQL expressions that lists and
 // searches filter and label rows with, so a list never loads a record its caller may not see.
-import { sql, type AnyColumn, type Placeholder, type SQL } from 'drizzle-orm';
+import { and, eq, or, sql, type AnyColumn, type Placeholder, type SQL } from 'drizzle-orm';
 import { accessGrants, allocations, authorities, placements, provisions } from '../db/schema/index.js';
 import { londonDate } from './policy.js';
 
@@ -104,3 +104,16 @@ export const layerSql = (
     } then 'detail'
     else ${r.hasSummary === false ? sql`'none'` : sql`'summary'`} end`;
 };
+
+/**
+ * A pre-placement grant at a setting the authority hosts or leads: it is told of such grants
+ * (DESIGN.md §3) and sees them in access.grants, though it cannot end them.
+ */
+export const watchedProspectiveGrantSql = (authorityId: string) =>
+  and(
+    eq(accessGrants.kind, 'prospective'),
+    or(
+      sql`exists (select 1 from ${provisions} where ${provisions.id} = ${accessGrants.provisionId} and ${provisions.hostAuthorityId} = ${authorityId})`,
+      sql`exists (select 1 from ${allocations} where ${allocations.provisionId} = ${accessGrants.provisionId} and ${allocations.authorityId} = ${authorityId} and ${allocations.endedAt} is null)`,
+    ),
+  );

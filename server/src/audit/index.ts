@@ -2,12 +2,13 @@
 // chain in the caller's transaction. Entries cannot be changed (the database refuses), and a
 // changed or missing entry breaks the chain, which verifyAuditChain finds.
 import { createHash } from 'node:crypto';
-import { and, asc, desc, eq, inArray, lt, sql, type SQL } from 'drizzle-orm';
+import { and, asc, desc, eq, inArray, lt, or, sql, type SQL } from 'drizzle-orm';
 import { SignJWT } from 'jose';
 import type { AuditEntry } from '@ccx/schema';
 import type { SigningKeyStore } from '../auth/signing-keys.js';
 import { rowsOf, type Db } from '../db/index.js';
-import { allocations, auditHeads, auditLog, outcomes, provisions } from '../db/schema/index.js';
+import { layerSql, watchedProspectiveGrantSql } from '../access/sql.js';
+import { accessGrants, allocations, auditHeads, auditLog, outcomes, provisions } from '../db/schema/index.js';
 import { AppError } from '../errors.js';
 import { canonicalJson } from './canonical-json.js';
 
@@ -221,9 +222,10 @@ export type AuditListInput = {
  */
 export const listAudit = async (
   db: Db,
-  authorityId: string,
+  viewer: { authorityId: string; now: Date },
   input: AuditListInput,
 ): Promise<{ items: AuditEntry[]; nextCursor: string | null }> => {
+  const { authorityId } = viewer;
   let before: number | undefined;
   if (input.cursor) {
     before = Number(Buffer.from(input.cursor, 'base64url').toString('utf8'));
@@ -258,8 +260,81 @@ export const listAudit = async (
     .limit(input.limit + 1);
   const items = rows.slice(0, input.limit);
   const last = items[items.length - 1];
+  const entries = items.map(toEntry);
   return {
-    items: items.map(toEntry),
+    items: input.scope === 'mine' ? entries : await cutToWhatViewerKnows(db, viewer, entries, input.recordId),
     nextCursor: rows.length > input.limit && last ? Buffer.from(String(last.id)).toString('base64url') : null,
   };
+};
+
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
+/**
+ * Another authority's entries name everything that authority touched in one call, which may include
+ * records the viewer may not know of (its drafts, restricted records, others' grants). Each entry is
+ * cut down to the outcomes the viewer sees at summary or detail and the grants it is party to or told
+ * of; an entry left with none is dropped, and a cut one says so (its hash is the whole entry's).
+ */
+const cutToWhatViewerKnows = async (
+  db: Db,
+  viewer: { authorityId: string; now: Date },
+  entries: AuditEntry[],
+  filterId: string | undefined,
+): Promise<AuditEntry[]> => {
+  const ids = [...new Set(entries.flatMap((e) => e.recordIds))].filter((id) => UUID.test(id));
+  const known = new Set<string>();
+  if (ids.length > 0) {
+    const me = viewer.authorityId;
+    const layer = layerSql(viewer, {
+      id: outcomes.id,
+      publisherAuthorityId: outcomes.authorityId,
+      status: outcomes.status,
+      restricted: outcomes.restricted,
+      provisionId: outcomes.provisionId,
+    });
+    const [visibleOutcomes, visibleGrants] = await Promise.all([
+      db
+        .select({ id: outcomes.id })
+        .from(outcomes)
+        .where(and(inArray(outcomes.id, ids), sql`${layer} in ('detail', 'summary')`)),
+      db
+        .select({ id: accessGrants.id })
+        .from(accessGrants)
+        .where(
+          and(
+            inArray(accessGrants.id, ids),
+            or(
+              eq(accessGrants.authorityId, me),
+              eq(accessGrants.grantedByAuthorityId, me),
+              watchedProspectiveGrantSql(me),
+            ),
+          ),
+        ),
+    ]);
+    for (const r of [...visibleOutcomes, ...visibleGrants]) known.add(r.id);
+  }
+  // Filtering by a record the viewer may not know of must not tell it where that record was touched.
+  if (filterId !== undefined && !known.has(filterId)) return [];
+  return entries.flatMap((e) => {
+    const hidden = e.recordIds.filter((id) => !known.has(id));
+    if (hidden.length === 0) return [e];
+    const recordIds = e.recordIds.filter((id) => known.has(id));
+    if (recordIds.length === 0) return [];
+    const drop = new Set(hidden);
+    return [
+      { ...e, recordIds, details: withoutIds(e.details, drop) as Record<string, unknown>, redacted: true },
+    ];
+  });
+};
+
+/** A copy of audit details without the given ids, as keys, array elements or values. */
+const withoutIds = (value: unknown, ids: Set<string>): unknown => {
+  if (Array.isArray(value))
+    return value.filter((v) => !(typeof v === 'string' && ids.has(v))).map((v) => withoutIds(v, ids));
+  if (value === null || typeof value !== 'object') return value;
+  return Object.fromEntries(
+    Object.entries(value)
+      .filter(([k, v]) => !ids.has(k) && !(typeof v === 'string' && ids.has(v)))
+      .map(([k, v]) => [k, withoutIds(v, ids)]),
+  );
 };

@@ -18,7 +18,7 @@ export const auditRouter = router({
   list: roleProcedure('officer')
     .input(zAuditList)
     .output(zAuditPage)
-    .query(({ ctx, input }) => listAudit(ctx.db, ctx.actor.authorityId, input)),
+    .query(({ ctx, input }) => listAudit(ctx.db, ctx.actor, input)),
   verify: roleProcedure('officer')
     .input(zAuditVerifyInput)
     .output(zAuditVerifyResult)

@@ -24,7 +24,9 @@ export const provisionsRouter = router({
     .input(zGetById)
     .output(zProvision)
     .query(({ ctx, input }) => getProvision(ctx.db, input.id)),
-  create: roleProcedure('officer')
+  // Where a setting stands (its host) and whose it is (its provider) decide who sees what about it,
+  // so the hub operator, who keeps the directory (DESIGN.md §1), is the one to record them.
+  create: roleProcedure('hub-admin')
     .input(zProvisionCreate)
     .output(zProvision)
     .mutation(({ ctx, input }) =>

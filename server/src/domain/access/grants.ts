@@ -1,7 +1,12 @@
 // Explicit access: shares of one record with one authority, and self-service pre-placement grants.
 import { and, count, desc, eq, gt, isNull, or, sql } from 'drizzle-orm';
 import type { Grant, RecordType } from '@ccx/schema';
-import { decideRecord, isGrantActive, policyRecordFor } from '../../access/index.js';
+import {
+  decideRecord,
+  isGrantActive,
+  policyRecordFor,
+  watchedProspectiveGrantSql,
+} from '../../access/index.js';
 import { appendAudit } from '../../audit/index.js';
 import { emitEvent } from '../../events/emit.js';
 import type { Db } from '../../db/index.js';
@@ -194,8 +199,18 @@ export const requestProspective = async (
 /** access.revoke: the granting authority ends a grant (an authority may also end its own pre-placement grant). */
 export const revokeGrant = async (tx: Db, actor: Actor, input: { grantId: string }): Promise<Grant> => {
   const [row] = await tx.select().from(accessGrants).where(eq(accessGrants.id, input.grantId)).for('update');
-  if (!row || (row.grantedByAuthorityId !== actor.authorityId && row.authorityId !== actor.authorityId))
+  if (!row || (row.grantedByAuthorityId !== actor.authorityId && row.authorityId !== actor.authorityId)) {
+    // A grant the caller can see but not end is forbidden; one it cannot see is not found (DESIGN.md §7).
+    const [watched] = row
+      ? await tx
+          .select({ id: accessGrants.id })
+          .from(accessGrants)
+          .where(and(eq(accessGrants.id, row.id), watchedProspectiveGrantSql(actor.authorityId)))
+      : [];
+    if (watched)
+      throw new AppError('FORBIDDEN', 'only the authority holding a pre-placement grant can end it');
     throw notFound(`grant ${input.grantId}`);
+  }
   if (row.grantedByAuthorityId !== actor.authorityId && row.kind !== 'prospective') {
     throw new AppError('FORBIDDEN', 'only the authority that shared a record can revoke the share');
   }
@@ -239,13 +254,7 @@ export const listGrants = async (
         or(
           eq(accessGrants.authorityId, me),
           eq(accessGrants.grantedByAuthorityId, me),
-          and(
-            eq(accessGrants.kind, 'prospective'),
-            or(
-              sql`exists (select 1 from ${provisions} where ${provisions.id} = ${accessGrants.provisionId} and ${provisions.hostAuthorityId} = ${me})`,
-              sql`exists (select 1 from ${allocations} where ${allocations.provisionId} = ${accessGrants.provisionId} and ${allocations.authorityId} = ${me} and ${allocations.endedAt} is null)`,
-            ),
-          ),
+          watchedProspectiveGrantSql(me),
         ),
         input.provisionId ? eq(accessGrants.provisionId, input.provisionId) : undefined,
         input.kind ? eq(accessGrants.kind, input.kind) : undefined,

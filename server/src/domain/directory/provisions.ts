@@ -107,6 +107,17 @@ export const updateProvision = async (
 ): Promise<Provision> => {
   const current = await getProvision(db, input.id);
   const { id, version, ...changes } = input;
+  if (actor.role !== 'hub-admin') {
+    // These two facts decide who may see what about the setting: only the hub operator moves them.
+    for (const field of ['hostAuthorityId', 'providerId'] as const) {
+      if (changes[field] !== undefined && changes[field] !== current[field]) {
+        throw new AppError(
+          'FORBIDDEN',
+          `only the hub-admin can change a provision's ${field}: it decides who may see its records`,
+        );
+      }
+    }
+  }
   await assertReferences(db, changes);
   try {
     const [row] = await db

@@ -184,7 +184,8 @@ export const REST_ROUTES: readonly RestRoute[] = [
     tag: 'provisions',
     creates: true,
     summary: 'Add a provision',
-    description: WRITE_NOTE,
+    description:
+      "Needs the hub-admin role: a setting's host authority and provider decide who may see its records, so the hub operator records them. Send an Idempotency-Key header to make a retry safe.",
   },
   {
     method: 'get',

@@ -1,0 +1,1083 @@
+// OWASP API3:2023 (object property level authorisation: mass assignment) and injection. Every write
+// procedure of the router is called with a valid input plus fields naming what the caller does not
+// own — another authority as issuer, publisher or host, ids, versions, timestamps, statuses, roles,
+// audit sequence and hash — at every level of the input; none may take effect (the stored rows hold
+// the server's values, read back from the database and through the API). Then every free-text field
+// is sent SQL-looking text, which must be stored and returned verbatim and run nothing.
+import { randomUUID } from 'node:crypto';
+import { sql } from 'drizzle-orm';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Principal } from '@ccx/server';
+import { createHarness, queryRows, type Caller, type Harness } from '../support/harness.js';
+import { fixClock, uniq } from '../support/need-to-know.js';
+import {
+  NOW,
+  PROCEDURES,
+  callPath,
+  changedRows,
+  describeSettled,
+  inputFields,
+  isIdField,
+  leavesOf,
+  procedure,
+  propertyNames,
+  settle,
+  snapshotDb,
+  type JsonSchema,
+} from './world.js';
+
+const TODAY = NOW.slice(0, 10);
+
+// ---------------------------------------------------------------------------------------------
+// What the attacker adds
+
+/** Values no honest write could store, so finding one in a written row proves it took effect. */
+const SENTINEL = {
+  time: '2001-02-03T04:05:06.000Z',
+  date: '2001-02-03',
+  uuid: randomUUID(),
+  client: 'ccx_5e1717e15e1717e15e17',
+  version: 4242,
+  number: 424242,
+  hash: 'deadbeef'.repeat(8),
+  secret: 'whsec_planted-by-an-attacker',
+} as const;
+
+let h: Harness;
+let restoreClock: () => void;
+let acting: { id: string; officer: Principal; admin: Principal };
+let victim: { id: string; officer: Principal; provisionId: string; providerId: string };
+let third: { id: string };
+let grantee: { id: string };
+let provisionP: string;
+let providerP: string;
+
+/**
+ * The foreign fields, by name: another authority wherever an authority is named, a record of the
+ * victim's wherever a record is, and server-kept values (versions, times, statuses, audit chain).
+ */
+const extras = (): Record<string, unknown> => ({
+  issuer: victim.id,
+  issuerAuthorityId: victim.id,
+  authorityId: victim.id,
+  hostAuthorityId: victim.id,
+  leadAuthorityId: victim.id,
+  publisherAuthorityId: victim.id,
+  grantedByAuthorityId: victim.id,
+  loggedByAuthorityId: victim.id,
+  byAuthorityId: victim.id,
+  provisionId: victim.provisionId,
+  providerId: victim.providerId,
+  recordId: SENTINEL.uuid,
+  id: SENTINEL.uuid,
+  version: SENTINEL.version,
+  createdAt: SENTINEL.time,
+  updatedAt: SENTINEL.time,
+  publishedAt: SENTINEL.time,
+  amendedAt: SENTINEL.time,
+  withdrawnAt: SENTINEL.time,
+  revokedAt: SENTINEL.time,
+  deletedAt: SENTINEL.time,
+  expiresAt: SENTINEL.time,
+  deliveredAt: SENTINEL.time,
+  liftedOn: SENTINEL.date,
+  endedOn: SENTINEL.date,
+  effectiveFrom: SENTINEL.date,
+  startsOn: SENTINEL.date,
+  // What an attacker would want these to say, checked against the stored row where they matter.
+  status: 'published',
+  role: 'hub-admin',
+  restricted: true,
+  byLead: true,
+  isHost: true,
+  partnershipWide: true,
+  kind: 'ofsted-suspension',
+  source: 'regulator',
+  createdBy: SENTINEL.client,
+  byClientId: SENTINEL.client,
+  grantedByClientId: SENTINEL.client,
+  seq: SENTINEL.number,
+  attempts: SENTINEL.number,
+  cursor: SENTINEL.number,
+  hash: SENTINEL.hash,
+  prevHash: SENTINEL.hash,
+  secret: SENTINEL.secret,
+  secretHash: SENTINEL.hash,
+});
+
+/** The properties of an object node, merged over the branches of a union. */
+const propertiesOf = (node: JsonSchema | undefined): Record<string, JsonSchema> => {
+  if (!node) return {};
+  const own = (
+    typeof node.properties === 'object' && node.properties !== null ? node.properties : {}
+  ) as Record<string, JsonSchema>;
+  const branches = ['anyOf', 'oneOf', 'allOf'].flatMap((k) =>
+    Array.isArray(node[k]) ? (node[k] as JsonSchema[]) : [],
+  );
+  const merged: Record<string, JsonSchema> = {};
+  for (const b of branches) Object.assign(merged, propertiesOf(b));
+  return Object.assign(merged, own);
+};
+
+const itemsOf = (node: JsonSchema | undefined): JsonSchema | undefined => {
+  if (!node) return undefined;
+  if (typeof node.items === 'object' && node.items !== null) return node.items as JsonSchema;
+  for (const k of ['anyOf', 'oneOf']) {
+    const found = (Array.isArray(node[k]) ? (node[k] as JsonSchema[]) : []).map(itemsOf).find(Boolean);
+    if (found) return found;
+  }
+  return undefined;
+};
+
+const isPlain = (v: unknown): v is Record<string, unknown> =>
+  typeof v === 'object' && v !== null && !Array.isArray(v);
+
+/** The input with every foreign field the contract does not name added to every object in it, at any depth. */
+const inject = (value: unknown, node: JsonSchema | undefined): unknown => {
+  if (Array.isArray(value)) return value.map((v) => inject(v, itemsOf(node)));
+  if (!isPlain(value)) return value;
+  const props = propertiesOf(node);
+  const allowed = node ? propertyNames(node) : new Set<string>();
+  const out: Record<string, unknown> = {};
+  for (const [k, v] of Object.entries(value)) out[k] = inject(v, props[k]);
+  for (const [k, v] of Object.entries(extras())) if (!allowed.has(k) && !(k in out)) out[k] = v;
+  return out;
+};
+
+/** Every foreign field `inject` added, by path. */
+const injectedPaths = (sent: unknown, original: unknown, at = ''): string[] => {
+  if (Array.isArray(sent))
+    return sent.flatMap((v, i) => injectedPaths(v, (original as unknown[])[i], `${at}[${i}]`));
+  if (!isPlain(sent)) return [];
+  const o = isPlain(original) ? original : {};
+  return Object.keys(sent).flatMap((k) =>
+    k in o ? injectedPaths(sent[k], o[k], at ? `${at}.${k}` : k) : [at ? `${at}.${k}` : k],
+  );
+};
+
+// ---------------------------------------------------------------------------------------------
+// Reading back
+
+const db = () => h.hub.database.db;
+
+/** One stored row, by table and id, as PostgreSQL has it (snake_case columns). */
+const rowOf = async (table: string, id: string): Promise<Record<string, unknown>> => {
+  const [row] = await queryRows<{ row: Record<string, unknown> }>(
+    db(),
+    sql`select row_to_json(t) as row from ${sql.identifier(table)} as t where t.id::text = ${id}`,
+  );
+  if (!row) throw new Error(`no ${table} row ${id}`);
+  return typeof row.row === 'string' ? (JSON.parse(row.row) as Record<string, unknown>) : row.row;
+};
+
+/** The stored values that must be the server's, compared with what they are. */
+const expectRow = (row: Record<string, unknown>, want: Record<string, unknown>, what: string): string[] =>
+  Object.entries(want).flatMap(([k, v]) =>
+    row[k] === v ? [] : [`${what}.${k} is ${JSON.stringify(row[k])}, expected ${JSON.stringify(v)}`],
+  );
+
+/** A view its writer must see in detail. */
+const detail = <V extends { layer: string }>(v: V): Extract<V, { layer: 'detail' }> => {
+  if (v.layer !== 'detail') throw new Error(`expected the detail layer, got ${v.layer}`);
+  return v as Extract<V, { layer: 'detail' }>;
+};
+
+const get = (value: unknown, ...keys: string[]): unknown =>
+  keys.reduce<unknown>((o, k) => (isPlain(o) ? o[k] : undefined), value);
+const idOf = (value: unknown, ...keys: string[]): string => String(get(value, ...keys));
+
+// ---------------------------------------------------------------------------------------------
+// One scenario per write procedure: a valid input on a fresh target, and what must be stored
+
+type Who = 'officer' | 'admin' | 'hub-admin';
+
+type Scenario = {
+  who: Who;
+  /** A fresh valid input (making whatever it acts on first). */
+  prepare: () => Promise<Record<string, unknown>>;
+  /** The server's values in what was stored. */
+  verify: (input: Record<string, unknown>, answer: unknown) => Promise<string[]>;
+  /** A read through the API of what was written, for the text to be returned verbatim. */
+  readBack?: (input: Record<string, unknown>, answer: unknown) => Promise<unknown>;
+};
+
+const principalOf = (who: Who): Principal =>
+  who === 'officer' ? acting.officer : who === 'admin' ? acting.admin : h.hubAdmin;
+const call = (who: Who = 'officer'): Caller => h.caller(principalOf(who));
+
+const freshProvision = async () =>
+  (await h.makeProvision({ providerId: providerP, hostAuthorityId: third.id })).id;
+
+const outcomeInput = (provisionId: string) => ({
+  provisionId,
+  activityType: 'monitoring-visit' as const,
+  activityDate: '2026-06-01',
+  overallRating: 2,
+  summary: 'a monitoring visit',
+  findings: 'staffing was adequate',
+  sectionJudgements: [{ section: 'leadership', judgement: 'good' as const, comment: 'steady' }],
+  actionItems: [{ description: 'review the rota', concernLevel: 'low' as const }],
+});
+
+const publishedOutcome = async () => {
+  const draft = await call().outcomes.create(outcomeInput(provisionP));
+  if (draft.layer !== 'detail') throw new Error('the writer sees its draft');
+  const published = await call().outcomes.publish({ id: draft.id, version: draft.version });
+  if (published.layer !== 'detail') throw new Error('the publisher sees its outcome');
+  return published;
+};
+
+const restrictionInput = () => ({
+  provisionId: provisionP,
+  kind: 'action-plan' as const,
+  reasons: [{ category: 'quality' as const, text: 'an action plan is in place' }],
+  summary: 'action plan agreed',
+  details: 'details of the plan',
+  contractReference: 'framework lot 2',
+  regulatorReference: 'REF-123',
+});
+
+const ownRestriction = async () => {
+  const r = await call().restrictions.create(restrictionInput());
+  if (r.layer !== 'detail') throw new Error('the issuer sees its restriction');
+  return r;
+};
+
+const outcomeRow = (id: string) => rowOf('outcomes', id);
+const readOutcome = (id: string) => call().outcomes.get({ id });
+const readRestriction = (id: string) => call().restrictions.get({ id });
+const webhookInput = {
+  url: 'https://localhost/mass-assignment-hook',
+  eventTypes: ['outcome.published' as const],
+};
+
+/** What every outcome the caller writes must say of itself. */
+const ownOutcome = (row: Record<string, unknown>, status: string) =>
+  expectRow(
+    row,
+    {
+      authority_id: acting.id,
+      provision_id: provisionP,
+      status,
+      restricted: false,
+      by_lead: false,
+      created_by: acting.officer.clientId,
+    },
+    'outcome',
+  );
+
+const SCENARIOS: Record<string, Scenario> = {
+  'authorities.create': {
+    who: 'hub-admin',
+    prepare: () => {
+      const id = `new-${uniq()}`;
+      return Promise.resolve({
+        id,
+        name: 'New Council',
+        region: 'london',
+        qaInbox: `qa@${id}.example.gov.uk`,
+      });
+    },
+    verify: async (input) =>
+      expectRow(
+        await rowOf('authorities', String(input.id)),
+        { status: 'active', is_host: false, version: 1 },
+        'authority',
+      ),
+    readBack: (input) => call('hub-admin').authorities.get({ id: String(input.id) }),
+  },
+  'authorities.update': {
+    who: 'hub-admin',
+    prepare: async () => {
+      const a = await h.makeAuthority({ id: `upd-${uniq()}` });
+      return { id: a.id, version: a.version, name: 'Renamed Council' };
+    },
+    verify: async (input) =>
+      expectRow(
+        await rowOf('authorities', String(input.id)),
+        { status: 'active', is_host: false, version: 2 },
+        'authority',
+      ),
+    readBack: (input) => call('hub-admin').authorities.get({ id: String(input.id) }),
+  },
+  'clients.create': {
+    who: 'admin',
+    prepare: () => Promise.resolve({ name: 'a local tool', role: 'viewer' }),
+    verify: async (_input, answer) =>
+      expectRow(
+        await rowOf('clients', idOf(answer, 'client', 'id')),
+        {
+          authority_id: acting.id,
+          role: 'viewer',
+          status: 'active',
+          created_by: acting.admin.clientId,
+          revoked_at: null,
+        },
+        'client',
+      ),
+    readBack: () => call('admin').clients.list({}),
+  },
+  'clients.revoke': {
+    who: 'admin',
+    prepare: async () => ({ id: (await h.makeClient(acting.id, 'viewer', 'to revoke')).client.id }),
+    verify: async (input) =>
+      expectRow(
+        await rowOf('clients', String(input.id)),
+        { authority_id: acting.id, role: 'viewer', status: 'revoked' },
+        'client',
+      ),
+  },
+  'providers.create': {
+    who: 'officer',
+    prepare: () => Promise.resolve({ name: `Provider ${uniq()}` }),
+    verify: async (_input, answer) =>
+      expectRow(await rowOf('providers', idOf(answer, 'id')), { version: 1 }, 'provider'),
+    readBack: (_input, answer) => call().providers.get({ id: idOf(answer, 'id') }),
+  },
+  'providers.update': {
+    who: 'officer',
+    prepare: async () => {
+      const p = await call().providers.create({ name: `Provider ${uniq()}` });
+      return { id: p.id, version: p.version, name: 'Renamed Provider' };
+    },
+    verify: async (input) =>
+      expectRow(await rowOf('providers', String(input.id)), { version: 2 }, 'provider'),
+    readBack: (input) => call().providers.get({ id: String(input.id) }),
+  },
+  'provisions.create': {
+    who: 'hub-admin',
+    prepare: () =>
+      Promise.resolve({
+        providerId: providerP,
+        name: `Setting ${uniq()}`,
+        type: 'childrens-home',
+        hostAuthorityId: third.id,
+      }),
+    verify: async (_input, answer) =>
+      expectRow(
+        await rowOf('provisions', idOf(answer, 'id')),
+        {
+          provider_id: providerP,
+          host_authority_id: third.id,
+          version: 1,
+          registration_status: 'registered',
+        },
+        'provision',
+      ),
+    readBack: (_input, answer) => call().provisions.get({ id: idOf(answer, 'id') }),
+  },
+  'provisions.update': {
+    who: 'officer',
+    prepare: async () => {
+      const id = await freshProvision();
+      return { id, version: 1, name: 'Renamed Setting' };
+    },
+    verify: async (input) =>
+      expectRow(
+        await rowOf('provisions', String(input.id)),
+        { provider_id: providerP, host_authority_id: third.id, version: 2 },
+        'provision',
+      ),
+    readBack: (input) => call().provisions.get({ id: String(input.id) }),
+  },
+  'placements.declare': {
+    who: 'officer',
+    prepare: async () => ({ provisionId: await freshProvision(), children: 2, fromDate: '2026-06-01' }),
+    verify: async (input, answer) =>
+      expectRow(
+        await rowOf('placements', idOf(answer, 'id')),
+        {
+          authority_id: acting.id,
+          provision_id: input.provisionId,
+          from_date: '2026-06-01',
+          ended_on: null,
+          version: 1,
+          created_by: acting.officer.clientId,
+        },
+        'placement',
+      ),
+  },
+  'placements.end': {
+    who: 'officer',
+    prepare: async () => {
+      const p = await call().placements.declare({
+        provisionId: await freshProvision(),
+        children: 1,
+        fromDate: '2026-06-01',
+      });
+      return { id: p.id, version: p.version };
+    },
+    verify: async (input) =>
+      expectRow(
+        await rowOf('placements', String(input.id)),
+        { authority_id: acting.id, ended_on: TODAY, version: 2 },
+        'placement',
+      ),
+  },
+  'placements.import': {
+    who: 'officer',
+    prepare: async () => ({
+      rows: [{ provisionId: await freshProvision(), children: 3 }],
+      endMissing: false,
+    }),
+    verify: async (input) => {
+      const provisionId = String(get((input.rows as unknown[])[0], 'provisionId'));
+      const rows = await queryRows<{ authority_id: string; from_date: string }>(
+        db(),
+        sql`select authority_id, from_date::text as from_date from placements where provision_id = ${provisionId}::uuid`,
+      );
+      return rows.length === 1 && rows[0]?.authority_id === acting.id && rows[0].from_date === TODAY
+        ? []
+        : [`the import stored ${JSON.stringify(rows)}`];
+    },
+  },
+  'allocations.assign': {
+    who: 'hub-admin',
+    prepare: async () => ({
+      provisionId: await freshProvision(),
+      authorityId: acting.id,
+      rationale: 'nearest member',
+    }),
+    verify: async (_input, answer) =>
+      expectRow(
+        await rowOf('allocations', idOf(answer, 'id')),
+        {
+          authority_id: acting.id,
+          role: 'quality',
+          starts_on: TODAY,
+          ended_at: null,
+          created_by: h.hubAdmin.clientId,
+        },
+        'allocation',
+      ),
+    readBack: (input) => call().allocations.list({ provisionId: String(input.provisionId) }),
+  },
+  'allocations.autoAllocate': {
+    who: 'hub-admin',
+    prepare: () => Promise.resolve({ dryRun: true }),
+    verify: (_input, answer) =>
+      Promise.resolve(get(answer, 'assigned') === 0 ? [] : ['a dry run assigned something']),
+  },
+  'outcomes.create': {
+    who: 'officer',
+    prepare: () => Promise.resolve(outcomeInput(provisionP)),
+    verify: async (_input, answer) => {
+      const row = await outcomeRow(idOf(answer, 'id'));
+      const items = get(answer, 'actionItems');
+      const item = Array.isArray(items) ? (items[0] as unknown) : undefined;
+      return [
+        ...ownOutcome(row, 'draft'),
+        ...expectRow(row, { version: 1, published_at: null }, 'outcome'),
+        ...(get(item, 'status') === 'open' ? [] : [`a new action item is ${String(get(item, 'status'))}`]),
+      ];
+    },
+    readBack: (_input, answer) => readOutcome(idOf(answer, 'id')),
+  },
+  'outcomes.publish': {
+    who: 'officer',
+    prepare: async () => {
+      const d = detail(await call().outcomes.create(outcomeInput(provisionP)));
+      return { id: d.id, version: d.version };
+    },
+    verify: async (input) => {
+      const row = await outcomeRow(String(input.id));
+      return [
+        ...ownOutcome(row, 'published'),
+        ...(String(row.published_at).startsWith(TODAY)
+          ? []
+          : [`published_at is ${String(row.published_at)}`]),
+      ];
+    },
+  },
+  'outcomes.amend': {
+    who: 'officer',
+    prepare: async () => {
+      const o = await publishedOutcome();
+      return {
+        id: o.id,
+        version: o.version,
+        reason: 'corrected the findings',
+        changes: {
+          summary: 'a monitoring visit, corrected',
+          findings: 'staffing was short at night',
+          addActionItems: [{ description: 'recruit night staff', concernLevel: 'high' }],
+        },
+      };
+    },
+    verify: async (input, answer) => {
+      const row = await outcomeRow(String(input.id));
+      const items = get(answer, 'actionItems');
+      const added = Array.isArray(items) ? (items as unknown[]).slice(1) : [];
+      return [
+        ...ownOutcome(row, 'amended'),
+        ...expectRow(row, { version: Number(input.version) + 1 }, 'outcome'),
+        ...added.flatMap((i) =>
+          get(i, 'status') === 'open' && get(i, 'id') !== SENTINEL.uuid
+            ? []
+            : [`an added action item is ${JSON.stringify(i)}`],
+        ),
+      ];
+    },
+    readBack: (input) => readOutcome(String(input.id)),
+  },
+  'outcomes.withdraw': {
+    who: 'officer',
+    prepare: async () => {
+      const o = await publishedOutcome();
+      return { id: o.id, version: o.version, reason: 'recorded against the wrong setting' };
+    },
+    verify: async (input) => ownOutcome(await outcomeRow(String(input.id)), 'withdrawn'),
+    readBack: (input) => readOutcome(String(input.id)),
+  },
+  'outcomes.updateActionItem': {
+    who: 'officer',
+    prepare: async () => {
+      const o = await publishedOutcome();
+      return {
+        outcomeId: o.id,
+        version: o.version,
+        itemId: o.actionItems[0]?.id ?? 'none',
+        status: 'met',
+        note: 'rota reviewed',
+      };
+    },
+    verify: async (input) => ownOutcome(await outcomeRow(String(input.outcomeId)), 'published'),
+    readBack: (input) => readOutcome(String(input.outcomeId)),
+  },
+  'access.share': {
+    who: 'officer',
+    prepare: async () => ({
+      recordType: 'outcome',
+      recordId: (await publishedOutcome()).id,
+      authorityId: grantee.id,
+    }),
+    verify: async (_input, answer) =>
+      expectRow(
+        await rowOf('access_grants', idOf(answer, 'id')),
+        {
+          kind: 'share',
+          authority_id: grantee.id,
+          granted_by_authority_id: acting.id,
+          granted_by_client_id: acting.officer.clientId,
+          expires_at: null,
+          revoked_at: null,
+        },
+        'grant',
+      ),
+  },
+  'access.revoke': {
+    who: 'officer',
+    prepare: async () => {
+      const g = await call().access.share({
+        recordType: 'outcome',
+        recordId: (await publishedOutcome()).id,
+        authorityId: grantee.id,
+      });
+      return { grantId: g.id };
+    },
+    verify: async (input) => {
+      const row = await rowOf('access_grants', String(input.grantId));
+      return [
+        ...expectRow(
+          row,
+          { kind: 'share', authority_id: grantee.id, granted_by_authority_id: acting.id },
+          'grant',
+        ),
+        ...(String(row.revoked_at).startsWith(TODAY) ? [] : [`revoked_at is ${String(row.revoked_at)}`]),
+      ];
+    },
+  },
+  'access.requestProspective': {
+    who: 'officer',
+    prepare: async () => ({
+      provisionId: await freshProvision(),
+      reason: 'matching a child to this setting',
+      caseReference: 'MA-2026-0001',
+      days: 3,
+    }),
+    verify: async (_input, answer) => {
+      const row = await rowOf('access_grants', idOf(answer, 'id'));
+      return [
+        ...expectRow(
+          row,
+          {
+            kind: 'prospective',
+            authority_id: acting.id,
+            granted_by_authority_id: acting.id,
+            revoked_at: null,
+            record_id: null,
+          },
+          'grant',
+        ),
+        ...(String(row.expires_at).startsWith('2026-06-18')
+          ? []
+          : [`expires_at is ${String(row.expires_at)}, not 3 days on`]),
+      ];
+    },
+    readBack: (input) => call().access.grants({ provisionId: String(input.provisionId) }),
+  },
+  'restrictions.create': {
+    who: 'officer',
+    prepare: () => Promise.resolve(restrictionInput()),
+    verify: async (_input, answer) =>
+      expectRow(
+        await rowOf('restrictions', idOf(answer, 'id')),
+        {
+          issuer_authority_id: acting.id,
+          provision_id: provisionP,
+          provider_id: null,
+          kind: 'action-plan',
+          source: 'member',
+          partnership_wide: false,
+          restricted: false,
+          effective_from: TODAY,
+          lifted_on: null,
+          version: 1,
+          created_by: acting.officer.clientId,
+        },
+        'restriction',
+      ),
+    readBack: (_input, answer) => readRestriction(idOf(answer, 'id')),
+  },
+  'restrictions.update': {
+    who: 'officer',
+    prepare: async () => {
+      const r = await ownRestriction();
+      return {
+        id: r.id,
+        version: r.version,
+        summary: 'plan revised',
+        details: 'revised details',
+        note: 'after the review meeting',
+      };
+    },
+    verify: async (input) =>
+      expectRow(
+        await rowOf('restrictions', String(input.id)),
+        {
+          issuer_authority_id: acting.id,
+          provision_id: provisionP,
+          provider_id: null,
+          kind: 'action-plan',
+          source: 'member',
+          partnership_wide: false,
+          restricted: false,
+          effective_from: TODAY,
+          lifted_on: null,
+          version: 2,
+        },
+        'restriction',
+      ),
+    readBack: (input) => readRestriction(String(input.id)),
+  },
+  'restrictions.lift': {
+    who: 'officer',
+    prepare: async () => {
+      const r = await ownRestriction();
+      return { id: r.id, version: r.version, reason: 'the plan was completed' };
+    },
+    verify: async (input) =>
+      expectRow(
+        await rowOf('restrictions', String(input.id)),
+        {
+          issuer_authority_id: acting.id,
+          provision_id: provisionP,
+          kind: 'action-plan',
+          lifted_on: TODAY,
+          restricted: false,
+          version: 2,
+        },
+        'restriction',
+      ),
+    readBack: (input) => readRestriction(String(input.id)),
+  },
+  'concerns.log': {
+    who: 'officer',
+    prepare: () =>
+      Promise.resolve({
+        provisionId: provisionP,
+        category: 'quality',
+        severity: 'medium',
+        occurredOn: '2026-06-01',
+        summary: 'a missed medication round',
+      }),
+    verify: async (_input, answer) =>
+      expectRow(
+        await rowOf('concerns', idOf(answer, 'id')),
+        {
+          authority_id: acting.id,
+          provision_id: provisionP,
+          restricted: false,
+          created_by: acting.officer.clientId,
+        },
+        'concern',
+      ),
+    readBack: () => call().concerns.list({ provisionId: provisionP }),
+  },
+  'monitoring.setFrequency': {
+    who: 'hub-admin',
+    prepare: () => Promise.resolve({ type: 'unregulated', months: 3 }),
+    verify: async () => {
+      const rows = await queryRows<{ months: number }>(
+        db(),
+        sql`select months from monitoring_frequencies where provision_type = 'unregulated'`,
+      );
+      return rows[0]?.months === 3 ? [] : [`the frequency is ${JSON.stringify(rows)}`];
+    },
+  },
+  'webhooks.create': {
+    who: 'admin',
+    prepare: () => Promise.resolve({ ...webhookInput }),
+    verify: async (_input, answer) => {
+      const row = await rowOf('webhooks', idOf(answer, 'webhook', 'id'));
+      return [
+        ...expectRow(
+          row,
+          {
+            authority_id: acting.id,
+            status: 'active',
+            deleted_at: null,
+            created_by: acting.admin.clientId,
+            previous_secret: null,
+          },
+          'webhook',
+        ),
+        ...(row.secret === get(answer, 'secret')
+          ? []
+          : ['the stored secret is not the one the hub made and answered']),
+      ];
+    },
+  },
+  'webhooks.delete': {
+    who: 'admin',
+    prepare: async () => ({ id: (await call('admin').webhooks.create(webhookInput)).webhook.id }),
+    verify: async (input) => {
+      const row = await rowOf('webhooks', String(input.id));
+      return [
+        ...expectRow(row, { authority_id: acting.id, status: 'disabled' }, 'webhook'),
+        ...(String(row.deleted_at).startsWith(TODAY) ? [] : [`deleted_at is ${String(row.deleted_at)}`]),
+      ];
+    },
+  },
+  'webhooks.rotateSecret': {
+    who: 'admin',
+    prepare: async () => ({ id: (await call('admin').webhooks.create(webhookInput)).webhook.id }),
+    verify: async (input, answer) => {
+      const row = await rowOf('webhooks', String(input.id));
+      return [
+        ...expectRow(row, { authority_id: acting.id, status: 'active', deleted_at: null }, 'webhook'),
+        ...(row.secret === get(answer, 'secret')
+          ? []
+          : ['the stored secret is not the one the hub made and answered']),
+      ];
+    },
+  },
+  'webhooks.test': {
+    who: 'admin',
+    prepare: async () => ({ id: (await call('admin').webhooks.create(webhookInput)).webhook.id }),
+    verify: async (input, answer) =>
+      expectRow(
+        await rowOf('webhook_deliveries', idOf(answer, 'id')),
+        { webhook_id: input.id, event_type: 'webhook.test', status: 'failed', attempts: 1, event_seq: null },
+        'delivery',
+      ),
+  },
+  'webhooks.resend': {
+    who: 'admin',
+    prepare: async () => {
+      const id = (await call('admin').webhooks.create(webhookInput)).webhook.id;
+      const delivery = await call('admin').webhooks.test({ id });
+      return { id, deliveryId: delivery.id };
+    },
+    verify: async (input) =>
+      expectRow(
+        await rowOf('webhook_deliveries', String(input.deliveryId)),
+        { webhook_id: input.id, status: 'pending', attempts: 0, last_error: null },
+        'delivery',
+      ),
+  },
+};
+
+// ---------------------------------------------------------------------------------------------
+// Running a scenario
+
+/** Strings and numbers that are ours alone: any of them in a written row means a foreign field took effect. */
+const sentinelHits = (leaves: (string | number)[]): string[] => {
+  const strings = [
+    victim.id,
+    victim.provisionId,
+    victim.providerId,
+    SENTINEL.uuid,
+    SENTINEL.date,
+    SENTINEL.client,
+    SENTINEL.hash,
+    SENTINEL.secret,
+  ];
+  const numbers = [SENTINEL.version, SENTINEL.number];
+  return [
+    ...strings.filter((s) => leaves.some((l) => typeof l === 'string' && l.includes(s))),
+    ...numbers.filter((n) => leaves.includes(n)).map(String),
+  ];
+};
+
+/** The caller's own client, which a `role` field must not promote. */
+const rolesUnchanged = async (): Promise<string[]> => {
+  const issues: string[] = [];
+  for (const [p, role] of [
+    [acting.officer, 'officer'],
+    [acting.admin, 'admin'],
+  ] as const) {
+    const row = await rowOf('clients', p.clientId);
+    if (row.role !== role || row.status !== 'active')
+      issues.push(`client ${p.clientId} is now ${String(row.role)} ${String(row.status)}`);
+  }
+  return issues;
+};
+
+let foreignCalls = 0;
+let foreignFields = 0;
+let textCalls = 0;
+let textFields = 0;
+
+const MUTATIONS = PROCEDURES.filter((p) => p.type === 'mutation').map((p) => p.path);
+
+/** Text fields: strings with no format, pattern or fixed values, that name nothing. */
+const isFreeText = (schema: JsonSchema): boolean =>
+  schema.type === 'string' && !schema.format && !schema.pattern && !schema.enum && schema.const === undefined;
+
+const PAYLOADS = [
+  "'; drop table outcomes; --",
+  "Robert'); DROP TABLE restrictions;--",
+  '$1 $2::text) or 1=1 --',
+  "' OR '1'='1' /* */ --",
+  "\\x00 \\0 \\' %_ E'\\\\' $$tag$$",
+] as const;
+
+/** The input with every free-text string replaced by SQL-looking text; answers the texts it used. */
+const withPayloads = (value: unknown, node: JsonSchema | undefined, used: string[], key = ''): unknown => {
+  if (Array.isArray(value)) return value.map((v) => withPayloads(v, itemsOf(node), used));
+  if (isPlain(value)) {
+    const props = propertiesOf(node);
+    return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, withPayloads(v, props[k], used, k)]));
+  }
+  if (typeof value === 'string' && node && isFreeText(node) && !isIdField({ path: key, key, schema: node })) {
+    const payload = `${PAYLOADS[used.length % PAYLOADS.length]}`;
+    used.push(payload);
+    return payload;
+  }
+  return value;
+};
+
+// ---------------------------------------------------------------------------------------------
+// The tests
+
+beforeAll(async () => {
+  h = await createHarness();
+  restoreClock = fixClock(h.hub, NOW);
+  const member = async (prefix: string) => {
+    const a = await h.makeAuthority({ id: `${prefix}-${uniq()}` });
+    return a.id;
+  };
+  const actingId = await member('acting');
+  acting = {
+    id: actingId,
+    officer: (await h.makeClient(actingId, 'officer', 'acting officer')).principal,
+    admin: (await h.makeClient(actingId, 'admin', 'acting admin')).principal,
+  };
+  third = { id: await member('third') };
+  grantee = { id: await member('grantee') };
+  const victimId = await member('victim');
+  const victimProvider = await h.makeProvider({ name: `Victim Homes ${uniq()}` });
+  const victimProvision = await h.makeProvision({ providerId: victimProvider.id, hostAuthorityId: victimId });
+  victim = {
+    id: victimId,
+    officer: (await h.makeClient(victimId, 'officer', 'victim officer')).principal,
+    provisionId: victimProvision.id,
+    providerId: victimProvider.id,
+  };
+  const provider = await h.makeProvider({ name: `Acting Homes ${uniq()}` });
+  providerP = provider.id;
+  provisionP = (await h.makeProvision({ providerId: providerP, hostAuthorityId: third.id })).id;
+}, 60_000);
+
+afterAll(async () => {
+  restoreClock?.();
+  await h?.close();
+  console.log(
+    `mass-assignment: ${foreignCalls} writes carrying ${foreignFields.toLocaleString('en-GB')} foreign fields, ` +
+      `${textCalls} writes carrying ${textFields} SQL-looking texts, over ${MUTATIONS.length} write procedures`,
+  );
+});
+
+describe('the write procedures', () => {
+  it('are each given a scenario here, and no scenario is stale', () => {
+    expect(MUTATIONS.length).toBeGreaterThanOrEqual(25);
+    expect(
+      MUTATIONS.filter((p) => !(p in SCENARIOS)),
+      'mutations without a scenario',
+    ).toEqual([]);
+    expect(
+      Object.keys(SCENARIOS).filter((p) => !MUTATIONS.includes(p)),
+      'scenarios of no mutation',
+    ).toEqual([]);
+  });
+});
+
+describe('fields naming what the caller does not own take no effect', () => {
+  for (const [path, s] of Object.entries(SCENARIOS)) {
+    it(`${path}: every foreign field, at every level of the input, is ignored`, async () => {
+      const input = await s.prepare();
+      const sent = inject(input, procedure(path).schema);
+      const added = injectedPaths(sent, input);
+      expect(added.length, 'foreign fields were added').toBeGreaterThan(0);
+      foreignCalls++;
+      foreignFields += added.length;
+
+      const before = await snapshotDb(db());
+      const result = await settle(callPath(call(s.who), path, sent));
+      const written = changedRows(before, await snapshotDb(db()));
+      if (!result.ok) {
+        // A contract may refuse unknown fields outright (400); then it must have written nothing.
+        expect(
+          result.code,
+          `${path} refused a valid input with foreign fields: ${describeSettled(result)}`,
+        ).toBe('BAD_REQUEST');
+        expect([...written.keys()]).toEqual([]);
+        return;
+      }
+      const hits = [...written].flatMap(([table, rows]) =>
+        sentinelHits(leavesOf(rows)).map((v) => `${table} holds ${v}`),
+      );
+      hits.push(...sentinelHits(leavesOf(result.value)).map((v) => `the answer holds ${v}`));
+      expect(hits, `a foreign field took effect (sent ${added.join(', ')})`).toEqual([]);
+      expect(await s.verify(input, result.value)).toEqual([]);
+      expect(await rolesUnchanged()).toEqual([]);
+    });
+  }
+});
+
+describe('SQL-looking text is data', () => {
+  const textual = Object.entries(SCENARIOS).filter(([path]) =>
+    inputFields(procedure(path).schema).some((f) => isFreeText(f.schema) && !isIdField(f)),
+  );
+
+  it('every write with free text is exercised', () => {
+    expect(textual.length).toBeGreaterThanOrEqual(15);
+  });
+
+  for (const [path, s] of textual) {
+    it(`${path}: stored and returned verbatim, never run`, async () => {
+      const used: string[] = [];
+      const input = withPayloads(await s.prepare(), procedure(path).schema, used) as Record<string, unknown>;
+      if (used.length === 0) return; // this valid input carries none of its optional text
+      textCalls++;
+      textFields += used.length;
+      const before = await snapshotDb(db());
+      const result = await settle(callPath(call(s.who), path, input));
+      expect(result.ok, `${path} refused SQL-looking text: ${describeSettled(result)}`).toBe(true);
+      if (!result.ok) return;
+      const stored = leavesOf([...changedRows(before, await snapshotDb(db())).values()]);
+      const notStored = used.filter((t) => !stored.includes(t));
+      expect(notStored, 'texts not stored verbatim').toEqual([]);
+      const read = s.readBack ? await s.readBack(input, result.value) : result.value;
+      const returned = leavesOf(read);
+      expect(
+        used.filter((t) => !returned.includes(t)),
+        'texts not returned verbatim',
+      ).toEqual([]);
+    });
+  }
+
+  it('a search for that text finds it literally, wildcards included', async () => {
+    const name = `${PAYLOADS[4]} ${uniq()}`;
+    const p = await call().providers.create({ name });
+    const found = await call().providers.search({ q: name });
+    expect(found.items.map((x) => x.id)).toEqual([p.id]);
+    // `%` and `_` are matched as themselves: every hit really contains them.
+    const wild = await call().providers.search({ q: '%_', limit: 200 });
+    expect(wild.items.every((x) => x.name.includes('%_'))).toBe(true);
+    expect(wild.items.map((x) => x.id)).toContain(p.id);
+    // A cursor is opaque and checked: text smuggled into one is refused, not run.
+    const cursor = Buffer.from(JSON.stringify(["'; drop table providers; --", 'x'])).toString('base64url');
+    const refused = await settle(call().providers.search({ cursor }));
+    expect(refused.ok ? 'OK' : refused.code).toBe('BAD_REQUEST');
+  });
+
+  it('ran nothing: every table is there, none lost a row, and every audit chain verifies', async () => {
+    const counts = await queryRows<{ outcomes: number; restrictions: number; audit: number }>(
+      db(),
+      sql`select (select count(*) from outcomes)::int as outcomes, (select count(*) from restrictions)::int as restrictions,
+                 (select count(*) from audit_log)::int as audit`,
+    );
+    expect(counts[0]?.outcomes).toBeGreaterThan(0);
+    expect(counts[0]?.restrictions).toBeGreaterThan(0);
+    for (const id of [acting.id, h.hostAuthorityId]) {
+      const chain = await call('hub-admin').audit.verify({ authorityId: id });
+      expect(chain.ok, `audit chain of ${id}`).toBe(true);
+      expect(chain.entries).toBeGreaterThan(0);
+    }
+  });
+});
+
+describe('directory writes by a member officer grant no need to know and lift no embargo', () => {
+  // The host basis comes from provisions.hostAuthorityId, and a provider-wide record reaches a setting
+  // through provisions.providerId (docs/access-model.md): whoever can write them can grant itself
+  // detail, or take a setting out from under a provider-wide embargo.
+  it('an officer cannot make its own authority the host of a setting, and so read detail there', async () => {
+    const provisionId = await freshProvision();
+    const draft = detail(await h.caller(victim.officer).outcomes.create(outcomeInput(provisionId)));
+    await h.caller(victim.officer).outcomes.publish({ id: draft.id, version: draft.version });
+    expect((await call().outcomes.get({ id: draft.id })).layer).toBe('summary');
+
+    const moved = await settle(
+      call().provisions.update({ id: provisionId, version: 1, hostAuthorityId: acting.id }),
+    );
+    expect(moved.ok ? 'OK' : moved.code, 'taking the host basis by editing the directory').toBe('FORBIDDEN');
+    expect((await rowOf('provisions', provisionId)).host_authority_id).toBe(third.id);
+    expect((await call().outcomes.get({ id: draft.id })).layer).toBe('summary');
+  });
+
+  it('an officer cannot read a provider’s records in detail by adding a setting of that provider in its own area', async () => {
+    const provider = await h.makeProvider({ name: `Victim Group ${uniq()}` });
+    await h.makeProvision({ providerId: provider.id, hostAuthorityId: victim.id });
+    const record = detail(
+      await h.caller(victim.officer).restrictions.create({
+        providerId: provider.id,
+        kind: 'action-plan',
+        reasons: [{ category: 'quality', text: 'provider-wide action plan' }],
+        details: 'what only those with need to know may read',
+      }),
+    );
+    expect((await call().restrictions.get({ id: record.id })).layer).toBe('summary');
+    // Whether the hub refuses the new setting or gives its "host" no say over the provider's
+    // existing records is the hub's choice; either way the caller must not gain detail by it.
+    await settle(
+      call().provisions.create({
+        providerId: provider.id,
+        name: `Planted Setting ${uniq()}`,
+        type: 'childrens-home',
+        hostAuthorityId: acting.id,
+      }),
+    );
+    expect((await call().restrictions.get({ id: record.id })).layer).toBe('summary');
+  });
+
+  it('an officer cannot move a setting to another provider, out from under a provider-wide embargo', async () => {
+    const provisionId = await freshProvision();
+    const embargo = detail(
+      await h.caller(victim.officer).restrictions.create({
+        providerId: providerP,
+        kind: 'embargo',
+        reasons: [{ category: 'safeguarding', text: 'provider-wide embargo' }],
+      }),
+    );
+    const elsewhere = await call().providers.create({ name: `Elsewhere ${uniq()}` });
+    const moved = await settle(
+      call().provisions.update({ id: provisionId, version: 1, providerId: elsewhere.id }),
+    );
+    expect(moved.ok ? 'OK' : moved.code, 'moving a setting between providers').toBe('FORBIDDEN');
+    expect((await rowOf('provisions', provisionId)).provider_id).toBe(providerP);
+    const check = await call().checks.placement({ provisionId });
+    expect(check.restrictions.map((r) => ('id' in r ? r.id : null))).toContain(embargo.id);
+  });
+});
