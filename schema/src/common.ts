@@ -23,7 +23,7 @@ export const zTimestamp = z.iso.datetime({ offset: true });
 export const zEmail = z.email({ message: 'must be an e-mail address' }).max(254);
 
 /** Optimistic concurrency: every update names the version it amends. */
-export const zVersion = z.number().int().min(1);
+export const zVersion = z.number().int().min(1).max(2_147_483_647);
 
 export const zPageInput = z.object({
   cursor: z.string().max(500).optional().describe('opaque cursor from the previous page'),

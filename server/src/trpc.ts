@@ -7,6 +7,9 @@ import type { Context } from './context.js';
 import type { Actor } from './domain/actor.js';
 import { AppError, isDatabaseUnavailable, pgErrorCode, type AppErrorCode } from './errors.js';
 
+/** SQLSTATEs of a value PostgreSQL cannot take: numeric out of range, bad datetime, bad text form. */
+const VALUE_REFUSED = new Set(['22003', '22007', '22008', '22009', '22P02']);
+
 const APP_TO_TRPC: Record<AppErrorCode, TRPC_ERROR_CODE_KEY> = {
   VALIDATION: 'BAD_REQUEST',
   UNAUTHORIZED: 'UNAUTHORIZED',
@@ -76,6 +79,11 @@ const errorMapping = t.middleware(async ({ ctx, next, path, type }) => {
       message: 'text must not contain NUL (U+0000) characters',
       cause,
     });
+  } else if (error.code === 'INTERNAL_SERVER_ERROR' && VALUE_REFUSED.has(pgErrorCode(cause) ?? '')) {
+    // The contracts should stop these first; if a value still reaches PostgreSQL out of range or
+    // malformed, it is the client's value, not a server fault. Logged, so the contract can be tightened.
+    ctx.log.warn({ path, sqlState: pgErrorCode(cause) }, 'database refused a value the contract let through');
+    error = new TRPCError({ code: 'BAD_REQUEST', message: 'a value is out of range or malformed', cause });
   } else if (error.code === 'INTERNAL_SERVER_ERROR' && isDatabaseUnavailable(cause)) {
     error = new TRPCError({
       code: 'SERVICE_UNAVAILABLE',
@@ -97,6 +105,8 @@ class InputIssuesError extends Error {
 }
 
 const MAX_INPUT_DEPTH = 20;
+/** Half of a UTF-16 surrogate pair without the other half: not Unicode, and PostgreSQL's jsonb refuses it. */
+const LONE_SURROGATE = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/;
 
 /** Finds what no contract should have to think about: NUL characters (PostgreSQL cannot store them) and absurd nesting. */
 const findRawInputProblem = (
@@ -104,18 +114,23 @@ const findRawInputProblem = (
   path: PropertyKey[] = [],
 ): { path: PropertyKey[]; message: string; code: string } | null => {
   if (typeof value === 'string') {
-    return value.includes('\u0000')
-      ? { path, message: 'text must not contain NUL (\\u0000) characters', code: 'invalid_string' }
+    if (value.includes('\u0000'))
+      return { path, message: 'text must not contain NUL (\\u0000) characters', code: 'invalid_string' };
+    return LONE_SURROGATE.test(value)
+      ? { path, message: 'text must be valid Unicode (a lone surrogate was sent)', code: 'invalid_string' }
       : null;
   }
+  // JSON like 1e400 parses to Infinity, which no column or canonical form can hold.
+  if (typeof value === 'number' && !Number.isFinite(value))
+    return { path, message: 'numbers must be finite', code: 'invalid_type' };
   if (value === null || typeof value !== 'object') return null;
   if (path.length >= MAX_INPUT_DEPTH)
     return { path, message: `input is nested more than ${MAX_INPUT_DEPTH} levels deep`, code: 'too_big' };
   for (const [k, v] of Object.entries(value)) {
-    if (k.includes('\u0000'))
+    if (k.includes('\u0000') || LONE_SURROGATE.test(k))
       return {
         path: [...path, k],
-        message: 'field names must not contain NUL characters',
+        message: 'field names must be valid Unicode without NUL characters',
         code: 'invalid_key',
       };
     const problem = findRawInputProblem(v, [...path, k]);

@@ -10,14 +10,13 @@ import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { createTRPCClient, httpLink } from '@trpc/client';
 import type { inferRouterInputs } from '@trpc/server';
 import postgres from 'postgres';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { EventType } from '@ccx/schema';
 import type { AppRouter } from '@ccx/server';
 import { clusterUnavailableReason, startCluster, type PgCluster, type StopMode } from './pg-cluster.js';
-import { startHubProcess, type HubProcess } from './processes.js';
+import { api, getToken, startHubProcess, type HubProcess } from './processes.js';
 
 const TEST_DATABASE_URL = process.env.TEST_DATABASE_URL;
 const unavailable = TEST_DATABASE_URL ? clusterUnavailableReason() : undefined;
@@ -66,26 +65,6 @@ const EVENT_OF: Record<Step, EventType | null> = {
   'outcome.create': null, // a draft is the publisher's alone: no event
   'outcome.publish': 'outcome.published',
   'restriction.create': 'restriction.created',
-};
-
-type Api = ReturnType<typeof createTRPCClient<AppRouter>>;
-const api = (hub: HubProcess, token: string): Api =>
-  createTRPCClient<AppRouter>({
-    links: [httpLink({ url: `${hub.url}/trpc`, headers: { authorization: `Bearer ${token}` } })],
-  });
-
-const getToken = async (hub: HubProcess, clientId: string, clientSecret: string): Promise<string> => {
-  const res = await fetch(`${hub.url}/oauth/token`, {
-    method: 'POST',
-    headers: { 'content-type': 'application/x-www-form-urlencoded' },
-    body: new URLSearchParams({
-      grant_type: 'client_credentials',
-      client_id: clientId,
-      client_secret: clientSecret,
-    }).toString(),
-  });
-  if (res.status !== 200) throw new Error(`token endpoint answered ${res.status}: ${await res.text()}`);
-  return ((await res.json()) as { access_token: string }).access_token;
 };
 
 const send = async (url: string, init: RequestInit = {}): Promise<Attempt> => {

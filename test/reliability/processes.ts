@@ -8,7 +8,9 @@ import net from 'node:net';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { setTimeout as sleep } from 'node:timers/promises';
+import { createTRPCClient, httpLink } from '@trpc/client';
 import { Webhook } from 'standardwebhooks';
+import type { AppRouter } from '@ccx/server';
 
 const root = fileURLToPath(new URL('../..', import.meta.url));
 const tsx = path.join(root, 'node_modules/.bin/tsx');
@@ -272,4 +274,26 @@ export const startReceiver = async (name: string): Promise<Receiver> => {
       server.closeAllConnections();
     });
   return r;
+};
+
+export type Api = ReturnType<typeof createTRPCClient<AppRouter>>;
+/** A tRPC client of a hub process, sending a bearer token. */
+export const api = (hub: HubProcess, token: string): Api =>
+  createTRPCClient<AppRouter>({
+    links: [httpLink({ url: `${hub.url}/trpc`, headers: { authorization: `Bearer ${token}` } })],
+  });
+
+/** A token from a hub process's token endpoint, by form parameters; throws when refused. */
+export const getToken = async (hub: HubProcess, clientId: string, clientSecret: string): Promise<string> => {
+  const res = await fetch(`${hub.url}/oauth/token`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/x-www-form-urlencoded' },
+    body: new URLSearchParams({
+      grant_type: 'client_credentials',
+      client_id: clientId,
+      client_secret: clientSecret,
+    }).toString(),
+  });
+  if (res.status !== 200) throw new Error(`token endpoint answered ${res.status}: ${await res.text()}`);
+  return ((await res.json()) as { access_token: string }).access_token;
 };

@@ -7,16 +7,18 @@ import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { createTRPCClient, httpLink, TRPCClientError } from '@trpc/client';
+import { TRPCClientError } from '@trpc/client';
 import postgres from 'postgres';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { CcxEvent, EventType } from '@ccx/schema';
-import type { AppRouter } from '@ccx/server';
 import {
+  api,
   connectionOwnedBy,
+  getToken,
   processTree,
   startHubProcess,
   startReceiver,
+  type Api,
   type Held,
   type HubProcess,
   type Receiver,
@@ -31,26 +33,6 @@ const CONCURRENCY = 8;
 /** Short, so the delivery the killed process held is retried within the test (the default is a minute). */
 const LEASE_MS = 10_000;
 const EVENT_TYPES: EventType[] = ['outcome.published', 'outcome.amended', 'restriction.created'];
-
-type Api = ReturnType<typeof createTRPCClient<AppRouter>>;
-const api = (hub: HubProcess, token: string): Api =>
-  createTRPCClient<AppRouter>({
-    links: [httpLink({ url: `${hub.url}/trpc`, headers: { authorization: `Bearer ${token}` } })],
-  });
-
-const getToken = async (hub: HubProcess, clientId: string, clientSecret: string): Promise<string> => {
-  const res = await fetch(`${hub.url}/oauth/token`, {
-    method: 'POST',
-    headers: { 'content-type': 'application/x-www-form-urlencoded' },
-    body: new URLSearchParams({
-      grant_type: 'client_credentials',
-      client_id: clientId,
-      client_secret: clientSecret,
-    }).toString(),
-  });
-  if (res.status !== 200) throw new Error(`token endpoint answered ${res.status}: ${await res.text()}`);
-  return ((await res.json()) as { access_token: string }).access_token;
-};
 
 /** Every event of the webhook's types that an authority's feed holds, in feed order. */
 const feedOf = async (client: Api): Promise<CcxEvent[]> => {

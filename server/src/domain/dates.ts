@@ -1,11 +1,19 @@
 // Calendar arithmetic on YYYY-MM-DD dates, and the instant a day ends in England.
 import { londonDate } from '../access/policy.js';
+import { AppError } from '../errors.js';
 
 export { londonDate };
 
+/** `date` moved by `days`; a VALIDATION error when that leaves the years the database holds (1 to 9999). */
 export const addDays = (date: string, days: number): string => {
   const d = new Date(`${date}T00:00:00Z`);
   d.setUTCDate(d.getUTCDate() + days);
+  const year = d.getUTCFullYear();
+  if (Number.isNaN(year) || year < 1 || year > 9999)
+    throw new AppError(
+      'VALIDATION',
+      `${date} and ${days} days on falls outside the calendar (years 1 to 9999)`,
+    );
   return d.toISOString().slice(0, 10);
 };
 

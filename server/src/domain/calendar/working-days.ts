@@ -58,8 +58,12 @@ const ONE_OFF_CHANGES: ReadonlyMap<number, readonly OneOffChange[]> = new Map([
   [2023, [{ removed: [], added: ['2023-05-08'], reason: 'coronation of King Charles III' }]],
 ]);
 
-const dayNumber = (year: number, month: number, day: number): number =>
-  Date.UTC(year, month - 1, day) / MS_PER_DAY;
+const dayNumber = (year: number, month: number, day: number): number => {
+  // Date.UTC reads years 0–99 as 1900–1999; setUTCFullYear takes them as they are.
+  const d = new Date(0);
+  d.setUTCFullYear(year, month - 1, day);
+  return d.getTime() / MS_PER_DAY;
+};
 
 const toDayNumber = (date: string): number => {
   const match = ISO_DATE.exec(date);

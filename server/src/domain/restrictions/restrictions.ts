@@ -211,6 +211,19 @@ export type RestrictionCreateInput = {
   details: string;
 };
 
+/** A letter of concern's default due date; working days are known only for the modelled years. */
+const defaultComplianceDue = (effectiveFrom: string): string => {
+  try {
+    return addWorkingDays(effectiveFrom, LETTER_OF_CONCERN_WORKING_DAYS);
+  } catch (err) {
+    if (!(err instanceof RangeError)) throw err;
+    throw new AppError(
+      'VALIDATION',
+      `no working-day calendar for a letter of concern from ${effectiveFrom}: give complianceDueOn`,
+    );
+  }
+};
+
 export const createRestriction = async (
   tx: Db,
   actor: Actor,
@@ -255,9 +268,7 @@ export const createRestriction = async (
     (input.source === 'regulator' ? addDays(effectiveFrom, REGULATOR_REVIEW_DAYS) : undefined);
   const complianceDueOn =
     input.complianceDueOn ??
-    (input.kind === 'letter-of-concern'
-      ? addWorkingDays(effectiveFrom, LETTER_OF_CONCERN_WORKING_DAYS)
-      : undefined);
+    (input.kind === 'letter-of-concern' ? defaultComplianceDue(effectiveFrom) : undefined);
   if (input.expiresOn && input.expiresOn <= effectiveFrom) {
     throw new AppError(
       'VALIDATION',
