@@ -635,6 +635,15 @@ const pathParamsOf = (template: string): string[] =>
 /** Path segments that are not what any encoder would send: broken escapes, dot segments, an encoded slash. */
 const RAW_SEGMENTS = ['%', '%E0%A4%A', '%uD800', '..', '%2e%2e', 'a%2Fb', '%00', '%FF%FE', '__proto__'];
 
+/**
+ * A path segment from any text. A lone surrogate cannot be written in a URL (it has no UTF-8 form,
+ * and encodeURIComponent throws), so it goes as U+FFFD, as a browser would send it.
+ */
+const encodePathText = (text: string): string =>
+  encodeURIComponent(
+    text.replace(/[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/g, '\uFFFD'),
+  );
+
 const restRequest = (route: RestRoute, input: FuzzInput, ctx: GenContext, pick: number): Outgoing => {
   const params = pathParamsOf(route.path);
   const fields: Record<string, FuzzValue> = {};
@@ -643,7 +652,7 @@ const restRequest = (route: RestRoute, input: FuzzInput, ctx: GenContext, pick: 
   params.forEach((name, i) => {
     let segment: string;
     if (pick % 11 === i) segment = RAW_SEGMENTS[pick % RAW_SEGMENTS.length]!;
-    else if (name in fields) segment = encodeURIComponent(asText(fields[name] ?? null));
+    else if (name in fields) segment = encodePathText(asText(fields[name] ?? null));
     else {
       // A path must name something: fall back to a real id of the right kind.
       const pool = poolFor(ctx, name);
