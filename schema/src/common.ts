@@ -20,7 +20,10 @@ export const zDate = z.iso
 /** ISO-8601 timestamp with offset, as every timestamp on the wire. */
 export const zTimestamp = z.iso.datetime({ offset: true });
 
-export const zEmail = z.email({ message: 'must be an e-mail address' }).max(254);
+// A check's own message, or the base type's would be given for every issue (too long included).
+export const zEmail = z
+  .email({ message: 'must be an e-mail address' })
+  .max(254, 'must be at most 254 characters');
 
 /** Optimistic concurrency: every update names the version it amends. */
 export const zVersion = z.number().int().min(1).max(2_147_483_647);

@@ -83,7 +83,7 @@ export const zWebhook = z.object({
 export type Webhook = z.infer<typeof zWebhook>;
 
 export const zWebhookCreate = z.object({
-  url: z.url({ message: 'must be an absolute URL' }).max(2000),
+  url: z.url({ message: 'must be an absolute URL' }).max(2000, 'must be at most 2000 characters'),
   eventTypes: z.array(zEventType).min(1).max(EVENT_TYPES.length),
   provisionIds: z.array(zId).max(500).optional().describe('only events about these provisions'),
   idempotencyKey: zIdempotencyKey.optional(),

@@ -158,6 +158,7 @@ Hardened — guessing secrets, tampering, flooding (docs/security.md):
       # 401 ten times, ever more slowly, then 429 with Retry-After: that client id is locked for 15 minutes
   curl -s -H "Authorization: Bearer $MEDWAY" ${base}/trpc/audit.verify      # Medway's hash-chained audit trail verifies
   curl -s -H "Authorization: Bearer $MEDWAY.forged" ${base}/trpc/system.ping  # one generic 401 for every kind of bad token
+  curl -s -H "Authorization: Bearer $MEDWAY" '${base}/api/v1/provisions?limit=201'  # every input is bounded: a 400 naming the field
 
 At national scale — a synthetic England of 153 councils and 15,000 settings, and a benchmark that
 drives a hub on it over HTTP (docs/benchmarking.md; needs PostgreSQL):
