@@ -302,14 +302,42 @@ const integerArb = (min: number, max: number): fc.Arbitrary<number> => {
 // ---------------------------------------------------------------------------------------------------
 // From a contract: the JSON Schema of a zod input, walked into an arbitrary of valid-looking values.
 
-/** The JSON Schema (request form) of a procedure's zod input, or null when it takes none. */
-export const jsonSchemaOfInputs = (inputs: unknown): JsonSchema | null => {
+/** A procedure's zod input, or null when it takes none. */
+const parserOf = (inputs: unknown): z.ZodType | null => {
   const parser = Array.isArray(inputs) ? (inputs as unknown[])[0] : undefined;
-  if (!(parser instanceof z.ZodType)) return null;
-  return z.toJSONSchema(parser, { io: 'input', unrepresentable: 'any' });
+  return parser instanceof z.ZodType ? parser : null;
 };
 
-const asSchema = (v: unknown): JsonSchema => (v && typeof v === 'object' ? (v as JsonSchema) : {});
+/** The JSON Schema (request form) of a procedure's zod input, or null when it takes none. */
+export const jsonSchemaOfInputs = (inputs: unknown): JsonSchema | null => {
+  const parser = parserOf(inputs);
+  return parser && z.toJSONSchema(parser, { io: 'input', unrepresentable: 'any' });
+};
+
+export type ProcedureType = 'query' | 'mutation' | 'subscription';
+export type ProcedureInfo = {
+  path: string;
+  type: ProcedureType;
+  schema: JsonSchema | null;
+  parser: z.ZodType | null;
+};
+
+/** Every procedure of a router with its input contract, from `router._def.procedures`. */
+export const listProcedures = (procedures: unknown): ProcedureInfo[] =>
+  // Typed as the nested router record, but at run time a flat record of dotted paths.
+  Object.entries(procedures as Record<string, { _def: { type: ProcedureType; inputs: unknown } }>).map(
+    ([path, p]) => ({
+      path,
+      type: p._def.type,
+      schema: jsonSchemaOfInputs(p._def.inputs),
+      parser: parserOf(p._def.inputs),
+    }),
+  );
+
+/** A query's input goes in the URL; past this length it is POSTed (tRPC's method override) so it reaches the app, not node's 431. */
+export const MAX_GET_URL = 6000;
+
+export const asSchema = (v: unknown): JsonSchema => (v && typeof v === 'object' ? (v as JsonSchema) : {});
 const numberOr = (v: unknown, fallback: number): number => (typeof v === 'number' ? v : fallback);
 
 const stringFromSchema = (s: JsonSchema, ctx: GenContext, key: string | null): fc.Arbitrary<string> => {

@@ -23,7 +23,8 @@ import {
   HUGE_TEXT,
   inputArb,
   isFuzzObject,
-  jsonSchemaOfInputs,
+  listProcedures,
+  MAX_GET_URL,
   poolFor,
   RawJson,
   toJsonText,
@@ -31,7 +32,7 @@ import {
   type FuzzObject,
   type FuzzValue,
   type GenContext,
-  type JsonSchema,
+  type ProcedureInfo,
   type Pools,
 } from './fuzz-arbitraries.js';
 
@@ -48,21 +49,12 @@ const BUDGET = {
   raw: Math.round(200 * RUNS),
 };
 
-/** A query's input goes in the URL; past this length it is POSTed (tRPC's method override) so it reaches the app, not node's 431. */
-const MAX_GET_URL = 6000;
-
 const TODAY = londonToday(new Date());
 
 // ---------------------------------------------------------------------------------------------------
 // The procedures and routes, from the router and the REST table themselves: nothing can be missed.
 
-type ProcedureType = 'query' | 'mutation' | 'subscription';
-type ProcedureInfo = { path: string; type: ProcedureType; schema: JsonSchema | null };
-
-const PROCEDURES: ProcedureInfo[] = Object.entries(
-  // Typed as the nested router record, but at run time a flat record of dotted paths.
-  appRouter._def.procedures as unknown as Record<string, { _def: { type: ProcedureType; inputs: unknown } }>,
-).map(([path, p]) => ({ path, type: p._def.type, schema: jsonSchemaOfInputs(p._def.inputs) }));
+const PROCEDURES: ProcedureInfo[] = listProcedures(appRouter._def.procedures);
 const procedureAt = (path: string): ProcedureInfo => {
   const p = PROCEDURES.find((x) => x.path === path);
   if (!p) throw new Error(`no procedure ${path}`);
