@@ -16,7 +16,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { EventType } from '@ccx/schema';
 import type { AppRouter } from '@ccx/server';
 import { clusterUnavailableReason, startCluster, type PgCluster, type StopMode } from './pg-cluster.js';
-import { api, getToken, startHubProcess, type HubProcess } from './processes.js';
+import { api, getToken, hubRoleEnv, startHubProcess, type HubProcess } from './processes.js';
 
 const TEST_DATABASE_URL = process.env.TEST_DATABASE_URL;
 const unavailable = TEST_DATABASE_URL ? clusterUnavailableReason() : undefined;
@@ -478,7 +478,7 @@ describe.skipIf(!TEST_DATABASE_URL || unavailable !== undefined)(
       await boot.end({ timeout: 5 });
       dataDir = await mkdtemp(path.join(tmpdir(), 'ccx-outage-'));
       hubEnv = {
-        DATABASE_URL: cluster.url(DB),
+        ...(await hubRoleEnv(cluster.url(DB))),
         CCX_DATA_DIR: dataDir,
         LOG_LEVEL: 'warn',
         CCX_ISSUER: 'http://ccx.test',

@@ -9,8 +9,9 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { createTRPCClient, httpLink } from '@trpc/client';
+import postgres from 'postgres';
 import { Webhook } from 'standardwebhooks';
-import type { AppRouter } from '@ccx/server';
+import { TEST_HUB_ROLE, type AppRouter } from '@ccx/server';
 
 const root = fileURLToPath(new URL('../..', import.meta.url));
 const tsx = path.join(root, 'node_modules/.bin/tsx');
@@ -26,6 +27,27 @@ export const freePort = (): Promise<number> =>
       s.close(() => resolve(port));
     });
   });
+
+/**
+ * The environment for a hub process that connects as a role of its own, as in production
+ * (docs/operations.md): the database's owner (`ownerUrl`) migrates and grants, the hub reads and
+ * appends audit rows only. The role is made on the owner's server if it is not there yet.
+ */
+export const hubRoleEnv = async (
+  ownerUrl: string,
+): Promise<{ DATABASE_URL: string; DATABASE_OWNER_URL: string }> => {
+  const owner = postgres(ownerUrl, { max: 1, onnotice: () => {} });
+  try {
+    await owner.unsafe(`do $$ begin create role ${TEST_HUB_ROLE} login;
+      exception when duplicate_object or unique_violation then null; end $$`);
+  } finally {
+    await owner.end({ timeout: 5 });
+  }
+  const hubUrl = new URL(ownerUrl);
+  hubUrl.username = TEST_HUB_ROLE;
+  hubUrl.password = '';
+  return { DATABASE_URL: hubUrl.toString(), DATABASE_OWNER_URL: ownerUrl };
+};
 
 /** Whether any process of the group still runs. */
 const groupAlive = (pgid: number): boolean => {

@@ -15,6 +15,7 @@ import {
   api,
   connectionOwnedBy,
   getToken,
+  hubRoleEnv,
   processTree,
   startHubProcess,
   startReceiver,
@@ -84,8 +85,9 @@ describe.skipIf(!TEST_DATABASE_URL)('two hub processes on one PostgreSQL, one ki
     const url = new URL(TEST_DATABASE_URL!);
     url.pathname = `/${dbName}`;
     dbUrl = url.toString();
+    const role = await hubRoleEnv(dbUrl);
     const env = (dataDir: string) => ({
-      DATABASE_URL: dbUrl,
+      ...role,
       CCX_DATA_DIR: dataDir,
       LOG_LEVEL: 'warn',
       CCX_ISSUER: 'http://ccx.test',
