@@ -1,6 +1,7 @@
 // One linter for the repo: typed rules from typescript-eslint, including no-floating-promises.
 import js from '@eslint/js';
 import tseslint from 'typescript-eslint';
+import { layersRule } from './server/lint/layers.js';
 
 export default tseslint.config(
   { ignores: ['**/node_modules/**', '**/dist/**', '.data/**', '.demo-data/**', 'server/drizzle/**'] },
@@ -9,7 +10,7 @@ export default tseslint.config(
   {
     languageOptions: {
       parserOptions: {
-        projectService: { allowDefaultProject: ['eslint.config.js'] },
+        projectService: { allowDefaultProject: ['eslint.config.js', 'server/lint/*.js'] },
         tsconfigRootDir: import.meta.dirname,
       },
     },
@@ -22,5 +23,11 @@ export default tseslint.config(
       '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_', varsIgnorePattern: '^_' }],
     },
   },
-  { files: ['eslint.config.js'], ...tseslint.configs.disableTypeChecked },
+  // server/src imports only downwards (docs/architecture.md).
+  {
+    files: ['server/src/**/*.ts'],
+    plugins: { ccx: { rules: { layers: layersRule } } },
+    rules: { 'ccx/layers': 'error' },
+  },
+  { files: ['eslint.config.js', 'server/lint/*.js'], ...tseslint.configs.disableTypeChecked },
 );

@@ -25,7 +25,7 @@ run(['-p', join(pkg, 'tsconfig.cli.json')]);
 const out = mkdtempSync(join(tmpdir(), 'ccx-router-types-'));
 try {
   run(['-p', join(here, 'router-types.json'), '--outDir', out]);
-  let text = readFileSync(join(out, 'server/src/routers/index.d.ts'), 'utf8');
+  let text = readFileSync(join(out, 'server/src/http/routers/index.d.ts'), 'utf8');
   text = text
     // The server's request context never reaches a client: its type is opaque here.
     .replaceAll('import("../context.js").Context', 'HubContext')

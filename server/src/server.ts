@@ -4,7 +4,7 @@ import { bootstrap, type BootstrapResult } from './bootstrap.js';
 import type { Config } from './config.js';
 import { createApp } from './http/app.js';
 import { createHub, type Hub } from './hub.js';
-import { startJobs } from './events/jobs.js';
+import { startJobs } from './jobs.js';
 
 export type RunningHub = {
   hub: Hub;

@@ -9,13 +9,9 @@ import { sql } from 'drizzle-orm';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { EVENT_TYPES, type CcxEvent, type EventType, type RestrictionCreate } from '@ccx/schema';
 import type { Principal } from '@ccx/server';
-import { headSeq } from '../../server/src/events/feed.js';
-import { sequenceEvents } from '../../server/src/events/sequencer.js';
-import {
-  emitGrantExpiries,
-  emitOverdueMonitoring,
-  emitRestrictionExpiries,
-} from '../../server/src/events/time-jobs.js';
+import { headSeq } from '@ccx/server/testing';
+import { sequenceEvents } from '@ccx/server/testing';
+import { emitGrantExpiries, emitOverdueMonitoring, emitRestrictionExpiries } from '@ccx/server/testing';
 import { createHarness, type Harness } from '../support/harness.js';
 import {
   DAY_MS,

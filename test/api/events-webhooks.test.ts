@@ -11,15 +11,11 @@ import { Webhook } from 'standardwebhooks';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { EVENT_TYPES, type CcxEvent, type EventType } from '@ccx/schema';
 import { loadConfig, type Config, type Principal } from '@ccx/server';
-import { deliverDue, fanOut } from '../../server/src/events/dispatcher.js';
-import { headSeq } from '../../server/src/events/feed.js';
-import { startJobs } from '../../server/src/events/jobs.js';
-import { sequenceEvents } from '../../server/src/events/sequencer.js';
-import {
-  emitGrantExpiries,
-  emitOverdueMonitoring,
-  emitRestrictionExpiries,
-} from '../../server/src/events/time-jobs.js';
+import { deliverDue, fanOut } from '@ccx/server/testing';
+import { headSeq } from '@ccx/server/testing';
+import { startJobs } from '@ccx/server/testing';
+import { sequenceEvents } from '@ccx/server/testing';
+import { emitGrantExpiries, emitOverdueMonitoring, emitRestrictionExpiries } from '@ccx/server/testing';
 import { createHarness, queryRows, type Harness } from '../support/harness.js';
 import {
   DAY_MS,

@@ -5,8 +5,8 @@ import { sql } from 'drizzle-orm';
 import { createLocalJWKSet, decodeProtectedHeader, jwtVerify } from 'jose';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import type { AuditEntry } from '@ccx/schema';
-import { appendAudit, GENESIS_HASH, verifyAuditChain } from '../../server/src/audit/index.js';
-import { ownerDbOf } from '@ccx/server';
+import { appendAudit, GENESIS_HASH, verifyAuditChain } from '@ccx/server/testing';
+import { ownerDbOf } from '@ccx/server/testing';
 import { createHarness, type Harness } from '../support/harness.js';
 import {
   expectCode,

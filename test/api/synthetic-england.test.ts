@@ -24,15 +24,14 @@ import {
   createContextInner,
   createHub,
   loadConfig,
-  openTestDatabase,
-  ownerDbOf,
   type Hub,
   type Principal,
 } from '@ccx/server';
-import { checkRecord, type World as PolicyWorld } from '../../server/src/access/policy.js';
-import { verifyAuditChain } from '../../server/src/audit/index.js';
-import { authenticateClient } from '../../server/src/domain/clients/clients.js';
-import { sequenceEvents } from '../../server/src/events/sequencer.js';
+import { openTestDatabase, ownerDbOf } from '@ccx/server/testing';
+import { checkRecord, type World as PolicyWorld } from '@ccx/server/testing';
+import { verifyAuditChain } from '@ccx/server/testing';
+import { authenticateClient } from '@ccx/server/testing';
+import { sequenceEvents } from '@ccx/server/testing';
 import { digestGenerated, generateTables } from '../bench/data/generate.js';
 import { loadSyntheticEngland, nonEmptyTables, type LoadReport } from '../bench/data/loader.js';
 import { buildManifest, type Manifest } from '../bench/data/manifest.js';

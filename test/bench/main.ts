@@ -8,7 +8,7 @@ import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
-import { seededRandom } from '../../server/src/demo/data.js';
+import { seededRandom } from '@ccx/server/testing';
 import { fetchToken, repoRoot, startBenchHub, type BenchHub } from './hub.js';
 import { HttpDriver, runBatch, runStep, type Request, type StepResult } from './load.js';
 import {

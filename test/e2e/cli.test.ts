@@ -10,7 +10,7 @@ import { createCcxClient, items, type CcxClient } from '@ccx/client';
 import { parseCsv } from '../../client-sdk/src/cli/csv.js';
 import type { CliIo } from '../../client-sdk/src/cli/io.js';
 import { COMMANDS, main } from '../../client-sdk/src/cli/program.js';
-import { startJobs, type Jobs } from '../../server/src/events/jobs.js';
+import { startJobs, type Jobs } from '@ccx/server/testing';
 import { startHttpHarness, type HttpHarness } from '../support/http.js';
 import { londonToday, plusDays, publishOutcome } from '../support/need-to-know.js';
 

@@ -9,7 +9,7 @@ import { Webhook } from 'standardwebhooks';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { repoRoot, tsxBin } from '../support/hub-process.js';
 import { startHttpHarness, type HttpHarness } from '../support/http.js';
-import { sequenceEvents } from '../../server/src/events/sequencer.js';
+import { sequenceEvents } from '@ccx/server/testing';
 
 const execFileP = promisify(execFile);
 const examples = path.join(repoRoot, 'docs/sdk-examples');

@@ -12,7 +12,7 @@ import {
   type CcxClient,
 } from '@ccx/client';
 import { createApp } from '@ccx/server';
-import { startJobs, type Jobs } from '../../server/src/events/jobs.js';
+import { startJobs, type Jobs } from '@ccx/server/testing';
 import { createHarness, type Harness } from '../support/harness.js';
 
 let h: Harness;

@@ -4,7 +4,8 @@ import { chmod, mkdtemp, readFile, rm, stat, writeFile } from 'node:fs/promises'
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { bootstrap, createHub, loadConfig, openTestDatabase } from '@ccx/server';
+import { bootstrap, createHub, loadConfig } from '@ccx/server';
+import { openTestDatabase } from '@ccx/server/testing';
 import { startHttpHarness, type HttpHarness } from '../support/http.js';
 
 type BootstrapFile = {

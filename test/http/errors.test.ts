@@ -7,7 +7,8 @@ import { createTRPCClient, httpBatchLink, TRPCClientError } from '@trpc/client';
 import { sql } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { PLACEMENT_IMPORT_MAX_ROWS, type Role } from '@ccx/schema';
-import { appRouter, createApp, ownerDbOf, type AppRouter } from '@ccx/server';
+import { appRouter, createApp, type AppRouter } from '@ccx/server';
+import { ownerDbOf } from '@ccx/server/testing';
 import { createHarness, type Harness } from '../support/harness.js';
 
 type Issue = { path: string; message: string; code?: string };

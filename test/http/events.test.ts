@@ -10,9 +10,9 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { CcxEvent } from '@ccx/schema';
 import type { AppRouter } from '@ccx/server';
-import { headSeq } from '../../server/src/events/feed.js';
-import { startJobs, type Jobs } from '../../server/src/events/jobs.js';
-import { sequenceEvents } from '../../server/src/events/sequencer.js';
+import { headSeq } from '@ccx/server/testing';
+import { startJobs, type Jobs } from '@ccx/server/testing';
+import { sequenceEvents } from '@ccx/server/testing';
 import { startHttpHarness, type HttpHarness } from '../support/http.js';
 import {
   londonToday,

@@ -5,7 +5,8 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { createLocalJWKSet, decodeProtectedHeader, jwtVerify, type JSONWebKeySet } from 'jose';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { bootstrap, createHub, insertClient, loadConfig, openDatabase, openTestDatabase } from '@ccx/server';
+import { bootstrap, createHub, loadConfig, openDatabase } from '@ccx/server';
+import { insertClient, openTestDatabase } from '@ccx/server/testing';
 import { startHttpHarness, type HttpHarness } from '../support/http.js';
 
 let h: HttpHarness;

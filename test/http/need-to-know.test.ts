@@ -8,7 +8,8 @@ import { sql } from 'drizzle-orm';
 import { createLocalJWKSet, jwtVerify, type JSONWebKeySet } from 'jose';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Role } from '@ccx/schema';
-import { createApp, ownerDbOf, type AppRouter } from '@ccx/server';
+import { createApp, type AppRouter } from '@ccx/server';
+import { ownerDbOf } from '@ccx/server/testing';
 import { createHarness, type Harness } from '../support/harness.js';
 import { DAY_MS, fixClock, uniq } from '../support/need-to-know.js';
 

@@ -7,7 +7,8 @@ import path from 'node:path';
 import { sql } from 'drizzle-orm';
 import postgres from 'postgres';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createApp, openDatabase, ownerDbOf, type Database } from '@ccx/server';
+import { createApp, openDatabase, type Database } from '@ccx/server';
+import { ownerDbOf } from '@ccx/server/testing';
 import { createHarness, queryRows, type Harness } from '../support/harness.js';
 
 let h: Harness;

@@ -15,9 +15,10 @@ import { Ajv2020, type ValidateFunction } from 'ajv/dist/2020.js';
 import { default as addFormatsPlugin } from 'ajv-formats';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Role } from '@ccx/schema';
-import { appRouter, ownerDbOf } from '@ccx/server';
-import { sequenceEvents } from '../../server/src/events/sequencer.js';
-import { REST_PREFIX, REST_ROUTES } from '../../server/src/http/rest/routes.js';
+import { appRouter } from '@ccx/server';
+import { ownerDbOf } from '@ccx/server/testing';
+import { sequenceEvents } from '@ccx/server/testing';
+import { REST_PREFIX, REST_ROUTES } from '@ccx/server/testing';
 import { readAnswer, startHttpHarness, type HttpAnswer, type HttpHarness } from '../support/http.js';
 import { londonToday, plusDays, uniq } from '../support/need-to-know.js';
 

@@ -1,7 +1,7 @@
 // The need-to-know policy (DESIGN.md §3) as data: principal × world × record → expected layer, rule
 // and deciding basis, in the style of OpenFGA's and Cerbos's policy test files. One fixed "now".
 import type { AccessRule, Basis, Layer } from '@ccx/schema';
-import type { PolicyRecord, World } from '../../server/src/access/index.js';
+import type { PolicyRecord, World } from '@ccx/server/testing';
 
 export const NOW = new Date('2026-11-23T12:00:00Z');
 export const TODAY = '2026-11-23';

@@ -2,15 +2,10 @@
 // so the SQL and loaded faces of the policy can be compared with the in-memory one on the same facts.
 import { eq, inArray, sql } from 'drizzle-orm';
 import type { Layer } from '@ccx/schema';
-import { ownerDbOf, type Db } from '@ccx/server';
-import {
-  layerSql,
-  policyValues,
-  type PolicyRecord,
-  type World,
-  type WorldGrant,
-} from '../../server/src/access/index.js';
-import { checkStatements } from '../../server/src/domain/checks/placement-check.js';
+import { type Db } from '@ccx/server';
+import { ownerDbOf } from '@ccx/server/testing';
+import { layerSql, policyValues, type PolicyRecord, type World, type WorldGrant } from '@ccx/server/testing';
+import { checkStatements } from '@ccx/server/testing';
 import {
   accessGrants,
   allocations,
@@ -20,7 +15,7 @@ import {
   providers,
   provisions,
   restrictions,
-} from '../../server/src/db/schema/index.js';
+} from '@ccx/server/testing';
 
 /** Empties every table a world lives in; audit_log is append-only and holds nothing of ours. */
 export const clearWorld = async (db: Db): Promise<void> => {

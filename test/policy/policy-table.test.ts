@@ -2,7 +2,7 @@
 // explain's "what would grant more", which is empty exactly when detail is granted.
 import { describe, expect, it } from 'vitest';
 import { BASES, LAYERS, type Basis, type Layer } from '@ccx/schema';
-import { checkRecord, whatWouldGrant } from '../../server/src/access/index.js';
+import { checkRecord, whatWouldGrant } from '@ccx/server/testing';
 import { POLICY_CASES } from './cases.js';
 
 describe('need-to-know policy table', () => {

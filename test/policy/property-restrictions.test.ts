@@ -8,7 +8,8 @@ import { isDeepStrictEqual } from 'node:util';
 import { inArray } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { RESTRICTION_KINDS, type AccessRule, type Layer } from '@ccx/schema';
-import { openTestDatabase, type Database, type Db } from '@ccx/server';
+import { type Database, type Db } from '@ccx/server';
+import { openTestDatabase } from '@ccx/server/testing';
 import {
   checkRecord,
   decideRecord,
@@ -20,12 +21,9 @@ import {
   type WorldAllocation,
   type WorldGrant,
   type WorldPlacement,
-} from '../../server/src/access/index.js';
-import { restrictions } from '../../server/src/db/schema/index.js';
-import {
-  restrictionLayerSql,
-  restrictionPolicyRecord,
-} from '../../server/src/domain/restrictions/restrictions.js';
+} from '@ccx/server/testing';
+import { restrictions } from '@ccx/server/testing';
+import { restrictionLayerSql, restrictionPolicyRecord } from '@ccx/server/testing';
 import { HUB_HOST, KENT, POLICY_CASES } from './cases.js';
 import {
   clearWorld,

@@ -4,7 +4,8 @@
 // POLICY_SEED=<seed> (and POLICY_WORLDS=<n> to change how many worlds run).
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Layer } from '@ccx/schema';
-import { openTestDatabase, type Database } from '@ccx/server';
+import { type Database } from '@ccx/server';
+import { openTestDatabase } from '@ccx/server/testing';
 import {
   checkRecord,
   decideRecord,
@@ -16,7 +17,7 @@ import {
   type WorldAllocation,
   type WorldGrant,
   type WorldPlacement,
-} from '../../server/src/access/index.js';
+} from '@ccx/server/testing';
 import { HUB_HOST, KENT, POLICY_CASES } from './cases.js';
 import { checkLayers, clearWorld, insertWorld, provisionOf, sqlLayers } from './db-world.js';
 

@@ -11,7 +11,8 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { createTRPCClient, httpLink } from '@trpc/client';
 import postgres from 'postgres';
 import { Webhook } from 'standardwebhooks';
-import { TEST_HUB_ROLE, type AppRouter } from '@ccx/server';
+import { type AppRouter } from '@ccx/server';
+import { TEST_HUB_ROLE } from '@ccx/server/testing';
 
 const root = fileURLToPath(new URL('../..', import.meta.url));
 const tsx = path.join(root, 'node_modules/.bin/tsx');

@@ -6,8 +6,9 @@ import { randomBytes } from 'node:crypto';
 import { sql } from 'drizzle-orm';
 import postgres from 'postgres';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { openDatabase, ownerDbOf, TEST_HUB_ROLE } from '@ccx/server';
-import { rowsOf } from '../../server/src/db/index.js';
+import { openDatabase } from '@ccx/server';
+import { ownerDbOf, TEST_HUB_ROLE } from '@ccx/server/testing';
+import { rowsOf } from '@ccx/server/testing';
 import { createHarness, type Harness } from '../support/harness.js';
 
 const onPostgres = Boolean(process.env.TEST_DATABASE_URL);

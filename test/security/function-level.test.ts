@@ -3,7 +3,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ROLES, roleRank, type Role } from '@ccx/schema';
 import { appRouter, type Principal } from '@ccx/server';
-import { REST_PREFIX, REST_ROUTES } from '../../server/src/http/rest/routes.js';
+import { REST_PREFIX, REST_ROUTES } from '@ccx/server/testing';
 import { createHarness, type Caller, type Harness } from '../support/harness.js';
 import { startHttpHarness, type HttpHarness } from '../support/http.js';
 

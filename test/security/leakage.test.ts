@@ -4,7 +4,7 @@
 // names of the software underneath.
 import { Writable } from 'node:stream';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createLogger } from '../../server/src/logger.js';
+import { createLogger } from '@ccx/server/testing';
 import { readAnswer, startHttpHarness, type HttpAnswer, type HttpHarness } from '../support/http.js';
 
 let h: HttpHarness;

@@ -3,7 +3,7 @@
 // again once the header's seconds have passed.
 import { setTimeout as sleep } from 'node:timers/promises';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { RateLimiter } from '../../server/src/auth/rate-limiter.js';
+import { RateLimiter } from '@ccx/server/testing';
 import { readAnswer, startHttpHarness, type HttpHarness } from '../support/http.js';
 
 const BURST = 5;

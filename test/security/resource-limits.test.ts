@@ -9,7 +9,7 @@ import { sql } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { PAGE_SIZE, PLACEMENT_IMPORT_MAX_ROWS, PLACEMENT_MANY_MAX, TEXT_LIMITS } from '@ccx/schema';
 import { appRouter } from '@ccx/server';
-import { REST_PREFIX } from '../../server/src/http/rest/routes.js';
+import { REST_PREFIX } from '@ccx/server/testing';
 import { readAnswer, startHttpHarness, type HttpAnswer, type HttpHarness } from '../support/http.js';
 import { insertProvisions, makeMember, rowsOf, uniq, type Member } from '../support/need-to-know.js';
 import {

@@ -8,8 +8,8 @@ import { sql } from 'drizzle-orm';
 import { z } from 'zod';
 import type { Role } from '@ccx/schema';
 import { appRouter, type Db, type Principal } from '@ccx/server';
-import { decideRecord, policyRecordFor, type Decision } from '../../server/src/access/index.js';
-import { sequenceEvents } from '../../server/src/events/sequencer.js';
+import { decideRecord, policyRecordFor, type Decision } from '@ccx/server/testing';
+import { sequenceEvents } from '@ccx/server/testing';
 import { queryRows, type Caller, type Harness } from '../support/harness.js';
 import { uniq } from '../support/need-to-know.js';
 

@@ -14,14 +14,13 @@ import {
   createCallerFactory,
   createContextInner,
   createHub,
-  insertClient,
   loadConfig,
-  openTestDatabase,
   type Config,
   type Db,
   type Hub,
   type Principal,
 } from '@ccx/server';
+import { insertClient, openTestDatabase } from '@ccx/server/testing';
 
 const createCaller = createCallerFactory(appRouter);
 export type Caller = ReturnType<typeof createCaller>;

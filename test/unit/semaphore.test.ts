@@ -1,7 +1,7 @@
 // The limiter batch checks run under: never more than its number at once, the rest in arrival order,
 // and a failure frees its slot.
 import { describe, expect, it } from 'vitest';
-import { Semaphore } from '../../server/src/domain/semaphore.js';
+import { Semaphore } from '@ccx/server/testing';
 
 const tick = () => new Promise((r) => setTimeout(r, 1));
 

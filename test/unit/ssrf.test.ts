@@ -8,7 +8,7 @@ import {
   isPrivateAddress,
   resolveTarget,
   type OutboundPolicy,
-} from '../../server/src/events/ssrf.js';
+} from '@ccx/server/testing';
 
 const STRICT: OutboundPolicy = { allowHttpLoopback: false, allowPrivate: false };
 const DEV: OutboundPolicy = { allowHttpLoopback: true, allowPrivate: false };

@@ -7,7 +7,7 @@ import {
   englandAndWalesBankHolidays,
   isWorkingDay,
   workingDaysBetween,
-} from '../../server/src/domain/calendar/working-days.js';
+} from '@ccx/server/testing';
 
 const SEED = Number(process.env.WORKING_DAYS_SEED ?? Math.floor(Math.random() * 2 ** 31));
 

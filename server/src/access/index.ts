@@ -4,7 +4,7 @@ import { eq } from 'drizzle-orm';
 import type { ExplainInput, Explanation } from '@ccx/schema';
 import type { Db } from '../db/index.js';
 import { authorities, provisions } from '../db/schema/index.js';
-import { notFound } from '../errors.js';
+import { notFound } from '../shared/errors.js';
 import { loadWorld } from './load.js';
 import {
   checkRecord,

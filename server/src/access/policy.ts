@@ -2,6 +2,7 @@
 // derive the authority's bases, then decide the layer at which it sees a record, and why.
 // The SQL face (sql.ts) must agree with this one on every pair; a property test holds them to it.
 import type { AccessRule, Basis, BasisFound, Layer } from '@ccx/schema';
+import { londonDate } from '../shared/dates.js';
 
 export type WorldAuthority = { id: string; status: string; qaInbox?: string };
 export type WorldProvision = { id: string; providerId: string; hostAuthorityId: string };
@@ -58,18 +59,8 @@ export type PolicyRecord = {
 
 export type Decision = { layer: Layer; rule: AccessRule; basis: Basis | null; bases: BasisFound[] };
 
-const LONDON_DATE = new Intl.DateTimeFormat('en-CA', {
-  timeZone: 'Europe/London',
-  year: 'numeric',
-  month: '2-digit',
-  day: '2-digit',
-});
-
 /** The last London date on which an access that expires at `expiresAt` still holds. */
 const lastDayOf = (expiresAt: Date): string => londonDate(new Date(expiresAt.getTime() - 1));
-
-/** Today's date in England, as YYYY-MM-DD: declarations and allocations are dated in local time. */
-export const londonDate = (now: Date): string => LONDON_DATE.format(now);
 
 export const isPlacementOpen = (p: { fromDate: string; endedOn: string | null }, today: string): boolean =>
   p.fromDate <= today && (p.endedOn === null || p.endedOn > today);

@@ -2,7 +2,7 @@
 // searches filter and label rows with, so a list never loads a record its caller may not see.
 import { and, eq, or, sql, type AnyColumn, type Placeholder, type SQL } from 'drizzle-orm';
 import { accessGrants, allocations, authorities, placements, provisions } from '../db/schema/index.js';
-import { londonDate } from './policy.js';
+import { londonDate } from '../shared/dates.js';
 
 /**
  * Who is asking and when: values, or `PREPARED_POLICY` for a statement prepared once and run with

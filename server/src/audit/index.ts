@@ -2,14 +2,12 @@
 // chain in the caller's transaction. Entries cannot be changed (the database refuses), and a
 // changed or missing entry breaks the chain, which verifyAuditChain finds.
 import { createHash } from 'node:crypto';
-import { and, asc, desc, eq, inArray, lt, or, sql, type SQL } from 'drizzle-orm';
+import { and, asc, eq, sql, type SQL } from 'drizzle-orm';
 import { SignJWT } from 'jose';
 import type { AuditEntry } from '@ccx/schema';
 import type { SigningKeyStore } from '../auth/signing-keys.js';
 import { rowsOf, type Db } from '../db/index.js';
-import { layerSql, watchedProspectiveGrantSql } from '../access/sql.js';
-import { accessGrants, allocations, auditHeads, auditLog, outcomes, provisions } from '../db/schema/index.js';
-import { AppError } from '../errors.js';
+import { auditHeads, auditLog } from '../db/schema/index.js';
 import { canonicalJson } from './canonical-json.js';
 
 export { canonicalJson };
@@ -107,7 +105,7 @@ export const appendAudit = async (tx: Db, input: AuditInput): Promise<{ seq: num
 
 type AuditRow = typeof auditLog.$inferSelect;
 
-const toEntry = (r: AuditRow): AuditEntry => ({
+export const toEntry = (r: AuditRow): AuditEntry => ({
   authorityId: r.authorityId,
   seq: r.seq,
   at: r.at.toISOString(),
@@ -198,143 +196,4 @@ export const exportAuditHead = async (
     .setIssuedAt()
     .sign(key);
   return { authorityId, seq, hash, jws };
-};
-
-/**
- * What other authorities' entries an authority may see: reads of, and access given to, the records it
- * published; reads and pre-placement grants at the settings it leads or hosts. Never their writes (a
- * draft, a declaration), which are theirs to know.
- */
-const ACTIONS_ON_MY_RECORDS = ['outcome.read', 'outcome.list', 'access.share', 'access.revoke'];
-const ACTIONS_AT_MY_PROVISIONS = ['outcome.read', 'outcome.list', 'access.prospective'];
-
-export type AuditListInput = {
-  scope: 'mine' | 'reads-of-my-records' | 'reads-at-my-provisions';
-  recordId?: string | undefined;
-  action?: string | undefined;
-  cursor?: string | undefined;
-  limit: number;
-};
-
-/**
- * An authority's view of the log: its own actions, or what other authorities did with the records
- * it published or at the provisions it leads or hosts. Newest first.
- */
-export const listAudit = async (
-  db: Db,
-  viewer: { authorityId: string; now: Date },
-  input: AuditListInput,
-): Promise<{ items: AuditEntry[]; nextCursor: string | null }> => {
-  const { authorityId } = viewer;
-  let before: number | undefined;
-  if (input.cursor) {
-    before = Number(Buffer.from(input.cursor, 'base64url').toString('utf8'));
-    if (!Number.isSafeInteger(before) || before < 1) throw new AppError('VALIDATION', 'cursor is not valid');
-  }
-  const scope =
-    input.scope === 'mine'
-      ? eq(auditLog.authorityId, authorityId)
-      : input.scope === 'reads-of-my-records'
-        ? and(
-            sql`${auditLog.authorityId} <> ${authorityId}`,
-            inArray(auditLog.action, ACTIONS_ON_MY_RECORDS),
-            sql`${auditLog.recordIds} && coalesce((select array_agg(${outcomes.id}::text) from ${outcomes} where ${outcomes.authorityId} = ${authorityId}), '{}'::text[])`,
-          )
-        : and(
-            sql`${auditLog.authorityId} <> ${authorityId}`,
-            inArray(auditLog.action, ACTIONS_AT_MY_PROVISIONS),
-            sql`${auditLog.provisionIds} && coalesce((select array_agg(id) from (select ${allocations.provisionId}::text as id from ${allocations} where ${allocations.authorityId} = ${authorityId} and ${allocations.endedAt} is null union select ${provisions.id}::text from ${provisions} where ${provisions.hostAuthorityId} = ${authorityId}) as mine), '{}'::text[])`,
-          );
-  const rows = await db
-    .select()
-    .from(auditLog)
-    .where(
-      and(
-        scope,
-        input.recordId ? sql`${auditLog.recordIds} @> array[${input.recordId}]::text[]` : undefined,
-        input.action ? eq(auditLog.action, input.action) : undefined,
-        before ? lt(auditLog.id, before) : undefined,
-      ),
-    )
-    .orderBy(desc(auditLog.id))
-    .limit(input.limit + 1);
-  const items = rows.slice(0, input.limit);
-  const last = items[items.length - 1];
-  const entries = items.map(toEntry);
-  return {
-    items: input.scope === 'mine' ? entries : await cutToWhatViewerKnows(db, viewer, entries, input.recordId),
-    nextCursor: rows.length > input.limit && last ? Buffer.from(String(last.id)).toString('base64url') : null,
-  };
-};
-
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
-
-/**
- * Another authority's entries name everything that authority touched in one call, which may include
- * records the viewer may not know of (its drafts, restricted records, others' grants). Each entry is
- * cut down to the outcomes the viewer sees at summary or detail and the grants it is party to or told
- * of; an entry left with none is dropped, and a cut one says so (its hash is the whole entry's).
- */
-const cutToWhatViewerKnows = async (
-  db: Db,
-  viewer: { authorityId: string; now: Date },
-  entries: AuditEntry[],
-  filterId: string | undefined,
-): Promise<AuditEntry[]> => {
-  const ids = [...new Set(entries.flatMap((e) => e.recordIds))].filter((id) => UUID.test(id));
-  const known = new Set<string>();
-  if (ids.length > 0) {
-    const me = viewer.authorityId;
-    const layer = layerSql(viewer, {
-      id: outcomes.id,
-      publisherAuthorityId: outcomes.authorityId,
-      status: outcomes.status,
-      restricted: outcomes.restricted,
-      provisionId: outcomes.provisionId,
-    });
-    const [visibleOutcomes, visibleGrants] = await Promise.all([
-      db
-        .select({ id: outcomes.id })
-        .from(outcomes)
-        .where(and(inArray(outcomes.id, ids), sql`${layer} in ('detail', 'summary')`)),
-      db
-        .select({ id: accessGrants.id })
-        .from(accessGrants)
-        .where(
-          and(
-            inArray(accessGrants.id, ids),
-            or(
-              eq(accessGrants.authorityId, me),
-              eq(accessGrants.grantedByAuthorityId, me),
-              watchedProspectiveGrantSql(me),
-            ),
-          ),
-        ),
-    ]);
-    for (const r of [...visibleOutcomes, ...visibleGrants]) known.add(r.id);
-  }
-  // Filtering by a record the viewer may not know of must not tell it where that record was touched.
-  if (filterId !== undefined && !known.has(filterId)) return [];
-  return entries.flatMap((e) => {
-    const hidden = e.recordIds.filter((id) => !known.has(id));
-    if (hidden.length === 0) return [e];
-    const recordIds = e.recordIds.filter((id) => known.has(id));
-    if (recordIds.length === 0) return [];
-    const drop = new Set(hidden);
-    return [
-      { ...e, recordIds, details: withoutIds(e.details, drop) as Record<string, unknown>, redacted: true },
-    ];
-  });
-};
-
-/** A copy of audit details without the given ids, as keys, array elements or values. */
-const withoutIds = (value: unknown, ids: Set<string>): unknown => {
-  if (Array.isArray(value))
-    return value.filter((v) => !(typeof v === 'string' && ids.has(v))).map((v) => withoutIds(v, ids));
-  if (value === null || typeof value !== 'object') return value;
-  return Object.fromEntries(
-    Object.entries(value)
-      .filter(([k, v]) => !ids.has(k) && !(typeof v === 'string' && ids.has(v)))
-      .map(([k, v]) => [k, withoutIds(v, ids)]),
-  );
 };

@@ -4,7 +4,7 @@ import type { Provision } from '@ccx/schema';
 import type { Db } from '../db/index.js';
 import type { Actor } from '../domain/actor.js';
 import { logConcern } from '../domain/concerns/concerns.js';
-import { addDays, londonDate } from '../domain/dates.js';
+import { addDays, londonDate } from '../shared/dates.js';
 import { createRestriction } from '../domain/restrictions/restrictions.js';
 import { seededRandom } from './data.js';
 import type { Showcase } from './need-to-know.js';

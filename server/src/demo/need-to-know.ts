@@ -6,7 +6,7 @@ import type { Db } from '../db/index.js';
 import type { Actor } from '../domain/actor.js';
 import { autoAllocate } from '../domain/allocations/allocations.js';
 import { requestProspective } from '../domain/access/grants.js';
-import { addDays, londonDate } from '../domain/dates.js';
+import { addDays, londonDate } from '../shared/dates.js';
 import { createOutcome, publishOutcome } from '../domain/outcomes/outcomes.js';
 import { declarePlacement } from '../domain/placements/placements.js';
 import { DEMO_AUTHORITIES, seededRandom } from './data.js';

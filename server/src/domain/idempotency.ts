@@ -5,7 +5,7 @@ import { and, eq } from 'drizzle-orm';
 import { canonicalJson } from '../audit/canonical-json.js';
 import type { Db } from '../db/index.js';
 import { idempotencyKeys } from '../db/schema/index.js';
-import { AppError } from '../errors.js';
+import { AppError } from '../shared/errors.js';
 import type { Actor } from './actor.js';
 
 export const idempotent = async <T>(

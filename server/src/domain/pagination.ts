@@ -1,7 +1,7 @@
 // Keyset pagination: a list is ordered by its sort keys (the last one unique) and a cursor carries the
 // last row's keys, so pages stay stable while rows are added and every page costs one index range scan.
 import { sql, type AnyColumn, type SQL } from 'drizzle-orm';
-import { AppError } from '../errors.js';
+import { AppError } from '../shared/errors.js';
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 

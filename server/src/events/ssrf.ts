@@ -3,7 +3,7 @@
 // operator allowed it. The address checked is the address connected to (no DNS rebinding between).
 import { lookup } from 'node:dns/promises';
 import { isIP } from 'node:net';
-import { AppError } from '../errors.js';
+import { AppError } from '../shared/errors.js';
 
 export type OutboundPolicy = {
   /** Allow http:// (not only https://) to loopback addresses — for development and tests. */

@@ -1,13 +1,14 @@
 // The express application: request ids and logs, health and metrics, OAuth and JWKS, and tRPC at /trpc.
 import { randomUUID } from 'node:crypto';
 import { setTimeout as sleep } from 'node:timers/promises';
+import { TRPCError } from '@trpc/server';
 import { createExpressMiddleware } from '@trpc/server/adapters/express';
 import express, { type ErrorRequestHandler, type Express, type RequestHandler } from 'express';
-import { tokenRouter } from '../auth/token-endpoint.js';
-import { createExpressContext } from '../context.js';
-import { isDatabaseUnavailable } from '../errors.js';
+import { tokenRouter } from './token-endpoint.js';
+import { authenticate, type Authentication } from './authenticate.js';
+import { createExpressContext } from './context.js';
 import type { Hub } from '../hub.js';
-import { appRouter } from '../routers/index.js';
+import { appRouter } from './routers/index.js';
 import { restApi } from './rest/handler.js';
 
 const READY_TIMEOUT_MS = 2000;
@@ -64,55 +65,49 @@ const subscriptionAuth =
   (hub: Hub): RequestHandler =>
   async (req, res, next) => {
     if (!req.path.startsWith('/events.subscribe')) return next();
-    let token: string | undefined = /^Bearer (\S+)$/i.exec(req.headers.authorization ?? '')?.[1];
-    if (!token && typeof req.query.connectionParams === 'string') {
+    let token: unknown;
+    if (typeof req.query.connectionParams === 'string') {
       try {
-        const params = JSON.parse(req.query.connectionParams) as { token?: unknown } | null;
-        if (typeof params?.token === 'string') token = params.token;
+        token = (JSON.parse(req.query.connectionParams) as { token?: unknown } | null)?.token;
       } catch {
         // not JSON: no token
       }
     }
-    let verified: Awaited<ReturnType<Hub['verifyToken']>>;
-    try {
-      verified = token ? await hub.verifyToken(token) : { failure: 'missing' };
-    } catch (err) {
-      if (!isDatabaseUnavailable(err)) throw err;
-      (res.locals.log as Hub['log']).warn({ err }, 'database unavailable');
-      res.setHeader('Retry-After', '1');
-      res.status(503).json({
+    const error = (status: number, code: string, rpcCode: number, message: string) =>
+      res.status(status).json({
         error: {
-          message: 'the database is unavailable; retry shortly',
-          code: -32603,
+          message,
+          code: rpcCode,
           data: {
-            code: 'SERVICE_UNAVAILABLE',
-            httpStatus: 503,
+            code,
+            httpStatus: status,
             path: 'events.subscribe',
             requestId: res.locals.requestId as string,
           },
         },
       });
+    let auth: Authentication;
+    try {
+      auth = await authenticate(hub, { authorization: req.headers.authorization, token });
+    } catch (err) {
+      if (!(err instanceof TRPCError && err.code === 'SERVICE_UNAVAILABLE')) throw err;
+      (res.locals.log as Hub['log']).warn({ err: err.cause }, 'database unavailable');
+      res.setHeader('Retry-After', '1');
+      error(503, 'SERVICE_UNAVAILABLE', -32603, err.message);
       return;
     }
-    if ('principal' in verified) return next();
+    if ('principal' in auth) return next();
+    const presented = 'failure' in auth;
     res.setHeader(
       'WWW-Authenticate',
-      token ? 'Bearer realm="ccx", error="invalid_token"' : 'Bearer realm="ccx"',
+      presented ? 'Bearer realm="ccx", error="invalid_token"' : 'Bearer realm="ccx"',
     );
-    res.status(401).json({
-      error: {
-        message: token
-          ? 'invalid or expired access token'
-          : 'an access token is required (Authorization: Bearer …)',
-        code: -32001,
-        data: {
-          code: 'UNAUTHORIZED',
-          httpStatus: 401,
-          path: 'events.subscribe',
-          requestId: res.locals.requestId as string,
-        },
-      },
-    });
+    error(
+      401,
+      'UNAUTHORIZED',
+      -32001,
+      presented ? 'invalid or expired access token' : 'an access token is required (Authorization: Bearer …)',
+    );
   };
 
 export const createApp = (hub: Hub): Express => {

@@ -2,8 +2,8 @@
 // members, the directory, allocations, declarations, outcomes, restrictions, concerns), topped up with
 // reads and placement checks, one SHA-256 chain per authority hashed by the hub's own function.
 // Entries are planned in typed arrays and written out chain by chain, so a million are never held.
-import { GENESIS_HASH, hashAuditEntry } from '../../../server/src/audit/index.js';
-import type * as schema from '../../../server/src/db/schema/index.js';
+import { GENESIS_HASH, hashAuditEntry } from '@ccx/server/testing';
+import type { tables as schema } from '@ccx/server/testing';
 import { REGIONS, type Region } from '@ccx/schema';
 import {
   BASE_COUNTS,

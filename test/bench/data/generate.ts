@@ -3,7 +3,7 @@
 import { createHash } from 'node:crypto';
 import { getTableColumns } from 'drizzle-orm';
 import type { PgTable } from 'drizzle-orm/pg-core';
-import * as schema from '../../../server/src/db/schema/index.js';
+import { tables as schema } from '@ccx/server/testing';
 import { auditHeadRows, auditRows } from './audit.js';
 import { planWorld, type GenerateOptions, type World } from './plan.js';
 import {

@@ -4,8 +4,8 @@
 import { setImmediate as yieldToIo } from 'node:timers/promises';
 import { getTableName, is, sql } from 'drizzle-orm';
 import { PgTable } from 'drizzle-orm/pg-core';
-import type { Database, Db } from '../../../server/src/db/index.js';
-import * as schema from '../../../server/src/db/schema/index.js';
+import type { Database, Db } from '@ccx/server/testing';
+import { tables as schema } from '@ccx/server/testing';
 import { TABLES, columnsOf, toDbRow } from './generate.js';
 import { planWorld, type GenerateOptions, type World } from './plan.js';
 

@@ -7,8 +7,8 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import postgres from 'postgres';
-import { openDatabase, type Database } from '../../../server/src/db/index.js';
-import { londonDate } from '../../../server/src/domain/dates.js';
+import { openDatabase, type Database } from '@ccx/server/testing';
+import { londonDate } from '@ccx/server/testing';
 import { TargetNotEmptyError, loadSyntheticEngland, type LoadProgress } from './loader.js';
 import { buildManifest, redactUrl, type ManifestDatabase } from './manifest.js';
 

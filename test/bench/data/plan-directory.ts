@@ -9,7 +9,7 @@ import {
   type Region,
   type RegistrationStatus,
 } from '@ccx/schema';
-import { loadConfig } from '../../../server/src/config.js';
+import { loadConfig } from '@ccx/server/testing';
 import { CARE_FACTOR, HOSTING_FACTOR, POSTCODE_AREAS, councils } from './england.js';
 import { Rng, WeightedPicker } from './random.js';
 import { DAY_MS, addDays, type Clock } from './time.js';

@@ -14,18 +14,11 @@ import {
   type ProvisionType,
   type RestrictionKind,
 } from '@ccx/schema';
-import { hashSecret } from '../../../server/src/auth/secrets.js';
-import { expiryEventData } from '../../../server/src/events/time-jobs.js';
-import type * as schema from '../../../server/src/db/schema/index.js';
-import {
-  snapshotOf,
-  toDetail as outcomeDetail,
-  toSummary as outcomeSummary,
-} from '../../../server/src/domain/outcomes/outcomes.js';
-import {
-  toDetail as restrictionDetail,
-  toSummary as restrictionSummary,
-} from '../../../server/src/domain/restrictions/restrictions.js';
+import { hashSecret } from '@ccx/server/testing';
+import { expiryEventData } from '@ccx/server/testing';
+import type { tables as schema } from '@ccx/server/testing';
+import { snapshotOf, outcomeDetail, outcomeSummary } from '@ccx/server/testing';
+import { restrictionDetail, restrictionSummary } from '@ccx/server/testing';
 import type { AllocationPlan, ConcernPlan, OutcomePlan, RestrictionPlan, World } from './plan.js';
 import { Rng } from './random.js';
 import { addDays, addMonths, addWorkingDays, daysBetween, dayMs, londonDay } from './time.js';

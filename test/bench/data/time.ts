@@ -1,12 +1,12 @@
 // Dates and instants of the synthetic world, relative to its as-of day. Everything that happens,
 // happens before the as-of day starts in England, so on that day "active", "expired", "lifted" and
 // "current" mean what they say. Date arithmetic is the hub's own.
-import { addDays, endOfLondonDay, londonDate } from '../../../server/src/domain/dates.js';
+import { addDays, endOfLondonDay, londonDate } from '@ccx/server/testing';
 import type { Rng } from './random.js';
 
 export { addDays, londonDate };
-export { addMonths } from '../../../server/src/domain/monitoring/schedule.js';
-export { addWorkingDays } from '../../../server/src/domain/calendar/working-days.js';
+export { addMonths } from '@ccx/server/testing';
+export { addWorkingDays } from '@ccx/server/testing';
 
 export const DAY_MS = 86_400_000;
 export const HOUR_MS = 3_600_000;

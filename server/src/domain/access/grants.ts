@@ -11,9 +11,9 @@ import { appendAudit } from '../../audit/index.js';
 import { emitEvent } from '../../events/emit.js';
 import type { Db } from '../../db/index.js';
 import { accessGrants, allocations, authorities, provisions } from '../../db/schema/index.js';
-import { AppError, notFound } from '../../errors.js';
+import { AppError, notFound } from '../../shared/errors.js';
 import { auditActor, type Actor } from '../actor.js';
-import { endOfLondonDay, londonDate } from '../dates.js';
+import { endOfLondonDay, londonDate } from '../../shared/dates.js';
 import { iso, isoOrNull } from '../pagination.js';
 
 type GrantRow = typeof accessGrants.$inferSelect;

@@ -8,9 +8,9 @@ import { appendAudit } from '../../audit/index.js';
 import { emitEvent } from '../../events/emit.js';
 import type { Db } from '../../db/index.js';
 import { allocations, authorities, placements, provisions } from '../../db/schema/index.js';
-import { AppError, notFound } from '../../errors.js';
+import { AppError, notFound } from '../../shared/errors.js';
 import { auditActor, type Actor } from '../actor.js';
-import { londonDate } from '../dates.js';
+import { londonDate } from '../../shared/dates.js';
 import { monitoringStates } from '../monitoring/schedule.js';
 import { afterKeys, encodeKeys, iso, toPage } from '../pagination.js';
 

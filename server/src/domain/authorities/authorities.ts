@@ -5,7 +5,7 @@ import { appendAudit } from '../../audit/index.js';
 import { auditActor, type Actor } from '../actor.js';
 import type { Db } from '../../db/index.js';
 import { authorities } from '../../db/schema/index.js';
-import { AppError, notFound, pgErrorCode } from '../../errors.js';
+import { AppError, notFound, pgErrorCode } from '../../shared/errors.js';
 import { iso } from '../pagination.js';
 
 type AuthorityRow = typeof authorities.$inferSelect;

@@ -39,7 +39,7 @@ import {
 } from '../../db/schema/index.js';
 import { auditActor, type Actor } from '../actor.js';
 import { concernLayerSql, riskWindowStart } from '../concerns/concerns.js';
-import { londonDate } from '../dates.js';
+import { londonDate } from '../../shared/dates.js';
 import { defaultMonths, monitoringState } from '../monitoring/schedule.js';
 import {
   histories as outcomeHistories,

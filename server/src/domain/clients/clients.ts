@@ -7,7 +7,7 @@ import { appendAudit } from '../../audit/index.js';
 import { auditActor, type Actor } from '../actor.js';
 import type { Db } from '../../db/index.js';
 import { authorities, clients } from '../../db/schema/index.js';
-import { AppError, notFound } from '../../errors.js';
+import { AppError, notFound } from '../../shared/errors.js';
 import { iso, isoOrNull } from '../pagination.js';
 
 type ClientRow = typeof clients.$inferSelect;

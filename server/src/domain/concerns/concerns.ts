@@ -14,9 +14,9 @@ import {
 import { appendAudit } from '../../audit/index.js';
 import type { Db } from '../../db/index.js';
 import { concerns, provisions } from '../../db/schema/index.js';
-import { AppError, notFound } from '../../errors.js';
+import { AppError, notFound } from '../../shared/errors.js';
 import { auditActor, type Actor } from '../actor.js';
-import { addDays, londonDate } from '../dates.js';
+import { addDays, londonDate } from '../../shared/dates.js';
 import { addMonths } from '../monitoring/schedule.js';
 import { iso } from '../pagination.js';
 

@@ -5,7 +5,7 @@ import { appendAudit } from '../../audit/index.js';
 import { auditActor, type Actor } from '../actor.js';
 import type { Db } from '../../db/index.js';
 import { providers } from '../../db/schema/index.js';
-import { AppError, notFound, pgErrorCode } from '../../errors.js';
+import { AppError, notFound, pgErrorCode } from '../../shared/errors.js';
 import { staleVersion } from '../authorities/authorities.js';
 import { afterKeys, encodeKeys, iso, likeContains, toPage } from '../pagination.js';
 

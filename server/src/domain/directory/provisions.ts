@@ -6,7 +6,7 @@ import { emitEvent } from '../../events/emit.js';
 import { auditActor, type Actor } from '../actor.js';
 import type { Db } from '../../db/index.js';
 import { authorities, providers, provisions } from '../../db/schema/index.js';
-import { AppError, notFound, pgErrorCode } from '../../errors.js';
+import { AppError, notFound, pgErrorCode } from '../../shared/errors.js';
 import { staleVersion } from '../authorities/authorities.js';
 import { afterKeys, encodeKeys, iso, likeContains, toPage } from '../pagination.js';
 

@@ -14,7 +14,7 @@ import { appendAudit } from '../../audit/index.js';
 import type { Db } from '../../db/index.js';
 import { allocations, monitoringFrequencies, outcomes, provisions } from '../../db/schema/index.js';
 import { auditActor, type Actor } from '../actor.js';
-import { addDays, londonDate } from '../dates.js';
+import { addDays, londonDate } from '../../shared/dates.js';
 
 export const addMonths = (date: string, months: number): string => {
   const d = new Date(`${date}T00:00:00Z`);

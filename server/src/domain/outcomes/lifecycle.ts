@@ -6,9 +6,9 @@ import { ACTION_DUE_DAYS, type ActionItem, type OutcomeView } from '@ccx/schema'
 import { appendAudit } from '../../audit/index.js';
 import type { Db } from '../../db/index.js';
 import { outcomes } from '../../db/schema/index.js';
-import { AppError, notFound } from '../../errors.js';
+import { AppError, notFound } from '../../shared/errors.js';
 import { auditActor, type Actor } from '../actor.js';
-import { addDays, londonDate } from '../dates.js';
+import { addDays, londonDate } from '../../shared/dates.js';
 import { emitOutcomeEvent, historyOf, recordVersion, toDetail } from './outcomes.js';
 
 type OutcomeRow = typeof outcomes.$inferSelect;

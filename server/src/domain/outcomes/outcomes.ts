@@ -25,9 +25,9 @@ import { appendAudit } from '../../audit/index.js';
 import { emitEvent } from '../../events/emit.js';
 import type { Db } from '../../db/index.js';
 import { allocations, outcomes, outcomeVersions, provisions } from '../../db/schema/index.js';
-import { AppError, notFound } from '../../errors.js';
+import { AppError, notFound } from '../../shared/errors.js';
 import { auditActor, type Actor } from '../actor.js';
-import { addDays, londonDate } from '../dates.js';
+import { addDays, londonDate } from '../../shared/dates.js';
 import { afterKeys, encodeKeys, iso, isoOrNull, toPage } from '../pagination.js';
 
 type OutcomeRow = typeof outcomes.$inferSelect;

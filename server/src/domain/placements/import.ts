@@ -7,7 +7,7 @@ import { appendAudit } from '../../audit/index.js';
 import type { Db } from '../../db/index.js';
 import { placements, provisions } from '../../db/schema/index.js';
 import { auditActor, type Actor } from '../actor.js';
-import { londonDate } from '../dates.js';
+import { londonDate } from '../../shared/dates.js';
 
 type RowError = { row: number; field: string; message: string };
 type GoodRow = { row: number; provisionId: string; children: number; fromDate: string };

@@ -5,10 +5,10 @@ import type { Placement } from '@ccx/schema';
 import { appendAudit } from '../../audit/index.js';
 import type { Db } from '../../db/index.js';
 import { placements, provisions } from '../../db/schema/index.js';
-import { AppError, notFound } from '../../errors.js';
+import { AppError, notFound } from '../../shared/errors.js';
 import { isPlacementOpen } from '../../access/policy.js';
 import { auditActor, type Actor } from '../actor.js';
-import { londonDate } from '../dates.js';
+import { londonDate } from '../../shared/dates.js';
 import { iso } from '../pagination.js';
 
 type PlacementRow = typeof placements.$inferSelect;

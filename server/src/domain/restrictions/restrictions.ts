@@ -26,10 +26,10 @@ import { appendAudit } from '../../audit/index.js';
 import { emitEvent } from '../../events/emit.js';
 import type { Db } from '../../db/index.js';
 import { providers, provisions, restrictions, restrictionVersions } from '../../db/schema/index.js';
-import { AppError, notFound } from '../../errors.js';
+import { AppError, notFound } from '../../shared/errors.js';
 import { auditActor, type Actor } from '../actor.js';
 import { addWorkingDays } from '../calendar/working-days.js';
-import { addDays, londonDate } from '../dates.js';
+import { addDays, londonDate } from '../../shared/dates.js';
 import { afterKeys, encodeKeys, iso, toPage } from '../pagination.js';
 
 type RestrictionRow = typeof restrictions.$inferSelect;

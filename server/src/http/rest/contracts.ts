@@ -2,7 +2,7 @@
 // validates and documents exactly what the procedure does), and their JSON Schemas (draft 2020-12).
 import { z } from 'zod';
 import * as schemaPackage from '@ccx/schema';
-import { appRouter } from '../../routers/index.js';
+import { appRouter } from '../routers/index.js';
 import type { ProcedurePath, RestRoute } from './routes.js';
 
 export type JsonSchema = { [key: string]: unknown };

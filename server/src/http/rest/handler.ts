@@ -10,10 +10,9 @@ import express, {
   type Response,
   type Router,
 } from 'express';
-import { createExpressContext, type Context } from '../../context.js';
-import { isDatabaseUnavailable } from '../../errors.js';
+import { createExpressContext, type Context } from '../context.js';
 import type { Hub } from '../../hub.js';
-import { appRouter } from '../../routers/index.js';
+import { appRouter } from '../routers/index.js';
 import { buildInput } from './input.js';
 import { buildRestApi, OPENAPI_PATH, takesBody, type RoutePlan } from './openapi.js';
 import { describeProblemType, inputError, sendInternalProblem, sendProblem } from './problem.js';
@@ -72,11 +71,8 @@ const handlerFor = (hub: Hub, plan: RoutePlan): RequestHandler => {
     try {
       ctx = await createContext({ req, res, info: requestInfo(type, controller.signal) });
     } catch (err) {
-      if (!isDatabaseUnavailable(err)) return sendInternalProblem(res, err);
-      return sendProblem(
-        res,
-        new TRPCError({ code: 'SERVICE_UNAVAILABLE', message: 'the database is unavailable; retry shortly' }),
-      );
+      if (err instanceof TRPCError && err.code === 'SERVICE_UNAVAILABLE') return sendProblem(res, err);
+      return sendInternalProblem(res, err);
     }
     try {
       const output: unknown = await callTRPCProcedure({

@@ -3,10 +3,10 @@
 import { getTRPCErrorShape, TRPCError, type TRPC_ERROR_CODE_KEY } from '@trpc/server';
 import { getHTTPStatusCodeFromError } from '@trpc/server/http';
 import type { Response } from 'express';
-import type { Context } from '../../context.js';
+import type { Context } from '../context.js';
 import type { Logger } from '../../logger.js';
-import { appRouter } from '../../routers/index.js';
-import type { FieldIssue } from '../../trpc.js';
+import { appRouter } from '../routers/index.js';
+import type { FieldIssue } from '../trpc.js';
 
 export const PROBLEM_CONTENT_TYPE = 'application/problem+json';
 

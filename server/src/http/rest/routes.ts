@@ -3,8 +3,8 @@
 // adapts; the procedure's own zod contracts give its parameters, body and response.
 import type { AnyTRPCMutationProcedure, AnyTRPCQueryProcedure } from '@trpc/server';
 import { zPlacementImportReport } from '@ccx/schema';
-import type { AppRouter } from '../../routers/index.js';
-import type { FieldIssue } from '../../trpc.js';
+import type { AppRouter } from '../routers/index.js';
+import type { FieldIssue } from '../trpc.js';
 
 export const REST_PREFIX = '/api/v1';
 

@@ -1,7 +1,7 @@
 import { zCheckMany, zCheckManyResult, zCheckTarget, zPlacementCheck } from '@ccx/schema';
-import { checkPlacements } from '../domain/checks/placement-check.js';
-import { Semaphore } from '../domain/semaphore.js';
-import { AppError } from '../errors.js';
+import { checkPlacements } from '../../domain/checks/placement-check.js';
+import { Semaphore } from '../../shared/semaphore.js';
+import { AppError } from '../../shared/errors.js';
 import { authedProcedure, router } from '../trpc.js';
 
 /** Batch checks run a few at a time: each holds up to 500 results until it is answered. */

@@ -12,8 +12,8 @@ import {
   autoAllocate,
   listAllocations,
   myAllocations,
-} from '../domain/allocations/allocations.js';
-import { idempotent } from '../domain/idempotency.js';
+} from '../../domain/allocations/allocations.js';
+import { idempotent } from '../../domain/idempotency.js';
 import { authedProcedure, roleProcedure, router } from '../trpc.js';
 
 export const allocationsRouter = router({

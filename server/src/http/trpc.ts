@@ -3,9 +3,10 @@
 import { initTRPC, TRPCError } from '@trpc/server';
 import type { TRPC_ERROR_CODE_KEY } from '@trpc/server/rpc';
 import { roleRank, type Role } from '@ccx/schema';
+import { databaseUnavailableError } from './authenticate.js';
 import type { Context } from './context.js';
-import type { Actor } from './domain/actor.js';
-import { AppError, isDatabaseUnavailable, pgErrorCode, type AppErrorCode } from './errors.js';
+import type { Actor } from '../domain/actor.js';
+import { AppError, isDatabaseUnavailable, pgErrorCode, type AppErrorCode } from '../shared/errors.js';
 
 /** SQLSTATEs of a value PostgreSQL cannot take: numeric out of range, bad datetime, bad text form. */
 const VALUE_REFUSED = new Set(['22003', '22007', '22008', '22009', '22P02']);
@@ -85,11 +86,7 @@ const errorMapping = t.middleware(async ({ ctx, next, path, type }) => {
     ctx.log.warn({ path, sqlState: pgErrorCode(cause) }, 'database refused a value the contract let through');
     error = new TRPCError({ code: 'BAD_REQUEST', message: 'a value is out of range or malformed', cause });
   } else if (error.code === 'INTERNAL_SERVER_ERROR' && isDatabaseUnavailable(cause)) {
-    error = new TRPCError({
-      code: 'SERVICE_UNAVAILABLE',
-      message: 'the database is unavailable; retry shortly',
-      cause,
-    });
+    error = databaseUnavailableError(cause);
     ctx.log.warn({ err: cause, path }, 'database unavailable');
   } else if (error.code === 'INTERNAL_SERVER_ERROR') {
     ctx.log.error({ err: cause ?? error, path }, 'unexpected error');

@@ -1,8 +1,15 @@
 // Calendar arithmetic on YYYY-MM-DD dates, and the instant a day ends in England.
-import { londonDate } from '../access/policy.js';
-import { AppError } from '../errors.js';
+import { AppError } from './errors.js';
 
-export { londonDate };
+const LONDON_DATE = new Intl.DateTimeFormat('en-CA', {
+  timeZone: 'Europe/London',
+  year: 'numeric',
+  month: '2-digit',
+  day: '2-digit',
+});
+
+/** Today's date in England, as YYYY-MM-DD: declarations and allocations are dated in local time. */
+export const londonDate = (now: Date): string => LONDON_DATE.format(now);
 
 /** `date` moved by `days`; a VALIDATION error when that leaves the years the database holds (1 to 9999). */
 export const addDays = (date: string, days: number): string => {

@@ -11,8 +11,8 @@ import {
   getProvider,
   searchProviders,
   updateProvider,
-} from '../domain/directory/providers.js';
-import { idempotent, withoutKey } from '../domain/idempotency.js';
+} from '../../domain/directory/providers.js';
+import { idempotent, withoutKey } from '../../domain/idempotency.js';
 import { authedProcedure, roleProcedure, router } from '../trpc.js';
 
 export const providersRouter = router({

@@ -1,6 +1,6 @@
 import { zConcernList, zConcernListResult, zConcernLog, zConcernView } from '@ccx/schema';
-import { listConcerns, logConcern } from '../domain/concerns/concerns.js';
-import { idempotent } from '../domain/idempotency.js';
+import { listConcerns, logConcern } from '../../domain/concerns/concerns.js';
+import { idempotent } from '../../domain/idempotency.js';
 import { authedProcedure, roleProcedure, router } from '../trpc.js';
 
 export const concernsRouter = router({

@@ -7,14 +7,14 @@ import {
   zRestrictionView,
   zPage,
 } from '@ccx/schema';
-import { idempotent } from '../domain/idempotency.js';
+import { idempotent } from '../../domain/idempotency.js';
 import {
   createRestriction,
   getRestriction,
   liftRestriction,
   listRestrictions,
   updateRestriction,
-} from '../domain/restrictions/restrictions.js';
+} from '../../domain/restrictions/restrictions.js';
 import { authedProcedure, roleProcedure, router } from '../trpc.js';
 
 export const restrictionsRouter = router({

@@ -7,9 +7,9 @@ import {
   zPlacementImportReport,
   zPlacementMine,
 } from '@ccx/schema';
-import { importPlacements } from '../domain/placements/import.js';
-import { declarePlacement, endPlacement, myPlacements } from '../domain/placements/placements.js';
-import { idempotent } from '../domain/idempotency.js';
+import { importPlacements } from '../../domain/placements/import.js';
+import { declarePlacement, endPlacement, myPlacements } from '../../domain/placements/placements.js';
+import { idempotent } from '../../domain/idempotency.js';
 import { authedProcedure, roleProcedure, router } from '../trpc.js';
 
 export const placementsRouter = router({

@@ -3,16 +3,16 @@
 import { randomUUID } from 'node:crypto';
 import { and, desc, eq, isNull, sql } from 'drizzle-orm';
 import type { EventType, Webhook } from '@ccx/schema';
-import { appendAudit } from '../audit/index.js';
-import type { Config } from '../config.js';
-import type { Db } from '../db/index.js';
-import { webhookDeliveries, webhooks } from '../db/schema/index.js';
-import { auditActor, type Actor } from '../domain/actor.js';
-import { iso, isoOrNull } from '../domain/pagination.js';
-import { AppError, notFound } from '../errors.js';
-import { attemptDelivery } from './deliver.js';
-import { newWebhookSecret } from './signing.js';
-import { checkWebhookUrl, isPrivateAddress, isLoopback } from './ssrf.js';
+import { appendAudit } from '../../audit/index.js';
+import type { Config } from '../../config.js';
+import type { Db } from '../../db/index.js';
+import { webhookDeliveries, webhooks } from '../../db/schema/index.js';
+import { auditActor, type Actor } from '../actor.js';
+import { iso, isoOrNull } from '../pagination.js';
+import { AppError, notFound } from '../../shared/errors.js';
+import { attemptDelivery } from '../../events/deliver.js';
+import { newWebhookSecret } from '../../events/signing.js';
+import { checkWebhookUrl, isPrivateAddress, isLoopback } from '../../events/ssrf.js';
 import { isIP } from 'node:net';
 
 type WebhookRow = typeof webhooks.$inferSelect;

@@ -8,7 +8,7 @@ import {
   zWebhookResend,
   zWebhookWithSecret,
 } from '@ccx/schema';
-import { idempotent } from '../domain/idempotency.js';
+import { idempotent } from '../../domain/idempotency.js';
 import {
   createWebhook,
   deleteWebhook,
@@ -17,7 +17,7 @@ import {
   resendDelivery,
   rotateWebhookSecret,
   testWebhook,
-} from '../events/webhooks.js';
+} from '../../domain/webhooks/webhooks.js';
 import { roleProcedure, router } from '../trpc.js';
 
 export const webhooksRouter = router({

@@ -22,6 +22,9 @@ export class AppError extends Error {
   }
 }
 
+/** What a caller is told while the database cannot be reached (a 503). */
+export const DATABASE_UNAVAILABLE = 'the database is unavailable; retry shortly';
+
 export const notFound = (what: string): AppError => new AppError('NOT_FOUND', `${what} not found`);
 
 /** The PostgreSQL SQLSTATE of an error from postgres.js or PGlite, looking through drizzle's wrapper. */

@@ -1,4 +1,4 @@
-import { idempotent, withoutKey } from '../domain/idempotency.js';
+import { idempotent, withoutKey } from '../../domain/idempotency.js';
 import { z } from 'zod';
 import {
   zAuthority,
@@ -13,8 +13,8 @@ import {
   getAuthority,
   listAuthorities,
   updateAuthority,
-} from '../domain/authorities/authorities.js';
-import { getOwnClient } from '../domain/clients/clients.js';
+} from '../../domain/authorities/authorities.js';
+import { getOwnClient } from '../../domain/clients/clients.js';
 import { authedProcedure, roleProcedure, router } from '../trpc.js';
 
 const zMe = z.object({ authority: zAuthority, client: zClient });

@@ -5,7 +5,7 @@
 import { randomBytes } from 'node:crypto';
 import { drizzle } from 'drizzle-orm/postgres-js';
 import postgres from 'postgres';
-import { openDatabase, schema, type Database, type Db } from './index.js';
+import { openDatabase, schema, type Database, type Db } from '../db/index.js';
 
 /** The role test hubs connect as; created once per server, granted rights per database. */
 export const TEST_HUB_ROLE = 'ccx_test_hub';

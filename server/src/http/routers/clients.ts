@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { zClient, zClientCreate, zClientCreated, zClientList, zClientRevoke } from '@ccx/schema';
-import { createClient, listClients, revokeClient } from '../domain/clients/clients.js';
+import { createClient, listClients, revokeClient } from '../../domain/clients/clients.js';
 import { roleProcedure, router } from '../trpc.js';
 
 export const clientsRouter = router({

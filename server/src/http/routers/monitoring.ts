@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { zFrequency, zFrequencySet, zOverdueReport } from '@ccx/schema';
-import { listFrequencies, overdueReport, setFrequency } from '../domain/monitoring/schedule.js';
+import { listFrequencies, overdueReport, setFrequency } from '../../domain/monitoring/schedule.js';
 import { authedProcedure, roleProcedure, router } from '../trpc.js';
 
 export const monitoringRouter = router({

@@ -11,8 +11,8 @@ import {
   getProvision,
   searchProvisions,
   updateProvision,
-} from '../domain/directory/provisions.js';
-import { idempotent, withoutKey } from '../domain/idempotency.js';
+} from '../../domain/directory/provisions.js';
+import { idempotent, withoutKey } from '../../domain/idempotency.js';
 import { authedProcedure, roleProcedure, router } from '../trpc.js';
 
 export const provisionsRouter = router({

@@ -8,16 +8,16 @@ import {
   zRevokeGrantInput,
   zShareInput,
 } from '@ccx/schema';
-import { explainAccess } from '../access/index.js';
-import { listGrants, requestProspective, revokeGrant, shareRecord } from '../domain/access/grants.js';
-import { idempotent } from '../domain/idempotency.js';
+import { explain } from '../../domain/access/explain.js';
+import { listGrants, requestProspective, revokeGrant, shareRecord } from '../../domain/access/grants.js';
+import { idempotent } from '../../domain/idempotency.js';
 import { authedProcedure, roleProcedure, router } from '../trpc.js';
 
 export const accessRouter = router({
   explain: authedProcedure
     .input(zExplainInput)
     .output(zExplanation)
-    .query(({ ctx, input }) => explainAccess(ctx.db, ctx.actor.authorityId, input, ctx.actor.now)),
+    .query(({ ctx, input }) => explain(ctx.db, ctx.actor, input)),
   share: roleProcedure('officer')
     .input(zShareInput)
     .output(zGrant)

@@ -11,15 +11,15 @@ import {
   zOutcomeView,
   zOutcomeWithdraw,
 } from '@ccx/schema';
-import { idempotent } from '../domain/idempotency.js';
-import { amendOutcome, updateActionItem, withdrawOutcome } from '../domain/outcomes/lifecycle.js';
+import { idempotent } from '../../domain/idempotency.js';
+import { amendOutcome, updateActionItem, withdrawOutcome } from '../../domain/outcomes/lifecycle.js';
 import {
   createOutcome,
   getOutcome,
   listOutcomes,
   listOutcomesForProvision,
   publishOutcome,
-} from '../domain/outcomes/outcomes.js';
+} from '../../domain/outcomes/outcomes.js';
 import { authedProcedure, roleProcedure, router } from '../trpc.js';
 
 export const outcomesRouter = router({

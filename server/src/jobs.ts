@@ -1,9 +1,13 @@
 // The hub's background work, in-process on intervals: the event sequencer, webhook fan-out and
 // delivery, and the time-driven events. Safe with several processes: each step locks what it takes.
-import type { Hub } from '../hub.js';
-import { deliverDue, fanOut } from './dispatcher.js';
-import { sequenceEvents } from './sequencer.js';
-import { emitGrantExpiries, emitOverdueMonitoring, emitRestrictionExpiries } from './time-jobs.js';
+import type { Hub } from './hub.js';
+import { deliverDue, fanOut } from './events/dispatcher.js';
+import { sequenceEvents } from './events/sequencer.js';
+import {
+  emitGrantExpiries,
+  emitOverdueMonitoring,
+  emitRestrictionExpiries,
+} from './domain/jobs/time-jobs.js';
 
 export type Jobs = { stop(): Promise<void>; runOnce(): Promise<void> };
 

@@ -1,11 +1,11 @@
 // Events that time alone causes: a restriction's expiry date arriving, monitoring falling overdue, a
 // pre-placement grant running out. Each is emitted once (a job mark), whichever process finds it.
 import { and, eq, isNull, lte, sql } from 'drizzle-orm';
-import type { Db } from '../db/index.js';
-import { accessGrants, allocations, jobMarks, provisions, restrictions } from '../db/schema/index.js';
-import { londonDate } from '../domain/dates.js';
-import { monitoringStates } from '../domain/monitoring/schedule.js';
-import { emitEvent } from './emit.js';
+import type { Db } from '../../db/index.js';
+import { accessGrants, allocations, jobMarks, provisions, restrictions } from '../../db/schema/index.js';
+import { londonDate } from '../../shared/dates.js';
+import { monitoringStates } from '../monitoring/schedule.js';
+import { emitEvent } from '../../events/emit.js';
 
 /** Claims a mark; true only for the one caller that made it. */
 const markOnce = async (tx: Db, kind: string, key: string): Promise<boolean> => {

@@ -2,10 +2,10 @@
 import type { CreateExpressContextOptions } from '@trpc/server/adapters/express';
 import type { Response } from 'express';
 import { TRPCError } from '@trpc/server';
-import type { Principal } from './auth/tokens.js';
-import { isDatabaseUnavailable } from './errors.js';
-import type { Hub } from './hub.js';
-import type { Logger } from './logger.js';
+import type { Principal } from '../auth/tokens.js';
+import { authenticate, type Authentication } from './authenticate.js';
+import type { Hub } from '../hub.js';
+import type { Logger } from '../logger.js';
 
 export type Context = {
   hub: Hub;
@@ -41,9 +41,6 @@ export const createContextInner = (opts: ContextInnerOptions): Context => {
   };
 };
 
-// The scheme is case-insensitive (RFC 7235 §2.1); the token's own characters are matched as they are.
-const BEARER = /^[Bb][Ee][Aa][Rr][Ee][Rr] ([A-Za-z0-9\-_.~+/]+=*)$/;
-
 /** The express adapter's context: verifies the bearer token, if any. */
 export const createExpressContext =
   (hub: Hub) =>
@@ -51,32 +48,27 @@ export const createExpressContext =
     const requestId = res.locals.requestId as string;
     const log = res.locals.log as Logger;
     // Browsers' EventSource cannot send headers: a subscription may carry the token as a connection parameter.
-    const fromParams: unknown = info.connectionParams?.token;
-    const header =
-      req.headers.authorization ?? (typeof fromParams === 'string' ? `Bearer ${fromParams}` : undefined);
-    if (!header) return createContextInner({ hub, requestId, log, res });
-    const match = BEARER.exec(header);
-    if (!match?.[1])
-      return createContextInner({ hub, requestId, log, res, authFailure: 'malformed authorization header' });
-    let verified: Awaited<ReturnType<Hub['verifyToken']>>;
+    let auth: Authentication;
     try {
-      verified = await hub.verifyToken(match[1]);
+      auth = await authenticate(hub, {
+        authorization: req.headers.authorization,
+        token: info.connectionParams?.token,
+      });
     } catch (err) {
-      // Checking the client reads the database: while it is away the answer is 503, not a 500
-      // (an error thrown here never reaches the procedures' error mapping).
-      if (isDatabaseUnavailable(err)) {
-        log.warn({ err }, 'database unavailable');
-        throw new TRPCError({
-          code: 'SERVICE_UNAVAILABLE',
-          message: 'the database is unavailable; retry shortly',
-          cause: err,
-        });
-      }
+      // An error thrown here never reaches the procedures' error mapping: log the outage here.
+      if (err instanceof TRPCError && err.code === 'SERVICE_UNAVAILABLE')
+        log.warn({ err: err.cause }, 'database unavailable');
       throw err;
     }
-    if ('principal' in verified) {
-      res.locals.clientId = verified.principal.clientId;
-      return createContextInner({ hub, requestId, log, res, principal: verified.principal });
+    if ('principal' in auth) {
+      res.locals.clientId = auth.principal.clientId;
+      return createContextInner({ hub, requestId, log, res, principal: auth.principal });
     }
-    return createContextInner({ hub, requestId, log, res, authFailure: verified.failure });
+    return createContextInner({
+      hub,
+      requestId,
+      log,
+      res,
+      authFailure: 'failure' in auth ? auth.failure : null,
+    });
   };
