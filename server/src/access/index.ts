@@ -17,8 +17,8 @@ import {
 } from './policy.js';
 
 export * from './policy.js';
+export * from './allocations.js';
 export {
-  currentAllocationSql,
   layerSql,
   needToKnowSql,
   needToKnowProviderSql,
@@ -28,8 +28,8 @@ export {
   type SqlPolicyContext,
 } from './sql.js';
 export { loadWorld } from './load.js';
-export { policyRecordFor, type RecordRef } from './records.js';
-import { policyRecordFor } from './records.js';
+export * from './record-types.js';
+import { policyRecordFor } from './record-types.js';
 
 /** The caller's layer for one record, from the database's facts. */
 export const decideRecord = async (
@@ -47,9 +47,6 @@ export const provisionBases = async (db: Db, authorityId: string, provisionId: s
   const world = await loadWorld(db, authorityId, { provisionId }, [], now);
   return deriveBases(world, authorityId, { provisionId });
 };
-
-/** The policy record of an outcome, or undefined when there is none. */
-export const outcomePolicyRecord = (db: Db, id: string) => policyRecordFor(db, 'outcome', id);
 
 const contactOf = async (db: Db, authorityId: string): Promise<string | undefined> => {
   const [a] = await db

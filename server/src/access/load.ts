@@ -1,7 +1,9 @@
 // Loads, for one authority and one provision (or provider), exactly the facts the policy needs.
-import { and, eq, inArray, isNull, or } from 'drizzle-orm';
+import { and, eq, inArray, or } from 'drizzle-orm';
 import type { Db } from '../db/index.js';
 import { accessGrants, allocations, authorities, placements, provisions } from '../db/schema/index.js';
+import { londonDate } from '../shared/dates.js';
+import { currentLeadSql } from './allocations.js';
 import type { RecordScope, World } from './policy.js';
 
 export const loadWorld = async (
@@ -47,6 +49,7 @@ export const loadWorld = async (
           .select({
             authorityId: allocations.authorityId,
             provisionId: allocations.provisionId,
+            role: allocations.role,
             startsOn: allocations.startsOn,
             endsOn: allocations.endsOn,
             endedAt: allocations.endedAt,
@@ -56,8 +59,8 @@ export const loadWorld = async (
             and(
               eq(allocations.authorityId, authorityId),
               inArray(allocations.provisionId, ids),
-              isNull(allocations.endedAt),
-              eq(allocations.role, 'quality'),
+              // Only the current lead counts (policy.ts decides with the same predicate).
+              currentLeadSql(londonDate(now)),
             ),
           ),
     db

@@ -3,6 +3,7 @@
 // The SQL face (sql.ts) must agree with this one on every pair; a property test holds them to it.
 import type { AccessRule, Basis, BasisFound, Layer } from '@ccx/schema';
 import { londonDate } from '../shared/dates.js';
+import { isCurrentLead, LEAD_ROLE } from './allocations.js';
 
 export type WorldAuthority = { id: string; status: string; qaInbox?: string };
 export type WorldProvision = { id: string; providerId: string; hostAuthorityId: string };
@@ -65,11 +66,6 @@ const lastDayOf = (expiresAt: Date): string => londonDate(new Date(expiresAt.get
 export const isPlacementOpen = (p: { fromDate: string; endedOn: string | null }, today: string): boolean =>
   p.fromDate <= today && (p.endedOn === null || p.endedOn > today);
 
-export const isAllocationCurrent = (
-  a: { startsOn: string; endsOn: string | null; endedAt: Date | null },
-  today: string,
-): boolean => a.endedAt === null && a.startsOn <= today && (a.endsOn === null || a.endsOn > today);
-
 export const isGrantActive = (g: { expiresAt: Date | null; revokedAt: Date | null }, now: Date): boolean =>
   g.revokedAt === null && (g.expiresAt === null || g.expiresAt.getTime() > now.getTime());
 
@@ -91,8 +87,7 @@ export const deriveBases = (world: World, authorityId: string, scope: RecordScop
     if (
       a.authorityId === authorityId &&
       ids.has(a.provisionId) &&
-      (a.role ?? 'quality') === 'quality' &&
-      isAllocationCurrent(a, today)
+      isCurrentLead({ ...a, role: a.role ?? LEAD_ROLE }, today)
     ) {
       found.push({
         basis: 'lead',

@@ -3,6 +3,7 @@
 import { and, eq, or, sql, type AnyColumn, type Placeholder, type SQL } from 'drizzle-orm';
 import { accessGrants, allocations, authorities, placements, provisions } from '../db/schema/index.js';
 import { londonDate } from '../shared/dates.js';
+import { currentLeadSql } from './allocations.js';
 
 /**
  * Who is asking and when: values, or `PREPARED_POLICY` for a statement prepared once and run with
@@ -30,13 +31,6 @@ const bind = (c: SqlPolicyContext): Bound =>
       }
     : { authorityId: c.authorityId, today: londonDate(c.now), now: c.now.toISOString() };
 
-/**
- * An allocation is current on `today`: not ended, begun, not run out. The SQL of policy.ts's
- * isAllocationCurrent, for every statement that asks which allocations are current.
- */
-export const currentAllocationSql = (today: string | SQL | Placeholder): SQL =>
-  sql`(${allocations.endedAt} is null and ${allocations.startsOn} <= ${today}::date and (${allocations.endsOn} is null or ${allocations.endsOn} > ${today}::date))`;
-
 const member = (c: Bound): SQL =>
   sql`exists (select 1 from ${authorities} where ${authorities.id} = ${c.authorityId} and ${authorities.status} = 'active')`;
 
@@ -45,7 +39,7 @@ export const needToKnowSql = (context: SqlPolicyContext, provisionColumn: AnyCol
   const c = bind(context);
   return sql`(
     exists (select 1 from ${allocations} where ${allocations.provisionId} = ${provisionColumn} and ${allocations.authorityId} = ${c.authorityId}
-      and ${allocations.role} = 'quality' and ${currentAllocationSql(c.today)})
+      and ${currentLeadSql(c.today)})
     or exists (select 1 from ${provisions} where ${provisions.id} = ${provisionColumn} and ${provisions.hostAuthorityId} = ${c.authorityId})
     or exists (select 1 from ${placements} where ${placements.provisionId} = ${provisionColumn} and ${placements.authorityId} = ${c.authorityId}
       and ${placements.fromDate} <= ${c.today}::date and (${placements.endedOn} is null or ${placements.endedOn} > ${c.today}::date))
@@ -74,8 +68,11 @@ export type RecordColumns = {
   provisionId: AnyColumn;
   /** For records that may be about a whole provider (provisionId null, providerId set). */
   providerId?: AnyColumn;
-  /** False for record types with no summary layer (concerns): bare members see nothing. */
-  hasSummary?: boolean;
+  /**
+   * False for record types with no summary layer (concerns): bare members see nothing. SQL for a
+   * statement over rows of several types (the event feed).
+   */
+  hasSummary?: boolean | SQL;
   /**
    * The caller's need-to-know at the record's provision when the statement has already computed it
    * once per provision (needToKnowSql over the provision, joined in), so it is not evaluated again
@@ -102,18 +99,24 @@ export const layerSql = (
         ? sql`(case when ${r.provisionId} is not null then ${atProvision} else ${needToKnowProviderSql(context, r.providerId)} end)`
         : atProvision
     } then 'detail'
-    else ${r.hasSummary === false ? sql`'none'` : sql`'summary'`} end`;
+    else ${
+      r.hasSummary === undefined || r.hasSummary === true
+        ? sql`'summary'`
+        : r.hasSummary === false
+          ? sql`'none'`
+          : sql`(case when ${r.hasSummary} then 'summary' else 'none' end)`
+    } end`;
 };
 
 /**
- * A pre-placement grant at a setting the authority hosts or leads: it is told of such grants
- * (DESIGN.md §3) and sees them in access.grants, though it cannot end them.
+ * A pre-placement grant at a setting the authority hosts or currently leads (on `now`'s London date):
+ * it is told of such grants (DESIGN.md §3) and sees them in access.grants, though it cannot end them.
  */
-export const watchedProspectiveGrantSql = (authorityId: string) =>
+export const watchedProspectiveGrantSql = (authorityId: string, now: Date) =>
   and(
     eq(accessGrants.kind, 'prospective'),
     or(
       sql`exists (select 1 from ${provisions} where ${provisions.id} = ${accessGrants.provisionId} and ${provisions.hostAuthorityId} = ${authorityId})`,
-      sql`exists (select 1 from ${allocations} where ${allocations.provisionId} = ${accessGrants.provisionId} and ${allocations.authorityId} = ${authorityId} and ${allocations.endedAt} is null)`,
+      sql`exists (select 1 from ${allocations} where ${allocations.provisionId} = ${accessGrants.provisionId} and ${allocations.authorityId} = ${authorityId} and ${currentLeadSql(londonDate(now))})`,
     ),
   );

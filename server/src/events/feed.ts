@@ -2,7 +2,7 @@
 // by the access policy's SQL face at the time of reading. Used by the feed, subscriptions and webhooks.
 import { and, asc, desc, gt, inArray, lte, or, sql, type SQL } from 'drizzle-orm';
 import type { CcxEvent, EventType } from '@ccx/schema';
-import { layerSql } from '../access/index.js';
+import { anyRecordLayerSql, signalMessage } from '../access/index.js';
 import type { Db } from '../db/index.js';
 import { authorities, events, provisions } from '../db/schema/index.js';
 
@@ -16,17 +16,14 @@ export const eventLayerSql = (
   sql<'detail' | 'summary' | 'signal' | 'none'>`case ${events.audience}
     when 'members' then case when exists (select 1 from ${authorities} where ${authorities.id} = ${authorityId} and ${authorities.status} = 'active') then 'summary' else 'none' end
     when 'authorities' then case when ${authorityId} = any(${events.audienceAuthorityIds}) then 'detail' else 'none' end
-    else ${layerSql(
-      { authorityId, now },
-      {
-        id: events.recordId,
-        publisherAuthorityId: events.publisherAuthorityId,
-        status: events.recordStatus,
-        restricted: events.restricted,
-        provisionId: events.provisionId,
-        providerId: events.providerId,
-      },
-    )} end`;
+    else ${anyRecordLayerSql({ authorityId, now }, events.recordType, {
+      id: events.recordId,
+      publisherAuthorityId: events.publisherAuthorityId,
+      status: events.recordStatus,
+      restricted: events.restricted,
+      provisionId: events.provisionId,
+      providerId: events.providerId,
+    })} end`;
 
 export type EventQuery = {
   sinceSeq: number;
@@ -92,7 +89,7 @@ export const renderEvent = (
       : layer === 'summary'
         ? (e.summary as Record<string, unknown>)
         : {
-            message: `a member authority holds restricted information about this ${e.provisionId ? 'setting' : 'provider'}: contact ${contact ?? 'the publishing authority'} before placing`,
+            message: signalMessage(e, contact ?? 'the publishing authority'),
             contact,
           },
 });

@@ -15,6 +15,7 @@ export {
   restrictions,
 } from '../db/schema/index.js';
 export {
+  ALLOCATION_PREDICATES,
   checkRecord,
   decideRecord,
   explainAccess,
@@ -22,6 +23,7 @@ export {
   policyRecordFor,
   policyValues,
   whatWouldGrant,
+  type AllocationFacts,
   type Decision,
   type PolicyRecord,
   type World,
@@ -44,7 +46,8 @@ export {
   isWorkingDay,
   workingDaysBetween,
 } from '../domain/calendar/working-days.js';
-export { checkStatements } from '../domain/checks/placement-check.js';
+export { checkStatements } from '../domain/checks/facts.js';
+export { verdictFor, type CheckFacts } from '../domain/checks/verdict.js';
 export {
   emitGrantExpiries,
   emitOverdueMonitoring,

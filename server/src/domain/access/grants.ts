@@ -2,6 +2,7 @@
 import { and, count, desc, eq, gt, isNull, or, sql } from 'drizzle-orm';
 import type { Grant, RecordType } from '@ccx/schema';
 import {
+  currentLeadSql,
   decideRecord,
   isGrantActive,
   policyRecordFor,
@@ -167,7 +168,7 @@ export const requestProspective = async (
     basis: 'prospective',
     details: { reason: input.reason, caseReference: input.caseReference, days: input.days },
   });
-  // The lead and host authorities are told of every pre-placement grant at their settings.
+  // The (current) lead and host authorities are told of every pre-placement grant at their settings.
   const [host] = await tx
     .select({ id: provisions.hostAuthorityId })
     .from(provisions)
@@ -175,7 +176,7 @@ export const requestProspective = async (
   const leads = await tx
     .select({ authorityId: allocations.authorityId })
     .from(allocations)
-    .where(and(eq(allocations.provisionId, input.provisionId), isNull(allocations.endedAt)));
+    .where(and(eq(allocations.provisionId, input.provisionId), currentLeadSql(londonDate(actor.now))));
   await emitEvent(tx, {
     type: 'access.prospective-granted',
     at: actor.now,
@@ -205,7 +206,7 @@ export const revokeGrant = async (tx: Db, actor: Actor, input: { grantId: string
       ? await tx
           .select({ id: accessGrants.id })
           .from(accessGrants)
-          .where(and(eq(accessGrants.id, row.id), watchedProspectiveGrantSql(actor.authorityId)))
+          .where(and(eq(accessGrants.id, row.id), watchedProspectiveGrantSql(actor.authorityId, actor.now)))
       : [];
     if (watched)
       throw new AppError('FORBIDDEN', 'only the authority holding a pre-placement grant can end it');
@@ -254,7 +255,7 @@ export const listGrants = async (
         or(
           eq(accessGrants.authorityId, me),
           eq(accessGrants.grantedByAuthorityId, me),
-          watchedProspectiveGrantSql(me),
+          watchedProspectiveGrantSql(me, now),
         ),
         input.provisionId ? eq(accessGrants.provisionId, input.provisionId) : undefined,
         input.kind ? eq(accessGrants.kind, input.kind) : undefined,

@@ -1,9 +1,14 @@
 // Allocations: which member authority leads (monitors) each provision for the partnership.
 // One current allocation per provision and role; reassigning closes the old one, keeping history.
-import { and, asc, count, eq, isNull, sql } from 'drizzle-orm';
+import { and, asc, count, eq, sql } from 'drizzle-orm';
 import type { Allocation, AutoAllocateResult, Page } from '@ccx/schema';
-import { isAllocationCurrent } from '../../access/policy.js';
-import { currentAllocationSql } from '../../access/sql.js';
+import {
+  currentAllocationSql,
+  currentLeadSql,
+  isAllocationCurrent,
+  openLeadSql,
+  unclosedAllocationSql,
+} from '../../access/index.js';
 import { appendAudit } from '../../audit/index.js';
 import { emitEvent } from '../../events/emit.js';
 import type { Db } from '../../db/index.js';
@@ -48,6 +53,8 @@ const insertAllocation = async (
   const startsOn = input.startsOn ?? today;
   if (input.endsOn && input.endsOn <= startsOn)
     throw new AppError('VALIDATION', `endsOn ${input.endsOn} must be after startsOn ${startsOn}`);
+  // The provision's one unclosed allocation of this role (allocations_one_current) is closed, whether
+  // it is current, run out or yet to begin.
   const [previous] = await tx
     .update(allocations)
     .set({ endedAt: actor.now, endedReason: `reassigned to ${input.authorityId}` })
@@ -55,7 +62,7 @@ const insertAllocation = async (
       and(
         eq(allocations.provisionId, input.provisionId),
         eq(allocations.role, input.role),
-        isNull(allocations.endedAt),
+        unclosedAllocationSql(),
       ),
     )
     .returning({ id: allocations.id, authorityId: allocations.authorityId });
@@ -147,7 +154,7 @@ export const listAllocations = async (
       and(
         input.provisionId ? eq(allocations.provisionId, input.provisionId) : undefined,
         input.authorityId ? eq(allocations.authorityId, input.authorityId) : undefined,
-        // The same rule as isAllocationCurrent, in SQL so that pages stay full.
+        // In force today, of any role (the `current` flag's rule), in SQL so that pages stay full.
         input.currentOnly ? currentAllocationSql(today) : undefined,
         afterKeys(input.cursor, allocationKeys, 'asc'),
       ),
@@ -161,14 +168,20 @@ export const listAllocations = async (
   );
 };
 
-/** The caller's current allocations, each with whether monitoring is due or overdue. */
+/**
+ * The caller's current lead allocations, each with whether monitoring is due or overdue: monitoring is
+ * the lead's work, and an allocation of another role (fees) is no lead.
+ */
 export const myAllocations = async (db: Db, actor: Actor): Promise<Allocation[]> => {
-  // One authority leads a few hundred settings at most: one page holds them all.
-  const { items: mine } = await listAllocations(db, actor, {
-    authorityId: actor.authorityId,
-    currentOnly: true,
-    limit: 100_000,
-  });
+  const today = londonDate(actor.now);
+  // One authority leads a few hundred settings at most: no pages.
+  const mine = (
+    await db
+      .select()
+      .from(allocations)
+      .where(and(eq(allocations.authorityId, actor.authorityId), currentLeadSql(today)))
+      .orderBy(asc(allocations.provisionId), asc(allocations.startsOn), asc(allocations.id))
+  ).map((r) => toAllocation(r, today));
   const states = await monitoringStates(
     db,
     mine.map((a) => a.provisionId),
@@ -203,9 +216,9 @@ export const autoAllocate = async (
       and(
         sql`${placements.fromDate} <= ${today}`,
         sql`(${placements.endedOn} is null or ${placements.endedOn} > ${today})`,
-        // An allocation whose end date has passed is not current: its provision needs a new lead.
-        // One that is current, or due to start later, is left alone.
-        sql`not exists (select 1 from ${allocations} where ${allocations.provisionId} = ${placements.provisionId} and ${allocations.role} = 'quality' and ${allocations.endedAt} is null and (${allocations.endsOn} is null or ${allocations.endsOn} > ${today}))`,
+        // A lead allocation whose end date has passed is over: its provision needs a new lead. One
+        // that is current, or due to start later (open), is left alone.
+        sql`not exists (select 1 from ${allocations} where ${allocations.provisionId} = ${placements.provisionId} and ${openLeadSql(today)})`,
       ),
     )
     .groupBy(placements.provisionId, provisions.name, provisions.hostAuthorityId, placements.authorityId)
@@ -224,11 +237,12 @@ export const autoAllocate = async (
     entry.placing.push({ authorityId: r.authorityId, children: r.children });
     byProvision.set(r.provisionId, entry);
   }
+  // Lead load: each authority's current lead allocations (a fees allocation is other work).
   const load = new Map<string, number>();
   for (const r of await tx
     .select({ authorityId: allocations.authorityId, n: count() })
     .from(allocations)
-    .where(currentAllocationSql(today))
+    .where(currentLeadSql(today))
     .groupBy(allocations.authorityId)) {
     load.set(r.authorityId, r.n);
   }

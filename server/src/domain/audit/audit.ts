@@ -2,11 +2,17 @@
 // records it published or at the settings it leads or hosts — each entry cut to what the viewer may know.
 import { and, desc, eq, inArray, lt, or, sql } from 'drizzle-orm';
 import type { AuditEntry } from '@ccx/schema';
-import { layerSql, watchedProspectiveGrantSql } from '../../access/index.js';
+import {
+  currentLeadSql,
+  RECORD_TYPES,
+  visibleRecordIds,
+  watchedProspectiveGrantSql,
+} from '../../access/index.js';
 import type { SigningKeyStore } from '../../auth/signing-keys.js';
 import { exportAuditHead, toEntry, verifyAuditChain } from '../../audit/index.js';
 import type { Db } from '../../db/index.js';
-import { accessGrants, allocations, auditLog, outcomes, provisions } from '../../db/schema/index.js';
+import { accessGrants, allocations, auditLog, provisions } from '../../db/schema/index.js';
+import { londonDate } from '../../shared/dates.js';
 import { AppError } from '../../shared/errors.js';
 
 /**
@@ -14,8 +20,19 @@ import { AppError } from '../../shared/errors.js';
  * published; reads and pre-placement grants at the settings it leads or hosts. Never their writes (a
  * draft, a declaration), which are theirs to know.
  */
-const ACTIONS_ON_MY_RECORDS = ['outcome.read', 'outcome.list', 'access.share', 'access.revoke'];
-const ACTIONS_AT_MY_PROVISIONS = ['outcome.read', 'outcome.list', 'access.prospective'];
+const READS = Object.values(RECORD_TYPES).flatMap((d) => [`${d.type}.read`, `${d.type}.list`]);
+const ACTIONS_ON_MY_RECORDS = [...READS, 'access.share', 'access.revoke'];
+const ACTIONS_AT_MY_PROVISIONS = [...READS, 'access.prospective'];
+
+/** The ids of every record, of every type, that the authority published. */
+const publishedBy = (authorityId: string) =>
+  sql.join(
+    Object.values(RECORD_TYPES).map(
+      (d) =>
+        sql`(select ${d.columns.id}::text from ${d.table} where ${d.columns.publisher} = ${authorityId})`,
+    ),
+    sql` union all `,
+  );
 
 export type AuditListInput = {
   scope: 'mine' | 'reads-of-my-records' | 'reads-at-my-provisions';
@@ -47,12 +64,12 @@ export const listAudit = async (
         ? and(
             sql`${auditLog.authorityId} <> ${authorityId}`,
             inArray(auditLog.action, ACTIONS_ON_MY_RECORDS),
-            sql`${auditLog.recordIds} && coalesce((select array_agg(${outcomes.id}::text) from ${outcomes} where ${outcomes.authorityId} = ${authorityId}), '{}'::text[])`,
+            sql`${auditLog.recordIds} && coalesce((select array_agg(id) from (${publishedBy(authorityId)}) as mine(id)), '{}'::text[])`,
           )
         : and(
             sql`${auditLog.authorityId} <> ${authorityId}`,
             inArray(auditLog.action, ACTIONS_AT_MY_PROVISIONS),
-            sql`${auditLog.provisionIds} && coalesce((select array_agg(id) from (select ${allocations.provisionId}::text as id from ${allocations} where ${allocations.authorityId} = ${authorityId} and ${allocations.endedAt} is null union select ${provisions.id}::text from ${provisions} where ${provisions.hostAuthorityId} = ${authorityId}) as mine), '{}'::text[])`,
+            sql`${auditLog.provisionIds} && coalesce((select array_agg(id) from (select ${allocations.provisionId}::text as id from ${allocations} where ${allocations.authorityId} = ${authorityId} and ${currentLeadSql(londonDate(viewer.now))} union select ${provisions.id}::text from ${provisions} where ${provisions.hostAuthorityId} = ${authorityId}) as mine), '{}'::text[])`,
           );
   const rows = await db
     .select()
@@ -81,7 +98,7 @@ const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 /**
  * Another authority's entries name everything that authority touched in one call, which may include
  * records the viewer may not know of (its drafts, restricted records, others' grants). Each entry is
- * cut down to the outcomes the viewer sees at summary or detail and the grants it is party to or told
+ * cut down to the records (of every type) the viewer sees at summary or detail and the grants it is party to or told
  * of; an entry left with none is dropped, and a cut one says so (its hash is the whole entry's).
  */
 const cutToWhatViewerKnows = async (
@@ -94,18 +111,8 @@ const cutToWhatViewerKnows = async (
   const known = new Set<string>();
   if (ids.length > 0) {
     const me = viewer.authorityId;
-    const layer = layerSql(viewer, {
-      id: outcomes.id,
-      publisherAuthorityId: outcomes.authorityId,
-      status: outcomes.status,
-      restricted: outcomes.restricted,
-      provisionId: outcomes.provisionId,
-    });
-    const [visibleOutcomes, visibleGrants] = await Promise.all([
-      db
-        .select({ id: outcomes.id })
-        .from(outcomes)
-        .where(and(inArray(outcomes.id, ids), sql`${layer} in ('detail', 'summary')`)),
+    const [visibleRecords, visibleGrants] = await Promise.all([
+      visibleRecordIds(db, viewer, ids),
       db
         .select({ id: accessGrants.id })
         .from(accessGrants)
@@ -115,12 +122,12 @@ const cutToWhatViewerKnows = async (
             or(
               eq(accessGrants.authorityId, me),
               eq(accessGrants.grantedByAuthorityId, me),
-              watchedProspectiveGrantSql(me),
+              watchedProspectiveGrantSql(me, viewer.now),
             ),
           ),
         ),
     ]);
-    for (const r of [...visibleOutcomes, ...visibleGrants]) known.add(r.id);
+    for (const id of [...visibleRecords, ...visibleGrants.map((g) => g.id)]) known.add(id);
   }
   // Filtering by a record the viewer may not know of must not tell it where that record was touched.
   if (filterId !== undefined && !known.has(filterId)) return [];

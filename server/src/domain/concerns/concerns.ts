@@ -1,16 +1,8 @@
 // Concerns ("QA cases"): logged by any member about a provision. Detail-only records: authorities with
 // a need-to-know basis read them; every concern in the last 12 months counts towards the risk RAG.
-import { and, count, desc, eq, gte, sql, type SQL } from 'drizzle-orm';
+import { and, count, desc, eq, gte, type SQL } from 'drizzle-orm';
 import { riskRagOf, type ConcernView, type RiskRag } from '@ccx/schema';
-import {
-  contactOf,
-  layerSql,
-  loadWorld,
-  decide,
-  deriveRecordBases,
-  type PolicyRecord,
-  type SqlPolicyContext,
-} from '../../access/index.js';
+import { CONCERN, type SqlPolicyContext } from '../../access/index.js';
 import { appendAudit } from '../../audit/index.js';
 import type { Db } from '../../db/index.js';
 import { concerns, provisions } from '../../db/schema/index.js';
@@ -19,6 +11,7 @@ import { auditActor, type Actor } from '../actor.js';
 import { addDays, londonDate } from '../../shared/dates.js';
 import { addMonths } from '../monitoring/schedule.js';
 import { iso } from '../pagination.js';
+import { recordKit } from '../records/kit.js';
 
 type ConcernRow = typeof concerns.$inferSelect;
 
@@ -35,29 +28,19 @@ const toConcern = (r: ConcernRow): Extract<ConcernView, { layer: 'detail' }> => 
   createdAt: iso(r.createdAt),
 });
 
-const concernPolicyRecord = (r: ConcernRow): PolicyRecord => ({
-  type: 'concern',
-  id: r.id,
-  publisherAuthorityId: r.authorityId,
-  status: 'published',
-  restricted: r.restricted,
-  scope: { provisionId: r.provisionId },
-  hasSummary: false,
+/** Concerns through the record kit: a detail view only (no summary layer), no versions yet. */
+const concernRecords = recordKit(CONCERN, {
+  summary: () => {
+    throw new Error('a concern has no summary layer');
+  },
+  detail: (r) => toConcern(r),
 });
 
-/** The first day of the risk window: concerns on or after it count (12 months back from today). */
 /** The layer at which the caller sees each concern row (no summary layer: a bare member sees nothing). */
 export const concernLayerSql = (context: SqlPolicyContext, provisionNeedToKnow?: SQL) =>
-  layerSql(context, {
-    id: concerns.id,
-    publisherAuthorityId: concerns.authorityId,
-    status: sql`'published'`,
-    restricted: concerns.restricted,
-    provisionId: concerns.provisionId,
-    hasSummary: false,
-    ...(provisionNeedToKnow ? { provisionNeedToKnow } : {}),
-  });
+  CONCERN.layerSql(context, provisionNeedToKnow);
 
+/** The first day of the risk window: concerns on or after it count (12 months back from today). */
 export const riskWindowStart = (today: string, months = 12): string => addDays(addMonths(today, -months), 1);
 
 export const logConcern = async (
@@ -125,56 +108,13 @@ export const listConcerns = async (
       ),
     )
     .orderBy(desc(concerns.occurredOn), desc(concerns.id));
-  const items: ConcernView[] = [];
-  const signalled = new Set<string>();
-  let notVisible = 0;
-  const readIds: string[] = [];
-  for (const { concern, layer: l } of rows) {
-    if (l === 'detail') {
-      items.push(toConcern(concern));
-      readIds.push(concern.id);
-    } else if (l === 'signal') {
-      notVisible++;
-      if (signalled.has(concern.authorityId)) continue;
-      signalled.add(concern.authorityId);
-      const contact = (await contactOf(tx, concern.authorityId)) ?? 'the logging authority';
-      items.push({
-        layer: 'signal',
-        provisionId: concern.provisionId,
-        contact,
-        message: `a member authority holds restricted information about this setting: contact ${contact} before placing`,
-      });
-    } else {
-      notVisible++;
-    }
-  }
-  if (readIds.length > 0) {
-    const world = await loadWorld(
-      tx,
-      actor.authorityId,
-      { provisionId: input.provisionId },
-      readIds,
-      actor.now,
-    );
-    const bases: Record<string, string> = {};
-    for (const { concern, layer: l } of rows) {
-      if (l === 'detail')
-        bases[concern.id] =
-          decide(
-            deriveRecordBases(world, actor.authorityId, concernPolicyRecord(concern)),
-            concernPolicyRecord(concern),
-          ).basis ?? 'unknown';
-    }
-    await appendAudit(tx, {
-      ...auditActor(actor),
-      action: 'concern.list',
-      recordType: 'concern',
-      recordIds: readIds,
-      provisionIds: [input.provisionId],
-      basis: [...new Set(Object.values(bases))].sort().join(','),
-      details: { detail: bases },
-    });
-  }
+  // Those the caller may not read are counted; restricted ones also show as one signal per logger.
+  const notVisible = rows.filter((r) => r.layer !== 'detail').length;
+  const items = (await concernRecords.present(
+    tx,
+    actor,
+    rows.map((r) => ({ row: r.concern, layer: r.layer })),
+  )) as ConcernView[];
   return {
     provisionId: input.provisionId,
     concernsLast12Months: total,

@@ -1,6 +1,7 @@
 // Events that time alone causes: a restriction's expiry date arriving, monitoring falling overdue, a
 // pre-placement grant running out. Each is emitted once (a job mark), whichever process finds it.
 import { and, eq, isNull, lte, sql } from 'drizzle-orm';
+import { currentLeadSql } from '../../access/index.js';
 import type { Db } from '../../db/index.js';
 import { accessGrants, allocations, jobMarks, provisions, restrictions } from '../../db/schema/index.js';
 import { londonDate } from '../../shared/dates.js';
@@ -69,6 +70,7 @@ export const emitRestrictionExpiries = async (db: Db, now: Date): Promise<number
   return n;
 };
 
+/** Monitoring falling overdue at a setting is told to its current lead, whose work it is, and no one else. */
 export const emitOverdueMonitoring = async (db: Db, now: Date): Promise<number> => {
   const current = await db
     .select({
@@ -78,7 +80,7 @@ export const emitOverdueMonitoring = async (db: Db, now: Date): Promise<number> 
     })
     .from(allocations)
     .innerJoin(provisions, eq(provisions.id, allocations.provisionId))
-    .where(and(isNull(allocations.endedAt), eq(allocations.role, 'quality')));
+    .where(currentLeadSql(londonDate(now)));
   const states = await monitoringStates(
     db,
     current.map((c) => c.provisionId),
@@ -122,10 +124,11 @@ export const emitGrantExpiries = async (db: Db, now: Date): Promise<number> => {
   for (const { grant: g, hostAuthorityId } of expired) {
     await db.transaction(async (tx) => {
       if (!(await markOnce(tx, 'grant.expired', g.id))) return;
+      // The grantee, the host and the current lead (as the job runs) are told the grant has ended.
       const leads = await tx
         .select({ authorityId: allocations.authorityId })
         .from(allocations)
-        .where(and(eq(allocations.provisionId, g.provisionId!), isNull(allocations.endedAt)));
+        .where(and(eq(allocations.provisionId, g.provisionId!), currentLeadSql(londonDate(now))));
       await emitEvent(tx, {
         type: 'access.prospective-expired',
         at: now,

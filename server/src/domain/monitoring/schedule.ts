@@ -9,7 +9,7 @@ import {
   type MonitoringState,
   type ProvisionType,
 } from '@ccx/schema';
-import { currentAllocationSql } from '../../access/sql.js';
+import { currentLeadSql } from '../../access/index.js';
 import { appendAudit } from '../../audit/index.js';
 import type { Db } from '../../db/index.js';
 import { allocations, monitoringFrequencies, outcomes, provisions } from '../../db/schema/index.js';
@@ -153,13 +153,8 @@ export const overdueReport = async (db: Db, actor: Actor) => {
     })
     .from(allocations)
     .innerJoin(provisions, eq(provisions.id, allocations.provisionId))
-    .where(
-      and(
-        eq(allocations.role, 'quality'),
-        // Current today, as the placement check and allocations.mine count it: not run out, not yet to begin.
-        currentAllocationSql(today),
-      ),
-    )
+    // The current lead today, as the placement check and allocations.mine count it.
+    .where(currentLeadSql(today))
     .orderBy(asc(allocations.authorityId), asc(provisions.name));
   const states = await monitoringStates(
     db,

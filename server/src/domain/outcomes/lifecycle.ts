@@ -9,36 +9,23 @@ import { outcomes } from '../../db/schema/index.js';
 import { AppError, notFound } from '../../shared/errors.js';
 import { auditActor, type Actor } from '../actor.js';
 import { addDays, londonDate } from '../../shared/dates.js';
-import { emitOutcomeEvent, historyOf, recordVersion, toDetail } from './outcomes.js';
+import { historyOf, outcomeRecords, toDetail } from './outcomes.js';
 
 type OutcomeRow = typeof outcomes.$inferSelect;
 
 /** Locks the outcome and checks the caller may change it at the version it names. */
-const lockForChange = async (
+const lockForChange = (
   tx: Db,
   actor: Actor,
   id: string,
   version: number,
   verb: string,
-): Promise<OutcomeRow> => {
-  const [row] = await tx.select().from(outcomes).where(eq(outcomes.id, id)).for('update');
-  if (!row || (row.authorityId !== actor.authorityId && row.status === 'draft'))
-    throw notFound(`outcome ${id}`);
-  if (row.authorityId !== actor.authorityId)
-    throw new AppError('FORBIDDEN', `only the authority that published an outcome can ${verb} it`);
-  if (row.status === 'withdrawn')
-    throw new AppError('CONFLICT', `outcome ${id} was withdrawn; it can no longer be changed`);
-  if (row.version !== version) {
-    throw new AppError(
-      'CONFLICT',
-      `outcome ${id} has changed: you sent version ${version}, the current version is ${row.version}; reload and retry`,
-      {
-        currentVersion: row.version,
-      },
-    );
-  }
-  return row;
-};
+): Promise<OutcomeRow> =>
+  outcomeRecords.lockForChange(tx, actor, id, version, {
+    forbidden: `only the authority that published an outcome can ${verb} it`,
+    closed: (row) =>
+      row.status === 'withdrawn' ? `outcome ${id} was withdrawn; it can no longer be changed` : null,
+  });
 
 const detailOf = async (tx: Db, row: OutcomeRow): Promise<OutcomeView> =>
   toDetail(row, (await historyOf(tx, [row.id])).get(row.id));
@@ -69,17 +56,19 @@ export const amendOutcome = async (tx: Db, actor: Actor, input: AmendInput): Pro
   const activityDate = changes.activityDate ?? row.activityDate;
   if (activityDate > londonDate(actor.now))
     throw new AppError('VALIDATION', `activityDate ${activityDate} is in the future`);
-  const actionItems = [
-    ...(row.actionItems as ActionItem[]),
-    ...(addActionItems ?? []).map((a): ActionItem => ({
-      id: randomUUID().slice(0, 8),
-      description: a.description,
-      concernLevel: a.concernLevel,
-      dueOn: a.dueOn ?? addDays(activityDate, ACTION_DUE_DAYS[a.concernLevel]),
-      status: 'open',
-      history: [],
-    })),
-  ];
+  const added = (addActionItems ?? []).map((a): ActionItem => ({
+    id: randomUUID().slice(0, 8),
+    description: a.description,
+    concernLevel: a.concernLevel,
+    dueOn: a.dueOn ?? addDays(activityDate, ACTION_DUE_DAYS[a.concernLevel]),
+    status: 'open',
+    history: [],
+  }));
+  outcomeRecords.refuseNoChange(row, {
+    ...changes,
+    ...(added.length > 0 ? { actionItems: [...(row.actionItems as ActionItem[]), ...added] } : {}),
+  });
+  const actionItems = [...(row.actionItems as ActionItem[]), ...added];
   // A draft is still being written: it changes in place. A published outcome gets a new version.
   const published = row.status !== 'draft';
   const [updated] = await tx
@@ -94,8 +83,8 @@ export const amendOutcome = async (tx: Db, actor: Actor, input: AmendInput): Pro
     .where(eq(outcomes.id, input.id))
     .returning();
   if (published) {
-    await recordVersion(tx, actor, updated!, 'amended', input.reason);
-    await emitOutcomeEvent(tx, 'outcome.amended', updated!, actor.now);
+    await outcomeRecords.keepVersion(tx, actor, updated!, 'amended', input.reason);
+    await outcomeRecords.emit(tx, 'outcome.amended', updated!, actor.now);
   }
   await appendAudit(tx, {
     ...auditActor(actor),
@@ -128,8 +117,8 @@ export const withdrawOutcome = async (
     })
     .where(eq(outcomes.id, input.id))
     .returning();
-  await recordVersion(tx, actor, updated!, 'withdrawn', input.reason);
-  await emitOutcomeEvent(tx, 'outcome.withdrawn', updated!, actor.now);
+  await outcomeRecords.keepVersion(tx, actor, updated!, 'withdrawn', input.reason);
+  await outcomeRecords.emit(tx, 'outcome.withdrawn', updated!, actor.now);
   await appendAudit(tx, {
     ...auditActor(actor),
     action: 'outcome.withdraw',
@@ -185,7 +174,7 @@ export const updateActionItem = async (
     .where(eq(outcomes.id, input.outcomeId))
     .returning();
   if (row.status !== 'draft')
-    await recordVersion(
+    await outcomeRecords.keepVersion(
       tx,
       actor,
       updated!,

@@ -1,7 +1,7 @@
 // Monitoring outcomes: created as a private draft, then published to the partnership. Every read goes
 // through the access policy: detail, summary or the restricted signal, and each read of detail is audited.
 import { randomUUID } from 'node:crypto';
-import { and, asc, desc, eq, inArray, sql } from 'drizzle-orm';
+import { and, desc, eq, sql } from 'drizzle-orm';
 import {
   ACTION_DUE_DAYS,
   type ActionItem,
@@ -10,25 +10,15 @@ import {
   type OutcomeView,
   type Page,
 } from '@ccx/schema';
-import {
-  contactOf,
-  decide,
-  decideRecord,
-  currentAllocationSql,
-  layerSql,
-  loadWorld,
-  deriveRecordBases,
-  type Decision,
-  type PolicyRecord,
-} from '../../access/index.js';
+import { currentLeadSql, OUTCOME } from '../../access/index.js';
 import { appendAudit } from '../../audit/index.js';
-import { emitEvent } from '../../events/emit.js';
 import type { Db } from '../../db/index.js';
 import { allocations, outcomes, outcomeVersions, provisions } from '../../db/schema/index.js';
 import { AppError, notFound } from '../../shared/errors.js';
 import { auditActor, type Actor } from '../actor.js';
 import { addDays, londonDate } from '../../shared/dates.js';
 import { afterKeys, encodeKeys, iso, isoOrNull, toPage } from '../pagination.js';
+import { historyEntry, recordKit, versionConflict, type VersionRow } from '../records/kit.js';
 
 type OutcomeRow = typeof outcomes.$inferSelect;
 
@@ -82,85 +72,6 @@ export const snapshotOf = (r: OutcomeRow): Record<string, unknown> => ({
   nextDueOn: r.nextDueOn,
 });
 
-/** Keeps one version of an outcome: what changed, why, and its content as it then stood. */
-export const recordVersion = async (
-  tx: Db,
-  actor: Actor,
-  row: OutcomeRow,
-  change: string,
-  note: string | null,
-): Promise<OutcomeHistory[number]> => {
-  const snapshot = snapshotOf(row);
-  await tx.insert(outcomeVersions).values({
-    outcomeId: row.id,
-    version: row.version,
-    change,
-    note,
-    snapshot,
-    byAuthorityId: actor.authorityId,
-    byClientId: actor.clientId,
-    at: actor.now,
-  });
-  return {
-    version: row.version,
-    at: actor.now.toISOString(),
-    change,
-    note,
-    byAuthorityId: actor.authorityId,
-    snapshot,
-  };
-};
-
-/** The outbox row of an outcome change: its summary and detail as they now stand; who receives what is the policy's. */
-export const emitOutcomeEvent = (
-  tx: Db,
-  type: 'outcome.published' | 'outcome.amended' | 'outcome.withdrawn',
-  row: OutcomeRow,
-  at: Date,
-) =>
-  emitEvent(tx, {
-    type,
-    at,
-    audience: 'record',
-    recordType: 'outcome',
-    recordId: row.id,
-    publisherAuthorityId: row.authorityId,
-    restricted: row.restricted,
-    provisionId: row.provisionId,
-    summary: toSummary(row),
-    detail: toDetail(row),
-  });
-
-/** The kept versions of some outcomes, oldest first, in one query. */
-export const historyOf = async (tx: Db, ids: string[]): Promise<Map<string, OutcomeHistory>> => {
-  if (ids.length === 0) return new Map();
-  return histories(
-    await tx
-      .select()
-      .from(outcomeVersions)
-      .where(inArray(outcomeVersions.outcomeId, ids))
-      .orderBy(asc(outcomeVersions.outcomeId), asc(outcomeVersions.version)),
-  );
-};
-
-/** Version rows (ordered by outcome, then version) as each outcome's history. */
-export const histories = (rows: (typeof outcomeVersions.$inferSelect)[]): Map<string, OutcomeHistory> => {
-  const byId = new Map<string, OutcomeHistory>();
-  for (const v of rows) {
-    const list = byId.get(v.outcomeId) ?? [];
-    list.push({
-      version: v.version,
-      at: iso(v.at),
-      change: v.change,
-      note: v.note,
-      byAuthorityId: v.byAuthorityId,
-      snapshot: v.snapshot as Record<string, unknown>,
-    });
-    byId.set(v.outcomeId, list);
-  }
-  return byId;
-};
-
 export const toDetail = (
   r: OutcomeRow,
   history: OutcomeHistory = [],
@@ -181,24 +92,31 @@ export const toDetail = (
   history,
 });
 
-export const restrictedSignal = (
-  provisionId: string,
-  contact: string,
-): Extract<OutcomeView, { layer: 'signal' }> => ({
-  layer: 'signal',
-  provisionId,
-  contact,
-  message: `a member authority holds restricted information about this setting: contact ${contact} before placing`,
-});
+/** Outcomes through the record kit: views, signal, history, change and events from one descriptor. */
+export const outcomeRecords = recordKit(
+  OUTCOME,
+  {
+    summary: (r) => toSummary(r),
+    detail: (r, _today, history: OutcomeHistory[number][]) => toDetail(r, history),
+  },
+  {
+    table: outcomeVersions,
+    recordId: outcomeVersions.outcomeId,
+    version: outcomeVersions.version,
+    snapshot: snapshotOf,
+    entry: (v: VersionRow): OutcomeHistory[number] => ({
+      ...historyEntry(v),
+      snapshot: v.snapshot as Record<string, unknown>,
+    }),
+  },
+);
 
-export const policyRecordOf = (r: OutcomeRow): PolicyRecord => ({
-  type: 'outcome',
-  id: r.id,
-  publisherAuthorityId: r.authorityId,
-  status: r.status as PolicyRecord['status'],
-  restricted: r.restricted,
-  scope: { provisionId: r.provisionId },
-});
+/** The kept versions of some outcomes, oldest first, in one query. */
+export const historyOf = (tx: Db, ids: string[]) => outcomeRecords.historyOf(tx, ids);
+
+/** Version rows (ordered by outcome, then version) as each outcome's history. */
+export const histories = (rows: (typeof outcomeVersions.$inferSelect)[]): Map<string, OutcomeHistory> =>
+  outcomeRecords.histories(rows, (v) => (v as typeof outcomeVersions.$inferSelect).outcomeId);
 
 export const createOutcome = async (
   tx: Db,
@@ -264,7 +182,7 @@ export const publishOutcome = async (
       status: 'published',
       publishedAt: actor.now,
       byLead: sql`exists (select 1 from ${allocations} where ${allocations.provisionId} = ${outcomes.provisionId}
-        and ${allocations.authorityId} = ${actor.authorityId} and ${allocations.role} = 'quality' and ${currentAllocationSql(today)})`,
+        and ${allocations.authorityId} = ${actor.authorityId} and ${currentLeadSql(today)})`,
       version: sql`${outcomes.version} + 1`,
       updatedAt: sql`now()`,
     })
@@ -286,10 +204,7 @@ export const publishOutcome = async (
       throw new AppError('FORBIDDEN', 'only the authority that wrote an outcome can publish it');
     if (row.status !== 'draft')
       throw new AppError('CONFLICT', `outcome ${input.id} is already ${row.status}`);
-    throw new AppError(
-      'CONFLICT',
-      `outcome ${input.id} has changed: you sent version ${input.version}, the current version is ${row.version}`,
-    );
+    throw versionConflict('outcome', input.id, input.version, row.version);
   }
   await appendAudit(tx, {
     ...auditActor(actor),
@@ -301,58 +216,16 @@ export const publishOutcome = async (
     details: { byLead: updated.byLead },
   });
   // A draft has no versions: the one just recorded is its whole history.
-  const published = await recordVersion(tx, actor, updated, 'published', null);
-  await emitOutcomeEvent(tx, 'outcome.published', updated, actor.now);
+  const published = await outcomeRecords.keepVersion(tx, actor, updated, 'published', null);
+  await outcomeRecords.emit(tx, 'outcome.published', updated, actor.now);
   return toDetail(updated, [published]);
 };
 
-const view = async (tx: Db, row: OutcomeRow, decision: Decision): Promise<OutcomeView | null> => {
-  switch (decision.layer) {
-    case 'detail':
-      return toDetail(row, (await historyOf(tx, [row.id])).get(row.id));
-    case 'summary':
-      return toSummary(row);
-    case 'signal':
-      return restrictedSignal(
-        row.provisionId,
-        (await contactOf(tx, row.authorityId)) ?? 'the publishing authority',
-      );
-    case 'none':
-      return null;
-  }
-};
-
-export const getOutcome = async (tx: Db, actor: Actor, id: string): Promise<OutcomeView> => {
-  const [row] = await tx.select().from(outcomes).where(eq(outcomes.id, id));
-  if (!row) throw notFound(`outcome ${id}`);
-  const decision = await decideRecord(tx, actor.authorityId, policyRecordOf(row), actor.now);
-  const result = await view(tx, row, decision);
-  if (!result) throw notFound(`outcome ${id}`);
-  if (decision.layer === 'detail') {
-    await appendAudit(tx, {
-      ...auditActor(actor),
-      action: 'outcome.read',
-      recordType: 'outcome',
-      recordIds: [id],
-      provisionIds: [row.provisionId],
-      basis: decision.basis,
-      details: { rule: decision.rule },
-    });
-  }
-  return result;
-};
+export const getOutcome = (tx: Db, actor: Actor, id: string): Promise<OutcomeView> =>
+  outcomeRecords.get(tx, actor, id) as Promise<OutcomeView>;
 
 const outcomeLayerSql = (actor: Pick<Actor, 'authorityId' | 'now'>) =>
-  layerSql(
-    { authorityId: actor.authorityId, now: actor.now },
-    {
-      id: outcomes.id,
-      publisherAuthorityId: outcomes.authorityId,
-      status: outcomes.status,
-      restricted: outcomes.restricted,
-      provisionId: outcomes.provisionId,
-    },
-  );
+  OUTCOME.layerSql({ authorityId: actor.authorityId, now: actor.now });
 
 /** Every outcome at a provision the caller may know of, newest first, each at the caller's layer. */
 export const listOutcomesForProvision = async (
@@ -440,65 +313,14 @@ export const listOutcomes = async (
   return { items: await presentOutcomes(tx, actor, [...signals, ...page]), nextCursor };
 };
 
-/** Maps listed rows to their views, one signal per publisher and provision, auditing any detail read. */
-const presentOutcomes = async (
+/** Listed rows as views: one signal per publisher and provision, any read of detail audited. */
+const presentOutcomes = (
   tx: Db,
   actor: Actor,
   rows: { outcome: OutcomeRow; layer: string }[],
-): Promise<OutcomeView[]> => {
-  const detailRows = rows.filter((r) => r.layer === 'detail').map((r) => r.outcome);
-  const histories = await historyOf(
+): Promise<OutcomeView[]> =>
+  outcomeRecords.present(
     tx,
-    detailRows.map((r) => r.id),
-  );
-  // The audit entry names the basis of each detail read; each provision's facts are loaded once.
-  const readBases: Record<string, string> = {};
-  const byProvision = new Map<string, OutcomeRow[]>();
-  for (const r of detailRows) byProvision.set(r.provisionId, [...(byProvision.get(r.provisionId) ?? []), r]);
-  for (const [provisionId, group] of byProvision) {
-    const world = await loadWorld(
-      tx,
-      actor.authorityId,
-      { provisionId },
-      group.map((r) => r.id),
-      actor.now,
-    );
-    for (const r of group) {
-      const record = policyRecordOf(r);
-      readBases[r.id] =
-        decide(deriveRecordBases(world, actor.authorityId, record), record).basis ?? 'unknown';
-    }
-  }
-  const items: OutcomeView[] = [];
-  const signalled = new Set<string>();
-  for (const { outcome, layer: l } of rows) {
-    if (l === 'signal') {
-      // One signal per publishing authority and provision: the count of restricted records is itself restricted.
-      const key = `${outcome.authorityId}:${outcome.provisionId}`;
-      if (signalled.has(key)) continue;
-      signalled.add(key);
-      items.push(
-        restrictedSignal(
-          outcome.provisionId,
-          (await contactOf(tx, outcome.authorityId)) ?? 'the publishing authority',
-        ),
-      );
-    } else if (l === 'detail') {
-      items.push(toDetail(outcome, histories.get(outcome.id)));
-    } else {
-      items.push(toSummary(outcome));
-    }
-  }
-  if (detailRows.length > 0) {
-    await appendAudit(tx, {
-      ...auditActor(actor),
-      action: 'outcome.list',
-      recordType: 'outcome',
-      recordIds: rows.filter((r) => r.layer !== 'signal').map((r) => r.outcome.id),
-      provisionIds: [...new Set(rows.filter((r) => r.layer !== 'signal').map((r) => r.outcome.provisionId))],
-      basis: [...new Set(Object.values(readBases))].sort().join(','),
-      details: { detail: readBases },
-    });
-  }
-  return items;
-};
+    actor,
+    rows.map((r) => ({ row: r.outcome, layer: r.layer })),
+  ) as Promise<OutcomeView[]>;

@@ -1,6 +1,6 @@
 // Restrictions and embargoes: created by a member (or relayed from the regulator), updated with every
 // version kept, lifted with a reason; active until lifted or until their expiry date passes.
-import { and, asc, desc, eq, inArray, or, sql, type SQL } from 'drizzle-orm';
+import { and, desc, eq, or, sql, type SQL } from 'drizzle-orm';
 import {
   ALWAYS_RESTRICTED_KINDS,
   LETTER_OF_CONCERN_WORKING_DAYS,
@@ -11,19 +11,8 @@ import {
   type Page,
   type RestrictionView,
 } from '@ccx/schema';
-import {
-  contactOf,
-  decideRecord,
-  layerSql,
-  type SqlPolicyContext,
-  loadWorld,
-  decide,
-  deriveRecordBases,
-  type Decision,
-  type PolicyRecord,
-} from '../../access/index.js';
+import { RESTRICTION, type PolicyRecord, type SqlPolicyContext } from '../../access/index.js';
 import { appendAudit } from '../../audit/index.js';
-import { emitEvent } from '../../events/emit.js';
 import type { Db } from '../../db/index.js';
 import { providers, provisions, restrictions, restrictionVersions } from '../../db/schema/index.js';
 import { AppError, notFound } from '../../shared/errors.js';
@@ -31,6 +20,7 @@ import { auditActor, type Actor } from '../actor.js';
 import { addWorkingDays } from '../calendar/working-days.js';
 import { addDays, londonDate } from '../../shared/dates.js';
 import { afterKeys, encodeKeys, iso, toPage } from '../pagination.js';
+import { historyEntry, recordKit, type VersionRow } from '../records/kit.js';
 
 type RestrictionRow = typeof restrictions.$inferSelect;
 type History = RestrictionDetail['history'];
@@ -90,107 +80,36 @@ export const toDetail = (r: RestrictionRow, today: string, history: History): Re
   history,
 });
 
-export const restrictionSignal = (
-  r: Pick<RestrictionRow, 'provisionId' | 'providerId'>,
-  contact: string,
-): Extract<RestrictionView, { layer: 'signal' }> => ({
-  layer: 'signal',
-  provisionId: r.provisionId,
-  providerId: r.providerId,
-  contact,
-  message: `a member authority holds restricted information about this ${r.provisionId ? 'setting' : 'provider'}: contact ${contact} before placing`,
-});
+/** Restrictions through the record kit: views, signal, history, change and events from one descriptor. */
+export const restrictionRecords = recordKit(
+  RESTRICTION,
+  { summary: toSummary, detail: toDetail },
+  {
+    table: restrictionVersions,
+    recordId: restrictionVersions.restrictionId,
+    version: restrictionVersions.version,
+    snapshot: ({ createdAt: _c, updatedAt: _u, ...snapshot }) => snapshot,
+    entry: (v: VersionRow): History[number] => historyEntry(v),
+  },
+);
 
-export const restrictionPolicyRecord = (r: RestrictionRow): PolicyRecord => ({
-  type: 'restriction',
-  id: r.id,
-  publisherAuthorityId: r.issuerAuthorityId,
-  status: 'published',
-  restricted: r.restricted,
-  scope: r.provisionId ? { provisionId: r.provisionId } : { providerId: r.providerId! },
-});
+/** The policy's view of a restriction row. */
+export const restrictionPolicyRecord = (r: RestrictionRow): PolicyRecord => RESTRICTION.policyRecord(r);
 
-export const historyOf = async (tx: Db, ids: string[]): Promise<Map<string, History>> => {
-  if (ids.length === 0) return new Map();
-  return histories(
-    await tx
-      .select()
-      .from(restrictionVersions)
-      .where(inArray(restrictionVersions.restrictionId, ids))
-      .orderBy(asc(restrictionVersions.restrictionId), asc(restrictionVersions.version)),
-  );
-};
+export const historyOf = (tx: Db, ids: string[]) => restrictionRecords.historyOf(tx, ids);
 
 /** Version rows (ordered by restriction, then version) as each restriction's history. */
-export const histories = (rows: (typeof restrictionVersions.$inferSelect)[]): Map<string, History> => {
-  const byId = new Map<string, History>();
-  for (const v of rows) {
-    const list = byId.get(v.restrictionId) ?? [];
-    list.push({
-      version: v.version,
-      at: iso(v.at),
-      byAuthorityId: v.byAuthorityId,
-      change: v.change,
-      note: v.note,
-    });
-    byId.set(v.restrictionId, list);
-  }
-  return byId;
-};
+export const histories = (rows: (typeof restrictionVersions.$inferSelect)[]): Map<string, History> =>
+  restrictionRecords.histories(rows, (v) => (v as typeof restrictionVersions.$inferSelect).restrictionId);
 
+const keepVersion = restrictionRecords.keepVersion;
 const emitRestrictionEvent = (
   tx: Db,
   type: 'restriction.created' | 'restriction.updated' | 'restriction.lifted',
   row: RestrictionRow,
   at: Date,
-) => {
-  const today = londonDate(at);
-  return emitEvent(tx, {
-    type,
-    at,
-    audience: 'record',
-    recordType: 'restriction',
-    recordId: row.id,
-    publisherAuthorityId: row.issuerAuthorityId,
-    restricted: row.restricted,
-    provisionId: row.provisionId,
-    providerId: row.providerId,
-    summary: toSummary(row, today),
-    detail: toDetail(row, today, []),
-  });
-};
-
-const keepVersion = async (
-  tx: Db,
-  actor: Actor,
-  row: RestrictionRow,
-  change: string,
-  note: string | null,
-) => {
-  const { createdAt: _c, updatedAt: _u, ...snapshot } = row;
-  await tx.insert(restrictionVersions).values({
-    restrictionId: row.id,
-    version: row.version,
-    change,
-    note,
-    snapshot,
-    byAuthorityId: actor.authorityId,
-    byClientId: actor.clientId,
-    at: actor.now,
-  });
-};
-
-const provisionIdsOf = async (
-  tx: Db,
-  row: Pick<RestrictionRow, 'provisionId' | 'providerId'>,
-): Promise<string[]> => {
-  if (row.provisionId) return [row.provisionId];
-  const rows = await tx
-    .select({ id: provisions.id })
-    .from(provisions)
-    .where(eq(provisions.providerId, row.providerId!));
-  return rows.map((r) => r.id);
-};
+) => restrictionRecords.emit(tx, type, row, at);
+const provisionIdsOf = (tx: Db, row: RestrictionRow) => RESTRICTION.provisionIdsOf(tx, row);
 
 export type RestrictionCreateInput = {
   provisionId?: string | undefined;
@@ -312,26 +231,11 @@ export const createRestriction = async (
   return toDetail(row!, today, (await historyOf(tx, [row!.id])).get(row!.id) ?? []);
 };
 
-const lockForChange = async (tx: Db, actor: Actor, id: string, version: number): Promise<RestrictionRow> => {
-  const [row] = await tx.select().from(restrictions).where(eq(restrictions.id, id)).for('update');
-  if (!row) throw notFound(`restriction ${id}`);
-  if (row.issuerAuthorityId !== actor.authorityId) {
-    // Whether the caller may know of it at all is the policy's question; restrictions always have a summary.
-    throw new AppError('FORBIDDEN', 'only the issuing authority can change or lift a restriction');
-  }
-  if (row.liftedOn !== null)
-    throw new AppError('CONFLICT', `restriction ${id} was lifted on ${row.liftedOn}`);
-  if (row.version !== version) {
-    throw new AppError(
-      'CONFLICT',
-      `restriction ${id} has changed: you sent version ${version}, the current version is ${row.version}; reload and retry`,
-      {
-        currentVersion: row.version,
-      },
-    );
-  }
-  return row;
-};
+const lockForChange = (tx: Db, actor: Actor, id: string, version: number): Promise<RestrictionRow> =>
+  restrictionRecords.lockForChange(tx, actor, id, version, {
+    forbidden: 'only the issuing authority can change or lift a restriction',
+    closed: (row) => (row.liftedOn !== null ? `restriction ${id} was lifted on ${row.liftedOn}` : null),
+  });
 
 export type RestrictionUpdateInput = {
   id: string;
@@ -360,7 +264,7 @@ export const updateRestriction = async (
   // The router passes its whole input: an idempotency key is not a change to the restriction.
   const { id, version, note, idempotencyKey: _key, ...changes } = input;
   const defined = Object.fromEntries(Object.entries(changes).filter(([, v]) => v !== undefined));
-  if (Object.keys(defined).length === 0) throw new AppError('VALIDATION', 'change at least one field');
+  restrictionRecords.refuseNoChange(row, defined);
   if (defined.restricted === false && ALWAYS_RESTRICTED_KINDS.includes(row.kind as RestrictionKind)) {
     throw new AppError('VALIDATION', `a ${row.kind} is always restricted`);
   }
@@ -423,56 +327,12 @@ export const liftRestriction = async (
   return toDetail(updated!, today, (await historyOf(tx, [input.id])).get(input.id) ?? []);
 };
 
-const viewOf = async (
-  tx: Db,
-  row: RestrictionRow,
-  decision: Decision,
-  today: string,
-  history: History,
-): Promise<RestrictionView | null> => {
-  switch (decision.layer) {
-    case 'detail':
-      return toDetail(row, today, history);
-    case 'summary':
-      return toSummary(row, today);
-    case 'signal':
-      return restrictionSignal(row, (await contactOf(tx, row.issuerAuthorityId)) ?? 'the issuing authority');
-    case 'none':
-      return null;
-  }
-};
+export const getRestriction = (tx: Db, actor: Actor, id: string): Promise<RestrictionView> =>
+  restrictionRecords.get(tx, actor, id) as Promise<RestrictionView>;
 
-export const getRestriction = async (tx: Db, actor: Actor, id: string): Promise<RestrictionView> => {
-  const [row] = await tx.select().from(restrictions).where(eq(restrictions.id, id));
-  if (!row) throw notFound(`restriction ${id}`);
-  const decision = await decideRecord(tx, actor.authorityId, restrictionPolicyRecord(row), actor.now);
-  const history = decision.layer === 'detail' ? ((await historyOf(tx, [id])).get(id) ?? []) : [];
-  const result = await viewOf(tx, row, decision, londonDate(actor.now), history);
-  if (!result) throw notFound(`restriction ${id}`);
-  if (decision.layer === 'detail') {
-    await appendAudit(tx, {
-      ...auditActor(actor),
-      action: 'restriction.read',
-      recordType: 'restriction',
-      recordIds: [id],
-      provisionIds: await provisionIdsOf(tx, row),
-      basis: decision.basis,
-      details: { rule: decision.rule },
-    });
-  }
-  return result;
-};
-
+/** The layer at which the caller sees each restriction row. */
 export const restrictionLayerSql = (context: SqlPolicyContext, provisionNeedToKnow?: SQL) =>
-  layerSql(context, {
-    id: restrictions.id,
-    publisherAuthorityId: restrictions.issuerAuthorityId,
-    status: sql`'published'`,
-    restricted: restrictions.restricted,
-    provisionId: restrictions.provisionId,
-    providerId: restrictions.providerId,
-    ...(provisionNeedToKnow ? { provisionNeedToKnow } : {}),
-  });
+  RESTRICTION.layerSql(context, provisionNeedToKnow);
 
 export type RestrictionListInput = {
   provisionId?: string | undefined;
@@ -546,57 +406,14 @@ export const listRestrictions = async (
   return { items: await presentRestrictions(tx, actor, [...signals, ...page]), nextCursor };
 };
 
-/** Maps listed rows to their views, collapsing signals and auditing any detail read. */
-export const presentRestrictions = async (
+/** Listed rows as views: one signal per issuer and target, any read of detail audited. */
+export const presentRestrictions = (
   tx: Db,
   actor: Actor,
   rows: { restriction: RestrictionRow; layer: string }[],
-): Promise<RestrictionView[]> => {
-  const today = londonDate(actor.now);
-  const detailRows = rows.filter((r) => r.layer === 'detail').map((r) => r.restriction);
-  const histories = await historyOf(
+): Promise<RestrictionView[]> =>
+  restrictionRecords.present(
     tx,
-    detailRows.map((r) => r.id),
-  );
-  const items: RestrictionView[] = [];
-  const signalled = new Set<string>();
-  const readBases: Record<string, string> = {};
-  for (const { restriction: r, layer } of rows) {
-    if (layer === 'signal') {
-      const key = `${r.issuerAuthorityId}:${r.provisionId ?? r.providerId}`;
-      if (signalled.has(key)) continue;
-      signalled.add(key);
-      items.push(restrictionSignal(r, (await contactOf(tx, r.issuerAuthorityId)) ?? 'the issuing authority'));
-    } else if (layer === 'detail') {
-      items.push(toDetail(r, today, histories.get(r.id) ?? []));
-    } else {
-      items.push(toSummary(r, today));
-    }
-  }
-  if (detailRows.length > 0) {
-    // The basis of each detail read, from the facts at each record's scope.
-    for (const r of detailRows) {
-      const record = restrictionPolicyRecord(r);
-      const world = await loadWorld(tx, actor.authorityId, record.scope, [r.id], actor.now);
-      readBases[r.id] =
-        decide(deriveRecordBases(world, actor.authorityId, record), record).basis ?? 'unknown';
-    }
-    await appendAudit(tx, {
-      ...auditActor(actor),
-      action: 'restriction.list',
-      recordType: 'restriction',
-      recordIds: rows.filter((r) => r.layer !== 'signal').map((r) => r.restriction.id),
-      // Only what was read: a signal's provision is no read of a record there.
-      provisionIds: [
-        ...new Set(
-          rows.flatMap((r) =>
-            r.layer !== 'signal' && r.restriction.provisionId ? [r.restriction.provisionId] : [],
-          ),
-        ),
-      ],
-      basis: [...new Set(Object.values(readBases))].sort().join(','),
-      details: { detail: readBases },
-    });
-  }
-  return items;
-};
+    actor,
+    rows.map((r) => ({ row: r.restriction, layer: r.layer })),
+  ) as Promise<RestrictionView[]>;

@@ -1,0 +1,253 @@
+// The placement check, part two: the verdict. A pure function of the facts about one setting as the
+// caller may see them (facts.ts loads them): every reason with its code, the record behind it where the
+// caller may see it and whom to contact, and the worst verdict among them (DESIGN.md §4).
+import {
+  CHECK_REASONS,
+  riskRagOf,
+  type CheckReasonCode,
+  type OutcomeView,
+  type PlacementCheck,
+  type ProvisionType,
+  type RestrictionKind,
+  type RestrictionView,
+  type Verdict,
+} from '@ccx/schema';
+import { CONCERN, OUTCOME, RESTRICTION, signalMessage } from '../../access/index.js';
+import type { outcomes, providers, provisions, restrictions } from '../../db/schema/index.js';
+import { defaultMonths, monitoringState } from '../monitoring/schedule.js';
+import {
+  outcomeRecords,
+  toDetail as outcomeDetail,
+  toSummary as outcomeSummary,
+  type OutcomeHistory,
+} from '../outcomes/outcomes.js';
+import {
+  restrictionRecords,
+  toDetail as restrictionDetail,
+  toSummary as restrictionSummary,
+} from '../restrictions/restrictions.js';
+
+export type CheckTarget = { provisionId: string } | { urn: string };
+export type CheckResult = ({ ok: true } & PlacementCheck) | { ok: false; target: CheckTarget; error: string };
+
+type Layer = 'detail' | 'summary' | 'signal' | 'none';
+
+/** What the check knows of one setting, each record at the layer the caller sees it. */
+export type CheckFacts = {
+  provision: typeof provisions.$inferSelect;
+  provider: typeof providers.$inferSelect;
+  /** The monitoring frequency set for its type, if the hub-admin set one. */
+  months: number | null;
+  lead: { authorityId: string; name: string; qaInbox: string; since: string } | null;
+  /** The latest published outcome, whatever layer the caller sees it at (the schedule reads it). */
+  latest: {
+    outcome: typeof outcomes.$inferSelect;
+    layer: Layer;
+    contact: string;
+    history: OutcomeHistory;
+  } | null;
+  /** Active restrictions on the setting and on its provider, newest first. */
+  restrictions: {
+    restriction: typeof restrictions.$inferSelect;
+    layer: Layer;
+    contact: string;
+    history: Extract<RestrictionView, { layer: 'detail' }>['history'];
+  }[];
+  /** Concerns of the last 12 months: how many, and who holds restricted ones the caller may not read. */
+  concerns: { n: number; signals: [string, string][] };
+};
+
+type Reason = PlacementCheck['reasons'][number];
+const VERDICT_RANK: Record<Verdict, number> = { clear: 0, caution: 1, 'do-not-place': 2 };
+
+const reason = (
+  code: CheckReasonCode,
+  message: string,
+  recordId: string | null = null,
+  contact: string | null = null,
+): Reason => ({
+  code,
+  verdict: CHECK_REASONS[code],
+  message,
+  recordId,
+  contact,
+});
+
+/** Which reason an active restriction the caller can see gives (DESIGN §4). */
+const restrictionReason = (
+  r: Extract<RestrictionView, { layer: 'summary' | 'detail' }>,
+  callerId: string,
+  contact: string,
+): Reason => {
+  const kind: RestrictionKind = r.kind;
+  const own = r.issuerAuthorityId === callerId;
+  if (own && (kind === 'embargo' || kind === 'informal-embargo'))
+    return reason(
+      'own-embargo',
+      `your authority has embargoed this ${r.provisionId ? 'setting' : 'provider'}`,
+      r.id,
+      contact,
+    );
+  if (own && kind === 'framework-suspension')
+    return reason(
+      'own-framework-suspension',
+      'your authority has suspended this provider from its framework',
+      r.id,
+      contact,
+    );
+  if (kind === 'ofsted-suspension')
+    return reason('ofsted-suspension', 'Ofsted has suspended the registration', r.id, contact);
+  if (kind === 'registration-cancelled')
+    return reason('registration-cancelled', 'the registration has been cancelled', r.id, contact);
+  if (kind === 'ceased-operating')
+    return reason('ceased-operating', 'reported as having ceased operating', r.id, contact);
+  if (kind === 'embargo' && r.partnershipWide)
+    return reason('partnership-embargo', 'the partnership has embargoed this for all members', r.id, contact);
+  return reason(
+    'restriction-by-member',
+    `${kind.replace(/-/g, ' ')} issued by ${own ? 'your authority' : r.issuerAuthorityId}${r.provisionId ? '' : ' on the provider'}`,
+    r.id,
+    contact,
+  );
+};
+
+/**
+ * The verdict on one setting for the calling authority on `today`: its reasons, worst first, and the
+ * records shown (`seen`, for the audit entry; `detail`, those shown in detail).
+ */
+export const verdictFor = (
+  facts: CheckFacts,
+  caller: { authorityId: string; today: string; checkedAt: string },
+): { check: PlacementCheck; seen: string[]; detail: { outcomes: string[]; restrictions: string[] } } => {
+  const { provision: p, provider, months, lead, today } = { ...facts, today: caller.today };
+  const reasons: Reason[] = [];
+  const seen: string[] = [];
+  const detail = { outcomes: [] as string[], restrictions: [] as string[] };
+  // One restricted-information reason per authority holding restricted records here, whatever their kind.
+  const signalFrom = new Set<string>();
+  const addSignal = (issuer: string, contact: string, noun: string) => {
+    if (signalFrom.has(issuer)) return;
+    signalFrom.add(issuer);
+    reasons.push(
+      reason('restricted-information', signalMessage({ provisionId: p.id }, contact, noun), null, contact),
+    );
+  };
+
+  if (['suspended', 'cancelled', 'closed'].includes(p.registrationStatus))
+    reasons.push(
+      reason('registration-not-active', `the directory records the registration as ${p.registrationStatus}`),
+    );
+
+  const views: RestrictionView[] = [];
+  const signalledRestrictions = new Set<string>();
+  for (const { restriction: r, layer, contact, history } of facts.restrictions) {
+    if (layer === 'signal') {
+      addSignal(r.issuerAuthorityId, contact, RESTRICTION.noun);
+      const key = `${r.issuerAuthorityId}:${r.provisionId ?? r.providerId}`;
+      if (!signalledRestrictions.has(key)) {
+        signalledRestrictions.add(key);
+        views.push(restrictionRecords.signal(r, contact) as RestrictionView);
+      }
+      continue;
+    }
+    if (layer === 'none') continue;
+    const view = layer === 'detail' ? restrictionDetail(r, today, history) : restrictionSummary(r, today);
+    views.push(view);
+    seen.push(r.id);
+    if (layer === 'detail') detail.restrictions.push(r.id);
+    reasons.push(restrictionReason(view, caller.authorityId, contact));
+  }
+
+  const graded = p.ofstedGradeDate ? ` (${p.ofstedGradeDate})` : '';
+  if (p.ofstedGrade === 'inadequate')
+    reasons.push(reason('ofsted-inadequate', `Ofsted grade inadequate${graded}`));
+  if (p.ofstedGrade === 'requires-improvement')
+    reasons.push(reason('ofsted-requires-improvement', `Ofsted grade requires improvement${graded}`));
+
+  const last = facts.latest;
+  let latestOutcome: OutcomeView | null = null;
+  if (last && last.layer === 'signal') {
+    latestOutcome = outcomeRecords.signal(last.outcome, last.contact) as OutcomeView;
+    addSignal(last.outcome.authorityId, last.contact, OUTCOME.noun);
+  } else if (last && last.layer !== 'none') {
+    latestOutcome =
+      last.layer === 'detail' ? outcomeDetail(last.outcome, last.history) : outcomeSummary(last.outcome);
+    seen.push(last.outcome.id);
+    if (last.layer === 'detail') detail.outcomes.push(last.outcome.id);
+    if (last.outcome.overallRating >= 3)
+      reasons.push(
+        reason(
+          'latest-rating-of-concern',
+          `latest monitoring (${last.outcome.activityDate}) rated ${last.outcome.overallRating} of 5`,
+          last.outcome.id,
+          last.contact,
+        ),
+      );
+  }
+  for (const [issuer, contact] of facts.concerns.signals) addSignal(issuer, contact, CONCERN.noun);
+
+  const concernsLast12Months = facts.concerns.n;
+  const riskRag = riskRagOf(concernsLast12Months);
+  if (riskRag === 'medium' || riskRag === 'high')
+    reasons.push(
+      reason(
+        riskRag === 'medium' ? 'risk-medium' : 'risk-high',
+        `${concernsLast12Months} concerns logged in the last 12 months (risk ${riskRag})`,
+      ),
+    );
+
+  // The schedule reads the same latest outcome, whatever layer the caller sees it at.
+  const monitoring = monitoringState(
+    last ? { activityDate: last.outcome.activityDate, nextDueOn: last.outcome.nextDueOn } : undefined,
+    months ?? defaultMonths(p.type as ProvisionType),
+    today,
+  );
+  const leadContact = lead?.qaInbox ?? null;
+  if (monitoring.status === 'overdue')
+    reasons.push(
+      reason(
+        'monitoring-overdue',
+        `monitoring was due on ${monitoring.nextDueOn} (${monitoring.daysOverdue} days overdue)`,
+        null,
+        leadContact,
+      ),
+    );
+  if (monitoring.status === 'never-monitored')
+    reasons.push(reason('never-monitored', 'no published monitoring outcome', null, leadContact));
+  if (!lead)
+    reasons.push(reason('no-lead-authority', 'no member authority is allocated to monitor this setting'));
+
+  const verdict = reasons.reduce<Verdict>(
+    (worst, r) => (VERDICT_RANK[r.verdict] > VERDICT_RANK[worst] ? r.verdict : worst),
+    'clear',
+  );
+  return {
+    seen,
+    detail,
+    check: {
+      provisionId: p.id,
+      verdict,
+      reasons: reasons.sort((a, b) => VERDICT_RANK[b.verdict] - VERDICT_RANK[a.verdict]),
+      provision: {
+        name: p.name,
+        urn: p.urn,
+        type: p.type as PlacementCheck['provision']['type'],
+        registrationStatus: p.registrationStatus as PlacementCheck['provision']['registrationStatus'],
+        ofstedGrade: p.ofstedGrade as PlacementCheck['provision']['ofstedGrade'],
+        ofstedGradeDate: p.ofstedGradeDate,
+        hostAuthorityId: p.hostAuthorityId,
+        postcode: p.postcode,
+      },
+      provider: { id: provider.id, name: provider.name, companyNumber: provider.companyNumber },
+      lead: lead
+        ? { authorityId: lead.authorityId, name: lead.name, qaInbox: lead.qaInbox, since: lead.since }
+        : null,
+      latestOutcome,
+      restrictions: views,
+      riskRag,
+      concernsLast12Months,
+      monitoring,
+      checkedAt: caller.checkedAt,
+    },
+  };
+};

@@ -1,0 +1,338 @@
+// What every record type's service shares, built from its descriptor (access/record-types.ts) and its
+// two views: reading one record or a list at the caller's layer (restricted ones as one signal per
+// publisher and scope, each read of detail audited with its basis), and, for versioned records, the
+// kit for change — lock, version check (a 409 naming the current version), an amendment that changes
+// nothing refused, every version kept as history, and the event.
+import { asc, eq, getTableColumns, inArray, sql, type AnyColumn, type InferSelectModel } from 'drizzle-orm';
+import type { PgTable } from 'drizzle-orm/pg-core';
+import type { EventType } from '@ccx/schema';
+import {
+  contactOf,
+  decide,
+  deriveRecordBases,
+  decideRecord,
+  loadWorld,
+  signalMessage,
+  type Decision,
+  type RecordTypeDescriptor,
+} from '../../access/index.js';
+import { appendAudit } from '../../audit/index.js';
+import { canonicalJson } from '../../audit/canonical-json.js';
+import type { Db } from '../../db/index.js';
+import { emitEvent } from '../../events/emit.js';
+import { londonDate } from '../../shared/dates.js';
+import { AppError, notFound } from '../../shared/errors.js';
+import { auditActor, type Actor } from '../actor.js';
+import { iso } from '../pagination.js';
+
+type Layer = Decision['layer'];
+
+/** The signal view of a record a member may know exists but not read. */
+export type SignalView = {
+  layer: 'signal';
+  provisionId: string | null;
+  providerId?: string | null;
+  contact: string;
+  message: string;
+};
+
+export type Views<T extends PgTable, S, D, H> = {
+  summary(row: InferSelectModel<T>, today: string): S;
+  detail(row: InferSelectModel<T>, today: string, history: H[]): D;
+};
+
+/** A record type's versions table: one row per version, its content as it then stood. */
+export type VersionsSpec<T extends PgTable, H> = {
+  table: PgTable;
+  recordId: AnyColumn;
+  version: AnyColumn;
+  /** The content kept with each version. */
+  snapshot(row: InferSelectModel<T>): Record<string, unknown>;
+  /** A version row as an entry of the record's history. */
+  entry(v: VersionRow): H;
+};
+
+export type VersionRow = {
+  version: number;
+  change: string;
+  note: string | null;
+  snapshot: unknown;
+  byAuthorityId: string;
+  byClientId: string | null;
+  at: Date;
+};
+
+/** The base history entry every versioned record shows. */
+export const historyEntry = (v: VersionRow) => ({
+  version: v.version,
+  at: iso(v.at),
+  change: v.change,
+  note: v.note,
+  byAuthorityId: v.byAuthorityId,
+});
+
+/** A version conflict: the caller read a version that is no longer current. */
+export const versionConflict = (type: string, id: string, sent: number, current: number): AppError =>
+  new AppError(
+    'CONFLICT',
+    `${type} ${id} has changed: you sent version ${sent}, the current version is ${current}; reload and retry`,
+    { currentVersion: current },
+  );
+
+const key = (v: unknown): string => canonicalJson(v === undefined ? null : v);
+
+export const recordKit = <T extends PgTable, S, D, H = never>(
+  d: RecordTypeDescriptor<T>,
+  views: Views<T, S, D, H>,
+  versions?: VersionsSpec<T, H>,
+) => {
+  type Row = InferSelectModel<T>;
+  const table: PgTable = d.table;
+  const value = (row: Row, k: string | undefined) =>
+    k === undefined ? undefined : (row as Record<string, unknown>)[k];
+  const idOf = (row: Row) => value(row, d.id) as string;
+  const publisherOf = (row: Row) => value(row, d.publisher) as string;
+
+  const histories = (rows: VersionRow[], recordIdOf: (v: VersionRow) => string): Map<string, H[]> => {
+    const byId = new Map<string, H[]>();
+    if (!versions) return byId;
+    for (const v of rows) {
+      const id = recordIdOf(v);
+      const list = byId.get(id) ?? [];
+      list.push(versions.entry(v));
+      byId.set(id, list);
+    }
+    return byId;
+  };
+
+  /** The kept versions of some records, oldest first, in one query. */
+  const historyOf = async (tx: Db, ids: string[]): Promise<Map<string, H[]>> => {
+    if (!versions || ids.length === 0) return new Map();
+    const rows = await tx
+      .select({ recordId: sql<string>`${versions.recordId}`, v: versions.table })
+      .from(versions.table)
+      .where(inArray(versions.recordId, ids))
+      .orderBy(asc(versions.recordId), asc(versions.version));
+    const byId = new Map<string, H[]>();
+    for (const { recordId, v } of rows as { recordId: string; v: VersionRow }[]) {
+      const list = byId.get(recordId) ?? [];
+      list.push(versions.entry(v));
+      byId.set(recordId, list);
+    }
+    return byId;
+  };
+
+  const signal = (row: Row, contact: string): SignalView => {
+    const provisionId = (value(row, d.provisionId) as string | null) ?? null;
+    return {
+      layer: 'signal',
+      provisionId,
+      ...(d.providerId ? { providerId: (value(row, d.providerId) as string | null) ?? null } : {}),
+      contact,
+      message: signalMessage({ provisionId }, contact),
+    };
+  };
+
+  /** One row at one layer ('none' is null). */
+  const view = async (
+    tx: Db,
+    row: Row,
+    layer: Layer,
+    today: string,
+    history?: H[],
+  ): Promise<S | D | SignalView | null> => {
+    switch (layer) {
+      case 'detail':
+        return views.detail(row, today, history ?? (await historyOf(tx, [idOf(row)])).get(idOf(row)) ?? []);
+      case 'summary':
+        return views.summary(row, today);
+      case 'signal':
+        return signal(row, (await contactOf(tx, publisherOf(row))) ?? 'the publishing authority');
+      case 'none':
+        return null;
+    }
+  };
+
+  /** One record at the caller's layer; a record it may not know of is answered as a missing one. */
+  const get = async (tx: Db, actor: Actor, id: string): Promise<S | D | SignalView> => {
+    const [row] = (await tx.select().from(table).where(eq(d.columns.id, id))) as Row[];
+    if (!row) throw notFound(`${d.type} ${id}`);
+    const decision = await decideRecord(tx, actor.authorityId, d.policyRecord(row), actor.now);
+    const result = await view(tx, row, decision.layer, londonDate(actor.now));
+    if (!result) throw notFound(`${d.type} ${id}`);
+    if (decision.layer === 'detail') {
+      await appendAudit(tx, {
+        ...auditActor(actor),
+        action: `${d.type}.read`,
+        recordType: d.type,
+        recordIds: [id],
+        provisionIds: await d.provisionIdsOf(tx, row),
+        basis: decision.basis,
+        details: { rule: decision.rule },
+      });
+    }
+    return result;
+  };
+
+  /** The basis of each read of detail, from the facts at each record's scope (loaded once per scope). */
+  const readBases = async (tx: Db, actor: Actor, rows: Row[]): Promise<Record<string, string>> => {
+    const byScope = new Map<string, Row[]>();
+    for (const r of rows) {
+      const scope = d.policyRecord(r).scope;
+      const k = 'provisionId' in scope ? `p:${scope.provisionId}` : `v:${scope.providerId}`;
+      byScope.set(k, [...(byScope.get(k) ?? []), r]);
+    }
+    const bases: Record<string, string> = {};
+    for (const group of byScope.values()) {
+      const records = group.map((r) => d.policyRecord(r));
+      const world = await loadWorld(
+        tx,
+        actor.authorityId,
+        records[0]!.scope,
+        records.map((r) => r.id),
+        actor.now,
+      );
+      for (const record of records)
+        bases[record.id] =
+          decide(deriveRecordBases(world, actor.authorityId, record), record).basis ?? 'unknown';
+    }
+    return bases;
+  };
+
+  /**
+   * Listed rows as views: restricted ones the caller may not read collapse into one signal per
+   * publisher and scope (their number is itself restricted), rows at 'none' are left out, and the
+   * reads of detail are audited in one entry with the basis of each.
+   */
+  const present = async (
+    tx: Db,
+    actor: Actor,
+    rows: { row: Row; layer: string }[],
+  ): Promise<(S | D | SignalView)[]> => {
+    const today = londonDate(actor.now);
+    const detailRows = rows.filter((r) => r.layer === 'detail').map((r) => r.row);
+    const history = await historyOf(tx, detailRows.map(idOf));
+    const items: (S | D | SignalView)[] = [];
+    const signalled = new Set<string>();
+    for (const { row, layer } of rows) {
+      if (layer === 'signal') {
+        const scope = d.policyRecord(row).scope;
+        const k = `${publisherOf(row)}:${'provisionId' in scope ? scope.provisionId : scope.providerId}`;
+        if (signalled.has(k)) continue;
+        signalled.add(k);
+        items.push((await view(tx, row, 'signal', today))!);
+      } else if (layer === 'detail') {
+        items.push(views.detail(row, today, history.get(idOf(row)) ?? []));
+      } else if (layer === 'summary') {
+        items.push(views.summary(row, today));
+      }
+    }
+    if (detailRows.length > 0) {
+      const bases = await readBases(tx, actor, detailRows);
+      const read = rows.filter((r) => r.layer === 'detail' || r.layer === 'summary').map((r) => r.row);
+      await appendAudit(tx, {
+        ...auditActor(actor),
+        action: `${d.type}.list`,
+        recordType: d.type,
+        recordIds: read.map(idOf),
+        // Only what was read: a signal's provision is no read of a record there.
+        provisionIds: [
+          ...new Set(
+            read.flatMap((r) => (value(r, d.provisionId) ? [value(r, d.provisionId) as string] : [])),
+          ),
+        ],
+        basis: [...new Set(Object.values(bases))].sort().join(','),
+        details: { detail: bases },
+      });
+    }
+    return items;
+  };
+
+  /** Locks a record for change and checks the caller may change it at the version it names. */
+  const lockForChange = async (
+    tx: Db,
+    actor: Actor,
+    id: string,
+    version: number,
+    rules: {
+      /** Why only the publisher may: e.g. "only the issuing authority can change or lift a restriction". */
+      forbidden: string;
+      /** Why a record can no longer change (withdrawn, lifted), or null while it can. */
+      closed?: (row: Row) => string | null;
+    },
+  ): Promise<Row> => {
+    const [row] = (await tx.select().from(table).where(eq(d.columns.id, id)).for('update')) as Row[];
+    // Another authority's draft is not the caller's to know of.
+    if (!row || (publisherOf(row) !== actor.authorityId && value(row, d.status) === 'draft'))
+      throw notFound(`${d.type} ${id}`);
+    if (publisherOf(row) !== actor.authorityId) throw new AppError('FORBIDDEN', rules.forbidden);
+    const closed = rules.closed?.(row);
+    if (closed) throw new AppError('CONFLICT', closed);
+    const current = value(row, 'version') as number;
+    if (current !== version) throw versionConflict(d.type, id, version, current);
+    return row;
+  };
+
+  /** Refuses an amendment whose every field already holds the value sent. */
+  const refuseNoChange = (row: Row, changes: Record<string, unknown>): void => {
+    const fields = Object.keys(changes).filter((k) => changes[k] !== undefined);
+    if (fields.length === 0) throw new AppError('VALIDATION', 'change at least one field');
+    if (fields.every((k) => key(changes[k]) === key(value(row, k))))
+      throw new AppError(
+        'VALIDATION',
+        `nothing to change: ${fields.sort().join(', ')} already ${fields.length === 1 ? 'holds' : 'hold'} the value sent`,
+      );
+  };
+
+  /** Keeps one version of a record: what changed, why, and its content as it then stood. */
+  const keepVersion = async (
+    tx: Db,
+    actor: Actor,
+    row: Row,
+    change: string,
+    note: string | null,
+  ): Promise<H> => {
+    if (!versions) throw new Error(`${d.type} has no versions`);
+    const v: VersionRow = {
+      version: value(row, 'version') as number,
+      change,
+      note,
+      snapshot: versions.snapshot(row),
+      byAuthorityId: actor.authorityId,
+      byClientId: actor.clientId,
+      at: actor.now,
+    };
+    const recordIdKey = Object.entries(getTableColumns(versions.table)).find(
+      ([, c]) => c === versions.recordId,
+    )?.[0];
+    await tx.insert(versions.table).values({ ...v, [recordIdKey!]: idOf(row) });
+    return versions.entry(v);
+  };
+
+  /** The outbox row of a change: the record's summary and detail as they now stand. */
+  const emit = (tx: Db, type: EventType, row: Row, at: Date): Promise<void> => {
+    const today = londonDate(at);
+    return emitEvent(tx, {
+      type,
+      at,
+      audience: 'record',
+      ...d.eventFacts(row),
+      summary: views.summary(row, today) as Record<string, unknown>,
+      detail: views.detail(row, today, []) as Record<string, unknown>,
+    });
+  };
+
+  return {
+    descriptor: d,
+    historyOf,
+    histories,
+    signal,
+    view,
+    get,
+    present,
+    lockForChange,
+    refuseNoChange,
+    keepVersion,
+    emit,
+  };
+};
