@@ -37,25 +37,54 @@ import type { CheckFacts, CheckTarget } from './verdict.js';
 const anyOf = (column: Parameters<typeof eq>[0], name: string, type: 'uuid' | 'text') =>
   sql`${column} = any(${sql.placeholder(name)}::${sql.raw(type)}[])`;
 
-/** The check's statements, prepared once per database. */
-export const checkStatements = perDatabase((db) => {
-  const today = sql`${sql.placeholder('today')}::date`;
-  const forProvisions = <C extends Parameters<typeof eq>[0]>(column: C) =>
-    anyOf(column, 'provisionIds', 'uuid');
-  // The caller's need-to-know at each checked provision, once per provision rather than per record.
-  // Aliased: needToKnowSql's own subqueries read the provisions table, and an unaliased outer
-  // "provisions"."id" would be captured by them.
-  const target = alias(provisions, 'checked_provision');
-  const known = () =>
-    db
-      .select({
-        id: target.id,
-        known: sql<boolean>`${needToKnowSql(PREPARED_POLICY, target.id)}`.as('known'),
-      })
-      .from(target)
-      .where(forProvisions(target.id))
-      .as('known_at');
-  const leadAuthority = alias(authorities, 'lead_authority');
+const forProvisions = (column: Parameters<typeof eq>[0]) => anyOf(column, 'provisionIds', 'uuid');
+
+// The checked provisions. Aliased: needToKnowSql's own subqueries read the provisions table, and an
+// unaliased outer "provisions"."id" would be captured by them.
+const target = alias(provisions, 'checked_provision');
+const leadAuthority = alias(authorities, 'lead_authority');
+
+/** The caller's need-to-know at each checked provision, once per provision rather than per record. */
+const knownAt = (db: Db) =>
+  db
+    .select({ id: target.id, known: sql<boolean>`${needToKnowSql(PREPARED_POLICY, target.id)}`.as('known') })
+    .from(target)
+    .where(forProvisions(target.id))
+    .as('known_at');
+
+/**
+ * Each provision with its provider, its monitoring frequency and its current lead, if any (one
+ * current quality allocation at most: allocations_one_current).
+ */
+const foundStatement = (db: Db) =>
+  db
+    .select({
+      provision: provisions,
+      provider: providers,
+      months: monitoringFrequencies.months,
+      lead: {
+        authorityId: allocations.authorityId,
+        since: allocations.startsOn,
+        name: leadAuthority.name,
+        qaInbox: leadAuthority.qaInbox,
+      },
+    })
+    .from(provisions)
+    .innerJoin(providers, eq(providers.id, provisions.providerId))
+    .leftJoin(monitoringFrequencies, eq(monitoringFrequencies.provisionType, provisions.type))
+    .leftJoin(
+      allocations,
+      and(eq(allocations.provisionId, provisions.id), currentLeadSql(sql.placeholder('today'))),
+    )
+    .leftJoin(leadAuthority, eq(leadAuthority.id, allocations.authorityId))
+    .where(sql`(${anyOf(provisions.id, 'ids', 'uuid')} or ${anyOf(provisions.urn, 'urns', 'text')})`)
+    .prepare('ccx_check_found');
+
+/**
+ * The latest published outcome of each provision (the one the verdict and the schedule read): one
+ * probe of outcomes_latest_idx per provision, its layer decided for that row alone.
+ */
+const latestStatement = (db: Db) => {
   const latestOutcome = db
     .select({ id: outcomes.id })
     .from(outcomes)
@@ -63,99 +92,88 @@ export const checkStatements = perDatabase((db) => {
     .orderBy(desc(outcomes.activityDate), desc(outcomes.publishedAt))
     .limit(1)
     .as('latest_outcome');
-  const restrictionKnown = known();
-  const concernKnown = known();
-  return {
-    // Each provision with its provider, its monitoring frequency and its current lead, if any (one
-    // current quality allocation at most: allocations_one_current).
-    found: db
-      .select({
-        provision: provisions,
-        provider: providers,
-        months: monitoringFrequencies.months,
-        lead: {
-          authorityId: allocations.authorityId,
-          since: allocations.startsOn,
-          name: leadAuthority.name,
-          qaInbox: leadAuthority.qaInbox,
-        },
-      })
-      .from(provisions)
-      .innerJoin(providers, eq(providers.id, provisions.providerId))
-      .leftJoin(monitoringFrequencies, eq(monitoringFrequencies.provisionType, provisions.type))
-      .leftJoin(
-        allocations,
-        and(eq(allocations.provisionId, provisions.id), currentLeadSql(sql.placeholder('today'))),
-      )
-      .leftJoin(leadAuthority, eq(leadAuthority.id, allocations.authorityId))
-      .where(sql`(${anyOf(provisions.id, 'ids', 'uuid')} or ${anyOf(provisions.urn, 'urns', 'text')})`)
-      .prepare('ccx_check_found'),
-    // The latest published outcome of each provision (the one the verdict and the schedule read):
-    // one probe of outcomes_latest_idx per provision, its layer decided for that row alone.
-    latest: db
-      .select({
-        outcome: outcomes,
-        contact: authorities.qaInbox,
-        layer: OUTCOME.layerSql(PREPARED_POLICY, needToKnowSql(PREPARED_POLICY, target.id)),
-      })
-      .from(target)
-      .innerJoinLateral(latestOutcome, sql`true`)
-      .innerJoin(outcomes, eq(outcomes.id, latestOutcome.id))
-      .innerJoin(authorities, eq(authorities.id, outcomes.authorityId))
-      .where(forProvisions(target.id))
-      .prepare('ccx_check_latest'),
-    restrictions: db
-      .select({
-        restriction: restrictions,
-        contact: authorities.qaInbox,
-        layer: RESTRICTION.layerSql(PREPARED_POLICY, sql`${restrictionKnown.known}`),
-      })
-      .from(restrictions)
-      .innerJoin(authorities, eq(authorities.id, restrictions.issuerAuthorityId))
-      .leftJoin(restrictionKnown, eq(restrictionKnown.id, restrictions.provisionId))
-      .where(
-        and(
-          sql`(${forProvisions(restrictions.provisionId)} or ${anyOf(restrictions.providerId, 'providerIds', 'uuid')})`,
-          activeRestrictionSql(today),
-        ),
-      )
-      .orderBy(desc(restrictions.effectiveFrom), desc(restrictions.id))
-      .prepare('ccx_check_restrictions'),
-    // Concerns of the last 12 months, and who holds restricted ones the caller may not read: they
-    // still tell it to ask before placing.
-    concerns: db
-      .select({
-        provisionId: concerns.provisionId,
-        n: sql<number>`count(*)::int`,
-        signals: sql<
-          [string, string][] | null
-        >`jsonb_agg(distinct jsonb_build_array(${concerns.authorityId}, ${authorities.qaInbox})) filter (where ${CONCERN.layerSql(PREPARED_POLICY, sql`${concernKnown.known}`)} = 'signal')`,
-      })
-      .from(concerns)
-      .innerJoin(authorities, eq(authorities.id, concerns.authorityId))
-      .innerJoin(concernKnown, eq(concernKnown.id, concerns.provisionId))
-      .where(
-        and(
-          forProvisions(concerns.provisionId),
-          sql`${concerns.occurredOn} >= ${sql.placeholder('riskFrom')}::date`,
-        ),
-      )
-      .groupBy(concerns.provisionId)
-      .prepare('ccx_check_concerns'),
-    outcomeVersions: db
-      .select()
-      .from(outcomeVersions)
-      .where(anyOf(outcomeVersions.outcomeId, 'ids', 'uuid'))
-      .orderBy(asc(outcomeVersions.outcomeId), asc(outcomeVersions.version))
-      .prepare('ccx_check_outcome_versions'),
-    restrictionVersions: db
-      .select()
-      .from(restrictionVersions)
-      .where(anyOf(restrictionVersions.restrictionId, 'ids', 'uuid'))
-      .orderBy(asc(restrictionVersions.restrictionId), asc(restrictionVersions.version))
-      .prepare('ccx_check_restriction_versions'),
-  };
-});
+  return db
+    .select({
+      outcome: outcomes,
+      contact: authorities.qaInbox,
+      layer: OUTCOME.layerSql(PREPARED_POLICY, needToKnowSql(PREPARED_POLICY, target.id)),
+    })
+    .from(target)
+    .innerJoinLateral(latestOutcome, sql`true`)
+    .innerJoin(outcomes, eq(outcomes.id, latestOutcome.id))
+    .innerJoin(authorities, eq(authorities.id, outcomes.authorityId))
+    .where(forProvisions(target.id))
+    .prepare('ccx_check_latest');
+};
+
+/** Restrictions active today on the provisions or their providers, newest first. */
+const restrictionsStatement = (db: Db) => {
+  const known = knownAt(db);
+  return db
+    .select({
+      restriction: restrictions,
+      contact: authorities.qaInbox,
+      layer: RESTRICTION.layerSql(PREPARED_POLICY, sql`${known.known}`),
+    })
+    .from(restrictions)
+    .innerJoin(authorities, eq(authorities.id, restrictions.issuerAuthorityId))
+    .leftJoin(known, eq(known.id, restrictions.provisionId))
+    .where(
+      and(
+        sql`(${forProvisions(restrictions.provisionId)} or ${anyOf(restrictions.providerId, 'providerIds', 'uuid')})`,
+        activeRestrictionSql(sql`${sql.placeholder('today')}::date`),
+      ),
+    )
+    .orderBy(desc(restrictions.effectiveFrom), desc(restrictions.id))
+    .prepare('ccx_check_restrictions');
+};
+
+/**
+ * Concerns of the last 12 months, and who holds restricted ones the caller may not read: they still
+ * tell it to ask before placing.
+ */
+const concernsStatement = (db: Db) => {
+  const known = knownAt(db);
+  return db
+    .select({
+      provisionId: concerns.provisionId,
+      n: sql<number>`count(*)::int`,
+      signals: sql<
+        [string, string][] | null
+      >`jsonb_agg(distinct jsonb_build_array(${concerns.authorityId}, ${authorities.qaInbox})) filter (where ${CONCERN.layerSql(PREPARED_POLICY, sql`${known.known}`)} = 'signal')`,
+    })
+    .from(concerns)
+    .innerJoin(authorities, eq(authorities.id, concerns.authorityId))
+    .innerJoin(known, eq(known.id, concerns.provisionId))
+    .where(
+      and(
+        forProvisions(concerns.provisionId),
+        sql`${concerns.occurredOn} >= ${sql.placeholder('riskFrom')}::date`,
+      ),
+    )
+    .groupBy(concerns.provisionId)
+    .prepare('ccx_check_concerns');
+};
+
+/** The check's statements, prepared once per database. */
+export const checkStatements = perDatabase((db) => ({
+  found: foundStatement(db),
+  latest: latestStatement(db),
+  restrictions: restrictionsStatement(db),
+  concerns: concernsStatement(db),
+  outcomeVersions: db
+    .select()
+    .from(outcomeVersions)
+    .where(anyOf(outcomeVersions.outcomeId, 'ids', 'uuid'))
+    .orderBy(asc(outcomeVersions.outcomeId), asc(outcomeVersions.version))
+    .prepare('ccx_check_outcome_versions'),
+  restrictionVersions: db
+    .select()
+    .from(restrictionVersions)
+    .where(anyOf(restrictionVersions.restrictionId, 'ids', 'uuid'))
+    .orderBy(asc(restrictionVersions.restrictionId), asc(restrictionVersions.version))
+    .prepare('ccx_check_restriction_versions'),
+}));
 
 const groupBy = <T>(rows: T[], key: (row: T) => string): Map<string, T[]> => {
   const map = new Map<string, T[]>();

@@ -111,100 +111,108 @@ const restrictionReason = (
   );
 };
 
-/**
- * The verdict on one setting for the calling authority on `today`: its reasons, worst first, and the
- * records shown (`seen`, for the audit entry; `detail`, those shown in detail).
- */
-export const verdictFor = (
-  facts: CheckFacts,
-  caller: { authorityId: string; today: string; checkedAt: string },
-): { check: PlacementCheck; seen: string[]; detail: { outcomes: string[]; restrictions: string[] } } => {
-  const { provision: p, provider, months, lead, today } = { ...facts, today: caller.today };
-  const reasons: Reason[] = [];
-  const seen: string[] = [];
-  const detail = { outcomes: [] as string[], restrictions: [] as string[] };
-  // One restricted-information reason per authority holding restricted records here, whatever their kind.
+type Caller = { authorityId: string; today: string; checkedAt: string };
+
+/** What a check has found so far: its reasons, and the records it shows. */
+type Findings = {
+  reasons: Reason[];
+  seen: string[];
+  detail: { outcomes: string[]; restrictions: string[] };
+  /** One restricted-information reason per authority holding restricted records here, whatever their kind. */
+  signal(issuer: string, contact: string, noun: string): void;
+};
+
+const findings = (provisionId: string): Findings => {
   const signalFrom = new Set<string>();
-  const addSignal = (issuer: string, contact: string, noun: string) => {
-    if (signalFrom.has(issuer)) return;
-    signalFrom.add(issuer);
-    reasons.push(
-      reason('restricted-information', signalMessage({ provisionId: p.id }, contact, noun), null, contact),
-    );
+  const f: Findings = {
+    reasons: [],
+    seen: [],
+    detail: { outcomes: [], restrictions: [] },
+    signal(issuer, contact, noun) {
+      if (signalFrom.has(issuer)) return;
+      signalFrom.add(issuer);
+      f.reasons.push(
+        reason('restricted-information', signalMessage({ provisionId }, contact, noun), null, contact),
+      );
+    },
   };
+  return f;
+};
 
-  if (['suspended', 'cancelled', 'closed'].includes(p.registrationStatus))
-    reasons.push(
-      reason('registration-not-active', `the directory records the registration as ${p.registrationStatus}`),
-    );
-
+/** Active restrictions on the setting and its provider: their views and reasons. */
+const restrictionFindings = (facts: CheckFacts, caller: Caller, f: Findings): RestrictionView[] => {
   const views: RestrictionView[] = [];
-  const signalledRestrictions = new Set<string>();
+  const signalled = new Set<string>();
   for (const { restriction: r, layer, contact, history } of facts.restrictions) {
     if (layer === 'signal') {
-      addSignal(r.issuerAuthorityId, contact, RESTRICTION.noun);
+      f.signal(r.issuerAuthorityId, contact, RESTRICTION.noun);
       const key = `${r.issuerAuthorityId}:${r.provisionId ?? r.providerId}`;
-      if (!signalledRestrictions.has(key)) {
-        signalledRestrictions.add(key);
+      if (!signalled.has(key)) {
+        signalled.add(key);
         views.push(restrictionRecords.signal(r, contact) as RestrictionView);
       }
       continue;
     }
     if (layer === 'none') continue;
-    const view = layer === 'detail' ? restrictionDetail(r, today, history) : restrictionSummary(r, today);
+    const view =
+      layer === 'detail' ? restrictionDetail(r, caller.today, history) : restrictionSummary(r, caller.today);
     views.push(view);
-    seen.push(r.id);
-    if (layer === 'detail') detail.restrictions.push(r.id);
-    reasons.push(restrictionReason(view, caller.authorityId, contact));
+    f.seen.push(r.id);
+    if (layer === 'detail') f.detail.restrictions.push(r.id);
+    f.reasons.push(restrictionReason(view, caller.authorityId, contact));
   }
+  return views;
+};
 
-  const graded = p.ofstedGradeDate ? ` (${p.ofstedGradeDate})` : '';
-  if (p.ofstedGrade === 'inadequate')
-    reasons.push(reason('ofsted-inadequate', `Ofsted grade inadequate${graded}`));
-  if (p.ofstedGrade === 'requires-improvement')
-    reasons.push(reason('ofsted-requires-improvement', `Ofsted grade requires improvement${graded}`));
-
+/** The latest published outcome: its view, and a reason when it rated 3 or worse. */
+const outcomeFindings = (facts: CheckFacts, f: Findings): OutcomeView | null => {
   const last = facts.latest;
-  let latestOutcome: OutcomeView | null = null;
-  if (last && last.layer === 'signal') {
-    latestOutcome = outcomeRecords.signal(last.outcome, last.contact) as OutcomeView;
-    addSignal(last.outcome.authorityId, last.contact, OUTCOME.noun);
-  } else if (last && last.layer !== 'none') {
-    latestOutcome =
-      last.layer === 'detail' ? outcomeDetail(last.outcome, last.history) : outcomeSummary(last.outcome);
-    seen.push(last.outcome.id);
-    if (last.layer === 'detail') detail.outcomes.push(last.outcome.id);
-    if (last.outcome.overallRating >= 3)
-      reasons.push(
-        reason(
-          'latest-rating-of-concern',
-          `latest monitoring (${last.outcome.activityDate}) rated ${last.outcome.overallRating} of 5`,
-          last.outcome.id,
-          last.contact,
-        ),
-      );
+  if (!last || last.layer === 'none') return null;
+  if (last.layer === 'signal') {
+    f.signal(last.outcome.authorityId, last.contact, OUTCOME.noun);
+    return outcomeRecords.signal(last.outcome, last.contact) as OutcomeView;
   }
-  for (const [issuer, contact] of facts.concerns.signals) addSignal(issuer, contact, CONCERN.noun);
-
-  const concernsLast12Months = facts.concerns.n;
-  const riskRag = riskRagOf(concernsLast12Months);
-  if (riskRag === 'medium' || riskRag === 'high')
-    reasons.push(
+  f.seen.push(last.outcome.id);
+  if (last.layer === 'detail') f.detail.outcomes.push(last.outcome.id);
+  if (last.outcome.overallRating >= 3)
+    f.reasons.push(
       reason(
-        riskRag === 'medium' ? 'risk-medium' : 'risk-high',
-        `${concernsLast12Months} concerns logged in the last 12 months (risk ${riskRag})`,
+        'latest-rating-of-concern',
+        `latest monitoring (${last.outcome.activityDate}) rated ${last.outcome.overallRating} of 5`,
+        last.outcome.id,
+        last.contact,
       ),
     );
+  return last.layer === 'detail' ? outcomeDetail(last.outcome, last.history) : outcomeSummary(last.outcome);
+};
 
-  // The schedule reads the same latest outcome, whatever layer the caller sees it at.
+/** The directory's facts: registration (first of all reasons) and the Ofsted grade (after restrictions). */
+const registrationFindings = (p: CheckFacts['provision'], f: Findings): void => {
+  if (['suspended', 'cancelled', 'closed'].includes(p.registrationStatus))
+    f.reasons.push(
+      reason('registration-not-active', `the directory records the registration as ${p.registrationStatus}`),
+    );
+};
+
+const gradeFindings = (p: CheckFacts['provision'], f: Findings): void => {
+  const graded = p.ofstedGradeDate ? ` (${p.ofstedGradeDate})` : '';
+  if (p.ofstedGrade === 'inadequate')
+    f.reasons.push(reason('ofsted-inadequate', `Ofsted grade inadequate${graded}`));
+  if (p.ofstedGrade === 'requires-improvement')
+    f.reasons.push(reason('ofsted-requires-improvement', `Ofsted grade requires improvement${graded}`));
+};
+
+/** Who monitors it and whether monitoring is due: the schedule reads the latest outcome at any layer. */
+const monitoringFindings = (facts: CheckFacts, today: string, f: Findings): PlacementCheck['monitoring'] => {
+  const last = facts.latest;
   const monitoring = monitoringState(
     last ? { activityDate: last.outcome.activityDate, nextDueOn: last.outcome.nextDueOn } : undefined,
-    months ?? defaultMonths(p.type as ProvisionType),
+    facts.months ?? defaultMonths(facts.provision.type as ProvisionType),
     today,
   );
-  const leadContact = lead?.qaInbox ?? null;
+  const leadContact = facts.lead?.qaInbox ?? null;
   if (monitoring.status === 'overdue')
-    reasons.push(
+    f.reasons.push(
       reason(
         'monitoring-overdue',
         `monitoring was due on ${monitoring.nextDueOn} (${monitoring.daysOverdue} days overdue)`,
@@ -213,21 +221,49 @@ export const verdictFor = (
       ),
     );
   if (monitoring.status === 'never-monitored')
-    reasons.push(reason('never-monitored', 'no published monitoring outcome', null, leadContact));
-  if (!lead)
-    reasons.push(reason('no-lead-authority', 'no member authority is allocated to monitor this setting'));
+    f.reasons.push(reason('never-monitored', 'no published monitoring outcome', null, leadContact));
+  if (!facts.lead)
+    f.reasons.push(reason('no-lead-authority', 'no member authority is allocated to monitor this setting'));
+  return monitoring;
+};
 
-  const verdict = reasons.reduce<Verdict>(
+/**
+ * The verdict on one setting for the calling authority on `today`: its reasons, worst first, and the
+ * records shown (`seen`, for the audit entry; `detail`, those shown in detail).
+ */
+export const verdictFor = (
+  facts: CheckFacts,
+  caller: Caller,
+): { check: PlacementCheck; seen: string[]; detail: { outcomes: string[]; restrictions: string[] } } => {
+  const { provision: p, provider, lead } = facts;
+  const f = findings(p.id);
+  registrationFindings(p, f);
+  const restrictionViews = restrictionFindings(facts, caller, f);
+  gradeFindings(p, f);
+  const latestOutcome = outcomeFindings(facts, f);
+  for (const [issuer, contact] of facts.concerns.signals) f.signal(issuer, contact, CONCERN.noun);
+  const concernsLast12Months = facts.concerns.n;
+  const riskRag = riskRagOf(concernsLast12Months);
+  if (riskRag === 'medium' || riskRag === 'high')
+    f.reasons.push(
+      reason(
+        riskRag === 'medium' ? 'risk-medium' : 'risk-high',
+        `${concernsLast12Months} concerns logged in the last 12 months (risk ${riskRag})`,
+      ),
+    );
+  const monitoring = monitoringFindings(facts, caller.today, f);
+
+  const verdict = f.reasons.reduce<Verdict>(
     (worst, r) => (VERDICT_RANK[r.verdict] > VERDICT_RANK[worst] ? r.verdict : worst),
     'clear',
   );
   return {
-    seen,
-    detail,
+    seen: f.seen,
+    detail: f.detail,
     check: {
       provisionId: p.id,
       verdict,
-      reasons: reasons.sort((a, b) => VERDICT_RANK[b.verdict] - VERDICT_RANK[a.verdict]),
+      reasons: f.reasons.sort((a, b) => VERDICT_RANK[b.verdict] - VERDICT_RANK[a.verdict]),
       provision: {
         name: p.name,
         urn: p.urn,
@@ -243,7 +279,7 @@ export const verdictFor = (
         ? { authorityId: lead.authorityId, name: lead.name, qaInbox: lead.qaInbox, since: lead.since }
         : null,
       latestOutcome,
-      restrictions: views,
+      restrictions: restrictionViews,
       riskRag,
       concernsLast12Months,
       monitoring,

@@ -81,53 +81,81 @@ export const versionConflict = (type: string, id: string, sent: number, current:
 
 const key = (v: unknown): string => canonicalJson(v === undefined ? null : v);
 
-export const recordKit = <T extends PgTable, S, D, H = never>(
-  d: RecordTypeDescriptor<T>,
-  views: Views<T, S, D, H>,
-  versions?: VersionsSpec<T, H>,
-) => {
-  type Row = InferSelectModel<T>;
-  const table: PgTable = d.table;
-  const value = (row: Row, k: string | undefined) =>
-    k === undefined ? undefined : (row as Record<string, unknown>)[k];
-  const idOf = (row: Row) => value(row, d.id) as string;
-  const publisherOf = (row: Row) => value(row, d.publisher) as string;
+/** A row's value of a column named by the descriptor. */
+const valueOf = <T extends PgTable>(row: InferSelectModel<T>, k: string | undefined): unknown =>
+  k === undefined ? undefined : (row as Record<string, unknown>)[k];
 
+/** History: versions kept, read back as each record's history. */
+const versionsKit = <T extends PgTable, H>(d: RecordTypeDescriptor<T>, versions?: VersionsSpec<T, H>) => {
+  type Row = InferSelectModel<T>;
+  /** Version rows (ordered by record, then version) as each record's history. */
   const histories = (rows: VersionRow[], recordIdOf: (v: VersionRow) => string): Map<string, H[]> => {
     const byId = new Map<string, H[]>();
     if (!versions) return byId;
     for (const v of rows) {
       const id = recordIdOf(v);
-      const list = byId.get(id) ?? [];
-      list.push(versions.entry(v));
-      byId.set(id, list);
+      byId.set(id, [...(byId.get(id) ?? []), versions.entry(v)]);
     }
     return byId;
   };
-
   /** The kept versions of some records, oldest first, in one query. */
   const historyOf = async (tx: Db, ids: string[]): Promise<Map<string, H[]>> => {
     if (!versions || ids.length === 0) return new Map();
-    const rows = await tx
+    const rows = (await tx
       .select({ recordId: sql<string>`${versions.recordId}`, v: versions.table })
       .from(versions.table)
       .where(inArray(versions.recordId, ids))
-      .orderBy(asc(versions.recordId), asc(versions.version));
-    const byId = new Map<string, H[]>();
-    for (const { recordId, v } of rows as { recordId: string; v: VersionRow }[]) {
-      const list = byId.get(recordId) ?? [];
-      list.push(versions.entry(v));
-      byId.set(recordId, list);
-    }
-    return byId;
+      .orderBy(asc(versions.recordId), asc(versions.version))) as { recordId: string; v: VersionRow }[];
+    const recordIds = new Map(rows.map((r) => [r.v, r.recordId]));
+    return histories(
+      rows.map((r) => r.v),
+      (v) => recordIds.get(v)!,
+    );
   };
+  /** Keeps one version of a record: what changed, why, and its content as it then stood. */
+  const keepVersion = async (
+    tx: Db,
+    actor: Actor,
+    row: Row,
+    change: string,
+    note: string | null,
+  ): Promise<H> => {
+    if (!versions) throw new Error(`${d.type} has no versions`);
+    const v: VersionRow = {
+      version: valueOf(row, 'version') as number,
+      change,
+      note,
+      snapshot: versions.snapshot(row),
+      byAuthorityId: actor.authorityId,
+      byClientId: actor.clientId,
+      at: actor.now,
+    };
+    const recordIdKey = Object.entries(getTableColumns(versions.table)).find(
+      ([, c]) => c === versions.recordId,
+    )?.[0];
+    await tx.insert(versions.table).values({ ...v, [recordIdKey!]: valueOf(row, d.id) });
+    return versions.entry(v);
+  };
+  return { histories, historyOf, keepVersion };
+};
+
+/** Reading: one record or a list at the caller's layer, the signal, the audit of detail reads. */
+const readKit = <T extends PgTable, S, D, H>(
+  d: RecordTypeDescriptor<T>,
+  views: Views<T, S, D, H>,
+  historyOf: (tx: Db, ids: string[]) => Promise<Map<string, H[]>>,
+) => {
+  type Row = InferSelectModel<T>;
+  const table: PgTable = d.table;
+  const idOf = (row: Row) => valueOf(row, d.id) as string;
+  const publisherOf = (row: Row) => valueOf(row, d.publisher) as string;
 
   const signal = (row: Row, contact: string): SignalView => {
-    const provisionId = (value(row, d.provisionId) as string | null) ?? null;
+    const provisionId = (valueOf(row, d.provisionId) as string | null) ?? null;
     return {
       layer: 'signal',
       provisionId,
-      ...(d.providerId ? { providerId: (value(row, d.providerId) as string | null) ?? null } : {}),
+      ...(d.providerId ? { providerId: (valueOf(row, d.providerId) as string | null) ?? null } : {}),
       contact,
       message: signalMessage({ provisionId }, contact),
     };
@@ -199,10 +227,29 @@ export const recordKit = <T extends PgTable, S, D, H = never>(
     return bases;
   };
 
+  /** Audits the reads of a list: the records read, and the basis of each read in detail. */
+  const auditList = async (tx: Db, actor: Actor, read: Row[], detailRows: Row[]): Promise<void> => {
+    const bases = await readBases(tx, actor, detailRows);
+    await appendAudit(tx, {
+      ...auditActor(actor),
+      action: `${d.type}.list`,
+      recordType: d.type,
+      recordIds: read.map(idOf),
+      // Only what was read: a signal's provision is no read of a record there.
+      provisionIds: [
+        ...new Set(
+          read.flatMap((r) => (valueOf(r, d.provisionId) ? [valueOf(r, d.provisionId) as string] : [])),
+        ),
+      ],
+      basis: [...new Set(Object.values(bases))].sort().join(','),
+      details: { detail: bases },
+    });
+  };
+
   /**
    * Listed rows as views: restricted ones the caller may not read collapse into one signal per
    * publisher and scope (their number is itself restricted), rows at 'none' are left out, and the
-   * reads of detail are audited in one entry with the basis of each.
+   * reads are audited in one entry when any was of detail.
    */
   const present = async (
     tx: Db,
@@ -227,26 +274,23 @@ export const recordKit = <T extends PgTable, S, D, H = never>(
         items.push(views.summary(row, today));
       }
     }
-    if (detailRows.length > 0) {
-      const bases = await readBases(tx, actor, detailRows);
-      const read = rows.filter((r) => r.layer === 'detail' || r.layer === 'summary').map((r) => r.row);
-      await appendAudit(tx, {
-        ...auditActor(actor),
-        action: `${d.type}.list`,
-        recordType: d.type,
-        recordIds: read.map(idOf),
-        // Only what was read: a signal's provision is no read of a record there.
-        provisionIds: [
-          ...new Set(
-            read.flatMap((r) => (value(r, d.provisionId) ? [value(r, d.provisionId) as string] : [])),
-          ),
-        ],
-        basis: [...new Set(Object.values(bases))].sort().join(','),
-        details: { detail: bases },
-      });
-    }
+    if (detailRows.length > 0)
+      await auditList(
+        tx,
+        actor,
+        rows.filter((r) => r.layer === 'detail' || r.layer === 'summary').map((r) => r.row),
+        detailRows,
+      );
     return items;
   };
+
+  return { signal, view, get, present };
+};
+
+/** Changing: lock, version check, refusing an amendment that changes nothing, the event. */
+const changeKit = <T extends PgTable, S, D, H>(d: RecordTypeDescriptor<T>, views: Views<T, S, D, H>) => {
+  type Row = InferSelectModel<T>;
+  const table: PgTable = d.table;
 
   /** Locks a record for change and checks the caller may change it at the version it names. */
   const lockForChange = async (
@@ -262,13 +306,14 @@ export const recordKit = <T extends PgTable, S, D, H = never>(
     },
   ): Promise<Row> => {
     const [row] = (await tx.select().from(table).where(eq(d.columns.id, id)).for('update')) as Row[];
+    const publisher = row ? (valueOf(row, d.publisher) as string) : undefined;
     // Another authority's draft is not the caller's to know of.
-    if (!row || (publisherOf(row) !== actor.authorityId && value(row, d.status) === 'draft'))
+    if (!row || (publisher !== actor.authorityId && valueOf(row, d.status) === 'draft'))
       throw notFound(`${d.type} ${id}`);
-    if (publisherOf(row) !== actor.authorityId) throw new AppError('FORBIDDEN', rules.forbidden);
+    if (publisher !== actor.authorityId) throw new AppError('FORBIDDEN', rules.forbidden);
     const closed = rules.closed?.(row);
     if (closed) throw new AppError('CONFLICT', closed);
-    const current = value(row, 'version') as number;
+    const current = valueOf(row, 'version') as number;
     if (current !== version) throw versionConflict(d.type, id, version, current);
     return row;
   };
@@ -277,36 +322,11 @@ export const recordKit = <T extends PgTable, S, D, H = never>(
   const refuseNoChange = (row: Row, changes: Record<string, unknown>): void => {
     const fields = Object.keys(changes).filter((k) => changes[k] !== undefined);
     if (fields.length === 0) throw new AppError('VALIDATION', 'change at least one field');
-    if (fields.every((k) => key(changes[k]) === key(value(row, k))))
+    if (fields.every((k) => key(changes[k]) === key(valueOf(row, k))))
       throw new AppError(
         'VALIDATION',
         `nothing to change: ${fields.sort().join(', ')} already ${fields.length === 1 ? 'holds' : 'hold'} the value sent`,
       );
-  };
-
-  /** Keeps one version of a record: what changed, why, and its content as it then stood. */
-  const keepVersion = async (
-    tx: Db,
-    actor: Actor,
-    row: Row,
-    change: string,
-    note: string | null,
-  ): Promise<H> => {
-    if (!versions) throw new Error(`${d.type} has no versions`);
-    const v: VersionRow = {
-      version: value(row, 'version') as number,
-      change,
-      note,
-      snapshot: versions.snapshot(row),
-      byAuthorityId: actor.authorityId,
-      byClientId: actor.clientId,
-      at: actor.now,
-    };
-    const recordIdKey = Object.entries(getTableColumns(versions.table)).find(
-      ([, c]) => c === versions.recordId,
-    )?.[0];
-    await tx.insert(versions.table).values({ ...v, [recordIdKey!]: idOf(row) });
-    return versions.entry(v);
   };
 
   /** The outbox row of a change: the record's summary and detail as they now stand. */
@@ -322,17 +342,20 @@ export const recordKit = <T extends PgTable, S, D, H = never>(
     });
   };
 
+  return { lockForChange, refuseNoChange, emit };
+};
+
+/** A record type's kit: its descriptor, its two views and (for a versioned type) its versions table. */
+export const recordKit = <T extends PgTable, S, D, H = never>(
+  d: RecordTypeDescriptor<T>,
+  views: Views<T, S, D, H>,
+  versions?: VersionsSpec<T, H>,
+) => {
+  const history = versionsKit(d, versions);
   return {
     descriptor: d,
-    historyOf,
-    histories,
-    signal,
-    view,
-    get,
-    present,
-    lockForChange,
-    refuseNoChange,
-    keepVersion,
-    emit,
+    ...history,
+    ...readKit(d, views, history.historyOf),
+    ...changeKit(d, views),
   };
 };
