@@ -10,7 +10,9 @@ export default tseslint.config(
   {
     languageOptions: {
       parserOptions: {
-        projectService: { allowDefaultProject: ['eslint.config.js', 'server/lint/*.js'] },
+        projectService: {
+          allowDefaultProject: ['eslint.config.js', 'server/lint/*.js', 'client-sdk/bin/*.js'],
+        },
         tsconfigRootDir: import.meta.dirname,
       },
     },
@@ -29,5 +31,8 @@ export default tseslint.config(
     plugins: { ccx: { rules: { layers: layersRule } } },
     rules: { 'ccx/layers': 'error' },
   },
-  { files: ['eslint.config.js', 'server/lint/*.js'], ...tseslint.configs.disableTypeChecked },
+  {
+    files: ['eslint.config.js', 'server/lint/*.js', 'client-sdk/bin/*.js'],
+    ...tseslint.configs.disableTypeChecked,
+  },
 );

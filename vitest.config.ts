@@ -1,12 +1,22 @@
 import { defaultServerConditions } from 'vite';
 import { defineConfig } from 'vitest/config';
 
+// The processes tests start (the hub under tsx, the ccx command) resolve workspace packages to their
+// source as well: without the condition, @ccx/schema would be its build in schema/dist.
+const sourceCondition = '--conditions=ccx-source';
+const nodeOptions = process.env.NODE_OPTIONS ?? '';
+
 export default defineConfig({
   // Workspace packages resolve to their TypeScript source (the `ccx-source` export condition), never
   // to a stale build in dist/.
   resolve: { conditions: ['ccx-source', ...defaultServerConditions] },
   ssr: { resolve: { conditions: ['ccx-source', ...defaultServerConditions] } },
   test: {
+    env: {
+      NODE_OPTIONS: nodeOptions.includes(sourceCondition)
+        ? nodeOptions
+        : `${nodeOptions} ${sourceCondition}`.trim(),
+    },
     include: [
       'test/**/*.test.ts',
       'schema/src/**/*.test.ts',

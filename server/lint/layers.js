@@ -7,8 +7,8 @@ const SRC = path.resolve(import.meta.dirname, '../src');
 
 /**
  * Which layers each layer may import. A layer is a folder of server/src, or one of the root's leaf
- * modules; the composition root (hub, server, main, cli, jobs, bootstrap, index, testing, demo) may
- * import anything.
+ * modules; the composition root (hub, server, main, cli, jobs, bootstrap, index, router, testing, demo)
+ * may import anything.
  */
 export const LAYERS = {
   shared: [],
