@@ -1,7 +1,7 @@
 // Events that time alone causes: a restriction's expiry date arriving, monitoring falling overdue, a
 // pre-placement grant running out. Each is emitted once (a job mark), whichever process finds it.
 import { and, eq, isNull, lte, sql } from 'drizzle-orm';
-import { currentLeadSql } from '../../access/index.js';
+import { currentLeadSql, RESTRICTION } from '../../access/index.js';
 import type { Db } from '../../db/index.js';
 import { accessGrants, allocations, jobMarks, provisions, restrictions } from '../../db/schema/index.js';
 import { londonDate } from '../../shared/dates.js';
@@ -55,12 +55,7 @@ export const emitRestrictionExpiries = async (db: Db, now: Date): Promise<number
         type: 'restriction.expired',
         at: now,
         audience: 'record',
-        recordType: 'restriction',
-        recordId: r.id,
-        publisherAuthorityId: r.issuerAuthorityId,
-        restricted: r.restricted,
-        provisionId: r.provisionId,
-        providerId: r.providerId,
+        ...RESTRICTION.eventFacts(r),
         summary,
         detail,
       });

@@ -2,7 +2,7 @@
 // procedures' zod contracts. Its schemas are JSON Schema draft 2020-12, which OpenAPI 3.1 uses.
 import { readFileSync } from 'node:fs';
 import { z } from 'zod';
-import { PROBLEM_CODES, PROBLEM_CONTENT_TYPE } from './problem.js';
+import { PROBLEM_CODES, PROBLEM_CONTENT_TYPE, PROBLEM_TYPES } from './problem.js';
 import {
   contractOf,
   convertContracts,
@@ -113,7 +113,7 @@ const ERROR_RESPONSES = {
   ContentTooLarge: problemResponse('The body is too large.'),
   UnsupportedMediaType: problemResponse('The body is not JSON.'),
   InternalError: problemResponse('A fault in the hub; `detail` carries the request id.'),
-  Unavailable: problemResponse('The database is unavailable for a moment; retry shortly.'),
+  Unavailable: problemResponse(PROBLEM_TYPES.SERVICE_UNAVAILABLE.description),
 } as const;
 
 /** The schema of one parameter or body field, with its description lifted to where readers look for it. */

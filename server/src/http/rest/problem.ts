@@ -11,7 +11,7 @@ import type { FieldIssue } from '../trpc.js';
 export const PROBLEM_CONTENT_TYPE = 'application/problem+json';
 
 /** Problem types are documented at /problems/<slug>, a stable relative URI on the hub itself. */
-const PROBLEM_TYPES: Record<TRPC_ERROR_CODE_KEY, { title: string; description: string }> = {
+export const PROBLEM_TYPES: Record<TRPC_ERROR_CODE_KEY, { title: string; description: string }> = {
   PARSE_ERROR: { title: 'Bad Request', description: 'The request could not be parsed.' },
   BAD_REQUEST: {
     title: 'Bad Request',
