@@ -259,5 +259,9 @@ export const visibleRecordIds = async (
  * The restricted-information signal: what a member without detail is told of a restricted record —
  * that it exists and whom to contact, never its kind, reason or text (DESIGN.md §3). The one text.
  */
-export const signalMessage = (about: { provisionId: string | null }, contact: string, noun?: string): string =>
+export const signalMessage = (
+  about: { provisionId: string | null },
+  contact: string,
+  noun?: string,
+): string =>
   `a member authority holds restricted information ${noun ? `(${noun})` : `about this ${about.provisionId ? 'setting' : 'provider'}`}: contact ${contact} before placing`;
