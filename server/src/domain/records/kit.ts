@@ -139,6 +139,56 @@ const versionsKit = <T extends PgTable, H>(d: RecordTypeDescriptor<T>, versions?
   return { histories, historyOf, keepVersion };
 };
 
+/** The audit entry of a list's reads: the records read, and the basis of each read in detail. */
+const listAuditKit = <T extends PgTable>(d: RecordTypeDescriptor<T>) => {
+  type Row = InferSelectModel<T>;
+  /** The basis of each read of detail, from the facts at each record's scope (loaded once per scope). */
+  const readBases = async (tx: Db, actor: Actor, rows: Row[]): Promise<Record<string, string>> => {
+    const byScope = new Map<string, Row[]>();
+    for (const r of rows) {
+      const scope = d.policyRecord(r).scope;
+      const k = 'provisionId' in scope ? `p:${scope.provisionId}` : `v:${scope.providerId}`;
+      byScope.set(k, [...(byScope.get(k) ?? []), r]);
+    }
+    const bases: Record<string, string> = {};
+    for (const group of byScope.values()) {
+      const records = group.map((r) => d.policyRecord(r));
+      const world = await loadWorld(
+        tx,
+        actor.authorityId,
+        records[0]!.scope,
+        records.map((r) => r.id),
+        actor.now,
+      );
+      for (const record of records)
+        bases[record.id] =
+          decide(deriveRecordBases(world, actor.authorityId, record), record).basis ?? 'unknown';
+    }
+    return bases;
+  };
+
+  /** Audits the reads of a list: the records read, and the basis of each read in detail. */
+  const auditList = async (tx: Db, actor: Actor, read: Row[], detailRows: Row[]): Promise<void> => {
+    const bases = await readBases(tx, actor, detailRows);
+    await appendAudit(tx, {
+      ...auditActor(actor),
+      action: `${d.type}.list`,
+      recordType: d.type,
+      recordIds: read.map((r) => valueOf(r, d.id) as string),
+      // Only what was read: a signal's provision is no read of a record there.
+      provisionIds: [
+        ...new Set(
+          read.flatMap((r) => (valueOf(r, d.provisionId) ? [valueOf(r, d.provisionId) as string] : [])),
+        ),
+      ],
+      basis: [...new Set(Object.values(bases))].sort().join(','),
+      details: { detail: bases },
+    });
+  };
+
+  return auditList;
+};
+
 /** Reading: one record or a list at the caller's layer, the signal, the audit of detail reads. */
 const readKit = <T extends PgTable, S, D, H>(
   d: RecordTypeDescriptor<T>,
@@ -149,6 +199,7 @@ const readKit = <T extends PgTable, S, D, H>(
   const table: PgTable = d.table;
   const idOf = (row: Row) => valueOf(row, d.id) as string;
   const publisherOf = (row: Row) => valueOf(row, d.publisher) as string;
+  const auditList = listAuditKit(d);
 
   const signal = (row: Row, contact: string): SignalView => {
     const provisionId = (valueOf(row, d.provisionId) as string | null) ?? null;
@@ -200,50 +251,6 @@ const readKit = <T extends PgTable, S, D, H>(
       });
     }
     return result;
-  };
-
-  /** The basis of each read of detail, from the facts at each record's scope (loaded once per scope). */
-  const readBases = async (tx: Db, actor: Actor, rows: Row[]): Promise<Record<string, string>> => {
-    const byScope = new Map<string, Row[]>();
-    for (const r of rows) {
-      const scope = d.policyRecord(r).scope;
-      const k = 'provisionId' in scope ? `p:${scope.provisionId}` : `v:${scope.providerId}`;
-      byScope.set(k, [...(byScope.get(k) ?? []), r]);
-    }
-    const bases: Record<string, string> = {};
-    for (const group of byScope.values()) {
-      const records = group.map((r) => d.policyRecord(r));
-      const world = await loadWorld(
-        tx,
-        actor.authorityId,
-        records[0]!.scope,
-        records.map((r) => r.id),
-        actor.now,
-      );
-      for (const record of records)
-        bases[record.id] =
-          decide(deriveRecordBases(world, actor.authorityId, record), record).basis ?? 'unknown';
-    }
-    return bases;
-  };
-
-  /** Audits the reads of a list: the records read, and the basis of each read in detail. */
-  const auditList = async (tx: Db, actor: Actor, read: Row[], detailRows: Row[]): Promise<void> => {
-    const bases = await readBases(tx, actor, detailRows);
-    await appendAudit(tx, {
-      ...auditActor(actor),
-      action: `${d.type}.list`,
-      recordType: d.type,
-      recordIds: read.map(idOf),
-      // Only what was read: a signal's provision is no read of a record there.
-      provisionIds: [
-        ...new Set(
-          read.flatMap((r) => (valueOf(r, d.provisionId) ? [valueOf(r, d.provisionId) as string] : [])),
-        ),
-      ],
-      basis: [...new Set(Object.values(bases))].sort().join(','),
-      details: { detail: bases },
-    });
   };
 
   /**
