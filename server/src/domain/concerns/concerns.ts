@@ -29,12 +29,7 @@ const toConcern = (r: ConcernRow): Extract<ConcernView, { layer: 'detail' }> => 
 });
 
 /** Concerns through the record kit: a detail view only (no summary layer), no versions yet. */
-const concernRecords = recordKit(CONCERN, {
-  summary: () => {
-    throw new Error('a concern has no summary layer');
-  },
-  detail: (r) => toConcern(r),
-});
+const concernRecords = recordKit(CONCERN, { detail: (r) => toConcern(r) });
 
 /** The layer at which the caller sees each concern row (no summary layer: a bare member sees nothing). */
 export const concernLayerSql = (context: SqlPolicyContext, provisionNeedToKnow?: SQL) =>

@@ -37,7 +37,8 @@ export type SignalView = {
 };
 
 export type Views<T extends PgTable, S, D, H> = {
-  summary(row: InferSelectModel<T>, today: string): S;
+  /** Absent for a type with no summary layer (the policy never gives one). */
+  summary?: (row: InferSelectModel<T>, today: string) => S;
   detail(row: InferSelectModel<T>, today: string, history: H[]): D;
 };
 
@@ -224,7 +225,7 @@ const readKit = <T extends PgTable, S, D, H>(
       case 'detail':
         return views.detail(row, today, history ?? (await historyOf(tx, [idOf(row)])).get(idOf(row)) ?? []);
       case 'summary':
-        return views.summary(row, today);
+        return views.summary ? views.summary(row, today) : null;
       case 'signal':
         return signal(row, (await contactOf(tx, publisherOf(row))) ?? 'the publishing authority');
       case 'none':
@@ -278,7 +279,7 @@ const readKit = <T extends PgTable, S, D, H>(
       } else if (layer === 'detail') {
         items.push(views.detail(row, today, history.get(idOf(row)) ?? []));
       } else if (layer === 'summary') {
-        items.push(views.summary(row, today));
+        if (views.summary) items.push(views.summary(row, today));
       }
     }
     if (detailRows.length > 0)
@@ -344,7 +345,8 @@ const changeKit = <T extends PgTable, S, D, H>(d: RecordTypeDescriptor<T>, views
       at,
       audience: 'record',
       ...d.eventFacts(row),
-      summary: views.summary(row, today) as Record<string, unknown>,
+      // A type with no summary layer sends no one a summary.
+      summary: (views.summary?.(row, today) ?? {}),
       detail: views.detail(row, today, []) as Record<string, unknown>,
     });
   };
