@@ -346,7 +346,7 @@ const changeKit = <T extends PgTable, S, D, H>(d: RecordTypeDescriptor<T>, views
       audience: 'record',
       ...d.eventFacts(row),
       // A type with no summary layer sends no one a summary.
-      summary: (views.summary?.(row, today) ?? {}),
+      summary: views.summary?.(row, today) ?? {},
       detail: views.detail(row, today, []) as Record<string, unknown>,
     });
   };
