@@ -4,7 +4,7 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import { and, inArray, sql } from 'drizzle-orm';
 import fc from 'fast-check';
-import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import type { CcxEvent, EventType } from '@ccx/schema';
 import {
   ALLOCATION_PREDICATES,
@@ -15,36 +15,32 @@ import {
   sequenceEvents,
   type AllocationFacts,
 } from '@ccx/server/testing';
-import { createHarness, type Harness } from '../support/harness.js';
 import {
+  createHarness,
   DAY_MS,
-  fixClock,
   makeMember,
-  moveClock,
   plusDays,
   publishOutcome,
-  rowsOf,
+  queryRows,
   uniq,
+  type Harness,
   type Member,
-} from '../support/need-to-know.js';
+} from '../support/harness.js';
 
 const NOW = '2026-06-15T10:00:00Z'; // a Monday
 const TODAY = '2026-06-15';
 
 let h: Harness;
-let restoreClock: () => void;
 
 beforeAll(async () => {
-  h = await createHarness();
+  // The hub's clock stands at NOW; each test and setup that moves it puts it back.
+  h = await createHarness({}, { clockAt: NOW });
 });
 afterAll(async () => {
   await h?.close();
 });
-beforeEach(() => {
-  restoreClock = fixClock(h.hub, NOW);
-});
 afterEach(() => {
-  restoreClock();
+  h.clock.reset();
 });
 
 const db = () => h.hub.database.db;
@@ -70,7 +66,7 @@ const settle = async (): Promise<void> => {
   const end = Date.now() + 20_000;
   for (;;) {
     await sequenceEvents(db());
-    const [row] = await rowsOf<{ n: number }>(
+    const [row] = await queryRows<{ n: number }>(
       db(),
       sql`select count(*)::int as n from events where seq is null`,
     );
@@ -110,7 +106,7 @@ describe('monitoring.overdue reaches the current lead only', () => {
   const who = {} as Record<'current' | 'lapsed' | 'future' | 'fees', Setting>;
 
   beforeAll(async () => {
-    const restore = fixClock(h.hub, NOW);
+    h.clock.reset();
     const publisher = await makeMember(h, 'odpub');
     const setting = async (prefix: string) => ({
       m: await makeMember(h, prefix),
@@ -128,9 +124,9 @@ describe('monitoring.overdue reaches the current lead only', () => {
     for (const { provisionId } of Object.values(who))
       await publishOutcome(h, publisher.officer, provisionId, { nextDueOn: plusDays(TODAY, 2) });
     since = await mark();
-    moveClock(h.hub, 4 * DAY_MS); // today + 4: monitoring at every one of these settings is overdue
+    h.clock.move(4 * DAY_MS); // today + 4: monitoring at every one of these settings is overdue
     await emitOverdueMonitoring(db(), h.hub.clock.now());
-    restore();
+    h.clock.reset();
   });
 
   it('reaches a current lead', async () => {
@@ -161,7 +157,7 @@ describe('pre-placement grants are told to the current lead only', () => {
   let atCurrent: string;
 
   beforeAll(async () => {
-    const restore = fixClock(h.hub, NOW);
+    h.clock.reset();
     seeker = await makeMember(h, 'gseek');
     host = await makeMember(h, 'ghost');
     current = await makeMember(h, 'gcur');
@@ -184,9 +180,9 @@ describe('pre-placement grants are told to the current lead only', () => {
       });
       if (provisionId === atCurrent) grantAtCurrent = g.id;
     }
-    moveClock(h.hub, 2 * DAY_MS + 1000);
+    h.clock.move(2 * DAY_MS + 1000);
     expect(await emitGrantExpiries(db(), h.hub.clock.now())).toBeGreaterThanOrEqual(3);
-    restore();
+    h.clock.reset();
   });
 
   const grantsListed = async (m: Member, provisionId: string) =>

@@ -1,20 +1,14 @@
 // Member authorities: the hub-admin admits and updates them; every member can list and get them,
 // and ask who it is (authorities.me).
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect } from 'vitest';
 import { sql } from 'drizzle-orm';
-import { createHarness, expectTRPCError, queryRows, type Harness } from '../support/harness.js';
+import { expectTRPCError, queryRows, type Harness, test } from '../support/harness.js';
 
-let h: Harness;
-beforeAll(async () => {
-  h = await createHarness();
-});
-afterAll(() => h.close());
-
-const admin = () => h.caller(h.hubAdmin);
+const admin = (h: Harness) => h.caller(h.hubAdmin);
 
 describe('authorities.create / get / list', () => {
-  it('admits an authority and returns the stored record', async () => {
-    const created = await admin().authorities.create({
+  test('admits an authority and returns the stored record', async ({ h }) => {
+    const created = await admin(h).authorities.create({
       id: 'medway',
       name: 'Medway Council',
       gssCode: 'E06000035',
@@ -35,7 +29,7 @@ describe('authorities.create / get / list', () => {
     expect(await h.caller(viewer).authorities.get({ id: 'medway' })).toEqual(created);
   });
 
-  it('lists every authority, the host included, ordered by name', async () => {
+  test('lists every authority, the host included, ordered by name', async ({ h }) => {
     const a = await h.makeAuthority({ name: 'Aardvark Borough Council' });
     const z = await h.makeAuthority({ name: 'Zzyzx County Council' });
     const viewer = (await h.makeClient(a.id, 'viewer')).principal;
@@ -50,71 +44,73 @@ describe('authorities.create / get / list', () => {
     expect(list.find((x) => x.id === a.id)).toEqual(a);
   });
 
-  it('filters the list by membership status', async () => {
+  test('filters the list by membership status', async ({ h }) => {
     const s = await h.makeAuthority();
-    await admin().authorities.update({ id: s.id, version: 1, status: 'suspended' });
-    const suspended = await admin().authorities.list({ status: 'suspended' });
+    await admin(h).authorities.update({ id: s.id, version: 1, status: 'suspended' });
+    const suspended = await admin(h).authorities.list({ status: 'suspended' });
     expect(suspended.map((x) => x.id)).toContain(s.id);
     expect(suspended.every((x) => x.status === 'suspended')).toBe(true);
-    const active = await admin().authorities.list({ status: 'active' });
+    const active = await admin(h).authorities.list({ status: 'active' });
     expect(active.map((x) => x.id)).not.toContain(s.id);
     expect(active.map((x) => x.id)).toContain(h.hostAuthorityId);
   });
 
-  it('answers NOT_FOUND for an unknown authority', async () => {
-    const err = await expectTRPCError(admin().authorities.get({ id: 'atlantis' }), 'NOT_FOUND');
+  test('answers NOT_FOUND for an unknown authority', async ({ h }) => {
+    const err = await expectTRPCError(admin(h).authorities.get({ id: 'atlantis' }), 'NOT_FOUND');
     expect(err.message).toContain('atlantis');
   });
 
-  it('refuses a duplicate id with CONFLICT naming it', async () => {
+  test('refuses a duplicate id with CONFLICT naming it', async ({ h }) => {
     const a = await h.makeAuthority();
     const err = await expectTRPCError(
-      admin().authorities.create({ id: a.id, name: 'Impostor', region: 'london', qaInbox: 'x@example.org' }),
+      admin(h).authorities.create({ id: a.id, name: 'Impostor', region: 'london', qaInbox: 'x@example.org' }),
       'CONFLICT',
     );
     expect(err.message).toContain(a.id);
-    expect(await admin().authorities.get({ id: a.id })).toEqual(a);
+    expect(await admin(h).authorities.get({ id: a.id })).toEqual(a);
   });
 
-  it('refuses a duplicate GSS code with CONFLICT naming the code, on create and on update', async () => {
+  test('refuses a duplicate GSS code with CONFLICT naming the code, on create and on update', async ({
+    h,
+  }) => {
     await h.makeAuthority({ gssCode: 'E08000021' });
     const err = await expectTRPCError(h.makeAuthority({ gssCode: 'E08000021' }), 'CONFLICT');
     expect(err.message).toContain('GSS code E08000021');
 
     const other = await h.makeAuthority({ gssCode: 'E08000022' });
     const err2 = await expectTRPCError(
-      admin().authorities.update({ id: other.id, version: 1, gssCode: 'E08000021' }),
+      admin(h).authorities.update({ id: other.id, version: 1, gssCode: 'E08000021' }),
       'CONFLICT',
     );
     expect(err2.message).toContain('GSS code E08000021');
-    expect(await admin().authorities.get({ id: other.id })).toEqual(other);
+    expect(await admin(h).authorities.get({ id: other.id })).toEqual(other);
   });
 
-  it('allows many authorities without a GSS code', async () => {
+  test('allows many authorities without a GSS code', async ({ h }) => {
     const a = await h.makeAuthority();
     const b = await h.makeAuthority();
     expect([a.gssCode, b.gssCode]).toEqual([null, null]);
   });
 
-  it('refuses invalid input with BAD_REQUEST', async () => {
+  test('refuses invalid input with BAD_REQUEST', async ({ h }) => {
     const base = { name: 'Bad', region: 'london' as const, qaInbox: 'qa@bad.example.org' };
-    await expectTRPCError(admin().authorities.create({ ...base, id: 'Not A Slug' }), 'BAD_REQUEST');
+    await expectTRPCError(admin(h).authorities.create({ ...base, id: 'Not A Slug' }), 'BAD_REQUEST');
     await expectTRPCError(
-      admin().authorities.create({ ...base, id: 'bad-gss', gssCode: 'W06000001' }),
+      admin(h).authorities.create({ ...base, id: 'bad-gss', gssCode: 'W06000001' }),
       'BAD_REQUEST',
     );
     await expectTRPCError(
-      admin().authorities.create({ ...base, id: 'bad-inbox', qaInbox: 'nobody' }),
+      admin(h).authorities.create({ ...base, id: 'bad-inbox', qaInbox: 'nobody' }),
       'BAD_REQUEST',
     );
-    await expectTRPCError(admin().authorities.get({ id: 'bad-gss' }), 'NOT_FOUND');
+    await expectTRPCError(admin(h).authorities.get({ id: 'bad-gss' }), 'NOT_FOUND');
   });
 });
 
 describe('authorities.update', () => {
-  it('updates with the current version, incrementing it', async () => {
+  test('updates with the current version, incrementing it', async ({ h }) => {
     const a = await h.makeAuthority({ gssCode: 'E06000036' });
-    const v2 = await admin().authorities.update({
+    const v2 = await admin(h).authorities.update({
       id: a.id,
       version: 1,
       name: 'Renamed Council',
@@ -131,44 +127,46 @@ describe('authorities.update', () => {
       version: 2,
     });
     expect(v2.createdAt).toBe(a.createdAt);
-    const v3 = await admin().authorities.update({ id: a.id, version: 2, gssCode: null });
+    const v3 = await admin(h).authorities.update({ id: a.id, version: 2, gssCode: null });
     expect(v3).toMatchObject({ gssCode: null, name: 'Renamed Council', version: 3 });
-    expect(await admin().authorities.get({ id: a.id })).toEqual(v3);
+    expect(await admin(h).authorities.get({ id: a.id })).toEqual(v3);
   });
 
-  it('refuses a stale version with CONFLICT naming the current version, and changes nothing', async () => {
+  test('refuses a stale version with CONFLICT naming the current version, and changes nothing', async ({
+    h,
+  }) => {
     const a = await h.makeAuthority();
-    const v2 = await admin().authorities.update({ id: a.id, version: 1, name: 'Second Name' });
+    const v2 = await admin(h).authorities.update({ id: a.id, version: 1, name: 'Second Name' });
     const err = await expectTRPCError(
-      admin().authorities.update({ id: a.id, version: 1, name: 'Lost Write', status: 'left' }),
+      admin(h).authorities.update({ id: a.id, version: 1, name: 'Lost Write', status: 'left' }),
       'CONFLICT',
     );
     expect(err.message).toMatch(/current version is 2\b/);
-    expect(await admin().authorities.get({ id: a.id })).toEqual(v2);
+    expect(await admin(h).authorities.get({ id: a.id })).toEqual(v2);
   });
 
-  it('suspends an ordinary member', async () => {
+  test('suspends an ordinary member', async ({ h }) => {
     const a = await h.makeAuthority();
-    const s = await admin().authorities.update({ id: a.id, version: 1, status: 'suspended' });
+    const s = await admin(h).authorities.update({ id: a.id, version: 1, status: 'suspended' });
     expect(s).toMatchObject({ status: 'suspended', version: 2 });
-    const back = await admin().authorities.update({ id: a.id, version: 2, status: 'active' });
+    const back = await admin(h).authorities.update({ id: a.id, version: 2, status: 'active' });
     expect(back).toMatchObject({ status: 'active', version: 3 });
   });
 
-  it('refuses to suspend or remove the host authority (FORBIDDEN), changing nothing', async () => {
-    const host = await admin().authorities.get({ id: h.hostAuthorityId });
+  test('refuses to suspend or remove the host authority (FORBIDDEN), changing nothing', async ({ h }) => {
+    const host = await admin(h).authorities.get({ id: h.hostAuthorityId });
     expect(host.isHost).toBe(true);
     for (const status of ['suspended', 'left'] as const) {
       const err = await expectTRPCError(
-        admin().authorities.update({ id: host.id, version: host.version, status }),
+        admin(h).authorities.update({ id: host.id, version: host.version, status }),
         'FORBIDDEN',
       );
       expect(err.message).toMatch(/host authority/);
     }
-    expect(await admin().authorities.get({ id: host.id })).toEqual(host);
+    expect(await admin(h).authorities.get({ id: host.id })).toEqual(host);
 
     // Its other details may change.
-    const renamed = await admin().authorities.update({
+    const renamed = await admin(h).authorities.update({
       id: host.id,
       version: host.version,
       name: 'The Host',
@@ -181,13 +179,18 @@ describe('authorities.update', () => {
     });
   });
 
-  it('answers NOT_FOUND for an unknown authority', async () => {
-    await expectTRPCError(admin().authorities.update({ id: 'atlantis', version: 1, name: 'x' }), 'NOT_FOUND');
+  test('answers NOT_FOUND for an unknown authority', async ({ h }) => {
+    await expectTRPCError(
+      admin(h).authorities.update({ id: 'atlantis', version: 1, name: 'x' }),
+      'NOT_FOUND',
+    );
   });
 });
 
 describe('system.ping', () => {
-  it('answers who the token speaks for and the hub clock, and writes nothing to the audit trail', async () => {
+  test('answers who the token speaks for and the hub clock, and writes nothing to the audit trail', async ({
+    h,
+  }) => {
     const a = await h.makeAuthority();
     const client = await h.makeClient(a.id, 'viewer');
     const audited = async () =>
@@ -202,7 +205,7 @@ describe('system.ping', () => {
 });
 
 describe('authorities.me', () => {
-  it("returns the caller's authority and its own client record, without any secret", async () => {
+  test("returns the caller's authority and its own client record, without any secret", async ({ h }) => {
     const a = await h.makeAuthority();
     const client = await h.makeClient(a.id, 'officer', 'Case tool');
     const me = await h.caller(client.principal).authorities.me();
@@ -219,8 +222,8 @@ describe('authorities.me', () => {
     expect(json).not.toMatch(/secret/i);
   });
 
-  it('answers for the hub-admin with the host authority', async () => {
-    const me = await admin().authorities.me();
+  test('answers for the hub-admin with the host authority', async ({ h }) => {
+    const me = await admin(h).authorities.me();
     expect(me.authority).toMatchObject({ id: h.hostAuthorityId, isHost: true });
     expect(me.client).toMatchObject({ id: h.hubAdmin.clientId, role: 'hub-admin' });
   });

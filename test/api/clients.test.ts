@@ -1,33 +1,32 @@
 // API clients: an authority's admin manages its own; the hub-admin manages all, and the hub-admin
 // role lives only on the host authority. Secrets are shown once and never listed.
 import { sql } from 'drizzle-orm';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect } from 'vitest';
 import type { Client } from '@ccx/schema';
 import type { Principal } from '@ccx/server';
-import { createHarness, expectTRPCError, queryRows, type Harness } from '../support/harness.js';
+import { expectTRPCError, queryRows, type Harness, test } from '../support/harness.js';
 
-let h: Harness;
 let a: string;
 let b: string;
 let adminA: Principal;
 let adminB: Principal;
-beforeAll(async () => {
-  h = await createHarness();
+test.beforeAll(async ({ h }) => {
   a = (await h.makeAuthority()).id;
   b = (await h.makeAuthority()).id;
   adminA = (await h.makeClient(a, 'admin', 'A admin')).principal;
   adminB = (await h.makeClient(b, 'admin', 'B admin')).principal;
 });
-afterAll(() => h.close());
 
-const hub = () => h.caller(h.hubAdmin);
-const secretHashes = async () =>
-  (await queryRows<{ secret_hash: string }>(h.hub.database.db, sql`select secret_hash from clients`)).map(
+const hub = (h: Harness) => h.caller(h.hubAdmin);
+const secretHashes = async (h: Harness) =>
+  (await queryRows<{ secret_hash: string }>(h.db, sql`select secret_hash from clients`)).map(
     (r) => r.secret_hash,
   );
 
 describe('clients.create', () => {
-  it('lets an authority admin create viewer, officer and admin clients for its own authority', async () => {
+  test('lets an authority admin create viewer, officer and admin clients for its own authority', async ({
+    h,
+  }) => {
     for (const role of ['viewer', 'officer', 'admin'] as const) {
       const created = await h.caller(adminA).clients.create({ name: `A ${role} tool`, role });
       expect(created.client).toMatchObject({
@@ -48,88 +47,94 @@ describe('clients.create', () => {
     expect(explicit.client.authorityId).toBe(a);
   });
 
-  it('gives every client its own secret', async () => {
+  test('gives every client its own secret', async ({ h }) => {
     const one = await h.caller(adminA).clients.create({ name: 'One', role: 'viewer' });
     const two = await h.caller(adminA).clients.create({ name: 'Two', role: 'viewer' });
     expect(one.clientSecret).not.toBe(two.clientSecret);
     expect(one.client.id).not.toBe(two.client.id);
   });
 
-  it('refuses an authority admin creating a client for another authority (FORBIDDEN), creating nothing', async () => {
-    const before = await hub().clients.list({ authorityId: b });
+  test('refuses an authority admin creating a client for another authority (FORBIDDEN), creating nothing', async ({
+    h,
+  }) => {
+    const before = await hub(h).clients.list({ authorityId: b });
     const err = await expectTRPCError(
       h.caller(adminA).clients.create({ authorityId: b, name: 'Intruder', role: 'viewer' }),
       'FORBIDDEN',
     );
     expect(err.message).toMatch(/own authority/);
-    expect(await hub().clients.list({ authorityId: b })).toEqual(before);
+    expect(await hub(h).clients.list({ authorityId: b })).toEqual(before);
   });
 
-  it('refuses an authority admin creating a hub-admin client (FORBIDDEN)', async () => {
+  test('refuses an authority admin creating a hub-admin client (FORBIDDEN)', async ({ h }) => {
     const err = await expectTRPCError(
       h.caller(adminA).clients.create({ name: 'Escalation', role: 'hub-admin' }),
       'FORBIDDEN',
     );
     expect(err.message).toMatch(/hub-admin/);
-    expect((await hub().clients.list({ authorityId: a })).map((c) => c.name)).not.toContain('Escalation');
+    expect((await hub(h).clients.list({ authorityId: a })).map((c) => c.name)).not.toContain('Escalation');
   });
 
-  it("refuses the host authority's own admin creating a hub-admin client: no role above one's own", async () => {
+  test("refuses the host authority's own admin creating a hub-admin client: no role above one's own", async ({
+    h,
+  }) => {
     const hostAdmin = (await h.makeClient(h.hostAuthorityId, 'admin', 'Host admin')).principal;
     const err = await expectTRPCError(
       h.caller(hostAdmin).clients.create({ name: 'Escalation on the host', role: 'hub-admin' }),
       'FORBIDDEN',
     );
     expect(err.message).toMatch(/higher role/);
-    const active = (await hub().clients.list({ authorityId: h.hostAuthorityId })).map((c) => c.name);
+    const active = (await hub(h).clients.list({ authorityId: h.hostAuthorityId })).map((c) => c.name);
     expect(active).not.toContain('Escalation on the host');
     // Its own role and below are fine.
     const ok = await h.caller(hostAdmin).clients.create({ name: 'Host officer', role: 'officer' });
     expect(ok.client).toMatchObject({ authorityId: h.hostAuthorityId, role: 'officer' });
   });
 
-  it('lets the hub-admin create clients of any role below hub-admin for any member authority', async () => {
+  test('lets the hub-admin create clients of any role below hub-admin for any member authority', async ({
+    h,
+  }) => {
     for (const role of ['viewer', 'officer', 'admin'] as const) {
-      const created = await hub().clients.create({ authorityId: b, name: `B ${role} by hub`, role });
+      const created = await hub(h).clients.create({ authorityId: b, name: `B ${role} by hub`, role });
       expect(created.client).toMatchObject({ authorityId: b, role, status: 'active' });
     }
   });
 
-  it('creates hub-admin clients only on the host authority', async () => {
+  test('creates hub-admin clients only on the host authority', async ({ h }) => {
     const err = await expectTRPCError(
-      hub().clients.create({ authorityId: b, name: 'Misplaced hub-admin', role: 'hub-admin' }),
+      hub(h).clients.create({ authorityId: b, name: 'Misplaced hub-admin', role: 'hub-admin' }),
       'FORBIDDEN',
     );
     expect(err.message).toMatch(/host authority/);
-    const ok = await hub().clients.create({
+    const ok = await hub(h).clients.create({
       authorityId: h.hostAuthorityId,
       name: 'Second hub-admin',
       role: 'hub-admin',
     });
     expect(ok.client).toMatchObject({ authorityId: h.hostAuthorityId, role: 'hub-admin', status: 'active' });
     // With no authority named, the hub-admin's own (the host) is meant.
-    const own = await hub().clients.create({ name: 'Third hub-admin', role: 'hub-admin' });
+    const own = await hub(h).clients.create({ name: 'Third hub-admin', role: 'hub-admin' });
     expect(own.client.authorityId).toBe(h.hostAuthorityId);
   });
 
-  it('refuses an unknown authority (NOT_FOUND) and an inactive one (FORBIDDEN)', async () => {
+  test('refuses an unknown authority (NOT_FOUND) and an inactive one (FORBIDDEN)', async ({ h }) => {
     await expectTRPCError(
-      hub().clients.create({ authorityId: 'atlantis', name: 'Nobody', role: 'viewer' }),
+      hub(h).clients.create({ authorityId: 'atlantis', name: 'Nobody', role: 'viewer' }),
       'NOT_FOUND',
     );
     const s = await h.makeAuthority();
-    await hub().authorities.update({ id: s.id, version: s.version, status: 'suspended' });
+    await hub(h).authorities.update({ id: s.id, version: s.version, status: 'suspended' });
     const err = await expectTRPCError(
-      hub().clients.create({ authorityId: s.id, name: 'Too late', role: 'viewer' }),
+      hub(h).clients.create({ authorityId: s.id, name: 'Too late', role: 'viewer' }),
       'FORBIDDEN',
     );
     expect(err.message).toMatch(/suspended/);
-    expect(await hub().clients.list({ authorityId: s.id })).toEqual([]);
+    expect(await hub(h).clients.list({ authorityId: s.id })).toEqual([]);
   });
 });
 
 describe('clients.list', () => {
-  it("shows an authority admin only its own authority's clients", async () => {
+  test("shows an authority admin only its own authority's clients", async ({ h }) => {
     const mine = await h.caller(adminA).clients.create({ name: 'Listed A', role: 'officer' });
     const theirs = await h.caller(adminB).clients.create({ name: 'Listed B', role: 'officer' });
     const list = await h.caller(adminA).clients.list();
@@ -141,27 +146,27 @@ describe('clients.list', () => {
     expect(await h.caller(adminA).clients.list({ authorityId: a })).toEqual(list);
   });
 
-  it("refuses an authority admin listing another authority's clients (FORBIDDEN)", async () => {
+  test("refuses an authority admin listing another authority's clients (FORBIDDEN)", async ({ h }) => {
     await expectTRPCError(h.caller(adminA).clients.list({ authorityId: b }), 'FORBIDDEN');
   });
 
-  it("shows the hub-admin every client, or one authority's", async () => {
-    const all = await hub().clients.list();
+  test("shows the hub-admin every client, or one authority's", async ({ h }) => {
+    const all = await hub(h).clients.list();
     const authorities = new Set(all.map((c) => c.authorityId));
     expect(authorities).toContain(a);
     expect(authorities).toContain(b);
     expect(authorities).toContain(h.hostAuthorityId);
-    const onlyB = await hub().clients.list({ authorityId: b });
+    const onlyB = await hub(h).clients.list({ authorityId: b });
     expect(onlyB.length).toBeGreaterThan(0);
     expect(onlyB.every((c) => c.authorityId === b)).toBe(true);
     expect(onlyB).toEqual(all.filter((c) => c.authorityId === b));
   });
 
-  it('never returns a secret or a secret hash; the secret is returned once, at creation', async () => {
+  test('never returns a secret or a secret hash; the secret is returned once, at creation', async ({ h }) => {
     const created = await h.caller(adminA).clients.create({ name: 'Secretive', role: 'viewer' });
-    const hashes = await secretHashes();
+    const hashes = await secretHashes(h);
     expect(hashes.length).toBeGreaterThan(3);
-    const lists = [await h.caller(adminA).clients.list(), await hub().clients.list()];
+    const lists = [await h.caller(adminA).clients.list(), await hub(h).clients.list()];
     for (const list of lists) {
       const json = JSON.stringify(list);
       for (const hash of hashes) expect(json).not.toContain(hash);
@@ -179,7 +184,7 @@ describe('clients.list', () => {
 });
 
 describe('clients.revoke', () => {
-  it('lets an authority admin revoke its own client; revoking again changes nothing', async () => {
+  test('lets an authority admin revoke its own client; revoking again changes nothing', async ({ h }) => {
     const { client } = await h.caller(adminA).clients.create({ name: 'Short-lived', role: 'viewer' });
     const revoked = await h.caller(adminA).clients.revoke({ id: client.id });
     expect(revoked).toMatchObject({ id: client.id, status: 'revoked' });
@@ -190,7 +195,9 @@ describe('clients.revoke', () => {
     expect(listed).toEqual(revoked);
   });
 
-  it("answers NOT_FOUND when an authority admin revokes another authority's client, which stays active", async () => {
+  test("answers NOT_FOUND when an authority admin revokes another authority's client, which stays active", async ({
+    h,
+  }) => {
     const { client } = await h.caller(adminB).clients.create({ name: 'B tool', role: 'officer' });
     const err = await expectTRPCError(h.caller(adminA).clients.revoke({ id: client.id }), 'NOT_FOUND');
     // The same answer as for a client that does not exist: its existence is not A's business.
@@ -201,29 +208,29 @@ describe('clients.revoke', () => {
     expect(still?.status).toBe('active');
   });
 
-  it("lets the hub-admin revoke any authority's client", async () => {
+  test("lets the hub-admin revoke any authority's client", async ({ h }) => {
     const { client } = await h.caller(adminB).clients.create({ name: 'B tool 2', role: 'viewer' });
-    expect(await hub().clients.revoke({ id: client.id })).toMatchObject({ status: 'revoked' });
+    expect(await hub(h).clients.revoke({ id: client.id })).toMatchObject({ status: 'revoked' });
   });
 
-  it('never revokes the last active hub-admin client (CONFLICT)', async () => {
+  test('never revokes the last active hub-admin client (CONFLICT)', async ({ h }) => {
     const activeHubAdmins = async (): Promise<Client[]> =>
-      (await hub().clients.list()).filter((c) => c.role === 'hub-admin' && c.status === 'active');
+      (await hub(h).clients.list()).filter((c) => c.role === 'hub-admin' && c.status === 'active');
 
     // The bootstrap client, the harness's test hub-admin and any made above: revoke all but the caller's own.
     const before = await activeHubAdmins();
     expect(before.length).toBeGreaterThanOrEqual(2);
     expect(before.map((c) => c.name)).toContain('Bootstrap hub-admin');
-    for (const c of before) if (c.id !== h.hubAdmin.clientId) await hub().clients.revoke({ id: c.id });
+    for (const c of before) if (c.id !== h.hubAdmin.clientId) await hub(h).clients.revoke({ id: c.id });
     expect((await activeHubAdmins()).map((c) => c.id)).toEqual([h.hubAdmin.clientId]);
 
-    const err = await expectTRPCError(hub().clients.revoke({ id: h.hubAdmin.clientId }), 'CONFLICT');
+    const err = await expectTRPCError(hub(h).clients.revoke({ id: h.hubAdmin.clientId }), 'CONFLICT');
     expect(err.message).toMatch(/last active hub-admin/);
     expect((await activeHubAdmins()).map((c) => c.id)).toEqual([h.hubAdmin.clientId]);
 
     // With a successor in place, the old one can go.
-    const successor = await hub().clients.create({ name: 'Successor', role: 'hub-admin' });
-    const revoked = await hub().clients.revoke({ id: h.hubAdmin.clientId });
+    const successor = await hub(h).clients.create({ name: 'Successor', role: 'hub-admin' });
+    const revoked = await hub(h).clients.revoke({ id: h.hubAdmin.clientId });
     expect(revoked.status).toBe('revoked');
     expect((await activeHubAdmins()).map((c) => c.id)).toEqual([successor.client.id]);
     const last = await expectTRPCError(

@@ -1,25 +1,22 @@
 // The directory through its procedures: providers and provisions — create, get, update with
 // optimistic concurrency, uniqueness, references, and search by every filter.
 import { randomUUID } from 'node:crypto';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect } from 'vitest';
 import type { Principal } from '@ccx/server';
-import { createHarness, expectTRPCError, type Harness } from '../support/harness.js';
+import { expectTRPCError, type Harness, test } from '../support/harness.js';
 
-let h: Harness;
 /** An officer of an ordinary member authority: the least role that may write the directory. */
 let officer: Principal;
 let memberId: string;
-beforeAll(async () => {
-  h = await createHarness();
+test.beforeAll(async ({ h }) => {
   memberId = (await h.makeAuthority()).id;
   officer = (await h.makeClient(memberId, 'officer')).principal;
 });
-afterAll(() => h.close());
 
 const ids = (items: { id: string }[]) => items.map((i) => i.id).sort();
 
 describe('provisions', () => {
-  it('creates and gets a provision', async () => {
+  test('creates and gets a provision', async ({ h }) => {
     const p = await h.makeProvision({ name: 'Oak Lodge', urn: 'SC123456' });
     const got = await h.caller(h.hubAdmin).provisions.get({ id: p.id });
     expect(got).toMatchObject({
@@ -30,7 +27,9 @@ describe('provisions', () => {
     });
   });
 
-  it('lets the hub-admin create a provision with every field, and returns what it stored', async () => {
+  test('lets the hub-admin create a provision with every field, and returns what it stored', async ({
+    h,
+  }) => {
     const provider = await h.makeProvider();
     const created = await h.caller(h.hubAdmin).provisions.create({
       providerId: provider.id,
@@ -60,13 +59,13 @@ describe('provisions', () => {
     expect(await h.caller(viewer).provisions.get({ id: created.id })).toEqual(created);
   });
 
-  it('answers NOT_FOUND for an unknown provision', async () => {
+  test('answers NOT_FOUND for an unknown provision', async ({ h }) => {
     const id = randomUUID();
     const err = await expectTRPCError(h.caller(officer).provisions.get({ id }), 'NOT_FOUND');
     expect(err.message).toContain(id);
   });
 
-  it('refuses an unknown provider or host authority on create, naming it', async () => {
+  test('refuses an unknown provider or host authority on create, naming it', async ({ h }) => {
     const provider = await h.makeProvider();
     const missingProvider = randomUUID();
     const e1 = await expectTRPCError(
@@ -95,7 +94,7 @@ describe('provisions', () => {
     expect(page.items).toEqual([]);
   });
 
-  it('refuses an unknown provider or host authority on update, changing nothing', async () => {
+  test('refuses an unknown provider or host authority on update, changing nothing', async ({ h }) => {
     const p = await h.makeProvision();
     const missingProvider = randomUUID();
     const e1 = await expectTRPCError(
@@ -111,7 +110,9 @@ describe('provisions', () => {
     expect(await h.caller(officer).provisions.get({ id: p.id })).toEqual(p);
   });
 
-  it('leaves where a setting stands and whose it is to the hub-admin: an officer may neither add a setting nor move one', async () => {
+  test('leaves where a setting stands and whose it is to the hub-admin: an officer may neither add a setting nor move one', async ({
+    h,
+  }) => {
     const provider = await h.makeProvider();
     const other = await h.makeProvider();
     const refused = await expectTRPCError(
@@ -148,7 +149,9 @@ describe('provisions', () => {
     expect(moved.hostAuthorityId).toBe(memberId);
   });
 
-  it('keeps Ofsted URNs unique, whatever their case, but allows any number of provisions without one', async () => {
+  test('keeps Ofsted URNs unique, whatever their case, but allows any number of provisions without one', async ({
+    h,
+  }) => {
     const first = await h.makeProvision({ urn: 'SC300001' });
     const err = await expectTRPCError(h.makeProvision({ urn: 'sc300001' }), 'CONFLICT');
     expect(err.message).toContain('SC300001');
@@ -171,7 +174,7 @@ describe('provisions', () => {
     expect((await h.caller(officer).provisions.get({ id: a.id })).urn).toBeNull();
   });
 
-  it('updates with the current version, incrementing it, and can clear optional fields', async () => {
+  test('updates with the current version, incrementing it, and can clear optional fields', async ({ h }) => {
     const p = await h.makeProvision({ urn: 'SC300100', postcode: 'ME4 4TR' });
     const updated = await h.caller(officer).provisions.update({
       id: p.id,
@@ -202,7 +205,9 @@ describe('provisions', () => {
     expect(await h.caller(officer).provisions.get({ id: p.id })).toEqual(cleared);
   });
 
-  it('refuses a stale update with CONFLICT naming the current version, and the stale write changes nothing', async () => {
+  test('refuses a stale update with CONFLICT naming the current version, and the stale write changes nothing', async ({
+    h,
+  }) => {
     const p = await h.makeProvision({ name: 'Elm Cottage' });
     const v2 = await h.caller(officer).provisions.update({ id: p.id, version: 1, name: 'Elm Cottage II' });
     expect(v2.version).toBe(2);
@@ -224,7 +229,7 @@ describe('provisions', () => {
     expect(await h.caller(officer).provisions.get({ id: p.id })).toEqual(v2);
   });
 
-  it('refuses NUL characters in text as BAD_REQUEST, not a server error', async () => {
+  test('refuses NUL characters in text as BAD_REQUEST, not a server error', async ({ h }) => {
     const provider = await h.makeProvider();
     const base = { providerId: provider.id, type: 'childrens-home' as const, hostAuthorityId: memberId };
     const err = await expectTRPCError(
@@ -243,14 +248,14 @@ describe('provisions', () => {
     expect(await h.caller(officer).provisions.get({ id: p.id })).toEqual(p);
   });
 
-  it('refuses an update of an unknown provision with NOT_FOUND', async () => {
+  test('refuses an update of an unknown provision with NOT_FOUND', async ({ h }) => {
     await expectTRPCError(
       h.caller(officer).provisions.update({ id: randomUUID(), version: 1, name: 'Ghost' }),
       'NOT_FOUND',
     );
   });
 
-  it('refuses invalid input with BAD_REQUEST', async () => {
+  test('refuses invalid input with BAD_REQUEST', async ({ h }) => {
     const provider = await h.makeProvider();
     const base = { providerId: provider.id, type: 'childrens-home' as const, hostAuthorityId: memberId };
     await expectTRPCError(h.caller(h.hubAdmin).provisions.create({ ...base, name: '   ' }), 'BAD_REQUEST');
@@ -275,7 +280,7 @@ describe('provisions.search', () => {
   let provY: string;
   const made: Record<string, { id: string }> = {};
 
-  beforeAll(async () => {
+  test.beforeAll(async ({ h }) => {
     hostA = (await h.makeAuthority()).id;
     hostB = (await h.makeAuthority()).id;
     provX = (await h.makeProvider({ name: 'Search Provider X' })).id;
@@ -323,67 +328,73 @@ describe('provisions.search', () => {
     }
   });
 
-  const search = async (input: Parameters<ReturnType<Harness['caller']>['provisions']['search']>[0]) =>
-    ids((await h.caller(officer).provisions.search(input)).items);
+  const search = async (
+    h: Harness,
+    input: Parameters<ReturnType<Harness['caller']>['provisions']['search']>[0],
+  ) => ids((await h.caller(officer).provisions.search(input)).items);
   const keys = (...k: string[]) => ids(k.map((x) => made[x]!));
   /** Scopes a search to this block's two host authorities by running it for each and merging. */
-  const inWorld = async (input: Omit<Parameters<typeof search>[0], 'hostAuthorityId'>) =>
+  const inWorld = async (h: Harness, input: Omit<Parameters<typeof search>[1], 'hostAuthorityId'>) =>
     [
-      ...(await search({ ...input, hostAuthorityId: hostA })),
-      ...(await search({ ...input, hostAuthorityId: hostB })),
+      ...(await search(h, { ...input, hostAuthorityId: hostA })),
+      ...(await search(h, { ...input, hostAuthorityId: hostB })),
     ].sort();
 
-  it('finds by name fragment, case-insensitively', async () => {
-    expect(await inWorld({ q: 'willow' })).toEqual(keys('willowA', 'willowB', 'willowC'));
-    expect(await inWorld({ q: 'WiLLoW' })).toEqual(keys('willowA', 'willowB', 'willowC'));
-    expect(await inWorld({ q: 'llowbr' })).toEqual(keys('willowC'));
-    expect(await inWorld({ q: 'no such setting' })).toEqual([]);
+  test('finds by name fragment, case-insensitively', async ({ h }) => {
+    expect(await inWorld(h, { q: 'willow' })).toEqual(keys('willowA', 'willowB', 'willowC'));
+    expect(await inWorld(h, { q: 'WiLLoW' })).toEqual(keys('willowA', 'willowB', 'willowC'));
+    expect(await inWorld(h, { q: 'llowbr' })).toEqual(keys('willowC'));
+    expect(await inWorld(h, { q: 'no such setting' })).toEqual([]);
   });
 
-  it('finds by URN, normalised to upper case', async () => {
-    expect(await search({ urn: 'SC410002' })).toEqual(keys('willowB'));
-    expect(await search({ urn: 'sc410002' })).toEqual(keys('willowB'));
-    expect(await search({ urn: ' sc410001 ' })).toEqual(keys('willowA'));
-    expect(await search({ urn: '4100031' })).toEqual(keys('ash'));
-    expect(await search({ urn: 'SC499999' })).toEqual([]);
+  test('finds by URN, normalised to upper case', async ({ h }) => {
+    expect(await search(h, { urn: 'SC410002' })).toEqual(keys('willowB'));
+    expect(await search(h, { urn: 'sc410002' })).toEqual(keys('willowB'));
+    expect(await search(h, { urn: ' sc410001 ' })).toEqual(keys('willowA'));
+    expect(await search(h, { urn: '4100031' })).toEqual(keys('ash'));
+    expect(await search(h, { urn: 'SC499999' })).toEqual([]);
   });
 
-  it('filters by type, host authority and provider', async () => {
-    expect(await inWorld({ type: 'short-breaks-home' })).toEqual(keys('willowB'));
-    expect(await inWorld({ type: 'childrens-home' })).toEqual(keys('willowA', 'willowC', 'ash'));
-    expect(await search({ hostAuthorityId: hostB })).toEqual(keys('willowB', 'willowC'));
-    expect(await search({ providerId: provY })).toEqual(keys('willowC', 'ash'));
-    expect(await search({ providerId: provX })).toEqual(
+  test('filters by type, host authority and provider', async ({ h }) => {
+    expect(await inWorld(h, { type: 'short-breaks-home' })).toEqual(keys('willowB'));
+    expect(await inWorld(h, { type: 'childrens-home' })).toEqual(keys('willowA', 'willowC', 'ash'));
+    expect(await search(h, { hostAuthorityId: hostB })).toEqual(keys('willowB', 'willowC'));
+    expect(await search(h, { providerId: provY })).toEqual(keys('willowC', 'ash'));
+    expect(await search(h, { providerId: provX })).toEqual(
       keys('willowA', 'willowB', 'pct', 'nopct', 'under', 'nounder', 'slash'),
     );
   });
 
-  it('combines filters with AND', async () => {
-    expect(await search({ q: 'willow', hostAuthorityId: hostB })).toEqual(keys('willowB', 'willowC'));
-    expect(await search({ q: 'willow', hostAuthorityId: hostB, providerId: provX })).toEqual(keys('willowB'));
-    expect(await search({ q: 'willow', type: 'childrens-home', providerId: provY })).toEqual(keys('willowC'));
+  test('combines filters with AND', async ({ h }) => {
+    expect(await search(h, { q: 'willow', hostAuthorityId: hostB })).toEqual(keys('willowB', 'willowC'));
+    expect(await search(h, { q: 'willow', hostAuthorityId: hostB, providerId: provX })).toEqual(
+      keys('willowB'),
+    );
+    expect(await search(h, { q: 'willow', type: 'childrens-home', providerId: provY })).toEqual(
+      keys('willowC'),
+    );
     expect(
-      await search({ q: 'willow', type: 'childrens-home', hostAuthorityId: hostA, providerId: provX }),
+      await search(h, { q: 'willow', type: 'childrens-home', hostAuthorityId: hostA, providerId: provX }),
     ).toEqual(keys('willowA'));
-    expect(await search({ urn: 'SC410001', hostAuthorityId: hostB })).toEqual([]);
-    expect(await search({ type: 'unregulated', providerId: provY })).toEqual([]);
+    expect(await search(h, { urn: 'SC410001', hostAuthorityId: hostB })).toEqual([]);
+    expect(await search(h, { type: 'unregulated', providerId: provY })).toEqual([]);
   });
 
-  it("matches LIKE wildcards '%' and '_' (and '\\') in q literally", async () => {
-    expect(await search({ q: '%', providerId: provX })).toEqual(keys('pct'));
-    expect(await search({ q: '100%', providerId: provX })).toEqual(keys('pct'));
-    expect(await search({ q: '_', providerId: provX })).toEqual(keys('under'));
-    expect(await search({ q: 'a_b', providerId: provX })).toEqual(keys('under'));
-    expect(await search({ q: '\\', providerId: provX })).toEqual(keys('slash'));
-    expect(await search({ q: 'c\\d', providerId: provX })).toEqual(keys('slash'));
+  test("matches LIKE wildcards '%' and '_' (and '\\') in q literally", async ({ h }) => {
+    expect(await search(h, { q: '%', providerId: provX })).toEqual(keys('pct'));
+    expect(await search(h, { q: '100%', providerId: provX })).toEqual(keys('pct'));
+    expect(await search(h, { q: '_', providerId: provX })).toEqual(keys('under'));
+    expect(await search(h, { q: 'a_b', providerId: provX })).toEqual(keys('under'));
+    expect(await search(h, { q: '\\', providerId: provX })).toEqual(keys('slash'));
+    expect(await search(h, { q: 'c\\d', providerId: provX })).toEqual(keys('slash'));
     // Without escaping, '%%' and '__' would match every row.
-    expect(await search({ q: '%%', providerId: provX })).toEqual([]);
-    expect(await search({ q: '__', providerId: provX })).toEqual([]);
+    expect(await search(h, { q: '%%', providerId: provX })).toEqual([]);
+    expect(await search(h, { q: '__', providerId: provX })).toEqual([]);
   });
 });
 
 describe('providers', () => {
-  it('creates and gets a provider, normalising its company number', async () => {
+  test('creates and gets a provider, normalising its company number', async ({ h }) => {
     const created = await h
       .caller(officer)
       .providers.create({ name: '  Harbour Care Ltd ', companyNumber: 'sc654321' });
@@ -392,7 +403,9 @@ describe('providers', () => {
     await expectTRPCError(h.caller(officer).providers.get({ id: randomUUID() }), 'NOT_FOUND');
   });
 
-  it('refuses a duplicate company number with CONFLICT, but allows many providers without one', async () => {
+  test('refuses a duplicate company number with CONFLICT, but allows many providers without one', async ({
+    h,
+  }) => {
     await h.makeProvider({ companyNumber: '01234567' });
     const err = await expectTRPCError(
       h.caller(officer).providers.create({ name: 'Copycat Ltd', companyNumber: '01234567' }),
@@ -406,7 +419,7 @@ describe('providers', () => {
     expect([a.companyNumber, b.companyNumber]).toEqual([null, null]);
   });
 
-  it('updates with the current version and refuses a stale one, changing nothing', async () => {
+  test('updates with the current version and refuses a stale one, changing nothing', async ({ h }) => {
     const p = await h.makeProvider({ name: 'Meadow Homes', companyNumber: '07654321' });
     const v2 = await h.caller(officer).providers.update({ id: p.id, version: 1, name: 'Meadow Homes Group' });
     expect(v2).toMatchObject({ name: 'Meadow Homes Group', companyNumber: '07654321', version: 2 });
@@ -422,7 +435,7 @@ describe('providers', () => {
     expect(v3).toMatchObject({ name: 'Meadow Homes Group', companyNumber: null, version: 3 });
   });
 
-  it("refuses taking another provider's company number by update", async () => {
+  test("refuses taking another provider's company number by update", async ({ h }) => {
     await h.makeProvider({ companyNumber: '02222222' });
     const p = await h.makeProvider({ companyNumber: '03333333' });
     const err = await expectTRPCError(
@@ -433,7 +446,7 @@ describe('providers', () => {
     expect(await h.caller(officer).providers.get({ id: p.id })).toEqual(p);
   });
 
-  it('searches by name fragment case-insensitively, and by company number', async () => {
+  test('searches by name fragment case-insensitively, and by company number', async ({ h }) => {
     const a = await h.makeProvider({ name: 'Riverside Zebra Care', companyNumber: '04444444' });
     const b = await h.makeProvider({ name: 'ZEBRA crossings Ltd', companyNumber: 'NI123456' });
     await h.makeProvider({ name: 'Unrelated Ltd' });

@@ -6,82 +6,59 @@
 // strictly increasing; the feed pages with since/limit without gaps or repeats.
 import { setTimeout as sleep } from 'node:timers/promises';
 import { sql } from 'drizzle-orm';
-import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect } from 'vitest';
 import { EVENT_TYPES, type CcxEvent, type EventType, type RestrictionCreate } from '@ccx/schema';
 import type { Principal } from '@ccx/server';
 import { headSeq } from '@ccx/server/testing';
 import { sequenceEvents } from '@ccx/server/testing';
 import { emitGrantExpiries, emitOverdueMonitoring, emitRestrictionExpiries } from '@ccx/server/testing';
-import { createHarness, type Harness } from '../support/harness.js';
 import {
   DAY_MS,
-  expectCode,
-  fixClock,
+  expectTRPCError,
   makeMember,
-  makeWorld,
-  moveClock,
   plusDays,
   publishOutcome,
-  rowsOf,
+  queryRows,
+  test,
   uniq,
+  type Harness,
   type Member,
-  type World,
-} from '../support/need-to-know.js';
+} from '../support/harness.js';
 
 const NOW = '2026-06-15T10:00:00Z'; // a Monday
 const TODAY = '2026-06-15';
+test.override({ clockAt: NOW });
 
-let h: Harness;
-let w: World;
-let restoreClock: () => void;
-
-beforeAll(async () => {
-  h = await createHarness();
-  restoreClock = fixClock(h.hub, NOW);
-  w = await makeWorld(h);
-  restoreClock();
-});
-afterAll(async () => {
-  await h?.close();
-});
-beforeEach(() => {
-  restoreClock = fixClock(h.hub, NOW);
-});
-afterEach(() => {
-  restoreClock();
-});
-
-const db = () => h.hub.database.db;
-
-const unsequenced = async (): Promise<number> =>
-  (await rowsOf<{ n: number }>(db(), sql`select count(*)::int as n from events where seq is null`))[0]!.n;
+const unsequenced = async (h: Harness): Promise<number> =>
+  (await queryRows<{ n: number }>(h.db, sql`select count(*)::int as n from events where seq is null`))[0]!.n;
 
 /**
  * Sequences everything committed so far; answers how many events got an id. The sequencer waits for
  * every transaction older than an event to end — on PostgreSQL that is any in the cluster, other test
  * files' included — so one call may leave some for later.
  */
-const settle = async (): Promise<number> => {
+const settle = async (h: Harness): Promise<number> => {
   const end = Date.now() + 20_000;
   let n = 0;
   for (;;) {
-    n += await sequenceEvents(db());
-    if ((await unsequenced()) === 0) return n;
+    n += await sequenceEvents(h.db);
+    if ((await unsequenced(h)) === 0) return n;
     if (Date.now() > end) throw new Error('events stayed unsequenced for 20 s');
     await sleep(10);
   }
 };
 
 /** Sequences everything committed so far and answers the feed's head: events after it are new. */
-const mark = async (): Promise<string> => {
-  await settle();
-  return String(await headSeq(db()));
+const mark = async (h: Harness): Promise<string> => {
+  await settle(h);
+  return String(await headSeq(h.db));
 };
 
 const who = (m: Member | Principal): Principal => ('officer' in m ? m.officer : m);
 
 /** Every event after `since` that the authority may see, page by page. */
 const feed = async (
+  h: Harness,
   m: Member | Principal,
   since: string,
   opts: { types?: EventType[]; limit?: number } = {},
@@ -102,12 +79,13 @@ const feed = async (
 
 /** Sequences, then answers the events after `since` about one record (or, for others, one provision). */
 const eventsAbout = async (
+  h: Harness,
   m: Member | Principal,
   since: string,
   match: { recordId?: string; provisionId?: string; type?: EventType },
 ): Promise<CcxEvent[]> => {
-  await settle();
-  return (await feed(m, since)).filter(
+  await settle(h);
+  return (await feed(h, m, since)).filter(
     (e) =>
       (match.recordId === undefined || e.recordId === match.recordId) &&
       (match.provisionId === undefined || e.provisionId === match.provisionId) &&
@@ -117,21 +95,23 @@ const eventsAbout = async (
 
 /** The one event of a type about a record that an authority sees after `since`. */
 const oneEvent = async (
+  h: Harness,
   m: Member | Principal,
   since: string,
   match: { recordId?: string; provisionId?: string; type: EventType },
 ): Promise<CcxEvent> => {
-  const found = await eventsAbout(m, since, match);
+  const found = await eventsAbout(h, m, since, match);
   expect(found, `${match.type} for ${'officer' in m ? m.id : m.authorityId}`).toHaveLength(1);
   return found[0]!;
 };
 
 const expectNone = async (
+  h: Harness,
   m: Member | Principal,
   since: string,
   match: { recordId?: string; provisionId?: string; type?: EventType },
 ) => {
-  expect(await eventsAbout(m, since, match)).toEqual([]);
+  expect(await eventsAbout(h, m, since, match)).toEqual([]);
 };
 
 const restrictionInput = (
@@ -165,30 +145,30 @@ const expectNoText = (e: CcxEvent, texts: string[]) => {
 };
 
 describe('the outbox and the sequencer', () => {
-  it('writes the event with the change, but gives it an id only when sequenced', async () => {
-    const since = await mark();
-    expect(await unsequenced()).toBe(0);
+  test('writes the event with the change, but gives it an id only when sequenced', async ({ h, w }) => {
+    const since = await mark(h);
+    expect(await unsequenced(h)).toBe(0);
     const o = await publishOutcome(h, w.lead.officer, w.provision.id);
 
     // Committed, but not yet in anyone's feed.
-    const waiting = await rowsOf<{ type: string; record_id: string }>(
-      db(),
+    const waiting = await queryRows<{ type: string; record_id: string }>(
+      h.db,
       sql`select type, record_id::text as record_id from events where seq is null`,
     );
     expect(waiting).toEqual([{ type: 'outcome.published', record_id: o.id }]);
-    expect(await feed(w.lead, since)).toEqual([]);
-    expect(await feed(w.member, since)).toEqual([]);
+    expect(await feed(h, w.lead, since)).toEqual([]);
+    expect(await feed(h, w.member, since)).toEqual([]);
 
-    expect(await settle()).toBe(1);
-    expect(await sequenceEvents(db())).toBe(0);
-    const [e] = await feed(w.lead, since);
+    expect(await settle(h)).toBe(1);
+    expect(await sequenceEvents(h.db)).toBe(0);
+    const [e] = await feed(h, w.lead, since);
     expect(e).toMatchObject({ type: 'outcome.published', recordId: o.id });
     expect(Number(e!.id)).toBeGreaterThan(Number(since));
-    expect(String(await headSeq(db()))).toBe(e!.id);
+    expect(String(await headSeq(h.db))).toBe(e!.id);
   });
 
-  it('writes nothing for a draft, nor for a change that fails', async () => {
-    const since = await mark();
+  test('writes nothing for a draft, nor for a change that fails', async ({ h, w }) => {
+    const since = await mark(h);
     const draft = detail(
       await h.caller(w.lead.officer).outcomes.create({
         provisionId: w.provision.id,
@@ -202,20 +182,23 @@ describe('the outbox and the sequencer', () => {
       .caller(w.lead.officer)
       .outcomes.amend({ id: draft.id, version: 1, reason: 'typo', changes: { summary: 'still a draft' } });
     // A stale version fails: its transaction, and the event in it, roll back.
-    await expectCode(h.caller(w.lead.officer).outcomes.publish({ id: draft.id, version: 1 }), 'CONFLICT');
-    expect(await settle()).toBe(0);
-    expect(await headSeq(db())).toBe(Number(since));
-    for (const m of [w.lead, w.host, w.placing, w.member]) expect(await feed(m, since)).toEqual([]);
+    await expectTRPCError(
+      h.caller(w.lead.officer).outcomes.publish({ id: draft.id, version: 1 }),
+      'CONFLICT',
+    );
+    expect(await settle(h)).toBe(0);
+    expect(await headSeq(h.db)).toBe(Number(since));
+    for (const m of [w.lead, w.host, w.placing, w.member]) expect(await feed(h, m, since)).toEqual([]);
   });
 });
 
 describe('outcome events', () => {
-  it('published, amended and withdrawn reach every member, each at its layer', async () => {
-    const since = await mark();
+  test('published, amended and withdrawn reach every member, each at its layer', async ({ h, w }) => {
+    const since = await mark(h);
     const o = await publishOutcome(h, w.lead.officer, w.provision.id);
     const secrets = [o.input.summary, o.input.findings, o.input.actionItems![0]!.description];
 
-    const published = await oneEvent(w.placing, since, { recordId: o.id, type: 'outcome.published' });
+    const published = await oneEvent(h, w.placing, since, { recordId: o.id, type: 'outcome.published' });
     expect(published).toMatchObject({
       layer: 'detail',
       type: 'outcome.published',
@@ -233,12 +216,12 @@ describe('outcome events', () => {
       publisherAuthorityId: w.lead.id,
     });
     for (const m of [w.lead, w.host]) {
-      const e = await oneEvent(m, since, { recordId: o.id, type: 'outcome.published' });
+      const e = await oneEvent(h, m, since, { recordId: o.id, type: 'outcome.published' });
       expect(e).toEqual(published);
     }
     // A bare member, and an authority with no basis at the setting: the summary only.
     for (const m of [w.member, w.publisher]) {
-      const e = await oneEvent(m, since, { recordId: o.id, type: 'outcome.published' });
+      const e = await oneEvent(h, m, since, { recordId: o.id, type: 'outcome.published' });
       expect(e).toMatchObject({ id: published.id, layer: 'summary', recordId: o.id, recordType: 'outcome' });
       expect(e.data).toMatchObject({
         id: o.id,
@@ -259,9 +242,9 @@ describe('outcome events', () => {
       changes: { overallRating: 4, findings: `amended findings ${uniq()}` },
     });
     if (amended.layer !== 'detail') throw new Error('the publisher sees detail');
-    const a = await oneEvent(w.placing, since, { recordId: o.id, type: 'outcome.amended' });
+    const a = await oneEvent(h, w.placing, since, { recordId: o.id, type: 'outcome.amended' });
     expect(a.data).toMatchObject({ status: 'amended', overallRating: 4, findings: amended.findings });
-    const aSummary = await oneEvent(w.member, since, { recordId: o.id, type: 'outcome.amended' });
+    const aSummary = await oneEvent(h, w.member, since, { recordId: o.id, type: 'outcome.amended' });
     expect(aSummary).toMatchObject({ layer: 'summary' });
     expect(aSummary.data).toMatchObject({ status: 'amended', overallRating: 4 });
     expectNoText(aSummary, [amended.findings, ...secrets]);
@@ -270,25 +253,25 @@ describe('outcome events', () => {
     await h
       .caller(w.lead.officer)
       .outcomes.withdraw({ id: o.id, version: amended.version, reason: 'published in error' });
-    const wd = await oneEvent(w.host, since, { recordId: o.id, type: 'outcome.withdrawn' });
+    const wd = await oneEvent(h, w.host, since, { recordId: o.id, type: 'outcome.withdrawn' });
     expect(wd).toMatchObject({ layer: 'detail' });
     expect(wd.data).toMatchObject({ status: 'withdrawn', withdrawnReason: 'published in error' });
-    const wdSummary = await oneEvent(w.member, since, { recordId: o.id, type: 'outcome.withdrawn' });
+    const wdSummary = await oneEvent(h, w.member, since, { recordId: o.id, type: 'outcome.withdrawn' });
     expect(wdSummary).toMatchObject({ id: wd.id, layer: 'summary' });
     expect(wdSummary.data).toMatchObject({ status: 'withdrawn' });
     expect(wdSummary.data).not.toHaveProperty('withdrawnReason');
     expect(Number(wd.id)).toBeGreaterThan(Number(a.id));
   });
 
-  it('a restricted outcome reaches others only as the neutral signal', async () => {
-    const since = await mark();
+  test('a restricted outcome reaches others only as the neutral signal', async ({ h, w }) => {
+    const since = await mark(h);
     const o = await publishOutcome(h, w.publisher.officer, w.provision.id, { restricted: true });
-    const mine = await oneEvent(w.publisher, since, { recordId: o.id, type: 'outcome.published' });
+    const mine = await oneEvent(h, w.publisher, since, { recordId: o.id, type: 'outcome.published' });
     expect(mine).toMatchObject({ layer: 'detail', recordId: o.id });
     expect(mine.data).toMatchObject({ summary: o.input.summary, restricted: true });
 
     for (const m of [w.lead, w.host, w.placing, w.member]) {
-      const found = (await eventsAbout(m, since, { provisionId: w.provision.id })).filter(
+      const found = (await eventsAbout(h, m, since, { provisionId: w.provision.id })).filter(
         (e) => e.id === mine.id,
       );
       expect(found).toHaveLength(1);
@@ -313,12 +296,12 @@ describe('outcome events', () => {
 });
 
 describe('restriction events', () => {
-  it('created, updated and lifted: detail with a basis, the summary to a bare member', async () => {
-    const since = await mark();
+  test('created, updated and lifted: detail with a basis, the summary to a bare member', async ({ h, w }) => {
+    const since = await mark(h);
     const i = restrictionInput(w.provision.id, 'action-plan');
     const r = detail(await h.caller(w.publisher.officer).restrictions.create(i));
 
-    const created = await oneEvent(w.placing, since, { recordId: r.id, type: 'restriction.created' });
+    const created = await oneEvent(h, w.placing, since, { recordId: r.id, type: 'restriction.created' });
     expect(created).toMatchObject({
       layer: 'detail',
       recordType: 'restriction',
@@ -334,8 +317,8 @@ describe('restriction events', () => {
       details: i.details,
     });
     for (const m of [w.lead, w.host, w.publisher])
-      expect(await oneEvent(m, since, { recordId: r.id, type: 'restriction.created' })).toEqual(created);
-    const summary = await oneEvent(w.member, since, { recordId: r.id, type: 'restriction.created' });
+      expect(await oneEvent(h, m, since, { recordId: r.id, type: 'restriction.created' })).toEqual(created);
+    const summary = await oneEvent(h, w.member, since, { recordId: r.id, type: 'restriction.created' });
     expect(summary).toMatchObject({ id: created.id, layer: 'summary', recordId: r.id });
     expect(summary.data).toMatchObject({
       id: r.id,
@@ -352,35 +335,38 @@ describe('restriction events', () => {
         .caller(w.publisher.officer)
         .restrictions.update({ id: r.id, version: 1, summary: newSummary, note: 'more detail' }),
     );
-    const u = await oneEvent(w.lead, since, { recordId: r.id, type: 'restriction.updated' });
+    const u = await oneEvent(h, w.lead, since, { recordId: r.id, type: 'restriction.updated' });
     expect(u.data).toMatchObject({ summary: newSummary, version: 2 });
-    const uSummary = await oneEvent(w.member, since, { recordId: r.id, type: 'restriction.updated' });
+    const uSummary = await oneEvent(h, w.member, since, { recordId: r.id, type: 'restriction.updated' });
     expect(uSummary.layer).toBe('summary');
     expectNoText(uSummary, [newSummary]);
 
     await h
       .caller(w.publisher.officer)
       .restrictions.lift({ id: r.id, version: updated.version, reason: 'plan completed' });
-    const l = await oneEvent(w.placing, since, { recordId: r.id, type: 'restriction.lifted' });
+    const l = await oneEvent(h, w.placing, since, { recordId: r.id, type: 'restriction.lifted' });
     expect(l.data).toMatchObject({ status: 'lifted', liftedOn: TODAY, liftedReason: 'plan completed' });
-    const lSummary = await oneEvent(w.member, since, { recordId: r.id, type: 'restriction.lifted' });
+    const lSummary = await oneEvent(h, w.member, since, { recordId: r.id, type: 'restriction.lifted' });
     expect(lSummary.data).toMatchObject({ status: 'lifted', liftedOn: TODAY });
     expect(lSummary.data).not.toHaveProperty('liftedReason');
     expect(Number(created.id)).toBeLessThan(Number(u.id));
     expect(Number(u.id)).toBeLessThan(Number(l.id));
   });
 
-  it('a restricted restriction: detail to its issuer, the neutral signal to everyone else', async () => {
-    const since = await mark();
+  test('a restricted restriction: detail to its issuer, the neutral signal to everyone else', async ({
+    h,
+    w,
+  }) => {
+    const since = await mark(h);
     const i = restrictionInput(w.provision.id, 'informal-embargo');
     const r = detail(await h.caller(w.publisher.officer).restrictions.create(i));
 
-    const mine = await oneEvent(w.publisher, since, { recordId: r.id, type: 'restriction.created' });
+    const mine = await oneEvent(h, w.publisher, since, { recordId: r.id, type: 'restriction.created' });
     expect(mine).toMatchObject({ layer: 'detail', recordId: r.id, recordType: 'restriction' });
     expect(mine.data).toMatchObject({ kind: 'informal-embargo', restricted: true, summary: i.summary });
 
     for (const m of [w.lead, w.host, w.placing, w.member]) {
-      const found = (await eventsAbout(m, since, { provisionId: w.provision.id })).filter(
+      const found = (await eventsAbout(h, m, since, { provisionId: w.provision.id })).filter(
         (e) => e.id === mine.id,
       );
       expect(found).toHaveLength(1);
@@ -406,7 +392,11 @@ describe('restriction events', () => {
     }
   });
 
-  it('expired: emitted once the hub clock passes expiresOn, and only once however often the job runs', async () => {
+  test('expired: emitted once the hub clock passes expiresOn, and only once however often the job runs', async ({
+    h,
+    w,
+    clock,
+  }) => {
     const expiresOn = plusDays(TODAY, 3);
     const i = restrictionInput(w.provision.id, 'embargo', { expiresOn });
     const r = detail(await h.caller(w.publisher.officer).restrictions.create(i));
@@ -419,20 +409,20 @@ describe('restriction events', () => {
     await h
       .caller(w.publisher.officer)
       .restrictions.lift({ id: lifted.id, version: 1, reason: 'resolved early' });
-    const since = await mark();
+    const since = await mark(h);
 
-    await emitRestrictionExpiries(db(), h.hub.clock.now());
-    moveClock(h.hub, 2 * DAY_MS);
-    await emitRestrictionExpiries(db(), h.hub.clock.now());
-    await expectNone(w.placing, since, { type: 'restriction.expired' });
+    await emitRestrictionExpiries(h.db, h.hub.clock.now());
+    clock.move(2 * DAY_MS);
+    await emitRestrictionExpiries(h.db, h.hub.clock.now());
+    await expectNone(h, w.placing, since, { type: 'restriction.expired' });
 
-    moveClock(h.hub, DAY_MS); // now on expiresOn: the first day it no longer applies
-    expect(await emitRestrictionExpiries(db(), h.hub.clock.now())).toBeGreaterThanOrEqual(1);
-    expect(await emitRestrictionExpiries(db(), h.hub.clock.now())).toBe(0);
-    moveClock(h.hub, 5 * DAY_MS);
-    await emitRestrictionExpiries(db(), h.hub.clock.now());
+    clock.move(DAY_MS); // now on expiresOn: the first day it no longer applies
+    expect(await emitRestrictionExpiries(h.db, h.hub.clock.now())).toBeGreaterThanOrEqual(1);
+    expect(await emitRestrictionExpiries(h.db, h.hub.clock.now())).toBe(0);
+    clock.move(5 * DAY_MS);
+    await emitRestrictionExpiries(h.db, h.hub.clock.now());
 
-    const e = await oneEvent(w.placing, since, { recordId: r.id, type: 'restriction.expired' });
+    const e = await oneEvent(h, w.placing, since, { recordId: r.id, type: 'restriction.expired' });
     expect(e).toMatchObject({ layer: 'detail', recordType: 'restriction', provisionId: w.provision.id });
     expect(e.at).toBe(new Date(new Date(NOW).getTime() + 3 * DAY_MS).toISOString());
     expect(e.data).toMatchObject({
@@ -442,18 +432,18 @@ describe('restriction events', () => {
       expiresOn,
       summary: i.summary,
     });
-    const s = await oneEvent(w.member, since, { recordId: r.id, type: 'restriction.expired' });
+    const s = await oneEvent(h, w.member, since, { recordId: r.id, type: 'restriction.expired' });
     expect(s).toMatchObject({ id: e.id, layer: 'summary' });
     expect(s.data).toMatchObject({ id: r.id, kind: 'embargo', status: 'expired' });
     expectNoText(s, [i.summary, i.details, i.reasons[0]!.text]);
-    await expectNone(w.placing, since, { recordId: lifted.id, type: 'restriction.expired' });
+    await expectNone(h, w.placing, since, { recordId: lifted.id, type: 'restriction.expired' });
   });
 });
 
 describe('directory and allocation events', () => {
-  it('allocations.assign: allocation.changed to every member, as a summary', async () => {
+  test('allocations.assign: allocation.changed to every member, as a summary', async ({ h, w }) => {
     const p = await h.makeProvision({ hostAuthorityId: w.host.id });
-    const since = await mark();
+    const since = await mark(h);
     await h.caller(h.hubAdmin).allocations.assign({
       provisionId: p.id,
       authorityId: w.lead.id,
@@ -465,7 +455,7 @@ describe('directory and allocation events', () => {
       rationale: 'rebalanced',
     });
     for (const m of [w.lead, w.placing, w.member, w.host, w.publisher]) {
-      const found = await eventsAbout(m, since, { provisionId: p.id, type: 'allocation.changed' });
+      const found = await eventsAbout(h, m, since, { provisionId: p.id, type: 'allocation.changed' });
       expect(found).toHaveLength(2);
       expect(found.map((e) => e.layer)).toEqual(['summary', 'summary']);
       expect(found[0]!.data).toMatchObject({
@@ -483,9 +473,12 @@ describe('directory and allocation events', () => {
     }
   });
 
-  it('provisions.update: Ofsted grade and registration changes, and nothing for other edits', async () => {
+  test('provisions.update: Ofsted grade and registration changes, and nothing for other edits', async ({
+    h,
+    w,
+  }) => {
     const p = await h.makeProvision({ hostAuthorityId: w.host.id });
-    const since = await mark();
+    const since = await mark(h);
     const v1 = await h
       .caller(h.hubAdmin)
       .provisions.update({ id: p.id, version: p.version, name: `Renamed ${uniq()}` });
@@ -500,7 +493,7 @@ describe('directory and allocation events', () => {
       .provisions.update({ id: p.id, version: v2.version, registrationStatus: 'suspended' });
 
     for (const m of [w.member, w.lead, w.host]) {
-      const found = await eventsAbout(m, since, { provisionId: p.id });
+      const found = await eventsAbout(h, m, since, { provisionId: p.id });
       expect(found.map((e) => e.type)).toEqual([
         'provision.ofsted-grade-changed',
         'provision.registration-changed',
@@ -522,9 +515,13 @@ describe('directory and allocation events', () => {
 });
 
 describe('pre-placement grants', () => {
-  it('access.prospective-granted and -expired reach the grantee, the lead and the host, not a bare member', async () => {
+  test('access.prospective-granted and -expired reach the grantee, the lead and the host, not a bare member', async ({
+    h,
+    w,
+    clock,
+  }) => {
     const seeker = await makeMember(h, 'seeker');
-    const since = await mark();
+    const since = await mark(h);
     const grant = await h.caller(seeker.officer).access.requestProspective({
       provisionId: w.provision.id,
       reason: 'a possible placement for a child in our care',
@@ -533,7 +530,10 @@ describe('pre-placement grants', () => {
     });
 
     for (const m of [seeker, w.lead, w.host]) {
-      const e = await oneEvent(m, since, { provisionId: w.provision.id, type: 'access.prospective-granted' });
+      const e = await oneEvent(h, m, since, {
+        provisionId: w.provision.id,
+        type: 'access.prospective-granted',
+      });
       expect(e).toMatchObject({ layer: 'detail', provisionId: w.provision.id });
       expect(e.data).toMatchObject({
         grantId: grant.id,
@@ -544,24 +544,27 @@ describe('pre-placement grants', () => {
       });
     }
     for (const m of [w.member, w.placing, w.publisher])
-      await expectNone(m, since, { type: 'access.prospective-granted' });
+      await expectNone(h, m, since, { type: 'access.prospective-granted' });
 
-    expect(await emitGrantExpiries(db(), h.hub.clock.now())).toBe(0);
-    moveClock(h.hub, 2 * DAY_MS + 1000);
-    expect(await emitGrantExpiries(db(), h.hub.clock.now())).toBeGreaterThanOrEqual(1);
-    expect(await emitGrantExpiries(db(), h.hub.clock.now())).toBe(0);
+    expect(await emitGrantExpiries(h.db, h.hub.clock.now())).toBe(0);
+    clock.move(2 * DAY_MS + 1000);
+    expect(await emitGrantExpiries(h.db, h.hub.clock.now())).toBeGreaterThanOrEqual(1);
+    expect(await emitGrantExpiries(h.db, h.hub.clock.now())).toBe(0);
     for (const m of [seeker, w.lead, w.host]) {
-      const e = await oneEvent(m, since, { provisionId: w.provision.id, type: 'access.prospective-expired' });
+      const e = await oneEvent(h, m, since, {
+        provisionId: w.provision.id,
+        type: 'access.prospective-expired',
+      });
       expect(e).toMatchObject({ layer: 'detail' });
       expect(e.data).toMatchObject({ grantId: grant.id, authorityId: seeker.id, expiresAt: grant.expiresAt });
     }
     for (const m of [w.member, w.placing, w.publisher])
-      await expectNone(m, since, { type: 'access.prospective-expired' });
+      await expectNone(h, m, since, { type: 'access.prospective-expired' });
   });
 });
 
 describe('monitoring overdue', () => {
-  it('emitted to the lead authority alone, once per due date', async () => {
+  test('emitted to the lead authority alone, once per due date', async ({ h, w, clock }) => {
     const lead = await makeMember(h, 'overdue-lead');
     const p = await h.makeProvision({ hostAuthorityId: w.host.id });
     await h.caller(h.hubAdmin).allocations.assign({
@@ -571,17 +574,17 @@ describe('monitoring overdue', () => {
       startsOn: '2026-01-01',
     });
     const o = await publishOutcome(h, lead.officer, p.id, { nextDueOn: plusDays(TODAY, 2) });
-    const since = await mark();
+    const since = await mark(h);
 
-    await emitOverdueMonitoring(db(), h.hub.clock.now());
-    await expectNone(lead, since, { provisionId: p.id, type: 'monitoring.overdue' });
+    await emitOverdueMonitoring(h.db, h.hub.clock.now());
+    await expectNone(h, lead, since, { provisionId: p.id, type: 'monitoring.overdue' });
 
-    moveClock(h.hub, 4 * DAY_MS);
-    await emitOverdueMonitoring(db(), h.hub.clock.now());
-    await emitOverdueMonitoring(db(), h.hub.clock.now());
-    moveClock(h.hub, DAY_MS);
-    await emitOverdueMonitoring(db(), h.hub.clock.now());
-    const [first, ...rest] = await eventsAbout(lead, since, {
+    clock.move(4 * DAY_MS);
+    await emitOverdueMonitoring(h.db, h.hub.clock.now());
+    await emitOverdueMonitoring(h.db, h.hub.clock.now());
+    clock.move(DAY_MS);
+    await emitOverdueMonitoring(h.db, h.hub.clock.now());
+    const [first, ...rest] = await eventsAbout(h, lead, since, {
       provisionId: p.id,
       type: 'monitoring.overdue',
     });
@@ -595,7 +598,7 @@ describe('monitoring overdue', () => {
       lastMonitoredOn: o.activityDate,
     });
     for (const m of [w.host, w.member, w.placing, w.lead])
-      await expectNone(m, since, { provisionId: p.id, type: 'monitoring.overdue' });
+      await expectNone(h, m, since, { provisionId: p.id, type: 'monitoring.overdue' });
 
     // A new due date that also passes is a new event.
     await h.caller(lead.officer).outcomes.amend({
@@ -604,37 +607,37 @@ describe('monitoring overdue', () => {
       reason: 'next visit rescheduled',
       changes: { nextDueOn: plusDays(TODAY, 3) },
     });
-    await emitOverdueMonitoring(db(), h.hub.clock.now());
-    await emitOverdueMonitoring(db(), h.hub.clock.now());
-    const all = await eventsAbout(lead, since, { provisionId: p.id, type: 'monitoring.overdue' });
+    await emitOverdueMonitoring(h.db, h.hub.clock.now());
+    await emitOverdueMonitoring(h.db, h.hub.clock.now());
+    const all = await eventsAbout(h, lead, since, { provisionId: p.id, type: 'monitoring.overdue' });
     expect(all.map((e) => e.data.nextDueOn)).toEqual([plusDays(TODAY, 2), plusDays(TODAY, 3)]);
   });
 });
 
 describe('events.list', () => {
-  it('ids are strictly increasing; pages with since/limit have no gaps or repeats', async () => {
+  test('ids are strictly increasing; pages with since/limit have no gaps or repeats', async ({ h, w }) => {
     // A few more events, so every page size below splits them.
     for (let n = 0; n < 3; n++) await publishOutcome(h, w.lead.officer, w.provision.id);
-    await settle();
+    await settle(h);
     for (const m of [w.placing, w.member, w.lead]) {
       const whole = (await h.caller(m.officer).events.list({ limit: 500 })).items;
       expect(whole.length).toBeGreaterThan(10);
       const ids = whole.map((e) => Number(e.id));
       for (let i = 1; i < ids.length; i++) expect(ids[i]).toBeGreaterThan(ids[i - 1]!);
       for (const limit of [1, 3, 7]) {
-        const paged = await feed(m, '0', { limit });
+        const paged = await feed(h, m, '0', { limit });
         expect(paged).toEqual(whole);
       }
       // Starting in the middle continues right after the given id.
       const middle = whole[4]!.id;
-      expect(await feed(m, middle, { limit: 2 })).toEqual(whole.slice(5));
+      expect(await feed(h, m, middle, { limit: 2 })).toEqual(whole.slice(5));
       const first = await h.caller(m.officer).events.list({ limit: 2 });
       expect(first.items).toEqual(whole.slice(0, 2));
       expect(first.nextSince).toBe(whole[1]!.id);
     }
     // Every sequenced event has a distinct id; the feed's ids are the sequencer's.
-    const rows = await rowsOf<{ id: string; seq: string }>(
-      db(),
+    const rows = await queryRows<{ id: string; seq: string }>(
+      h.db,
       sql`select id::text as id, seq::text as seq from events order by events.seq`,
     );
     expect(rows.every((r) => r.seq !== null)).toBe(true);
@@ -642,8 +645,8 @@ describe('events.list', () => {
     expect(rows.map((r) => Number(r.seq))).toEqual(rows.map((_, i) => i + 1));
   });
 
-  it('an empty page keeps the cursor; types filters', async () => {
-    const head = await mark();
+  test('an empty page keeps the cursor; types filters', async ({ h, w }) => {
+    const head = await mark(h);
     expect(await h.caller(w.member.officer).events.list({ since: head })).toEqual({
       items: [],
       nextSince: head,
@@ -653,20 +656,23 @@ describe('events.list', () => {
       nextSince: '999999999',
     });
 
-    const all = await feed(w.placing, '0');
+    const all = await feed(h, w.placing, '0');
     const kinds = new Set(all.map((e) => e.type));
     expect(kinds.size).toBeGreaterThan(3);
     const wanted: EventType[] = ['restriction.created', 'outcome.amended'];
-    const filtered = await feed(w.placing, '0', { types: wanted, limit: 2 });
+    const filtered = await feed(h, w.placing, '0', { types: wanted, limit: 2 });
     expect(filtered.length).toBeGreaterThan(0);
     expect(filtered).toEqual(all.filter((e) => wanted.includes(e.type)));
-    expect(await feed(w.placing, '0', { types: [...EVENT_TYPES] })).toEqual(all);
+    expect(await feed(h, w.placing, '0', { types: [...EVENT_TYPES] })).toEqual(all);
   });
 
-  it('latest gives the newest N the caller may see, oldest first, with the cursor to follow from', async () => {
-    await settle();
+  test('latest gives the newest N the caller may see, oldest first, with the cursor to follow from', async ({
+    h,
+    w,
+  }) => {
+    await settle(h);
     for (const m of [w.placing, w.member]) {
-      const all = await feed(m, '0');
+      const all = await feed(h, m, '0');
       expect(all.length).toBeGreaterThan(5);
       const newest = await h.caller(m.officer).events.list({ latest: 5 });
       expect(newest).toEqual({ items: all.slice(-5), nextSince: all[all.length - 1]!.id });
@@ -679,34 +685,38 @@ describe('events.list', () => {
       });
     }
     const c = h.caller(w.member.officer);
-    await expectCode(c.events.list({ latest: 3, since: '0' }), 'BAD_REQUEST');
-    for (const latest of [0, 501, 1.5]) await expectCode(c.events.list({ latest }), 'BAD_REQUEST');
+    await expectTRPCError(c.events.list({ latest: 3, since: '0' }), 'BAD_REQUEST');
+    for (const latest of [0, 501, 1.5]) await expectTRPCError(c.events.list({ latest }), 'BAD_REQUEST');
   });
 
-  it('a bad since or limit is refused with 400', async () => {
+  test('a bad since or limit is refused with 400', async ({ h, w }) => {
     const c = h.caller(w.member.officer);
     for (const since of ['abc', '-1', '1.5', '', '12345678901234567890'])
-      await expectCode(c.events.list({ since }), 'BAD_REQUEST');
-    await expectCode(c.events.list({ limit: 0 }), 'BAD_REQUEST');
-    await expectCode(c.events.list({ limit: 501 }), 'BAD_REQUEST');
-    await expectCode(c.events.list({ types: ['outcome.deleted' as EventType] }), 'BAD_REQUEST');
-    await expectCode(h.caller(null).events.list({}), 'UNAUTHORIZED');
+      await expectTRPCError(c.events.list({ since }), 'BAD_REQUEST');
+    await expectTRPCError(c.events.list({ limit: 0 }), 'BAD_REQUEST');
+    await expectTRPCError(c.events.list({ limit: 501 }), 'BAD_REQUEST');
+    await expectTRPCError(c.events.list({ types: ['outcome.deleted' as EventType] }), 'BAD_REQUEST');
+    await expectTRPCError(h.caller(null).events.list({}), 'UNAUTHORIZED');
   });
 
-  it('who sees what is decided at reading: an ended placement sees the summary from then on', async () => {
+  test('who sees what is decided at reading: an ended placement sees the summary from then on', async ({
+    h,
+    w,
+    clock,
+  }) => {
     const leaver = await makeMember(h, 'leaver');
     const placement = await h
       .caller(leaver.officer)
       .placements.declare({ provisionId: w.provision.id, children: 1, fromDate: '2026-01-01' });
-    const since = await mark();
+    const since = await mark(h);
     const o = await publishOutcome(h, w.lead.officer, w.provision.id);
-    const before = await oneEvent(leaver, since, { recordId: o.id, type: 'outcome.published' });
+    const before = await oneEvent(h, leaver, since, { recordId: o.id, type: 'outcome.published' });
     expect(before.layer).toBe('detail');
     await h
       .caller(leaver.officer)
       .placements.end({ id: placement.id, version: placement.version, endedOn: TODAY });
-    moveClock(h.hub, DAY_MS);
-    const after = await oneEvent(leaver, since, { recordId: o.id, type: 'outcome.published' });
+    clock.move(DAY_MS);
+    const after = await oneEvent(h, leaver, since, { recordId: o.id, type: 'outcome.published' });
     expect(after).toMatchObject({ id: before.id, layer: 'summary' });
     expectNoText(after, [o.input.findings, o.input.summary]);
   });

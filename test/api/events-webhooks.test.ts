@@ -8,7 +8,7 @@ import type { AddressInfo } from 'node:net';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { sql } from 'drizzle-orm';
 import { Webhook } from 'standardwebhooks';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect } from 'vitest';
 import { EVENT_TYPES, type CcxEvent, type EventType } from '@ccx/schema';
 import { loadConfig, type Config, type Principal } from '@ccx/server';
 import { deliverDue, fanOut } from '@ccx/server/testing';
@@ -16,20 +16,21 @@ import { headSeq } from '@ccx/server/testing';
 import { startJobs } from '@ccx/server/testing';
 import { sequenceEvents } from '@ccx/server/testing';
 import { emitGrantExpiries, emitOverdueMonitoring, emitRestrictionExpiries } from '@ccx/server/testing';
-import { createHarness, queryRows, type Harness } from '../support/harness.js';
 import {
+  createHarness,
   DAY_MS,
-  expectCode,
-  fixClock,
+  expectTRPCError,
   londonToday,
   makeMember,
-  makeWorld,
   plusDays,
   publishOutcome,
+  queryRows,
+  test,
   uniq,
+  type Harness,
   type Member,
   type World,
-} from '../support/need-to-know.js';
+} from '../support/harness.js';
 
 const ENV = {
   CCX_WEBHOOK_ALLOW_HTTP_LOOPBACK: 'true',
@@ -116,19 +117,11 @@ const tamper = (body: string): string => {
 
 // ---------------------------------------------------------------------------------------------------
 
-let h: Harness;
-let w: World;
-
-beforeAll(async () => {
-  h = await createHarness(ENV);
-  w = await makeWorld(h);
-});
-afterAll(async () => {
+test.override({ hubEnv: ENV });
+test.afterAll(async () => {
   await Promise.all(receivers.map((r) => r.close()));
-  await h?.close();
 });
 
-const db = () => h.hub.database.db;
 const today = () => londonToday(new Date());
 /** An outcome that is not due for a year, so it never turns overdue during these tests. */
 const notDue = () => ({ nextDueOn: plusDays(today(), 365) });
@@ -143,12 +136,12 @@ const detail = <V extends { layer: string }>(v: V): Extract<V, { layer: 'detail'
  * Sequences everything committed so far. The sequencer waits for every transaction older than an event
  * to end — on PostgreSQL that is any in the cluster, other test files' included — so one call may not do.
  */
-const settle = async () => {
+const settle = async (h: Harness) => {
   const end = Date.now() + 20_000;
   for (;;) {
-    await sequenceEvents(db());
+    await sequenceEvents(h.db);
     const [row] = await queryRows<{ n: number }>(
-      db(),
+      h.db,
       sql`select count(*)::int as n from events where seq is null`,
     );
     if (row!.n === 0) return;
@@ -158,24 +151,30 @@ const settle = async () => {
 };
 
 /** The hub's /metrics counter of delivery attempts, by result. */
-const deliveryAttempts = async (): Promise<Record<'delivered' | 'retry' | 'dead', number>> => {
+const deliveryAttempts = async (h: Harness): Promise<Record<'delivered' | 'retry' | 'dead', number>> => {
   const metric = await h.hub.metrics.registry.getSingleMetric('ccx_webhook_delivery_attempts_total')!.get();
   const of = (result: string) => metric.values.find((v) => v.labels.result === result)?.value ?? 0;
   return { delivered: of('delivered'), retry: of('retry'), dead: of('dead') };
 };
 
 /** One round of the background work: sequence, fan out, deliver. */
-const pump = async (config: Config = h.config) => {
-  await sequenceEvents(db());
-  await fanOut(db(), h.hub.clock.now());
-  await deliverDue(db(), config);
+const pump = async (h: Harness, config: Config = h.config) => {
+  await sequenceEvents(h.db);
+  await fanOut(h.db, h.hub.clock.now());
+  await deliverDue(h.db, config);
 };
 
 /** Pumps until the condition holds (or fails the test after `ms`). */
-const until = async (what: string, cond: () => boolean | Promise<boolean>, config?: Config, ms = 15_000) => {
+const until = async (
+  h: Harness,
+  what: string,
+  cond: () => boolean | Promise<boolean>,
+  config?: Config,
+  ms = 15_000,
+) => {
   const end = Date.now() + ms;
   for (;;) {
-    await pump(config);
+    await pump(h, config);
     if (await cond()) return;
     if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);
     await sleep(10);
@@ -184,7 +183,7 @@ const until = async (what: string, cond: () => boolean | Promise<boolean>, confi
 
 const admins = new Map<string, Principal>();
 /** An admin client of the authority (webhooks are an admin's business). */
-const adminOf = async (m: Member): Promise<Principal> => {
+const adminOf = async (h: Harness, m: Member): Promise<Principal> => {
   const known = admins.get(m.id);
   if (known) return known;
   const p = (await h.makeClient(m.id, 'admin', `${m.id} admin`)).principal;
@@ -193,14 +192,15 @@ const adminOf = async (m: Member): Promise<Principal> => {
 };
 
 const subscribe = async (
+  h: Harness,
   m: Member,
   url: string,
   eventTypes: EventType[],
   provisionIds?: string[],
 ): Promise<{ id: string; secret: string; admin: Principal }> => {
-  const admin = await adminOf(m);
+  const admin = await adminOf(h, m);
   // A new webhook starts at the feed's head: sequence what is already committed first, so it is not new to it.
-  await settle();
+  await settle(h);
   const created = await h
     .caller(admin)
     .webhooks.create({ url, eventTypes, ...(provisionIds ? { provisionIds } : {}) });
@@ -212,22 +212,22 @@ const subscribe = async (
 
 // Every test's webhooks are deleted after it, so no test's queue reaches into the next.
 const hooks: { id: string; admin: Principal }[] = [];
-afterEach(async () => {
+test.afterEach(async ({ h }) => {
   for (const hook of hooks.splice(0)) {
     await h
       .caller(hook.admin)
       .webhooks.delete({ id: hook.id })
       .catch(() => undefined);
   }
-  await pump();
+  await pump(h);
 });
 
-const deliveriesOf = async (hook: { id: string; admin: Principal }) =>
+const deliveriesOf = async (h: Harness, hook: { id: string; admin: Principal }) =>
   h.caller(hook.admin).webhooks.deliveries({ id: hook.id, limit: 200 });
 
 /** Every event after `since` in the authority's feed, of the given types. */
-const feedOf = async (m: Member, since: number, types?: EventType[]): Promise<CcxEvent[]> => {
-  await settle();
+const feedOf = async (h: Harness, m: Member, since: number, types?: EventType[]): Promise<CcxEvent[]> => {
+  await settle(h);
   const all: CcxEvent[] = [];
   let cursor = String(since);
   for (;;) {
@@ -240,13 +240,13 @@ const feedOf = async (m: Member, since: number, types?: EventType[]): Promise<Cc
   }
 };
 
-const mark = async () => {
-  await settle();
-  return headSeq(db());
+const mark = async (h: Harness) => {
+  await settle(h);
+  return headSeq(h.db);
 };
 
 /** A new member-audience event (allocation.changed) on a fresh provision. */
-const allocationChange = async (provisionId?: string) => {
+const allocationChange = async (h: Harness, w: World, provisionId?: string) => {
   const p = provisionId ?? (await h.makeProvision({ hostAuthorityId: w.host.id })).id;
   await h
     .caller(h.hubAdmin)
@@ -255,10 +255,13 @@ const allocationChange = async (provisionId?: string) => {
 };
 
 describe('a delivery for every event type', () => {
-  it('each verifies with standardwebhooks, fails once a byte changes, and carries the feed event at the lead’s layer', async () => {
+  test('each verifies with standardwebhooks, fails once a byte changes, and carries the feed event at the lead’s layer', async ({
+    h,
+    w,
+  }) => {
     const r = await startReceiver();
-    const hook = await subscribe(w.lead, r.url, [...EVENT_TYPES]);
-    const since = await mark();
+    const hook = await subscribe(h, w.lead, r.url, [...EVENT_TYPES]);
+    const since = await mark(h);
 
     // outcome.published, amended, withdrawn (the lead publishes)
     const o = await publishOutcome(h, w.lead.officer, w.provision.id, notDue());
@@ -293,10 +296,10 @@ describe('a delivery for every event type', () => {
         expiresOn: plusDays(today(), 1),
       }),
     );
-    await emitRestrictionExpiries(db(), new Date(Date.now() + 2 * DAY_MS));
+    await emitRestrictionExpiries(h.db, new Date(Date.now() + 2 * DAY_MS));
     // allocation.changed, provision.ofsted-grade-changed, provision.registration-changed
     const p2 = await h.makeProvision({ hostAuthorityId: w.host.id });
-    await allocationChange(p2.id);
+    await allocationChange(h, w, p2.id);
     const v = await h
       .caller(h.hubAdmin)
       .provisions.update({ id: p2.id, version: p2.version, ofstedGrade: 'good' });
@@ -311,19 +314,19 @@ describe('a delivery for every event type', () => {
       caseReference: `CASE-${uniq()}`,
       days: 1,
     });
-    await emitGrantExpiries(db(), new Date(Date.now() + 2 * DAY_MS));
+    await emitGrantExpiries(h.db, new Date(Date.now() + 2 * DAY_MS));
     // monitoring.overdue (to the lead)
     const p3 = await h.makeProvision({ hostAuthorityId: w.host.id });
     await h
       .caller(h.hubAdmin)
       .allocations.assign({ provisionId: p3.id, authorityId: w.lead.id, rationale: 'lead' });
     await publishOutcome(h, w.lead.officer, p3.id, { nextDueOn: plusDays(today(), 1) });
-    await emitOverdueMonitoring(db(), new Date(Date.now() + 3 * DAY_MS));
+    await emitOverdueMonitoring(h.db, new Date(Date.now() + 3 * DAY_MS));
 
-    const expected = await feedOf(w.lead, since);
+    const expected = await feedOf(h, w.lead, since);
     expect(new Set(expected.map((e) => e.type))).toEqual(new Set(EVENT_TYPES));
-    await until(`${expected.length} deliveries`, () => r.accepted().length >= expected.length);
-    await pump();
+    await until(h, `${expected.length} deliveries`, () => r.accepted().length >= expected.length);
+    await pump(h);
     expect(r.requests).toHaveLength(expected.length);
 
     for (const [i, q] of r.requests.entries()) {
@@ -349,7 +352,7 @@ describe('a delivery for every event type', () => {
     expect(byType.get('restriction.expired')).toMatchObject({ layer: 'detail', recordId: r2.id });
     expect(byType.get('monitoring.overdue')).toMatchObject({ layer: 'detail', provisionId: p3.id });
 
-    const deliveries = await deliveriesOf(hook);
+    const deliveries = await deliveriesOf(h, hook);
     expect(deliveries).toHaveLength(expected.length);
     expect(
       deliveries.every((d) => d.status === 'delivered' && d.attempts === 1 && d.lastStatusCode === 204),
@@ -359,12 +362,15 @@ describe('a delivery for every event type', () => {
 });
 
 describe('what each subscriber receives', () => {
-  it('a bare member gets the summary, a placing authority the detail, a restricted record the signal', async () => {
+  test('a bare member gets the summary, a placing authority the detail, a restricted record the signal', async ({
+    h,
+    w,
+  }) => {
     const rm = await startReceiver();
     const rp = await startReceiver();
     const types: EventType[] = ['outcome.published', 'restriction.created'];
-    const hm = await subscribe(w.member, rm.url, types);
-    const hp = await subscribe(w.placing, rp.url, types);
+    const hm = await subscribe(h, w.member, rm.url, types);
+    const hp = await subscribe(h, w.placing, rp.url, types);
 
     const o = await publishOutcome(h, w.lead.officer, w.provision.id, notDue());
     const secret = `secret reason ${uniq()}`;
@@ -376,7 +382,7 @@ describe('what each subscriber receives', () => {
         summary: `informal summary ${uniq()}`,
       }),
     );
-    await until('two deliveries each', () => rm.accepted().length >= 2 && rp.accepted().length >= 2);
+    await until(h, 'two deliveries each', () => rm.accepted().length >= 2 && rp.accepted().length >= 2);
 
     const [mo, me] = rm.requests.map((q) => verify(hm.secret, q).data);
     const [po, pe] = rp.requests.map((q) => verify(hp.secret, q).data);
@@ -407,42 +413,45 @@ describe('what each subscriber receives', () => {
       expect(q.body).not.toContain('informal-embargo');
     }
     // Each delivery is the feed's event at that subscriber's layer.
-    expect([mo, me]).toEqual((await feedOf(w.member, Number(mo!.id) - 1, types)).slice(0, 2));
-    expect([po, pe]).toEqual((await feedOf(w.placing, Number(po!.id) - 1, types)).slice(0, 2));
+    expect([mo, me]).toEqual((await feedOf(h, w.member, Number(mo!.id) - 1, types)).slice(0, 2));
+    expect([po, pe]).toEqual((await feedOf(h, w.placing, Number(po!.id) - 1, types)).slice(0, 2));
   });
 
-  it('a provision filter delivers only events about those provisions', async () => {
+  test('a provision filter delivers only events about those provisions', async ({ h, w }) => {
     const r = await startReceiver();
     const p1 = await h.makeProvision({ hostAuthorityId: w.host.id });
     const p2 = await h.makeProvision({ hostAuthorityId: w.host.id });
-    const hook = await subscribe(w.member, r.url, ['allocation.changed'], [p1.id]);
-    const since = await mark();
-    await allocationChange(p2.id);
-    await allocationChange(p1.id);
-    await allocationChange(p2.id);
-    await allocationChange(p1.id);
-    await until('two deliveries', () => r.accepted().length >= 2);
-    await pump();
+    const hook = await subscribe(h, w.member, r.url, ['allocation.changed'], [p1.id]);
+    const since = await mark(h);
+    await allocationChange(h, w, p2.id);
+    await allocationChange(h, w, p1.id);
+    await allocationChange(h, w, p2.id);
+    await allocationChange(h, w, p1.id);
+    await until(h, 'two deliveries', () => r.accepted().length >= 2);
+    await pump(h);
     const got = r.requests.map((q) => verify(hook.secret, q).data);
     expect(got.map((e) => e.provisionId)).toEqual([p1.id, p1.id]);
-    const feed = (await feedOf(w.member, since, ['allocation.changed'])).filter(
+    const feed = (await feedOf(h, w.member, since, ['allocation.changed'])).filter(
       (e) => e.provisionId === p1.id,
     );
     expect(got).toEqual(feed);
-    const deliveries = await deliveriesOf(hook);
+    const deliveries = await deliveriesOf(h, hook);
     expect(deliveries).toHaveLength(2);
   });
 });
 
 describe('retries, order and dead letters', () => {
-  it('500 three times, then 200: delivered on the fourth attempt, with backoff, the same message each time', async () => {
+  test('500 three times, then 200: delivered on the fourth attempt, with backoff, the same message each time', async ({
+    h,
+    w,
+  }) => {
     const r = await startReceiver((n) => (n <= 3 ? 500 : 200));
-    const hook = await subscribe(w.member, r.url, ['allocation.changed']);
-    await allocationChange();
-    await until('the fourth attempt', () => r.requests.length >= 4);
+    const hook = await subscribe(h, w.member, r.url, ['allocation.changed']);
+    await allocationChange(h, w);
+    await until(h, 'the fourth attempt', () => r.requests.length >= 4);
     await sleep(200);
-    await pump();
-    await pump();
+    await pump(h);
+    await pump(h);
     expect(r.requests.map((q) => q.status)).toEqual([500, 500, 500, 200]);
     const ids = new Set(r.requests.map((q) => q.headers['webhook-id']));
     expect(ids.size).toBe(1);
@@ -450,7 +459,7 @@ describe('retries, order and dead letters', () => {
     for (const q of r.requests) expect(verify(hook.secret, q).data.id).toBe(bodyOf(r.requests[0]!).data.id);
     // Backoff: base 20 ms × 2^(n−1), at least half of it: ≥ 10 + 20 + 40 ms in all.
     expect(r.requests[3]!.at - r.requests[0]!.at).toBeGreaterThanOrEqual(65);
-    const [d] = await deliveriesOf(hook);
+    const [d] = await deliveriesOf(h, hook);
     expect(d).toMatchObject({
       status: 'delivered',
       attempts: 4,
@@ -463,16 +472,19 @@ describe('retries, order and dead letters', () => {
     expect(d!.deliveredAt).not.toBeNull();
   });
 
-  it('a receiver that is down gets all 20 events in order, each once, when it comes back', async () => {
+  test('a receiver that is down gets all 20 events in order, each once, when it comes back', async ({
+    h,
+    w,
+  }) => {
     const state = { down: true };
     const r = await startReceiver(() => (state.down ? 503 : 204));
-    const hook = await subscribe(w.placing, r.url, ['allocation.changed']);
-    const since = await mark();
-    const attemptsBefore = await deliveryAttempts();
+    const hook = await subscribe(h, w.placing, r.url, ['allocation.changed']);
+    const since = await mark(h);
+    const attemptsBefore = await deliveryAttempts(h);
     const jobs = startJobs(h.hub, { fastMs: 20, slowMs: 3_600_000 });
     try {
       for (let n = 0; n < 20; n++) {
-        await allocationChange();
+        await allocationChange(h, w);
         if (n % 5 === 4) await sleep(60);
       }
       // Down for a while: several attempts fail.
@@ -488,7 +500,7 @@ describe('retries, order and dead letters', () => {
     } finally {
       await jobs.stop();
     }
-    const expected = (await feedOf(w.placing, since, ['allocation.changed'])).map((e) => e.id);
+    const expected = (await feedOf(h, w.placing, since, ['allocation.changed'])).map((e) => e.id);
     expect(expected).toHaveLength(20);
     const accepted = r.accepted().map((q) => verify(hook.secret, q).data.id);
     const duplicates = accepted.length - new Set(accepted).size;
@@ -500,16 +512,19 @@ describe('retries, order and dead letters', () => {
     expect(r.requests.filter((q) => q.status === 503).every((q) => bodyOf(q).data.id === expected[0])).toBe(
       true,
     );
-    const deliveries = await deliveriesOf(hook);
+    const deliveries = await deliveriesOf(h, hook);
     expect(deliveries.every((d) => d.status === 'delivered')).toBe(true);
     // The hub's metrics counted every attempt the background work made, by result.
-    const attempts = await deliveryAttempts();
+    const attempts = await deliveryAttempts(h);
     expect(attempts.delivered - attemptsBefore.delivered).toBeGreaterThanOrEqual(20);
     expect(attempts.retry - attemptsBefore.retry).toBe(r.requests.filter((q) => q.status === 503).length);
     expect(deliveries.find((d) => d.eventId === expected[0])!.attempts).toBeGreaterThan(1);
   });
 
-  it('after CCX_WEBHOOK_MAX_ATTEMPTS failures the delivery is dead, visible, and resend delivers it', async () => {
+  test('after CCX_WEBHOOK_MAX_ATTEMPTS failures the delivery is dead, visible, and resend delivers it', async ({
+    h,
+    w,
+  }) => {
     const config = loadConfig({
       CCX_DATA_DIR: h.config.dataDir,
       LOG_LEVEL: 'silent',
@@ -520,13 +535,18 @@ describe('retries, order and dead letters', () => {
     expect(config.webhooks.maxAttempts).toBe(3);
     const state = { up: false };
     const r = await startReceiver(() => (state.up ? 204 : 500));
-    const hook = await subscribe(w.member, r.url, ['allocation.changed']);
-    await allocationChange();
-    await until('a dead delivery', async () => (await deliveriesOf(hook))[0]?.status === 'dead', config);
+    const hook = await subscribe(h, w.member, r.url, ['allocation.changed']);
+    await allocationChange(h, w);
+    await until(
+      h,
+      'a dead delivery',
+      async () => (await deliveriesOf(h, hook))[0]?.status === 'dead',
+      config,
+    );
     await sleep(150);
-    await pump(config);
+    await pump(h, config);
     expect(r.requests.map((q) => q.status)).toEqual([500, 500, 500]);
-    const [dead] = await deliveriesOf(hook);
+    const [dead] = await deliveriesOf(h, hook);
     expect(dead).toMatchObject({
       status: 'dead',
       attempts: 3,
@@ -540,31 +560,34 @@ describe('retries, order and dead letters', () => {
 
     // A dead letter does not hold the queue: the next event goes through once the receiver is back.
     state.up = true;
-    await allocationChange();
-    await until('the next event', () => r.accepted().length >= 1, config);
+    await allocationChange(h, w);
+    await until(h, 'the next event', () => r.accepted().length >= 1, config);
     expect(bodyOf(r.accepted()[0]!).data.id).not.toBe(deadEventId);
-    expect((await deliveriesOf(hook)).find((d) => d.id === dead!.id)!.status).toBe('dead');
+    expect((await deliveriesOf(h, hook)).find((d) => d.id === dead!.id)!.status).toBe('dead');
 
     // Only the webhook's own authority may resend, and only its own deliveries.
-    const other = await adminOf(w.placing);
-    await expectCode(h.caller(other).webhooks.resend({ id: hook.id, deliveryId: dead!.id }), 'NOT_FOUND');
-    const otherHook = await subscribe(w.placing, r.url, ['allocation.changed']);
-    await expectCode(
+    const other = await adminOf(h, w.placing);
+    await expectTRPCError(
+      h.caller(other).webhooks.resend({ id: hook.id, deliveryId: dead!.id }),
+      'NOT_FOUND',
+    );
+    const otherHook = await subscribe(h, w.placing, r.url, ['allocation.changed']);
+    await expectTRPCError(
       h.caller(hook.admin).webhooks.resend({ id: otherHook.id, deliveryId: dead!.id }),
       'NOT_FOUND',
     );
-    await expectCode(
+    await expectTRPCError(
       h.caller(other).webhooks.resend({ id: otherHook.id, deliveryId: dead!.id }),
       'NOT_FOUND',
     );
 
     const resent = await h.caller(hook.admin).webhooks.resend({ id: hook.id, deliveryId: dead!.id });
     expect(resent).toMatchObject({ id: dead!.id, status: 'pending', attempts: 0, eventId: deadEventId });
-    await until('the resent delivery', () => r.accepted().length >= 2, config);
+    await until(h, 'the resent delivery', () => r.accepted().length >= 2, config);
     const again = r.accepted()[1]!;
     expect(verify(hook.secret, again).data.id).toBe(deadEventId);
     expect(again.headers['webhook-id']).toBe(`msg_${deadEventId}`);
-    expect((await deliveriesOf(hook)).find((d) => d.id === dead!.id)).toMatchObject({
+    expect((await deliveriesOf(h, hook)).find((d) => d.id === dead!.id)).toMatchObject({
       status: 'delivered',
       attempts: 1,
       lastStatusCode: 204,
@@ -573,11 +596,15 @@ describe('retries, order and dead letters', () => {
 });
 
 describe('secrets, pings and ownership', () => {
-  it('rotateSecret: during the overlap two signatures, and both secrets verify; after it only the new one', async () => {
+  test('rotateSecret: during the overlap two signatures, and both secrets verify; after it only the new one', async ({
+    h,
+    w,
+    clock,
+  }) => {
     const r = await startReceiver();
-    const hook = await subscribe(w.member, r.url, ['allocation.changed']);
-    await allocationChange();
-    await until('one delivery', () => r.accepted().length >= 1);
+    const hook = await subscribe(h, w.member, r.url, ['allocation.changed']);
+    await allocationChange(h, w);
+    await until(h, 'one delivery', () => r.accepted().length >= 1);
     expect(r.requests[0]!.headers['webhook-signature']!.split(' ')).toHaveLength(1);
     verify(hook.secret, r.requests[0]!);
 
@@ -585,8 +612,8 @@ describe('secrets, pings and ownership', () => {
     expect(rotated.secret).toMatch(/^whsec_/);
     expect(rotated.secret).not.toBe(hook.secret);
     expect(rotated.webhook.secretRotatedAt).not.toBeNull();
-    await allocationChange();
-    await until('a second delivery', () => r.accepted().length >= 2);
+    await allocationChange(h, w);
+    await until(h, 'a second delivery', () => r.accepted().length >= 2);
     const q = r.requests[1]!;
     const signatures = q.headers['webhook-signature']!.split(' ');
     expect(signatures).toHaveLength(2);
@@ -600,10 +627,11 @@ describe('secrets, pings and ownership', () => {
     expect(() => verify(rotated.secret, only(signatures[1]!))).toThrow();
 
     // A rotation whose overlap (a day) is over: signed with the new secret only.
-    const restore = fixClock(h.hub, new Date(Date.now() - 2 * DAY_MS));
-    const later = await h.caller(hook.admin).webhooks.rotateSecret({ id: hook.id }).finally(restore);
-    await allocationChange();
-    await until('a third delivery', () => r.accepted().length >= 3);
+    clock.set(new Date(Date.now() - 2 * DAY_MS));
+    const later = await h.caller(hook.admin).webhooks.rotateSecret({ id: hook.id });
+    clock.reset();
+    await allocationChange(h, w);
+    await until(h, 'a third delivery', () => r.accepted().length >= 3);
     const q3 = r.requests[2]!;
     expect(q3.headers['webhook-signature']!.split(' ')).toHaveLength(1);
     expect(verify(later.secret, q3).data.type).toBe('allocation.changed');
@@ -618,9 +646,12 @@ describe('secrets, pings and ownership', () => {
     }
   });
 
-  it('webhooks.test sends a signed ping now; a refused ping is reported and not retried', async () => {
+  test('webhooks.test sends a signed ping now; a refused ping is reported and not retried', async ({
+    h,
+    w,
+  }) => {
     const r = await startReceiver();
-    const hook = await subscribe(w.member, r.url, ['allocation.changed']);
+    const hook = await subscribe(h, w.member, r.url, ['allocation.changed']);
     const ok = await h.caller(hook.admin).webhooks.test({ id: hook.id });
     expect(ok).toMatchObject({
       ok: true,
@@ -643,46 +674,52 @@ describe('secrets, pings and ownership', () => {
     const refused = await h.caller(hook.admin).webhooks.test({ id: hook.id });
     expect(refused).toMatchObject({ ok: false, status: 'failed', attempts: 1, lastStatusCode: 500 });
     for (let n = 0; n < 5; n++) {
-      await pump();
+      await pump(h);
       await sleep(30);
     }
     expect(r.requests).toHaveLength(2);
-    const deliveries = await deliveriesOf(hook);
+    const deliveries = await deliveriesOf(h, hook);
     expect(deliveries.map((d) => d.status).sort()).toEqual(['delivered', 'failed']);
   });
 
-  it("another authority's webhook is not found; only an admin manages webhooks; a deleted one receives nothing", async () => {
+  test("another authority's webhook is not found; only an admin manages webhooks; a deleted one receives nothing", async ({
+    h,
+    w,
+  }) => {
     const r = await startReceiver();
-    const hook = await subscribe(w.member, r.url, ['allocation.changed']);
-    const other = await adminOf(w.placing);
+    const hook = await subscribe(h, w.member, r.url, ['allocation.changed']);
+    const other = await adminOf(h, w.placing);
     const c = h.caller(other);
-    await expectCode(c.webhooks.delete({ id: hook.id }), 'NOT_FOUND');
-    await expectCode(c.webhooks.test({ id: hook.id }), 'NOT_FOUND');
-    await expectCode(c.webhooks.deliveries({ id: hook.id }), 'NOT_FOUND');
-    await expectCode(c.webhooks.rotateSecret({ id: hook.id }), 'NOT_FOUND');
-    await expectCode(c.webhooks.resend({ id: hook.id, deliveryId: hook.id }), 'NOT_FOUND');
+    await expectTRPCError(c.webhooks.delete({ id: hook.id }), 'NOT_FOUND');
+    await expectTRPCError(c.webhooks.test({ id: hook.id }), 'NOT_FOUND');
+    await expectTRPCError(c.webhooks.deliveries({ id: hook.id }), 'NOT_FOUND');
+    await expectTRPCError(c.webhooks.rotateSecret({ id: hook.id }), 'NOT_FOUND');
+    await expectTRPCError(c.webhooks.resend({ id: hook.id, deliveryId: hook.id }), 'NOT_FOUND');
     expect((await c.webhooks.list()).map((x) => x.id)).not.toContain(hook.id);
     expect(r.requests).toEqual([]);
-    await expectCode(
+    await expectTRPCError(
       h.caller(w.member.officer).webhooks.create({ url: r.url, eventTypes: ['allocation.changed'] }),
       'FORBIDDEN',
     );
-    await expectCode(h.caller(w.member.officer).webhooks.list(), 'FORBIDDEN');
+    await expectTRPCError(h.caller(w.member.officer).webhooks.list(), 'FORBIDDEN');
 
     expect((await h.caller(hook.admin).webhooks.list()).map((x) => x.id)).toContain(hook.id);
     const deleted = await h.caller(hook.admin).webhooks.delete({ id: hook.id });
     expect(deleted).toMatchObject({ id: hook.id, status: 'disabled' });
     expect((await h.caller(hook.admin).webhooks.list()).map((x) => x.id)).not.toContain(hook.id);
-    await expectCode(h.caller(hook.admin).webhooks.test({ id: hook.id }), 'NOT_FOUND');
-    await allocationChange();
-    for (let n = 0; n < 3; n++) await pump();
+    await expectTRPCError(h.caller(hook.admin).webhooks.test({ id: hook.id }), 'NOT_FOUND');
+    await allocationChange(h, w);
+    for (let n = 0; n < 3; n++) await pump(h);
     expect(r.requests).toEqual([]);
   });
 });
 
 describe('where the hub will send', () => {
-  it('refuses http:// to a non-loopback host, private, link-local and metadata addresses, and other schemes', async () => {
-    const admin = await adminOf(w.member);
+  test('refuses http:// to a non-loopback host, private, link-local and metadata addresses, and other schemes', async ({
+    h,
+    w,
+  }) => {
+    const admin = await adminOf(h, w.member);
     const c = h.caller(admin);
     for (const url of [
       'http://example.com/hook',
@@ -700,10 +737,13 @@ describe('where the hub will send', () => {
       'https://user:pass@example.com/hook',
       'not a url',
     ]) {
-      await expectCode(c.webhooks.create({ url, eventTypes: ['allocation.changed'] }), 'BAD_REQUEST');
+      await expectTRPCError(c.webhooks.create({ url, eventTypes: ['allocation.changed'] }), 'BAD_REQUEST');
     }
-    await expectCode(c.webhooks.create({ url: 'https://example.com/hook', eventTypes: [] }), 'BAD_REQUEST');
-    await expectCode(
+    await expectTRPCError(
+      c.webhooks.create({ url: 'https://example.com/hook', eventTypes: [] }),
+      'BAD_REQUEST',
+    );
+    await expectTRPCError(
       c.webhooks.create({ url: 'https://example.com/hook', eventTypes: ['outcome.deleted' as EventType] }),
       'BAD_REQUEST',
     );
@@ -717,7 +757,7 @@ describe('where the hub will send', () => {
     expect((await c.webhooks.list()).map((x) => x.id)).toContain(ok.webhook.id);
   });
 
-  it('http to loopback only when CCX_WEBHOOK_ALLOW_HTTP_LOOPBACK is on', async () => {
+  test('http to loopback only when CCX_WEBHOOK_ALLOW_HTTP_LOOPBACK is on', async ({ h, w }) => {
     const strict = await createHarness();
     try {
       expect(strict.config.webhooks.allowHttpLoopback).toBe(false);
@@ -730,25 +770,25 @@ describe('where the hub will send', () => {
         'https://127.0.0.1/hook',
         'https://[::1]/hook',
       ])
-        await expectCode(c.webhooks.create({ url, eventTypes: ['allocation.changed'] }), 'BAD_REQUEST');
+        await expectTRPCError(c.webhooks.create({ url, eventTypes: ['allocation.changed'] }), 'BAD_REQUEST');
     } finally {
       await strict.close();
     }
     // With it on, loopback over http is fine.
     const r = await startReceiver();
-    await subscribe(w.member, r.url, ['allocation.changed']);
+    await subscribe(h, w.member, r.url, ['allocation.changed']);
   });
 
-  it('a 3xx is a failed delivery: the redirect is not followed', async () => {
+  test('a 3xx is a failed delivery: the redirect is not followed', async ({ h, w }) => {
     const target = await startReceiver();
     const r = await startReceiver(() => ({ status: 307, headers: { location: target.url } }));
-    const hook = await subscribe(w.member, r.url, ['allocation.changed']);
-    await allocationChange();
-    await until('two attempts', () => r.requests.length >= 2);
+    const hook = await subscribe(h, w.member, r.url, ['allocation.changed']);
+    await allocationChange(h, w);
+    await until(h, 'two attempts', () => r.requests.length >= 2);
     await sleep(100);
-    await pump();
+    await pump(h);
     expect(target.requests).toEqual([]);
-    const [d] = await deliveriesOf(hook);
+    const [d] = await deliveriesOf(h, hook);
     expect(d).toMatchObject({
       status: 'pending',
       lastStatusCode: 307,
@@ -758,26 +798,26 @@ describe('where the hub will send', () => {
     expect(d!.attempts).toBeGreaterThanOrEqual(2);
     // A permanent redirect likewise.
     r.answer(() => ({ status: 301, headers: { location: target.url } }));
-    await until('a 301', () => r.requests.some((q) => q.status === 301));
+    await until(h, 'a 301', () => r.requests.some((q) => q.status === 301));
     expect(target.requests).toEqual([]);
   });
 
-  it('a receiver that never answers times out (CCX_WEBHOOK_TIMEOUT) and is retried', async () => {
+  test('a receiver that never answers times out (CCX_WEBHOOK_TIMEOUT) and is retried', async ({ h, w }) => {
     expect(h.config.webhooks.timeoutSeconds).toBe(1);
     const r = await startReceiver((n) => (n === 1 ? 'hang' : 204));
-    const hook = await subscribe(w.member, r.url, ['allocation.changed']);
-    await allocationChange();
+    const hook = await subscribe(h, w.member, r.url, ['allocation.changed']);
+    await allocationChange(h, w);
     const started = Date.now();
-    await until('the first attempt to fail', async () => (await deliveriesOf(hook))[0]?.attempts === 1);
+    await until(h, 'the first attempt to fail', async () => (await deliveriesOf(h, hook))[0]?.attempts === 1);
     const elapsed = Date.now() - started;
     expect(elapsed).toBeGreaterThanOrEqual(950);
     expect(elapsed).toBeLessThan(10_000);
-    const [d] = await deliveriesOf(hook);
+    const [d] = await deliveriesOf(h, hook);
     expect(d).toMatchObject({ status: 'pending', lastStatusCode: null });
     expect(d!.lastError).toMatch(/no answer within 1000 ms/);
-    await until('the retry', () => r.accepted().length >= 1);
+    await until(h, 'the retry', () => r.accepted().length >= 1);
     expect(r.requests).toHaveLength(2);
     expect(r.requests[1]!.headers['webhook-id']).toBe(r.requests[0]!.headers['webhook-id']);
-    expect((await deliveriesOf(hook))[0]).toMatchObject({ status: 'delivered', attempts: 2 });
+    expect((await deliveriesOf(h, hook))[0]).toMatchObject({ status: 'delivered', attempts: 2 });
   });
 });

@@ -4,63 +4,45 @@
 import { randomUUID } from 'node:crypto';
 import { TRPCError } from '@trpc/server';
 import { sql, type SQL } from 'drizzle-orm';
-import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect } from 'vitest';
 import type { OutcomeView, RestrictionCreate, RestrictionView } from '@ccx/schema';
-import { createHarness, type Harness } from '../support/harness.js';
 import {
-  expectCode,
-  fixClock,
-  makeWorld,
+  expectTRPCError,
   outcomeInput,
   publishOutcome,
-  rowsOf,
+  queryRows,
+  test,
+  type Harness,
   type World,
-} from '../support/need-to-know.js';
+} from '../support/harness.js';
 
-const NOW = '2026-06-15T10:00:00Z';
-
-let h: Harness;
-let w: World;
-let restoreClock: () => void;
-
-beforeAll(async () => {
-  h = await createHarness();
-  restoreClock = fixClock(h.hub, NOW);
-  w = await makeWorld(h);
-  restoreClock();
-});
-afterAll(async () => {
-  await h?.close();
-});
-beforeEach(() => {
-  restoreClock = fixClock(h.hub, NOW);
-});
-afterEach(() => {
-  restoreClock();
-});
+test.override({ clockAt: '2026-06-15T10:00:00Z' });
 
 const newKey = () => `key-${randomUUID()}`;
 
-const count = async (query: SQL): Promise<number> => {
-  const [row] = await rowsOf<{ n: number | string }>(h.hub.database.db, query);
+const count = async (h: Harness, query: SQL): Promise<number> => {
+  const [row] = await queryRows<{ n: number | string }>(h.db, query);
   return Number(row?.n ?? -1);
 };
 
-const auditCount = (action: string, recordId: string) =>
+const auditCount = (h: Harness, action: string, recordId: string) =>
   count(
+    h,
     sql`select count(*)::int as n from audit_log where action = ${action} and ${recordId} = any(record_ids)`,
   );
 
-const outcomeRows = (summary: string) =>
-  count(sql`select count(*)::int as n from outcomes where summary = ${summary}`);
+const outcomeRows = (h: Harness, summary: string) =>
+  count(h, sql`select count(*)::int as n from outcomes where summary = ${summary}`);
 
-const versionRows = (outcomeId: string, change: string) =>
+const versionRows = (h: Harness, outcomeId: string, change: string) =>
   count(
+    h,
     sql`select count(*)::int as n from outcome_versions where outcome_id = ${outcomeId} and change = ${change}`,
   );
 
-const keyRows = (authorityId: string, key: string) =>
+const keyRows = (h: Harness, authorityId: string, key: string) =>
   count(
+    h,
     sql`select count(*)::int as n from idempotency_keys where authority_id = ${authorityId} and key = ${key}`,
   );
 
@@ -78,7 +60,7 @@ const versionOf = (view: OutcomeView | RestrictionView): number => {
 const KEY_CONFLICT = /idempotency key .* was already used for a different request/;
 
 describe('outcomes.create', () => {
-  it('same key and input: the first result again, one row, one audit entry', async () => {
+  test('same key and input: the first result again, one row, one audit entry', async ({ h, w }) => {
     const key = newKey();
     const input = { ...outcomeInput(w.provision.id), idempotencyKey: key };
     const first = await h.caller(w.lead.officer).outcomes.create(input);
@@ -88,41 +70,47 @@ describe('outcomes.create', () => {
     const colleague = (await h.makeClient(w.lead.id, 'officer', 'colleague')).principal;
     expect(await h.caller(colleague).outcomes.create(input)).toEqual(first);
 
-    expect(await outcomeRows(input.summary)).toBe(1);
-    expect(await auditCount('outcome.create', idOf(first))).toBe(1);
-    expect(await keyRows(w.lead.id, key)).toBe(1);
+    expect(await outcomeRows(h, input.summary)).toBe(1);
+    expect(await auditCount(h, 'outcome.create', idOf(first))).toBe(1);
+    expect(await keyRows(h, w.lead.id, key)).toBe(1);
   });
 
-  it('a retry after the record changed still answers the first result, and creates nothing', async () => {
+  test('a retry after the record changed still answers the first result, and creates nothing', async ({
+    h,
+    w,
+  }) => {
     const input = { ...outcomeInput(w.provision.id), idempotencyKey: newKey() };
     const first = await h.caller(w.lead.officer).outcomes.create(input);
     await h.caller(w.lead.officer).outcomes.publish({ id: idOf(first), version: 1 });
     const again = await h.caller(w.lead.officer).outcomes.create(input);
     expect(again).toEqual(first);
     expect(again).toMatchObject({ status: 'draft', version: 1 });
-    expect(await outcomeRows(input.summary)).toBe(1);
+    expect(await outcomeRows(h, input.summary)).toBe(1);
   });
 
-  it('same key, different input: a conflict, and nothing more is created', async () => {
+  test('same key, different input: a conflict, and nothing more is created', async ({ h, w }) => {
     const key = newKey();
     const input = { ...outcomeInput(w.provision.id), idempotencyKey: key };
     await h.caller(w.lead.officer).outcomes.create(input);
-    const err = await expectCode(
+    const err = await expectTRPCError(
       h.caller(w.lead.officer).outcomes.create({ ...input, overallRating: 5 }),
       'CONFLICT',
     );
     expect(err.message).toMatch(KEY_CONFLICT);
     const other = outcomeInput(w.provision.id);
-    await expectCode(h.caller(w.lead.officer).outcomes.create({ ...other, idempotencyKey: key }), 'CONFLICT');
-    expect(await outcomeRows(input.summary)).toBe(1);
-    expect(await outcomeRows(other.summary)).toBe(0);
+    await expectTRPCError(
+      h.caller(w.lead.officer).outcomes.create({ ...other, idempotencyKey: key }),
+      'CONFLICT',
+    );
+    expect(await outcomeRows(h, input.summary)).toBe(1);
+    expect(await outcomeRows(h, other.summary)).toBe(0);
   });
 
-  it('a key used for one procedure is a conflict on another', async () => {
+  test('a key used for one procedure is a conflict on another', async ({ h, w }) => {
     const key = newKey();
     await h.caller(w.lead.officer).outcomes.create({ ...outcomeInput(w.provision.id), idempotencyKey: key });
     const summary = `concern ${randomUUID()}`;
-    const err = await expectCode(
+    const err = await expectTRPCError(
       h.caller(w.lead.officer).concerns.log({
         provisionId: w.provision.id,
         category: 'quality',
@@ -134,17 +122,17 @@ describe('outcomes.create', () => {
       'CONFLICT',
     );
     expect(err.message).toMatch(KEY_CONFLICT);
-    expect(await count(sql`select count(*)::int as n from concerns where summary = ${summary}`)).toBe(0);
+    expect(await count(h, sql`select count(*)::int as n from concerns where summary = ${summary}`)).toBe(0);
   });
 
-  it('keys are per authority: another authority uses the same key independently', async () => {
+  test('keys are per authority: another authority uses the same key independently', async ({ h, w }) => {
     const key = newKey();
     const input = outcomeInput(w.provision.id);
     const mine = await h.caller(w.lead.officer).outcomes.create({ ...input, idempotencyKey: key });
     const theirs = await h.caller(w.placing.officer).outcomes.create({ ...input, idempotencyKey: key });
     expect(idOf(theirs)).not.toBe(idOf(mine));
     expect(theirs).toMatchObject({ publisherAuthorityId: w.placing.id });
-    expect(await outcomeRows(input.summary)).toBe(2);
+    expect(await outcomeRows(h, input.summary)).toBe(2);
     // Each authority's retry answers its own record.
     expect(idOf(await h.caller(w.placing.officer).outcomes.create({ ...input, idempotencyKey: key }))).toBe(
       idOf(theirs),
@@ -157,10 +145,13 @@ describe('outcomes.create', () => {
       .caller(w.host.officer)
       .outcomes.create({ ...input, overallRating: 1, idempotencyKey: key });
     expect(third).toMatchObject({ publisherAuthorityId: w.host.id, overallRating: 1 });
-    expect(await outcomeRows(input.summary)).toBe(3);
+    expect(await outcomeRows(h, input.summary)).toBe(3);
   });
 
-  it('five concurrent retries with one key: all answer the same record, and there is one row', async () => {
+  test('five concurrent retries with one key: all answer the same record, and there is one row', async ({
+    h,
+    w,
+  }) => {
     const input = { ...outcomeInput(w.provision.id), idempotencyKey: newKey() };
     const results = await Promise.all(
       Array.from({ length: 5 }, () => h.caller(w.lead.officer).outcomes.create(input)),
@@ -168,63 +159,66 @@ describe('outcomes.create', () => {
     const ids = new Set(results.map(idOf));
     expect(ids.size).toBe(1);
     for (const r of results) expect(r).toEqual(results[0]);
-    expect(await outcomeRows(input.summary)).toBe(1);
-    expect(await auditCount('outcome.create', [...ids][0]!)).toBe(1);
+    expect(await outcomeRows(h, input.summary)).toBe(1);
+    expect(await auditCount(h, 'outcome.create', [...ids][0]!)).toBe(1);
   });
 
-  it('a first attempt that failed does not keep the key', async () => {
+  test('a first attempt that failed does not keep the key', async ({ h, w }) => {
     const key = newKey();
     const input = outcomeInput(w.provision.id);
-    await expectCode(
+    await expectTRPCError(
       h.caller(w.lead.officer).outcomes.create({ ...input, activityDate: '2026-06-20', idempotencyKey: key }),
       'BAD_REQUEST',
     );
-    expect(await keyRows(w.lead.id, key)).toBe(0);
+    expect(await keyRows(h, w.lead.id, key)).toBe(0);
     const created = await h.caller(w.lead.officer).outcomes.create({ ...input, idempotencyKey: key });
     expect(await h.caller(w.lead.officer).outcomes.create({ ...input, idempotencyKey: key })).toEqual(
       created,
     );
-    expect(await outcomeRows(input.summary)).toBe(1);
+    expect(await outcomeRows(h, input.summary)).toBe(1);
   });
 });
 
 describe('outcomes.publish', () => {
-  it('same key and input: the first result again, one version and one audit entry', async () => {
+  test('same key and input: the first result again, one version and one audit entry', async ({ h, w }) => {
     const draft = await h.caller(w.lead.officer).outcomes.create(outcomeInput(w.provision.id));
     const id = idOf(draft);
     const input = { id, version: 1, idempotencyKey: newKey() };
     const first = await h.caller(w.lead.officer).outcomes.publish(input);
     expect(first).toMatchObject({ status: 'published', version: 2 });
     expect(await h.caller(w.lead.officer).outcomes.publish(input)).toEqual(first);
-    expect(await versionRows(id, 'published')).toBe(1);
-    expect(await auditCount('outcome.publish', id)).toBe(1);
+    expect(await versionRows(h, id, 'published')).toBe(1);
+    expect(await auditCount(h, 'outcome.publish', id)).toBe(1);
     // Without the key, publishing again is refused: it is the key that makes the retry safe.
-    await expectCode(h.caller(w.lead.officer).outcomes.publish({ id, version: 1 }), 'CONFLICT');
+    await expectTRPCError(h.caller(w.lead.officer).outcomes.publish({ id, version: 1 }), 'CONFLICT');
   });
 
-  it('same key, different input: a conflict that leaves the other draft unpublished', async () => {
+  test('same key, different input: a conflict that leaves the other draft unpublished', async ({ h, w }) => {
     const key = newKey();
     const a = idOf(await h.caller(w.lead.officer).outcomes.create(outcomeInput(w.provision.id)));
     const b = idOf(await h.caller(w.lead.officer).outcomes.create(outcomeInput(w.provision.id)));
     await h.caller(w.lead.officer).outcomes.publish({ id: a, version: 1, idempotencyKey: key });
-    const err = await expectCode(
+    const err = await expectTRPCError(
       h.caller(w.lead.officer).outcomes.publish({ id: b, version: 1, idempotencyKey: key }),
       'CONFLICT',
     );
     expect(err.message).toMatch(KEY_CONFLICT);
     expect(await h.caller(w.lead.officer).outcomes.get({ id: b })).toMatchObject({ status: 'draft' });
-    expect(await versionRows(b, 'published')).toBe(0);
+    expect(await versionRows(h, b, 'published')).toBe(0);
   });
 
-  it('five concurrent retries with one key all succeed; five with different keys, exactly one', async () => {
+  test('five concurrent retries with one key all succeed; five with different keys, exactly one', async ({
+    h,
+    w,
+  }) => {
     const id = idOf(await h.caller(w.lead.officer).outcomes.create(outcomeInput(w.provision.id)));
     const input = { id, version: 1, idempotencyKey: newKey() };
     const same = await Promise.all(
       Array.from({ length: 5 }, () => h.caller(w.lead.officer).outcomes.publish(input)),
     );
     for (const r of same) expect(r).toEqual(same[0]);
-    expect(await versionRows(id, 'published')).toBe(1);
-    expect(await auditCount('outcome.publish', id)).toBe(1);
+    expect(await versionRows(h, id, 'published')).toBe(1);
+    expect(await auditCount(h, 'outcome.publish', id)).toBe(1);
 
     const other = idOf(await h.caller(w.lead.officer).outcomes.create(outcomeInput(w.provision.id)));
     const distinct = await Promise.allSettled(
@@ -237,12 +231,15 @@ describe('outcomes.publish', () => {
       expect(r.reason).toBeInstanceOf(TRPCError);
       expect((r.reason as TRPCError).code).toBe('CONFLICT');
     }
-    expect(await versionRows(other, 'published')).toBe(1);
+    expect(await versionRows(h, other, 'published')).toBe(1);
   });
 });
 
 describe('outcomes.amend', () => {
-  it('same key and input: the first result again, one new version and one audit entry', async () => {
+  test('same key and input: the first result again, one new version and one audit entry', async ({
+    h,
+    w,
+  }) => {
     const o = await publishOutcome(h, w.lead.officer, w.provision.id);
     const input = {
       id: o.id,
@@ -264,11 +261,11 @@ describe('outcomes.amend', () => {
       o.actionItems[0]!.description,
       'added once',
     ]);
-    expect(await versionRows(o.id, 'amended')).toBe(1);
-    expect(await auditCount('outcome.amend', o.id)).toBe(1);
+    expect(await versionRows(h, o.id, 'amended')).toBe(1);
+    expect(await auditCount(h, 'outcome.amend', o.id)).toBe(1);
   });
 
-  it('same key, different input: a conflict, and nothing changes', async () => {
+  test('same key, different input: a conflict, and nothing changes', async ({ h, w }) => {
     const o = await publishOutcome(h, w.lead.officer, w.provision.id);
     const key = newKey();
     const input = {
@@ -279,14 +276,14 @@ describe('outcomes.amend', () => {
       idempotencyKey: key,
     };
     await h.caller(w.lead.officer).outcomes.amend(input);
-    const err = await expectCode(
+    const err = await expectTRPCError(
       h
         .caller(w.lead.officer)
         .outcomes.amend({ ...input, version: o.version + 1, changes: { overallRating: 1 } }),
       'CONFLICT',
     );
     expect(err.message).toMatch(KEY_CONFLICT);
-    await expectCode(
+    await expectTRPCError(
       h.caller(w.lead.officer).outcomes.amend({ ...input, reason: 'another reason' }),
       'CONFLICT',
     );
@@ -294,10 +291,13 @@ describe('outcomes.amend', () => {
       version: o.version + 1,
       overallRating: 4,
     });
-    expect(await versionRows(o.id, 'amended')).toBe(1);
+    expect(await versionRows(h, o.id, 'amended')).toBe(1);
   });
 
-  it('five concurrent retries with one key: all answer the same version, one amendment kept', async () => {
+  test('five concurrent retries with one key: all answer the same version, one amendment kept', async ({
+    h,
+    w,
+  }) => {
     const o = await publishOutcome(h, w.lead.officer, w.provision.id);
     const input = {
       id: o.id,
@@ -311,13 +311,13 @@ describe('outcomes.amend', () => {
     );
     for (const r of results) expect(r).toEqual(results[0]);
     expect(versionOf(results[0]!)).toBe(o.version + 1);
-    expect(await versionRows(o.id, 'amended')).toBe(1);
-    expect(await auditCount('outcome.amend', o.id)).toBe(1);
+    expect(await versionRows(h, o.id, 'amended')).toBe(1);
+    expect(await auditCount(h, 'outcome.amend', o.id)).toBe(1);
   });
 });
 
 describe('outcomes.withdraw and outcomes.updateActionItem', () => {
-  it('are safe to retry with a key too: one version and one audit entry each', async () => {
+  test('are safe to retry with a key too: one version and one audit entry each', async ({ h, w }) => {
     const o = await publishOutcome(h, w.lead.officer, w.provision.id);
     const item = {
       outcomeId: o.id,
@@ -329,8 +329,8 @@ describe('outcomes.withdraw and outcomes.updateActionItem', () => {
     const met = await h.caller(w.lead.officer).outcomes.updateActionItem(item);
     expect(await h.caller(w.lead.officer).outcomes.updateActionItem(item)).toEqual(met);
     expect(met.layer === 'detail' && met.actionItems[0]!.history).toHaveLength(1);
-    expect(await versionRows(o.id, 'action-item')).toBe(1);
-    expect(await auditCount('outcome.action-item', o.id)).toBe(1);
+    expect(await versionRows(h, o.id, 'action-item')).toBe(1);
+    expect(await auditCount(h, 'outcome.action-item', o.id)).toBe(1);
 
     const withdraw = {
       id: o.id,
@@ -341,9 +341,9 @@ describe('outcomes.withdraw and outcomes.updateActionItem', () => {
     const first = await h.caller(w.lead.officer).outcomes.withdraw(withdraw);
     expect(first).toMatchObject({ status: 'withdrawn', withdrawnReason: 'duplicate record' });
     expect(await h.caller(w.lead.officer).outcomes.withdraw(withdraw)).toEqual(first);
-    expect(await versionRows(o.id, 'withdrawn')).toBe(1);
-    expect(await auditCount('outcome.withdraw', o.id)).toBe(1);
-    await expectCode(
+    expect(await versionRows(h, o.id, 'withdrawn')).toBe(1);
+    expect(await auditCount(h, 'outcome.withdraw', o.id)).toBe(1);
+    await expectTRPCError(
       h.caller(w.lead.officer).outcomes.withdraw({ ...withdraw, reason: 'another reason' }),
       'CONFLICT',
     );
@@ -351,7 +351,7 @@ describe('outcomes.withdraw and outcomes.updateActionItem', () => {
 });
 
 describe('concerns.log', () => {
-  const concernInput = () => ({
+  const concernInput = (w: World) => ({
     provisionId: w.provision.id,
     category: 'safeguarding' as const,
     severity: 'high' as const,
@@ -359,51 +359,51 @@ describe('concerns.log', () => {
     summary: `missing-from-care episode ${randomUUID()}`,
     idempotencyKey: newKey(),
   });
-  const concernRows = (summary: string) =>
-    count(sql`select count(*)::int as n from concerns where summary = ${summary}`);
+  const concernRows = (h: Harness, summary: string) =>
+    count(h, sql`select count(*)::int as n from concerns where summary = ${summary}`);
 
-  it('same key and input: the first result again, one row, one audit entry', async () => {
-    const input = concernInput();
+  test('same key and input: the first result again, one row, one audit entry', async ({ h, w }) => {
+    const input = concernInput(w);
     const first = await h.caller(w.placing.officer).concerns.log(input);
     expect(await h.caller(w.placing.officer).concerns.log(input)).toEqual(first);
-    expect(await concernRows(input.summary)).toBe(1);
-    expect(first.layer === 'detail' && (await auditCount('concern.log', first.id))).toBe(1);
+    expect(await concernRows(h, input.summary)).toBe(1);
+    expect(first.layer === 'detail' && (await auditCount(h, 'concern.log', first.id))).toBe(1);
   });
 
-  it('same key, different input: a conflict', async () => {
-    const input = concernInput();
+  test('same key, different input: a conflict', async ({ h, w }) => {
+    const input = concernInput(w);
     await h.caller(w.placing.officer).concerns.log(input);
-    const err = await expectCode(
+    const err = await expectTRPCError(
       h.caller(w.placing.officer).concerns.log({ ...input, severity: 'critical' }),
       'CONFLICT',
     );
     expect(err.message).toMatch(KEY_CONFLICT);
-    expect(await concernRows(input.summary)).toBe(1);
+    expect(await concernRows(h, input.summary)).toBe(1);
   });
 
-  it('keys are per authority', async () => {
-    const input = concernInput();
+  test('keys are per authority', async ({ h, w }) => {
+    const input = concernInput(w);
     const a = await h.caller(w.placing.officer).concerns.log(input);
     const b = await h.caller(w.member.officer).concerns.log(input);
     expect(a.layer === 'detail' && b.layer === 'detail' && a.id !== b.id).toBe(true);
     expect(b).toMatchObject({ loggedByAuthorityId: w.member.id });
-    expect(await concernRows(input.summary)).toBe(2);
+    expect(await concernRows(h, input.summary)).toBe(2);
   });
 
-  it('five concurrent retries with one key: one concern', async () => {
-    const input = concernInput();
+  test('five concurrent retries with one key: one concern', async ({ h, w }) => {
+    const input = concernInput(w);
     const results = await Promise.all(
       Array.from({ length: 5 }, () => h.caller(w.placing.officer).concerns.log(input)),
     );
     for (const r of results) expect(r).toEqual(results[0]);
-    expect(await concernRows(input.summary)).toBe(1);
+    expect(await concernRows(h, input.summary)).toBe(1);
     const list = await h.caller(w.placing.officer).concerns.list({ provisionId: w.provision.id });
     expect(list.items.filter((c) => c.layer === 'detail' && c.summary === input.summary)).toHaveLength(1);
   });
 });
 
 describe('restrictions.create and restrictions.lift', () => {
-  const restrictionInput = () =>
+  const restrictionInput = (w: World) =>
     ({
       provisionId: w.provision.id,
       kind: 'action-plan',
@@ -411,47 +411,57 @@ describe('restrictions.create and restrictions.lift', () => {
       summary: `action plan ${randomUUID()}`,
       idempotencyKey: newKey(),
     }) satisfies RestrictionCreate;
-  const restrictionRows = (summary: string) =>
-    count(sql`select count(*)::int as n from restrictions where summary = ${summary}`);
+  const restrictionRows = (h: Harness, summary: string) =>
+    count(h, sql`select count(*)::int as n from restrictions where summary = ${summary}`);
 
-  it('create: same key and input answers the first result, one row, one version, one audit entry', async () => {
-    const input = restrictionInput();
+  test('create: same key and input answers the first result, one row, one version, one audit entry', async ({
+    h,
+    w,
+  }) => {
+    const input = restrictionInput(w);
     const first = await h.caller(w.host.officer).restrictions.create(input);
     expect(await h.caller(w.host.officer).restrictions.create(input)).toEqual(first);
-    expect(await restrictionRows(input.summary)).toBe(1);
+    expect(await restrictionRows(h, input.summary)).toBe(1);
     expect(
       await count(
+        h,
         sql`select count(*)::int as n from restriction_versions where restriction_id = ${idOf(first)}`,
       ),
     ).toBe(1);
-    expect(await auditCount('restriction.create', idOf(first))).toBe(1);
+    expect(await auditCount(h, 'restriction.create', idOf(first))).toBe(1);
   });
 
-  it('create: same key, different input is a conflict; another authority may use the key', async () => {
-    const input = restrictionInput();
+  test('create: same key, different input is a conflict; another authority may use the key', async ({
+    h,
+    w,
+  }) => {
+    const input = restrictionInput(w);
     await h.caller(w.host.officer).restrictions.create(input);
-    const err = await expectCode(
+    const err = await expectTRPCError(
       h.caller(w.host.officer).restrictions.create({ ...input, kind: 'letter-of-concern' }),
       'CONFLICT',
     );
     expect(err.message).toMatch(KEY_CONFLICT);
     const theirs = await h.caller(w.lead.officer).restrictions.create(input);
     expect(theirs).toMatchObject({ issuerAuthorityId: w.lead.id });
-    expect(await restrictionRows(input.summary)).toBe(2);
+    expect(await restrictionRows(h, input.summary)).toBe(2);
   });
 
-  it('create: five concurrent retries with one key make one restriction', async () => {
-    const input = restrictionInput();
+  test('create: five concurrent retries with one key make one restriction', async ({ h, w }) => {
+    const input = restrictionInput(w);
     const results = await Promise.all(
       Array.from({ length: 5 }, () => h.caller(w.host.officer).restrictions.create(input)),
     );
     expect(new Set(results.map(idOf)).size).toBe(1);
-    expect(await restrictionRows(input.summary)).toBe(1);
-    expect(await auditCount('restriction.create', idOf(results[0]!))).toBe(1);
+    expect(await restrictionRows(h, input.summary)).toBe(1);
+    expect(await auditCount(h, 'restriction.create', idOf(results[0]!))).toBe(1);
   });
 
-  it('lift: same key and input answers the first result; a different input is a conflict', async () => {
-    const created = await h.caller(w.host.officer).restrictions.create(restrictionInput());
+  test('lift: same key and input answers the first result; a different input is a conflict', async ({
+    h,
+    w,
+  }) => {
+    const created = await h.caller(w.host.officer).restrictions.create(restrictionInput(w));
     const id = idOf(created);
     const lift = {
       id,
@@ -462,23 +472,23 @@ describe('restrictions.create and restrictions.lift', () => {
     const first = await h.caller(w.host.officer).restrictions.lift(lift);
     expect(first).toMatchObject({ status: 'lifted', liftedOn: '2026-06-15' });
     expect(await h.caller(w.host.officer).restrictions.lift(lift)).toEqual(first);
-    expect(await auditCount('restriction.lift', id)).toBe(1);
-    const err = await expectCode(
+    expect(await auditCount(h, 'restriction.lift', id)).toBe(1);
+    const err = await expectTRPCError(
       h.caller(w.host.officer).restrictions.lift({ ...lift, reason: 'another reason entirely' }),
       'CONFLICT',
     );
     expect(err.message).toMatch(KEY_CONFLICT);
     // Without the key, lifting again is refused: the restriction is already lifted.
-    const again = await expectCode(
+    const again = await expectTRPCError(
       h.caller(w.host.officer).restrictions.lift({ id, version: lift.version, reason: 'lift it again' }),
       'CONFLICT',
     );
     expect(again.message).toMatch(/lifted/);
-    expect(await auditCount('restriction.lift', id)).toBe(1);
+    expect(await auditCount(h, 'restriction.lift', id)).toBe(1);
   });
 
-  it('lift: five concurrent retries with one key all answer the first lift', async () => {
-    const created = await h.caller(w.host.officer).restrictions.create(restrictionInput());
+  test('lift: five concurrent retries with one key all answer the first lift', async ({ h, w }) => {
+    const created = await h.caller(w.host.officer).restrictions.create(restrictionInput(w));
     const lift = {
       id: idOf(created),
       version: versionOf(created),
@@ -489,7 +499,7 @@ describe('restrictions.create and restrictions.lift', () => {
       Array.from({ length: 5 }, () => h.caller(w.host.officer).restrictions.lift(lift)),
     );
     for (const r of results) expect(r).toEqual(results[0]);
-    expect(await auditCount('restriction.lift', lift.id)).toBe(1);
+    expect(await auditCount(h, 'restriction.lift', lift.id)).toBe(1);
   });
 });
 
@@ -504,7 +514,7 @@ describe('bad keys', () => {
     '',
   ];
 
-  it('are refused with BAD_REQUEST on every safe write, before anything happens', async () => {
+  test('are refused with BAD_REQUEST on every safe write, before anything happens', async ({ h, w }) => {
     const o = await publishOutcome(h, w.lead.officer, w.provision.id);
     const draft = idOf(await h.caller(w.lead.officer).outcomes.create(outcomeInput(w.provision.id)));
     const r = await h.caller(w.host.officer).restrictions.create({
@@ -548,7 +558,7 @@ describe('bad keys', () => {
         }),
       ];
       for (const call of calls) {
-        const err = await expectCode(call, 'BAD_REQUEST');
+        const err = await expectTRPCError(call, 'BAD_REQUEST');
         expect(err.message).toMatch(/idempotencyKey/);
       }
     }
@@ -562,12 +572,12 @@ describe('bad keys', () => {
     });
   });
 
-  it('accept 8 to 100 letters, digits and . _ : -', async () => {
+  test('accept 8 to 100 letters, digits and . _ : -', async ({ h, w }) => {
     for (const idempotencyKey of ['abcd1234', 'a.b_c:d-e', `k${'0'.repeat(99)}`, randomUUID()]) {
       const input = { ...outcomeInput(w.provision.id), idempotencyKey };
       const first = await h.caller(w.member.officer).outcomes.create(input);
       expect(await h.caller(w.member.officer).outcomes.create(input)).toEqual(first);
-      expect(await outcomeRows(input.summary)).toBe(1);
+      expect(await outcomeRows(h, input.summary)).toBe(1);
     }
   });
 });

@@ -4,41 +4,20 @@
 import { randomUUID } from 'node:crypto';
 import { TRPCError } from '@trpc/server';
 import { sql } from 'drizzle-orm';
-import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect } from 'vitest';
 import type { OutcomeView } from '@ccx/schema';
 import type { Principal } from '@ccx/server';
-import { createHarness, type Harness } from '../support/harness.js';
 import {
-  expectCode,
-  fixClock,
-  makeWorld,
+  expectTRPCError,
   outcomeInput,
   publishOutcome,
-  rowsOf,
-  type World,
-} from '../support/need-to-know.js';
+  queryRows,
+  test,
+  type Harness,
+} from '../support/harness.js';
 
 const NOW = '2026-06-15T10:00:00Z';
-
-let h: Harness;
-let w: World;
-let restoreClock: () => void;
-
-beforeAll(async () => {
-  h = await createHarness();
-  restoreClock = fixClock(h.hub, NOW);
-  w = await makeWorld(h);
-  restoreClock();
-});
-afterAll(async () => {
-  await h?.close();
-});
-beforeEach(() => {
-  restoreClock = fixClock(h.hub, NOW);
-});
-afterEach(() => {
-  restoreClock();
-});
+test.override({ clockAt: NOW });
 
 type Detail = Extract<OutcomeView, { layer: 'detail' }>;
 
@@ -48,15 +27,15 @@ const detail = (view: OutcomeView): Detail => {
   return view;
 };
 
-const versionRows = (outcomeId: string) =>
-  rowsOf<{ version: number; change: string; note: string | null }>(
-    h.hub.database.db,
+const versionRows = (h: Harness, outcomeId: string) =>
+  queryRows<{ version: number; change: string; note: string | null }>(
+    h.db,
     sql`select version, change, note from outcome_versions where outcome_id = ${outcomeId} order by version`,
   );
 
-const countAudit = async (action: string, recordId: string): Promise<number> => {
-  const [row] = await rowsOf<{ n: number }>(
-    h.hub.database.db,
+const countAudit = async (h: Harness, action: string, recordId: string): Promise<number> => {
+  const [row] = await queryRows<{ n: number }>(
+    h.db,
     sql`select count(*)::int as n from audit_log where action = ${action} and ${recordId} = any(record_ids)`,
   );
   return Number(row?.n ?? 0);
@@ -71,8 +50,7 @@ describe('lifecycle: draft → publish → amend → amend → withdraw', () => 
   const AMEND_2 = 'summary rewritten after the provider replied';
   const WITHDRAW = 'published against the wrong setting by mistake';
 
-  beforeAll(async () => {
-    restoreClock = fixClock(h.hub, NOW);
+  test.beforeAll(async ({ h, w }) => {
     input = outcomeInput(w.provision.id, { overallRating: 2 });
     texts.push(input.summary, input.findings);
     const lead = h.caller(w.lead.officer);
@@ -93,7 +71,7 @@ describe('lifecycle: draft → publish → amend → amend → withdraw', () => 
       }),
     );
     expect(amendedDraft).toMatchObject({ status: 'draft', version: 2, summary: draftSummary, history: [] });
-    expect(await versionRows(id)).toEqual([]);
+    expect(await versionRows(h, id)).toEqual([]);
 
     const published = detail(await lead.outcomes.publish({ id, version: 2 }));
     expect(published).toMatchObject({ status: 'published', version: 3, overallRating: 2 });
@@ -130,10 +108,11 @@ describe('lifecycle: draft → publish → amend → amend → withdraw', () => 
     expect(amended2).toMatchObject({ status: 'amended', version: 5, summary: summary2, nextDueOn: null });
 
     final = detail(await lead.outcomes.withdraw({ id, version: 5, reason: WITHDRAW }));
-    restoreClock();
   });
 
-  it('increments the version and moves the status at each step, ending withdrawn with its reason', () => {
+  test('increments the version and moves the status at each step, ending withdrawn with its reason', ({
+    w,
+  }) => {
     expect(final).toMatchObject({
       status: 'withdrawn',
       version: 6,
@@ -144,7 +123,7 @@ describe('lifecycle: draft → publish → amend → amend → withdraw', () => 
     });
   });
 
-  it('keeps every published version with its change, note and the content as it then stood', () => {
+  test('keeps every published version with its change, note and the content as it then stood', ({ w }) => {
     expect(final.history.map((v) => [v.version, v.change, v.note, v.byAuthorityId])).toEqual([
       [3, 'published', null, w.lead.id],
       [4, 'amended', AMEND_1, w.lead.id],
@@ -171,20 +150,20 @@ describe('lifecycle: draft → publish → amend → amend → withdraw', () => 
     for (const v of final.history) expect(Date.parse(v.at)).toBe(Date.parse(NOW));
   });
 
-  it('stores the versions in the database and audits each write once', async () => {
-    expect(await versionRows(id)).toEqual([
+  test('stores the versions in the database and audits each write once', async ({ h }) => {
+    expect(await versionRows(h, id)).toEqual([
       { version: 3, change: 'published', note: null },
       { version: 4, change: 'amended', note: AMEND_1 },
       { version: 5, change: 'amended', note: AMEND_2 },
       { version: 6, change: 'withdrawn', note: WITHDRAW },
     ]);
-    expect(await countAudit('outcome.create', id)).toBe(1);
-    expect(await countAudit('outcome.publish', id)).toBe(1);
-    expect(await countAudit('outcome.amend', id)).toBe(3);
-    expect(await countAudit('outcome.withdraw', id)).toBe(1);
+    expect(await countAudit(h, 'outcome.create', id)).toBe(1);
+    expect(await countAudit(h, 'outcome.publish', id)).toBe(1);
+    expect(await countAudit(h, 'outcome.amend', id)).toBe(3);
+    expect(await countAudit(h, 'outcome.withdraw', id)).toBe(1);
   });
 
-  it('a placing (and host) authority reads the current version and the whole history', async () => {
+  test('a placing (and host) authority reads the current version and the whole history', async ({ h, w }) => {
     for (const m of [w.placing, w.host]) {
       const view = detail(await h.caller(m.officer).outcomes.get({ id }));
       expect(view).toEqual(final);
@@ -194,7 +173,7 @@ describe('lifecycle: draft → publish → amend → amend → withdraw', () => 
     }
   });
 
-  it('a bare member sees the summary: no history, findings, summary text or reasons', async () => {
+  test('a bare member sees the summary: no history, findings, summary text or reasons', async ({ h, w }) => {
     const view = await h.caller(w.member.officer).outcomes.get({ id });
     expect(view).toEqual({
       layer: 'summary',
@@ -218,22 +197,25 @@ describe('lifecycle: draft → publish → amend → amend → withdraw', () => 
     }
   });
 
-  it('a withdrawn outcome stays listed for its publisher, with its reason in detail', async () => {
+  test('a withdrawn outcome stays listed for its publisher, with its reason in detail', async ({ h, w }) => {
     const listed = await h.caller(w.lead.officer).outcomes.listForProvision({ provisionId: w.provision.id });
     expect(listed).toContainEqual(
       expect.objectContaining({ id, layer: 'detail', status: 'withdrawn', withdrawnReason: WITHDRAW }),
     );
   });
 
-  it('a withdrawn outcome can no longer be amended, withdrawn or have its action items changed', async () => {
+  test('a withdrawn outcome can no longer be amended, withdrawn or have its action items changed', async ({
+    h,
+    w,
+  }) => {
     const lead = h.caller(w.lead.officer);
-    const amend = await expectCode(
+    const amend = await expectTRPCError(
       lead.outcomes.amend({ id, version: 6, reason: 'too late', changes: { overallRating: 1 } }),
       'CONFLICT',
     );
     expect(amend.message).toMatch(/withdrawn/);
-    await expectCode(lead.outcomes.withdraw({ id, version: 6, reason: 'again' }), 'CONFLICT');
-    await expectCode(
+    await expectTRPCError(lead.outcomes.withdraw({ id, version: 6, reason: 'again' }), 'CONFLICT');
+    await expectTRPCError(
       lead.outcomes.updateActionItem({
         outcomeId: id,
         version: 6,
@@ -243,14 +225,14 @@ describe('lifecycle: draft → publish → amend → amend → withdraw', () => 
       'CONFLICT',
     );
     expect(detail(await lead.outcomes.get({ id }))).toMatchObject({ version: 6, status: 'withdrawn' });
-    expect(await versionRows(id)).toHaveLength(4);
+    expect(await versionRows(h, id)).toHaveLength(4);
   });
 });
 
 describe('refusals', () => {
-  it('withdrawing a draft is a conflict, and leaves it a draft', async () => {
+  test('withdrawing a draft is a conflict, and leaves it a draft', async ({ h, w }) => {
     const draft = detail(await h.caller(w.lead.officer).outcomes.create(outcomeInput(w.provision.id)));
-    const err = await expectCode(
+    const err = await expectTRPCError(
       h.caller(w.lead.officer).outcomes.withdraw({ id: draft.id, version: 1, reason: 'never mind' }),
       'CONFLICT',
     );
@@ -261,12 +243,15 @@ describe('refusals', () => {
     });
   });
 
-  it('another authority may not amend or withdraw: FORBIDDEN once published, NOT_FOUND for a draft', async () => {
+  test('another authority may not amend or withdraw: FORBIDDEN once published, NOT_FOUND for a draft', async ({
+    h,
+    w,
+  }) => {
     const published = await publishOutcome(h, w.lead.officer, w.provision.id);
     const draft = detail(await h.caller(w.lead.officer).outcomes.create(outcomeInput(w.provision.id)));
     for (const m of [w.placing, w.host, w.member, w.publisher]) {
       const other = h.caller(m.officer);
-      await expectCode(
+      await expectTRPCError(
         other.outcomes.amend({
           id: published.id,
           version: published.version,
@@ -275,11 +260,11 @@ describe('refusals', () => {
         }),
         'FORBIDDEN',
       );
-      await expectCode(
+      await expectTRPCError(
         other.outcomes.withdraw({ id: published.id, version: published.version, reason: 'not mine' }),
         'FORBIDDEN',
       );
-      await expectCode(
+      await expectTRPCError(
         other.outcomes.updateActionItem({
           outcomeId: published.id,
           version: published.version,
@@ -288,16 +273,16 @@ describe('refusals', () => {
         }),
         'FORBIDDEN',
       );
-      await expectCode(
+      await expectTRPCError(
         other.outcomes.amend({ id: draft.id, version: 1, reason: 'not mine', changes: { overallRating: 1 } }),
         'NOT_FOUND',
       );
-      await expectCode(
+      await expectTRPCError(
         other.outcomes.withdraw({ id: draft.id, version: 1, reason: 'not mine' }),
         'NOT_FOUND',
       );
     }
-    await expectCode(
+    await expectTRPCError(
       h.caller(w.lead.officer).outcomes.amend({
         id: randomUUID(),
         version: 1,
@@ -312,13 +297,13 @@ describe('refusals', () => {
       status: 'published',
       overallRating: published.overallRating,
     });
-    expect(await versionRows(published.id)).toHaveLength(1);
+    expect(await versionRows(h, published.id)).toHaveLength(1);
   });
 
-  it('a viewer may not amend or withdraw', async () => {
+  test('a viewer may not amend or withdraw', async ({ h, w }) => {
     const published = await publishOutcome(h, w.lead.officer, w.provision.id);
     const viewer = (await h.makeClient(w.lead.id, 'viewer')).principal;
-    await expectCode(
+    await expectTRPCError(
       h.caller(viewer).outcomes.amend({
         id: published.id,
         version: published.version,
@@ -327,13 +312,16 @@ describe('refusals', () => {
       }),
       'FORBIDDEN',
     );
-    await expectCode(
+    await expectTRPCError(
       h.caller(viewer).outcomes.withdraw({ id: published.id, version: published.version, reason: 'viewer' }),
       'FORBIDDEN',
     );
   });
 
-  it('a stale version is a conflict that names the current version, for amend, withdraw and action items', async () => {
+  test('a stale version is a conflict that names the current version, for amend, withdraw and action items', async ({
+    h,
+    w,
+  }) => {
     const published = await publishOutcome(h, w.lead.officer, w.provision.id);
     const lead = h.caller(w.lead.officer);
     await lead.outcomes.amend({
@@ -343,7 +331,7 @@ describe('refusals', () => {
       changes: { overallRating: 5 },
     });
     for (const stale of [1, 2, 4]) {
-      const amend = await expectCode(
+      const amend = await expectTRPCError(
         lead.outcomes.amend({
           id: published.id,
           version: stale,
@@ -354,12 +342,12 @@ describe('refusals', () => {
       );
       expect(amend.message).toMatch(new RegExp(`you sent version ${stale}, the current version is 3`));
     }
-    const withdraw = await expectCode(
+    const withdraw = await expectTRPCError(
       lead.outcomes.withdraw({ id: published.id, version: 2, reason: 'stale withdrawal' }),
       'CONFLICT',
     );
     expect(withdraw.message).toMatch(/current version is 3/);
-    const item = await expectCode(
+    const item = await expectTRPCError(
       lead.outcomes.updateActionItem({
         outcomeId: published.id,
         version: 2,
@@ -376,26 +364,29 @@ describe('refusals', () => {
     });
   });
 
-  it('an amendment must change something, say why, and keep the activity date in the past', async () => {
+  test('an amendment must change something, say why, and keep the activity date in the past', async ({
+    h,
+    w,
+  }) => {
     const published = await publishOutcome(h, w.lead.officer, w.provision.id);
     const lead = h.caller(w.lead.officer);
     const base = { id: published.id, version: published.version };
-    const none = await expectCode(
+    const none = await expectTRPCError(
       lead.outcomes.amend({ ...base, reason: 'no changes at all', changes: {} }),
       'BAD_REQUEST',
     );
     expect(none.message).toMatch(/change at least one field/);
     // An empty list of new action items changes nothing either: no new version for it.
-    const noItems = await expectCode(
+    const noItems = await expectTRPCError(
       lead.outcomes.amend({ ...base, reason: 'no new items', changes: { addActionItems: [] } }),
       'BAD_REQUEST',
     );
     expect(noItems.message).toMatch(/change at least one field/);
-    await expectCode(
+    await expectTRPCError(
       lead.outcomes.amend({ ...base, reason: 'only undefined', changes: { summary: undefined } }),
       'BAD_REQUEST',
     );
-    await expectCode(
+    await expectTRPCError(
       lead.outcomes.amend({
         ...base,
         reason: 'unknown fields only',
@@ -403,28 +394,31 @@ describe('refusals', () => {
       }),
       'BAD_REQUEST',
     );
-    await expectCode(
+    await expectTRPCError(
       lead.outcomes.amend({ ...base, reason: 'x', changes: { overallRating: 2 } }),
       'BAD_REQUEST',
     );
-    await expectCode(
+    await expectTRPCError(
       lead.outcomes.amend({ ...base, reason: 'rating out of range', changes: { overallRating: 6 } }),
       'BAD_REQUEST',
     );
-    const future = await expectCode(
+    const future = await expectTRPCError(
       lead.outcomes.amend({ ...base, reason: 'date in the future', changes: { activityDate: '2026-06-16' } }),
       'BAD_REQUEST',
     );
     expect(future.message).toMatch(/future/);
-    await expectCode(lead.outcomes.withdraw({ ...base, reason: 'x' }), 'BAD_REQUEST');
+    await expectTRPCError(lead.outcomes.withdraw({ ...base, reason: 'x' }), 'BAD_REQUEST');
     expect(detail(await lead.outcomes.get({ id: published.id }))).toMatchObject({
       version: published.version,
       status: 'published',
     });
-    expect(await versionRows(published.id)).toHaveLength(1);
+    expect(await versionRows(h, published.id)).toHaveLength(1);
   });
 
-  it('an amendment that restricts an outcome hides its detail and history from need-to-know readers', async () => {
+  test('an amendment that restricts an outcome hides its detail and history from need-to-know readers', async ({
+    h,
+    w,
+  }) => {
     const published = await publishOutcome(h, w.lead.officer, w.provision.id);
     const amended = detail(
       await h.caller(w.lead.officer).outcomes.amend({
@@ -451,7 +445,10 @@ describe('refusals', () => {
 });
 
 describe('action items', () => {
-  it('default their due dates from the concern level and the activity date; an explicit date is kept', async () => {
+  test('default their due dates from the concern level and the activity date; an explicit date is kept', async ({
+    h,
+    w,
+  }) => {
     const o = await publishOutcome(h, w.lead.officer, w.provision.id, {
       activityDate: '2026-05-29',
       actionItems: [
@@ -471,7 +468,11 @@ describe('action items', () => {
     ]);
   });
 
-  it('keep every status and due-date change, with a new outcome version for each', async () => {
+  test('keep every status and due-date change, with a new outcome version for each', async ({
+    h,
+    w,
+    clock,
+  }) => {
     const o = await publishOutcome(h, w.lead.officer, w.provision.id, {
       activityDate: '2026-06-01',
       actionItems: [
@@ -496,8 +497,7 @@ describe('action items', () => {
     expect(v3.version).toBe(o.version + 1);
     expect(v3.actionItems[0]).toMatchObject({ status: 'extended', dueOn: '2026-06-29' });
 
-    restoreClock();
-    restoreClock = fixClock(h.hub, '2026-06-20T09:00:00Z');
+    clock.set('2026-06-20T09:00:00Z');
     const v4 = detail(
       await lead.outcomes.updateActionItem({
         outcomeId: o.id,
@@ -571,10 +571,10 @@ describe('action items', () => {
     ]);
     // A placing authority reads the progress too.
     expect(await h.caller(w.placing.officer).outcomes.get({ id: o.id })).toEqual(v5);
-    expect(await countAudit('outcome.action-item', o.id)).toBe(3);
+    expect(await countAudit(h, 'outcome.action-item', o.id)).toBe(3);
   });
 
-  it('moving a due date earlier without a status keeps the status', async () => {
+  test('moving a due date earlier without a status keeps the status', async ({ h, w }) => {
     const o = await publishOutcome(h, w.lead.officer, w.provision.id, {
       actionItems: [{ description: 'sooner', concernLevel: 'low' }],
     });
@@ -594,10 +594,13 @@ describe('action items', () => {
     });
   });
 
-  it('answers NOT_FOUND for an unknown item and BAD_REQUEST with neither status nor date', async () => {
+  test('answers NOT_FOUND for an unknown item and BAD_REQUEST with neither status nor date', async ({
+    h,
+    w,
+  }) => {
     const o = await publishOutcome(h, w.lead.officer, w.provision.id);
     const lead = h.caller(w.lead.officer);
-    await expectCode(
+    await expectTRPCError(
       lead.outcomes.updateActionItem({
         outcomeId: o.id,
         version: o.version,
@@ -606,11 +609,11 @@ describe('action items', () => {
       }),
       'NOT_FOUND',
     );
-    await expectCode(
+    await expectTRPCError(
       lead.outcomes.updateActionItem({ outcomeId: o.id, version: o.version, itemId: o.actionItems[0]!.id }),
       'BAD_REQUEST',
     );
-    await expectCode(
+    await expectTRPCError(
       lead.outcomes.updateActionItem({
         outcomeId: o.id,
         version: o.version,
@@ -622,7 +625,10 @@ describe('action items', () => {
     expect(detail(await lead.outcomes.get({ id: o.id })).version).toBe(o.version);
   });
 
-  it("a draft's items change in place, with the item's history but no outcome version", async () => {
+  test("a draft's items change in place, with the item's history but no outcome version", async ({
+    h,
+    w,
+  }) => {
     const draft = detail(await h.caller(w.lead.officer).outcomes.create(outcomeInput(w.provision.id)));
     const updated = detail(
       await h.caller(w.lead.officer).outcomes.updateActionItem({
@@ -634,10 +640,13 @@ describe('action items', () => {
     );
     expect(updated).toMatchObject({ status: 'draft', version: 2, history: [] });
     expect(updated.actionItems[0]!.history).toHaveLength(1);
-    expect(await versionRows(draft.id)).toEqual([]);
+    expect(await versionRows(h, draft.id)).toEqual([]);
   });
 
-  it('added by an amendment get defaults from the amended activity date, or the current one', async () => {
+  test('added by an amendment get defaults from the amended activity date, or the current one', async ({
+    h,
+    w,
+  }) => {
     const o = await publishOutcome(h, w.lead.officer, w.provision.id, {
       activityDate: '2026-06-01',
       actionItems: [{ description: 'original', concernLevel: 'medium' }],
@@ -688,7 +697,10 @@ describe('action items', () => {
 });
 
 describe('byLead', () => {
-  it('is true for the lead, false for any other member publishing for the same provision', async () => {
+  test('is true for the lead, false for any other member publishing for the same provision', async ({
+    h,
+    w,
+  }) => {
     const byLead = await publishOutcome(h, w.lead.officer, w.provision.id);
     expect(byLead.byLead).toBe(true);
     for (const m of [w.member, w.publisher, w.host, w.placing]) {
@@ -709,7 +721,7 @@ describe('byLead', () => {
     expect(amended).toMatchObject({ byLead: true, status: 'amended' });
   });
 
-  it('is false for an authority whose allocation has not started yet', async () => {
+  test('is false for an authority whose allocation has not started yet', async ({ h, w }) => {
     const p = await h.makeProvision({ hostAuthorityId: w.host.id });
     await h.caller(h.hubAdmin).allocations.assign({
       provisionId: p.id,
@@ -724,7 +736,7 @@ describe('byLead', () => {
 
 describe('concurrent changes of one version', () => {
   let second: Principal;
-  beforeAll(async () => {
+  test.beforeAll(async ({ h, w }) => {
     second = (await h.makeClient(w.lead.id, 'officer', 'second lead officer')).principal;
   });
 
@@ -739,7 +751,7 @@ describe('concurrent changes of one version', () => {
     return { winner: detail(fulfilled[0]!.value), loserIndex: results.indexOf(rejected[0]!) };
   };
 
-  it('two amendments at once: exactly one wins, the other is a conflict (5 rounds)', async () => {
+  test('two amendments at once: exactly one wins, the other is a conflict (5 rounds)', async ({ h, w }) => {
     for (let round = 0; round < 5; round++) {
       const base = await publishOutcome(h, w.lead.officer, w.provision.id, { overallRating: 1 });
       const results = await Promise.allSettled([
@@ -765,12 +777,12 @@ describe('concurrent changes of one version', () => {
         [base.version, 'published'],
         [base.version + 1, 'amended'],
       ]);
-      expect(await versionRows(base.id)).toHaveLength(2);
-      expect(await countAudit('outcome.amend', base.id)).toBe(1);
+      expect(await versionRows(h, base.id)).toHaveLength(2);
+      expect(await countAudit(h, 'outcome.amend', base.id)).toBe(1);
     }
   });
 
-  it('an amendment and a withdrawal at once: exactly one wins (5 rounds)', async () => {
+  test('an amendment and a withdrawal at once: exactly one wins (5 rounds)', async ({ h, w }) => {
     for (let round = 0; round < 5; round++) {
       const base = await publishOutcome(h, w.lead.officer, w.provision.id);
       const results = await Promise.allSettled([

@@ -5,7 +5,7 @@
 // restrictions reaching every provision, the layers each authority sees, and the audit of detail reads.
 import { randomUUID } from 'node:crypto';
 import { sql } from 'drizzle-orm';
-import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect } from 'vitest';
 import {
   RESTRICTION_KINDS,
   type AuditEntry,
@@ -15,42 +15,22 @@ import {
   type RestrictionView,
 } from '@ccx/schema';
 import type { Principal } from '@ccx/server';
-import { createHarness, type Harness } from '../support/harness.js';
 import {
-  expectCode,
-  fixClock,
+  DAY_MS,
+  expectTRPCError,
   makeMember,
   makeWorld,
-  moveClock,
-  DAY_MS,
-  rowsOf,
+  queryRows,
+  test,
   uniq,
+  type Harness,
   type Member,
   type World,
-} from '../support/need-to-know.js';
+} from '../support/harness.js';
 
 const NOW = '2026-06-15T10:00:00Z'; // a Monday
 const TODAY = '2026-06-15';
-
-let h: Harness;
-let w: World;
-let restoreClock: () => void;
-
-beforeAll(async () => {
-  h = await createHarness();
-  restoreClock = fixClock(h.hub, NOW);
-  w = await makeWorld(h);
-  restoreClock();
-});
-afterAll(async () => {
-  await h?.close();
-});
-beforeEach(() => {
-  restoreClock = fixClock(h.hub, NOW);
-});
-afterEach(() => {
-  restoreClock();
-});
+test.override({ clockAt: NOW });
 
 // Written out here rather than taken from the schema, so a change there fails these tests.
 const REGULATOR_KINDS: RestrictionKind[] = [
@@ -119,22 +99,22 @@ const detailOf = (v: RestrictionView): RestrictionDetail => {
   return v;
 };
 
-const create = async (who: Principal, i: RestrictionCreate): Promise<RestrictionDetail> =>
+const create = async (h: Harness, who: Principal, i: RestrictionCreate): Promise<RestrictionDetail> =>
   detailOf(await h.caller(who).restrictions.create(i));
 
-const get = (m: Member | Principal, id: string) =>
+const get = (h: Harness, m: Member | Principal, id: string) =>
   h.caller('officer' in m ? m.officer : m).restrictions.get({ id });
 
 const idsOf = (views: RestrictionView[]): string[] => views.flatMap((v) => ('id' in v ? [v.id] : [])).sort();
 
-const lastEntry = async (m: Member): Promise<AuditEntry | undefined> =>
+const lastEntry = async (h: Harness, m: Member): Promise<AuditEntry | undefined> =>
   (await h.caller(m.officer).audit.list({ scope: 'mine', limit: 1 })).items[0];
 
-const headSeq = async (m: Member): Promise<number> =>
+const headSeq = async (h: Harness, m: Member): Promise<number> =>
   (await h.caller(m.officer).audit.verify()).head?.seq ?? 0;
 
 describe('restrictions.create: every kind', () => {
-  it('knows exactly the eleven kinds', () => {
+  test('knows exactly the eleven kinds', () => {
     expect([...RESTRICTION_KINDS].sort()).toEqual(
       [
         'embargo',
@@ -167,22 +147,25 @@ describe('restrictions.create: every kind', () => {
     ['ceased-operating', { regulator: false, restricted: false, compliance: false }],
   ];
 
-  it.each(KINDS)('creates a %s with its source rules and default dates', async (kind, rules) => {
+  test.for(KINDS)('creates a %s with its source rules and default dates', async ([kind, rules], { h, w }) => {
     const target = { provisionId: w.provision.id };
     const caller = h.caller(w.publisher.officer);
     if (rules.regulator) {
       // Without source "regulator", or without the regulator's reference: refused.
       const { source: _s, ...noSource } = input(target, kind);
-      const e1 = await expectCode(caller.restrictions.create(noSource), 'BAD_REQUEST');
+      const e1 = await expectTRPCError(caller.restrictions.create(noSource), 'BAD_REQUEST');
       expect(e1.message).toMatch(/regulator/);
-      await expectCode(caller.restrictions.create(input(target, kind, { source: 'member' })), 'BAD_REQUEST');
+      await expectTRPCError(
+        caller.restrictions.create(input(target, kind, { source: 'member' })),
+        'BAD_REQUEST',
+      );
       const { regulatorReference: _r, ...noReference } = input(target, kind);
-      const e2 = await expectCode(caller.restrictions.create(noReference), 'BAD_REQUEST');
+      const e2 = await expectTRPCError(caller.restrictions.create(noReference), 'BAD_REQUEST');
       expect(e2.message).toMatch(/regulatorReference/);
     }
 
     const i = input(target, kind);
-    const r = await create(w.publisher.officer, i);
+    const r = await create(h, w.publisher.officer, i);
     expect(r).toMatchObject({
       layer: 'detail',
       kind,
@@ -220,20 +203,24 @@ describe('restrictions.create: every kind', () => {
     ]);
 
     // What a bare member sees: the summary, or for an always-restricted kind only the signal.
-    const seen = await get(w.member, r.id);
+    const seen = await get(h, w.member, r.id);
     expect(seen.layer).toBe(rules.restricted ? 'signal' : 'summary');
     if (seen.layer === 'summary') expect(seen).toMatchObject({ kind, status: 'active' });
-    const got = await get(w.publisher, r.id);
+    const got = await get(h, w.publisher, r.id);
     expect({ ...got, history: [] }).toEqual({ ...r, history: [] });
   });
 
-  it('lets a member relay a regulator alert for a member kind: with its reference and a 12-week review', async () => {
+  test('lets a member relay a regulator alert for a member kind: with its reference and a 12-week review', async ({
+    h,
+    w,
+  }) => {
     const target = { provisionId: w.provision.id };
-    await expectCode(
+    await expectTRPCError(
       h.caller(w.publisher.officer).restrictions.create(input(target, 'embargo', { source: 'regulator' })),
       'BAD_REQUEST',
     );
     const r = await create(
+      h,
       w.publisher.officer,
       input(target, 'embargo', {
         source: 'regulator',
@@ -245,169 +232,193 @@ describe('restrictions.create: every kind', () => {
     expect(r).toMatchObject({ source: 'regulator', regulatorReference: 'OFSTED-1', reviewOn: '2026-08-24' });
   });
 
-  it('keeps a review date given explicitly, and counts the default from effectiveFrom', async () => {
+  test('keeps a review date given explicitly, and counts the default from effectiveFrom', async ({
+    h,
+    w,
+  }) => {
     const target = { provisionId: w.provision.id };
     const given = await create(
+      h,
       w.publisher.officer,
       input(target, 'ofsted-restriction', { effectiveFrom: '2026-06-10', reviewOn: '2026-07-01' }),
     );
     expect(given.reviewOn).toBe('2026-07-01');
     const counted = await create(
+      h,
       w.publisher.officer,
       input(target, 'ofsted-suspension', { effectiveFrom: '2026-12-20' }),
     );
     // 20 December + 84 days: 11 to the end of December, 31 in January, 28 in February, 14 in March.
     expect(counted).toMatchObject({ effectiveFrom: '2026-12-20', reviewOn: '2027-03-14', status: 'pending' });
     // A member kind gets no review date by default.
-    expect((await create(w.publisher.officer, input(target, 'action-plan'))).reviewOn).toBeNull();
+    expect((await create(h, w.publisher.officer, input(target, 'action-plan'))).reviewOn).toBeNull();
   });
 });
 
 describe('letters of concern: a compliance period of 15 working days', () => {
-  const target = () => ({ provisionId: w.provision.id });
+  const target = (w: World) => ({ provisionId: w.provision.id });
 
-  it('skips Christmas Day, Boxing Day (substitute Monday 28th) and New Year’s Day', async () => {
+  test('skips Christmas Day, Boxing Day (substitute Monday 28th) and New Year’s Day', async ({ h, w }) => {
     // From Monday 14 December 2026: 15 16 17 18 | 21 22 23 24 (25 and 28 are holidays) |
     // 29 30 31 (1 January is a holiday) | 4 5 6 7 January: the 15th working day is Thursday 7 January.
     const r = await create(
+      h,
       w.publisher.officer,
-      input(target(), 'letter-of-concern', { effectiveFrom: '2026-12-14' }),
+      input(target(w), 'letter-of-concern', { effectiveFrom: '2026-12-14' }),
     );
     expect(r.complianceDueOn).toBe('2027-01-07');
   });
 
-  it('counts from today when effectiveFrom is not given', async () => {
+  test('counts from today when effectiveFrom is not given', async ({ h, w, clock }) => {
     // Friday 18 December 2026: 21 22 23 24 | 29 30 31 | 4 5 6 7 8 | 11 12 13 → Wednesday 13 January.
-    fixClock(h.hub, '2026-12-18T10:00:00Z');
-    const r = await create(w.publisher.officer, input(target(), 'letter-of-concern'));
+    clock.set('2026-12-18T10:00:00Z');
+    const r = await create(h, w.publisher.officer, input(target(w), 'letter-of-concern'));
     expect(r).toMatchObject({ effectiveFrom: '2026-12-18', complianceDueOn: '2027-01-13' });
   });
 
-  it('skips Good Friday and Easter Monday', async () => {
+  test('skips Good Friday and Easter Monday', async ({ h, w }) => {
     // From Monday 23 March 2026: 24 25 26 27 | 30 31 1 2 (3 April Good Friday) | (6 April Easter
     // Monday) 7 8 9 10 | 13 14 15: the 15th working day is Wednesday 15 April.
     const r = await create(
+      h,
       w.publisher.officer,
-      input(target(), 'letter-of-concern', { effectiveFrom: '2026-03-23' }),
+      input(target(w), 'letter-of-concern', { effectiveFrom: '2026-03-23' }),
     );
     expect(r.complianceDueOn).toBe('2026-04-15');
   });
 
-  it('keeps a compliance date given explicitly', async () => {
+  test('keeps a compliance date given explicitly', async ({ h, w }) => {
     const r = await create(
+      h,
       w.publisher.officer,
-      input(target(), 'letter-of-concern', { effectiveFrom: '2026-03-23', complianceDueOn: '2026-04-03' }),
+      input(target(w), 'letter-of-concern', { effectiveFrom: '2026-03-23', complianceDueOn: '2026-04-03' }),
     );
     expect(r.complianceDueOn).toBe('2026-04-03');
   });
 });
 
 describe('restricted restrictions', () => {
-  it('an informal embargo is always restricted: restricted:false on create is ignored, and update cannot clear it', async () => {
+  test('an informal embargo is always restricted: restricted:false on create is ignored, and update cannot clear it', async ({
+    h,
+    w,
+  }) => {
     const r = await create(
+      h,
       w.publisher.officer,
       input({ provisionId: w.provision.id }, 'informal-embargo', { restricted: false }),
     );
     expect(r.restricted).toBe(true);
-    for (const m of [w.lead, w.host, w.placing, w.member]) expect((await get(m, r.id)).layer).toBe('signal');
-    const e = await expectCode(
+    for (const m of [w.lead, w.host, w.placing, w.member])
+      expect((await get(h, m, r.id)).layer).toBe('signal');
+    const e = await expectTRPCError(
       h.caller(w.publisher.officer).restrictions.update({ id: r.id, version: 1, restricted: false }),
       'BAD_REQUEST',
     );
     expect(e.message).toMatch(/always restricted/);
-    expect(detailOf(await get(w.publisher, r.id))).toMatchObject({ version: 1, restricted: true });
+    expect(detailOf(await get(h, w.publisher, r.id))).toMatchObject({ version: 1, restricted: true });
   });
 
-  it('any kind marked restricted follows the restricted layer until the issuer clears the mark', async () => {
+  test('any kind marked restricted follows the restricted layer until the issuer clears the mark', async ({
+    h,
+    w,
+  }) => {
     const r = await create(
+      h,
       w.publisher.officer,
       input({ provisionId: w.provision.id }, 'action-plan', { restricted: true }),
     );
     expect(r.restricted).toBe(true);
-    for (const m of [w.lead, w.host, w.placing, w.member]) expect((await get(m, r.id)).layer).toBe('signal');
+    for (const m of [w.lead, w.host, w.placing, w.member])
+      expect((await get(h, m, r.id)).layer).toBe('signal');
     const cleared = detailOf(
       await h.caller(w.publisher.officer).restrictions.update({ id: r.id, version: 1, restricted: false }),
     );
     expect(cleared).toMatchObject({ restricted: false, version: 2 });
-    for (const m of [w.lead, w.host, w.placing]) expect((await get(m, r.id)).layer).toBe('detail');
-    expect((await get(w.member, r.id)).layer).toBe('summary');
+    for (const m of [w.lead, w.host, w.placing]) expect((await get(h, m, r.id)).layer).toBe('detail');
+    expect((await get(h, w.member, r.id)).layer).toBe('summary');
   });
 });
 
 describe('restrictions.create: who, on what', () => {
-  it('partnership-wide: only the hub-admin, and only for an embargo', async () => {
+  test('partnership-wide: only the hub-admin, and only for an embargo', async ({ h, w }) => {
     const target = { provisionId: w.provision.id };
-    await expectCode(
+    await expectTRPCError(
       h.caller(w.publisher.officer).restrictions.create(input(target, 'embargo', { partnershipWide: true })),
       'FORBIDDEN',
     );
-    await expectCode(
+    await expectTRPCError(
       h.caller(h.hubAdmin).restrictions.create(input(target, 'action-plan', { partnershipWide: true })),
       'FORBIDDEN',
     );
-    const r = await create(h.hubAdmin, input(target, 'embargo', { partnershipWide: true }));
+    const r = await create(h, h.hubAdmin, input(target, 'embargo', { partnershipWide: true }));
     expect(r).toMatchObject({ partnershipWide: true, issuerAuthorityId: h.hostAuthorityId });
-    const seen = await get(w.member, r.id);
+    const seen = await get(h, w.member, r.id);
     expect(seen).toMatchObject({ layer: 'summary', partnershipWide: true, kind: 'embargo' });
   });
 
-  it('takes exactly one of provisionId and providerId, and refuses an unknown one', async () => {
+  test('takes exactly one of provisionId and providerId, and refuses an unknown one', async ({ h, w }) => {
     const caller = h.caller(w.publisher.officer);
     const both = input({ provisionId: w.provision.id }, 'embargo', { providerId: w.provision.providerId });
-    await expectCode(caller.restrictions.create(both), 'BAD_REQUEST');
+    await expectTRPCError(caller.restrictions.create(both), 'BAD_REQUEST');
     const { provisionId: _p, ...neither } = input({ provisionId: w.provision.id }, 'embargo');
-    await expectCode(caller.restrictions.create(neither), 'BAD_REQUEST');
-    const e1 = await expectCode(
+    await expectTRPCError(caller.restrictions.create(neither), 'BAD_REQUEST');
+    const e1 = await expectTRPCError(
       caller.restrictions.create(input({ provisionId: randomUUID() }, 'embargo')),
       'NOT_FOUND',
     );
     expect(e1.message).toMatch(/provision/);
-    const e2 = await expectCode(
+    const e2 = await expectTRPCError(
       caller.restrictions.create(input({ providerId: randomUUID() }, 'embargo')),
       'NOT_FOUND',
     );
     expect(e2.message).toMatch(/provider/);
   });
 
-  it('refuses an expiry on or before effectiveFrom, no reason, and a viewer client', async () => {
+  test('refuses an expiry on or before effectiveFrom, no reason, and a viewer client', async ({ h, w }) => {
     const caller = h.caller(w.publisher.officer);
     const target = { provisionId: w.provision.id };
-    await expectCode(
+    await expectTRPCError(
       caller.restrictions.create(input(target, 'embargo', { effectiveFrom: TODAY, expiresOn: TODAY })),
       'BAD_REQUEST',
     );
-    await expectCode(caller.restrictions.create(input(target, 'embargo', { reasons: [] })), 'BAD_REQUEST');
+    await expectTRPCError(
+      caller.restrictions.create(input(target, 'embargo', { reasons: [] })),
+      'BAD_REQUEST',
+    );
     const viewer = (await h.makeClient(w.publisher.id, 'viewer')).principal;
-    await expectCode(h.caller(viewer).restrictions.create(input(target, 'embargo')), 'FORBIDDEN');
+    await expectTRPCError(h.caller(viewer).restrictions.create(input(target, 'embargo')), 'FORBIDDEN');
   });
 });
 
 describe('restrictions.update and lift', () => {
-  it('only the issuer changes it; every update names its version; every version is kept with its note', async () => {
+  test('only the issuer changes it; every update names its version; every version is kept with its note', async ({
+    h,
+    w,
+  }) => {
     const i = input({ provisionId: w.provision.id }, 'action-plan');
-    const r = await create(w.publisher.officer, i);
+    const r = await create(h, w.publisher.officer, i);
 
     // The lead sees it in detail, but may not change it; nor may the hub-admin or a bare member.
-    expect((await get(w.lead, r.id)).layer).toBe('detail');
+    expect((await get(h, w.lead, r.id)).layer).toBe('detail');
     for (const who of [w.lead.officer, w.member.officer, h.hubAdmin]) {
-      await expectCode(
+      await expectTRPCError(
         h.caller(who).restrictions.update({ id: r.id, version: 1, summary: 'hijacked' }),
         'FORBIDDEN',
       );
-      await expectCode(
+      await expectTRPCError(
         h.caller(who).restrictions.lift({ id: r.id, version: 1, reason: 'not mine to lift' }),
         'FORBIDDEN',
       );
     }
-    await expectCode(
+    await expectTRPCError(
       h.caller(w.publisher.officer).restrictions.update({ id: randomUUID(), version: 1, summary: 'x' }),
       'NOT_FOUND',
     );
-    await expectCode(
+    await expectTRPCError(
       h.caller(w.publisher.officer).restrictions.update({ id: r.id, version: 1 }),
       'BAD_REQUEST',
     );
-    await expectCode(
+    await expectTRPCError(
       h.caller(w.publisher.officer).restrictions.update({ id: r.id, version: 1, expiresOn: TODAY }),
       'BAD_REQUEST',
     );
@@ -425,12 +436,12 @@ describe('restrictions.update and lift', () => {
     });
 
     // A stale version is refused, and changes nothing.
-    const stale = await expectCode(
+    const stale = await expectTRPCError(
       h.caller(w.publisher.officer).restrictions.update({ id: r.id, version: 1, summary: 'lost update' }),
       'CONFLICT',
     );
     expect(stale.message).toMatch(/version/);
-    expect(detailOf(await get(w.publisher, r.id)).summary).toBe('second summary');
+    expect(detailOf(await get(h, w.publisher, r.id)).summary).toBe('second summary');
 
     // Any officer of the issuing authority may change it.
     const colleague = (await h.makeClient(w.publisher.id, 'officer', 'colleague')).principal;
@@ -455,10 +466,10 @@ describe('restrictions.update and lift', () => {
       [3, 'updated', 'second change', w.publisher.id],
     ]);
     // The lead, reading detail, sees the same history.
-    expect(detailOf(await get(w.lead, r.id)).history).toEqual(v3.history);
+    expect(detailOf(await get(h, w.lead, r.id)).history).toEqual(v3.history);
 
     // Each version is kept as it then stood.
-    const kept = await rowsOf<{ version: number; summary: string; reason: string }>(
+    const kept = await queryRows<{ version: number; summary: string; reason: string }>(
       h.hub.database.db,
       sql`select version, snapshot->>'summary' as summary, snapshot->'reasons'->0->>'text' as reason
           from restriction_versions where restriction_id = ${r.id} order by version`,
@@ -469,7 +480,7 @@ describe('restrictions.update and lift', () => {
       { version: 3, summary: 'second summary', reason: 'unpaid invoices' },
     ]);
 
-    const entry = await lastEntry(w.publisher);
+    const entry = await lastEntry(h, w.publisher);
     expect(entry).toMatchObject({
       action: 'restriction.update',
       recordIds: [r.id],
@@ -478,9 +489,9 @@ describe('restrictions.update and lift', () => {
     });
   });
 
-  it('an idempotency key alone is not a change', async () => {
-    const r = await create(w.publisher.officer, input({ provisionId: w.provision.id }, 'action-plan'));
-    await expectCode(
+  test('an idempotency key alone is not a change', async ({ h, w }) => {
+    const r = await create(h, w.publisher.officer, input({ provisionId: w.provision.id }, 'action-plan'));
+    await expectTRPCError(
       h
         .caller(w.publisher.officer)
         .restrictions.update({ id: r.id, version: 1, idempotencyKey: `k-${uniq()}` }),
@@ -493,7 +504,7 @@ describe('restrictions.update and lift', () => {
         .restrictions.update({ id: r.id, version: 1, summary: 'retried', idempotencyKey: key }),
     );
     // The audit names only the fields that changed.
-    expect((await lastEntry(w.publisher))?.details).toMatchObject({ fields: ['summary'] });
+    expect((await lastEntry(h, w.publisher))?.details).toMatchObject({ fields: ['summary'] });
     const again = detailOf(
       await h
         .caller(w.publisher.officer)
@@ -501,21 +512,24 @@ describe('restrictions.update and lift', () => {
     );
     expect(once.version).toBe(2);
     expect(again).toEqual(once);
-    expect(detailOf(await get(w.publisher, r.id)).version).toBe(2);
+    expect(detailOf(await get(h, w.publisher, r.id)).version).toBe(2);
   });
 
-  it('lift needs a reason and the current version; a lifted restriction can be neither changed nor lifted again', async () => {
-    const r = await create(w.publisher.officer, input({ provisionId: w.provision.id }, 'embargo'));
+  test('lift needs a reason and the current version; a lifted restriction can be neither changed nor lifted again', async ({
+    h,
+    w,
+  }) => {
+    const r = await create(h, w.publisher.officer, input({ provisionId: w.provision.id }, 'embargo'));
     const caller = h.caller(w.publisher.officer);
-    await expectCode(
+    await expectTRPCError(
       caller.restrictions.lift({ id: r.id, version: 1 } as unknown as Parameters<
         typeof caller.restrictions.lift
       >[0]),
       'BAD_REQUEST',
     );
-    await expectCode(caller.restrictions.lift({ id: r.id, version: 1, reason: '  ' }), 'BAD_REQUEST');
+    await expectTRPCError(caller.restrictions.lift({ id: r.id, version: 1, reason: '  ' }), 'BAD_REQUEST');
     await caller.restrictions.update({ id: r.id, version: 1, details: 'more detail', note: 'added detail' });
-    await expectCode(caller.restrictions.lift({ id: r.id, version: 1, reason: 'improved' }), 'CONFLICT');
+    await expectTRPCError(caller.restrictions.lift({ id: r.id, version: 1, reason: 'improved' }), 'CONFLICT');
 
     const lifted = detailOf(
       await caller.restrictions.lift({ id: r.id, version: 2, reason: 'the provider met the action plan' }),
@@ -533,13 +547,16 @@ describe('restrictions.update and lift', () => {
       [3, 'lifted', 'the provider met the action plan'],
     ]);
 
-    await expectCode(caller.restrictions.update({ id: r.id, version: 3, summary: 'again' }), 'CONFLICT');
-    await expectCode(caller.restrictions.lift({ id: r.id, version: 3, reason: 'once more' }), 'CONFLICT');
+    await expectTRPCError(caller.restrictions.update({ id: r.id, version: 3, summary: 'again' }), 'CONFLICT');
+    await expectTRPCError(
+      caller.restrictions.lift({ id: r.id, version: 3, reason: 'once more' }),
+      'CONFLICT',
+    );
 
-    const summary = await get(w.member, r.id);
+    const summary = await get(h, w.member, r.id);
     expect(summary).toMatchObject({ layer: 'summary', status: 'lifted', liftedOn: TODAY });
     expect(JSON.stringify(summary)).not.toContain('the provider met the action plan');
-    expect(await lastEntry(w.publisher)).toMatchObject({
+    expect(await lastEntry(h, w.publisher)).toMatchObject({
       action: 'restriction.lift',
       recordIds: [r.id],
       basis: 'publisher',
@@ -548,15 +565,20 @@ describe('restrictions.update and lift', () => {
 });
 
 describe('status follows the calendar, with nobody touching the restriction', () => {
-  it('pending before effectiveFrom, active from it, expired once expiresOn arrives (in England)', async () => {
+  test('pending before effectiveFrom, active from it, expired once expiresOn arrives (in England)', async ({
+    h,
+    w,
+    clock,
+  }) => {
     const r = await create(
+      h,
       w.publisher.officer,
       input({ provisionId: w.provision.id }, 'embargo', {
         effectiveFrom: '2026-06-16',
         expiresOn: '2026-06-20',
       }),
     );
-    const statusOf = async (m: Member) => (await get(m, r.id)) as { status?: string };
+    const statusOf = async (m: Member) => (await get(h, m, r.id)) as { status?: string };
     const activeIds = async (active: boolean) =>
       idsOf(
         await h
@@ -570,29 +592,30 @@ describe('status follows the calendar, with nobody touching the restriction', ()
     expect(await activeIds(true)).not.toContain(r.id);
     expect(await activeIds(false)).not.toContain(r.id);
 
-    moveClock(h.hub, DAY_MS); // 16 June
+    clock.move(DAY_MS); // 16 June
     expect((await statusOf(w.member)).status).toBe('active');
     expect((await statusOf(w.placing)).status).toBe('active');
     expect(await activeIds(true)).toContain(r.id);
     expect(await activeIds(false)).not.toContain(r.id);
 
     // 22:59:59 UTC on 19 June is still 19 June in England (BST): the last day it applies.
-    fixClock(h.hub, '2026-06-19T22:59:59Z');
+    clock.set('2026-06-19T22:59:59Z');
     expect((await statusOf(w.member)).status).toBe('active');
     expect(await activeIds(true)).toContain(r.id);
 
     // 23:00 UTC is midnight in England: 20 June, its expiry date. It has stopped by itself.
-    fixClock(h.hub, '2026-06-19T23:00:00Z');
+    clock.set('2026-06-19T23:00:00Z');
     expect((await statusOf(w.member)).status).toBe('expired');
     expect(await activeIds(true)).not.toContain(r.id);
     expect(await activeIds(false)).toContain(r.id);
-    const seen = detailOf(await get(w.publisher, r.id));
+    const seen = detailOf(await get(h, w.publisher, r.id));
     expect(seen).toMatchObject({ status: 'expired', version: 1, updatedAt: r.updatedAt });
     expect(seen.history).toHaveLength(1);
   });
 
-  it('a lift dated ahead takes effect on its date', async () => {
+  test('a lift dated ahead takes effect on its date', async ({ h, w, clock }) => {
     const r = await create(
+      h,
       w.publisher.officer,
       input({ provisionId: w.provision.id }, 'framework-suspension'),
     );
@@ -602,9 +625,9 @@ describe('status follows the calendar, with nobody touching the restriction', ()
         .restrictions.lift({ id: r.id, version: 1, liftedOn: '2026-06-17', reason: 'ends on the 17th' }),
     );
     expect(lifted).toMatchObject({ status: 'active', liftedOn: '2026-06-17' });
-    moveClock(h.hub, 2 * DAY_MS);
-    expect(await get(w.member, r.id)).toMatchObject({ layer: 'summary', status: 'lifted' });
-    await expectCode(
+    clock.move(2 * DAY_MS);
+    expect(await get(h, w.member, r.id)).toMatchObject({ layer: 'summary', status: 'lifted' });
+    await expectTRPCError(
       h
         .caller(w.publisher.officer)
         .restrictions.lift({ id: r.id, version: 1, liftedOn: '2026-06-01', reason: 'x'.repeat(5) }),
@@ -623,8 +646,7 @@ describe('restrictions.list filters', () => {
   let providerQ: string;
   const r: Record<string, string> = {};
 
-  beforeAll(async () => {
-    restoreClock = fixClock(h.hub, NOW);
+  test.beforeAll(async ({ h }) => {
     x = await makeMember(h, 'issuerx');
     y = await makeMember(h, 'issuery');
     providerP = (await h.makeProvider()).id;
@@ -632,27 +654,30 @@ describe('restrictions.list filters', () => {
     a = (await h.makeProvision({ providerId: providerP })).id;
     b = (await h.makeProvision({ providerId: providerP })).id;
     c = (await h.makeProvision({ providerId: providerQ })).id;
-    r.r1 = (await create(x.officer, input({ provisionId: a }, 'embargo'))).id;
-    r.r2 = (await create(y.officer, input({ providerId: providerP }, 'framework-suspension'))).id;
-    r.r3 = (await create(x.officer, input({ provisionId: b }, 'letter-of-concern'))).id;
-    r.r4 = (await create(y.officer, input({ provisionId: c }, 'action-plan'))).id;
-    const r5 = await create(x.officer, input({ provisionId: a }, 'causing-concern-level'));
+    r.r1 = (await create(h, x.officer, input({ provisionId: a }, 'embargo'))).id;
+    r.r2 = (await create(h, y.officer, input({ providerId: providerP }, 'framework-suspension'))).id;
+    r.r3 = (await create(h, x.officer, input({ provisionId: b }, 'letter-of-concern'))).id;
+    r.r4 = (await create(h, y.officer, input({ provisionId: c }, 'action-plan'))).id;
+    const r5 = await create(h, x.officer, input({ provisionId: a }, 'causing-concern-level'));
     await h.caller(x.officer).restrictions.lift({ id: r5.id, version: 1, reason: 'improved' });
     r.r5 = r5.id;
-    r.r6 = (await create(x.officer, input({ providerId: providerQ }, 'ceased-operating'))).id;
+    r.r6 = (await create(h, x.officer, input({ providerId: providerQ }, 'ceased-operating'))).id;
     r.r7 = (
-      await create(x.officer, input({ provisionId: a }, 'action-plan', { effectiveFrom: '2026-07-01' }))
+      await create(h, x.officer, input({ provisionId: a }, 'action-plan', { effectiveFrom: '2026-07-01' }))
     ).id;
     r.r8 = (
       await create(
+        h,
         y.officer,
         input({ provisionId: a }, 'embargo', { effectiveFrom: '2026-05-01', expiresOn: '2026-06-01' }),
       )
     ).id;
-    restoreClock();
   });
 
-  const list = async (filter: Parameters<ReturnType<Harness['caller']>['restrictions']['list']>[0]) =>
+  const list = async (
+    h: Harness,
+    filter: Parameters<ReturnType<Harness['caller']>['restrictions']['list']>[0],
+  ) =>
     idsOf(
       await h
         .caller(x.officer)
@@ -661,11 +686,11 @@ describe('restrictions.list filters', () => {
     );
   const ids = (...names: string[]) => names.map((n) => r[n]!).sort();
 
-  it('by provision: its own restrictions and those on its provider', async () => {
-    expect(await list({ provisionId: a })).toEqual(ids('r1', 'r2', 'r5', 'r7', 'r8'));
-    expect(await list({ provisionId: b })).toEqual(ids('r2', 'r3'));
-    expect(await list({ provisionId: c })).toEqual(ids('r4', 'r6'));
-    await expectCode(
+  test('by provision: its own restrictions and those on its provider', async ({ h }) => {
+    expect(await list(h, { provisionId: a })).toEqual(ids('r1', 'r2', 'r5', 'r7', 'r8'));
+    expect(await list(h, { provisionId: b })).toEqual(ids('r2', 'r3'));
+    expect(await list(h, { provisionId: c })).toEqual(ids('r4', 'r6'));
+    await expectTRPCError(
       h
         .caller(x.officer)
         .restrictions.list({ provisionId: randomUUID() })
@@ -674,26 +699,26 @@ describe('restrictions.list filters', () => {
     );
   });
 
-  it('by provider: its provider-level restrictions, none of another provider', async () => {
-    const onP = await list({ providerId: providerP });
+  test('by provider: its provider-level restrictions, none of another provider', async ({ h }) => {
+    const onP = await list(h, { providerId: providerP });
     expect(onP).toContain(r.r2);
     for (const other of ids('r4', 'r6')) expect(onP).not.toContain(other);
-    expect(await list({ providerId: providerQ })).toContain(r.r6);
-    expect(await list({ providerId: providerQ })).not.toContain(r.r2);
+    expect(await list(h, { providerId: providerQ })).toContain(r.r6);
+    expect(await list(h, { providerId: providerQ })).not.toContain(r.r2);
   });
 
-  it('by issuer and by kind', async () => {
-    expect(await list({ issuerAuthorityId: x.id })).toEqual(ids('r1', 'r3', 'r5', 'r6', 'r7'));
-    expect(await list({ issuerAuthorityId: y.id })).toEqual(ids('r2', 'r4', 'r8'));
-    expect(await list({ provisionId: a, kind: 'embargo' })).toEqual(ids('r1', 'r8'));
-    expect(await list({ issuerAuthorityId: x.id, kind: 'action-plan' })).toEqual(ids('r7'));
-    expect(await list({ issuerAuthorityId: y.id, kind: 'letter-of-concern' })).toEqual([]);
+  test('by issuer and by kind', async ({ h }) => {
+    expect(await list(h, { issuerAuthorityId: x.id })).toEqual(ids('r1', 'r3', 'r5', 'r6', 'r7'));
+    expect(await list(h, { issuerAuthorityId: y.id })).toEqual(ids('r2', 'r4', 'r8'));
+    expect(await list(h, { provisionId: a, kind: 'embargo' })).toEqual(ids('r1', 'r8'));
+    expect(await list(h, { issuerAuthorityId: x.id, kind: 'action-plan' })).toEqual(ids('r7'));
+    expect(await list(h, { issuerAuthorityId: y.id, kind: 'letter-of-concern' })).toEqual([]);
   });
 
-  it('active or not: active ones; lifted or expired ones (pending is neither)', async () => {
-    expect(await list({ provisionId: a, active: true })).toEqual(ids('r1', 'r2'));
-    expect(await list({ provisionId: a, active: false })).toEqual(ids('r5', 'r8'));
-    expect(await list({ issuerAuthorityId: x.id, active: true })).toEqual(ids('r1', 'r3', 'r6'));
+  test('active or not: active ones; lifted or expired ones (pending is neither)', async ({ h }) => {
+    expect(await list(h, { provisionId: a, active: true })).toEqual(ids('r1', 'r2'));
+    expect(await list(h, { provisionId: a, active: false })).toEqual(ids('r5', 'r8'));
+    expect(await list(h, { issuerAuthorityId: x.id, active: true })).toEqual(ids('r1', 'r3', 'r6'));
     const statuses = Object.fromEntries(
       (
         await h
@@ -711,7 +736,7 @@ describe('restrictions.list filters', () => {
     });
   });
 
-  it('each at the caller’s layer: the issuer’s own in detail, the others’ in summary', async () => {
+  test('each at the caller’s layer: the issuer’s own in detail, the others’ in summary', async ({ h }) => {
     const views = await h
       .caller(x.officer)
       .restrictions.list({ provisionId: a })
@@ -736,8 +761,7 @@ describe('a provider-level restriction reaches every provision of the provider',
   let onProvider: RestrictionDetail;
   let onProvision: RestrictionDetail;
 
-  beforeAll(async () => {
-    restoreClock = fixClock(h.hub, NOW);
+  test.beforeAll(async ({ h, w }) => {
     siblingHost = await makeMember(h, 'siblinghost');
     siblingPlacer = await makeMember(h, 'siblingplacer');
     elsewherePlacer = await makeMember(h, 'elsewhere');
@@ -747,30 +771,37 @@ describe('a provider-level restriction reaches every provision of the provider',
     await h.caller(siblingPlacer.officer).placements.declare({ provisionId: sibling, children: 1 });
     await h.caller(elsewherePlacer.officer).placements.declare({ provisionId: elsewhere, children: 1 });
     onProvider = await create(
+      h,
       w.publisher.officer,
       input({ providerId: w.provision.providerId }, 'framework-suspension'),
     );
     onProvision = await create(
+      h,
       w.publisher.officer,
       input({ provisionId: w.provision.id }, 'causing-concern-level'),
     );
-    restoreClock();
   });
 
-  it('an authority placing at any provision of the provider reads detail; one placing at another provider’s does not', async () => {
+  test('an authority placing at any provision of the provider reads detail; one placing at another provider’s does not', async ({
+    h,
+    w,
+  }) => {
     for (const m of [siblingPlacer, siblingHost, w.placing, w.lead, w.host]) {
-      expect((await get(m, onProvider.id)).layer, m.id).toBe('detail');
+      expect((await get(h, m, onProvider.id)).layer, m.id).toBe('detail');
     }
-    expect((await get(elsewherePlacer, onProvider.id)).layer).toBe('summary');
-    expect((await get(w.member, onProvider.id)).layer).toBe('summary');
+    expect((await get(h, elsewherePlacer, onProvider.id)).layer).toBe('summary');
+    expect((await get(h, w.member, onProvider.id)).layer).toBe('summary');
     // A provision-level restriction stays with its provision: placing at the sibling gives nothing there.
-    expect((await get(siblingPlacer, onProvision.id)).layer).toBe('summary');
-    expect((await get(w.placing, onProvision.id)).layer).toBe('detail');
+    expect((await get(h, siblingPlacer, onProvision.id)).layer).toBe('summary');
+    expect((await get(h, w.placing, onProvision.id)).layer).toBe('detail');
   });
 
-  it('the read is audited with the basis found at the sibling provision, naming every provision of the provider', async () => {
-    await get(siblingPlacer, onProvider.id);
-    const entry = await lastEntry(siblingPlacer);
+  test('the read is audited with the basis found at the sibling provision, naming every provision of the provider', async ({
+    h,
+    w,
+  }) => {
+    await get(h, siblingPlacer, onProvider.id);
+    const entry = await lastEntry(h, siblingPlacer);
     expect(entry).toMatchObject({
       action: 'restriction.read',
       recordType: 'restriction',
@@ -781,7 +812,7 @@ describe('a provider-level restriction reaches every provision of the provider',
     expect([...(entry?.provisionIds ?? [])].sort()).toEqual([w.provision.id, sibling].sort());
   });
 
-  it('lists of each provision of the provider carry it, at the caller’s layer', async () => {
+  test('lists of each provision of the provider carry it, at the caller’s layer', async ({ h, w }) => {
     const atP = await h
       .caller(siblingPlacer.officer)
       .restrictions.list({ provisionId: w.provision.id })
@@ -810,12 +841,16 @@ describe('a provider-level restriction reaches every provision of the provider',
     ).toContain(onProvider.id);
   });
 
-  it('restricted on a provider: a placing authority at a sibling sees only the signal, naming the provider', async () => {
+  test('restricted on a provider: a placing authority at a sibling sees only the signal, naming the provider', async ({
+    h,
+    w,
+  }) => {
     const restricted = await create(
+      h,
       w.publisher.officer,
       input({ providerId: w.provision.providerId }, 'informal-embargo'),
     );
-    const seen = await get(siblingPlacer, restricted.id);
+    const seen = await get(h, siblingPlacer, restricted.id);
     expect(seen).toEqual({
       layer: 'signal',
       provisionId: null,
@@ -832,8 +867,7 @@ describe('layers', () => {
   let i: Input;
   let u: RestrictionDetail;
 
-  beforeAll(async () => {
-    restoreClock = fixClock(h.hub, NOW);
+  test.beforeAll(async ({ h, w }) => {
     seeker = await makeMember(h, 'seeker');
     await h.caller(seeker.officer).access.requestProspective({
       provisionId: w.provision.id,
@@ -844,11 +878,13 @@ describe('layers', () => {
       effectiveFrom: '2026-06-01',
       expiresOn: '2026-12-01',
     });
-    u = await create(w.publisher.officer, i);
-    restoreClock();
+    u = await create(h, w.publisher.officer, i);
   });
 
-  it('the issuer, lead, host, placing and prospective authorities read detail of an unrestricted restriction, each audited with its basis', async () => {
+  test('the issuer, lead, host, placing and prospective authorities read detail of an unrestricted restriction, each audited with its basis', async ({
+    h,
+    w,
+  }) => {
     const cases: [Member, string, string][] = [
       [w.publisher, 'publisher', 'publisher-detail'],
       [w.lead, 'lead', 'need-to-know-detail'],
@@ -857,15 +893,15 @@ describe('layers', () => {
       [seeker, 'prospective', 'need-to-know-detail'],
     ];
     for (const [m, basis, rule] of cases) {
-      const before = await headSeq(m);
-      const seen = detailOf(await get(m, u.id));
+      const before = await headSeq(h, m);
+      const seen = detailOf(await get(h, m, u.id));
       expect(seen, basis).toMatchObject({
         reasons: i.reasons,
         summary: i.summary,
         details: i.details,
         regulatorReference: i.regulatorReference,
       });
-      const entry = await lastEntry(m);
+      const entry = await lastEntry(h, m);
       expect(entry, basis).toMatchObject({
         seq: before + 1,
         authorityId: m.id,
@@ -880,9 +916,12 @@ describe('layers', () => {
     }
   });
 
-  it('a bare member sees the summary — kind, status, issuer, dates and scope — and nothing of the detail; unaudited', async () => {
+  test('a bare member sees the summary — kind, status, issuer, dates and scope — and nothing of the detail; unaudited', async ({
+    h,
+    w,
+  }) => {
     for (const who of [w.member.officer, h.hubAdmin]) {
-      const seen = await get(who, u.id);
+      const seen = await get(h, who, u.id);
       expect(Object.keys(seen).sort()).toEqual(SUMMARY_KEYS);
       expect(seen).toEqual({
         layer: 'summary',
@@ -904,21 +943,21 @@ describe('layers', () => {
       for (const key of ['reasons', 'summary', 'details', 'regulatorReference', 'history', 'restricted'])
         expect(seen).not.toHaveProperty(key);
     }
-    const before = await headSeq(w.member);
-    await get(w.member, u.id);
+    const before = await headSeq(h, w.member);
+    await get(h, w.member, u.id);
     await h
       .caller(w.member.officer)
       .restrictions.list({ provisionId: w.provision.id })
       .then((p) => p.items);
-    expect(await headSeq(w.member)).toBe(before);
+    expect(await headSeq(h, w.member)).toBe(before);
   });
 
-  it('a read of detail in a list is audited too', async () => {
+  test('a read of detail in a list is audited too', async ({ h, w }) => {
     await h
       .caller(w.placing.officer)
       .restrictions.list({ provisionId: w.provision.id, kind: 'ofsted-restriction' })
       .then((p) => p.items);
-    const entry = await lastEntry(w.placing);
+    const entry = await lastEntry(h, w.placing);
     expect(entry).toMatchObject({ action: 'restriction.list', recordType: 'restriction' });
     expect(entry?.recordIds).toContain(u.id);
     expect((entry?.details as { detail: Record<string, string> }).detail[u.id]).toBe('placing');
@@ -931,8 +970,7 @@ describe('restricted restrictions: one neutral signal per issuer and target', ()
   const inputs: Input[] = [];
   const made: RestrictionDetail[] = [];
 
-  beforeAll(async () => {
-    restoreClock = fixClock(h.hub, NOW);
+  test.beforeAll(async ({ h }) => {
     wr = await makeWorld(h);
     other = await makeMember(h, 'otherissuer');
     const target = { provisionId: wr.provision.id };
@@ -944,8 +982,7 @@ describe('restricted restrictions: one neutral signal per issuer and target', ()
       input(target, 'ofsted-suspension', { restricted: true }),
     );
     const issuers = [wr.publisher, wr.publisher, other, wr.publisher, other];
-    for (const [n, inp] of inputs.entries()) made.push(await create(issuers[n]!.officer, inp));
-    restoreClock();
+    for (const [n, inp] of inputs.entries()) made.push(await create(h, issuers[n]!.officer, inp));
   });
 
   const leaks = (json: string): string[] => [
@@ -955,7 +992,9 @@ describe('restricted restrictions: one neutral signal per issuer and target', ()
     ...['reason', 'safeguarding', 'quality'].filter((word) => json.includes(word)),
   ];
 
-  it('lead, host, placing and bare member each get one signal per issuer and target, with the issuer’s QA inbox and nothing else', async () => {
+  test('lead, host, placing and bare member each get one signal per issuer and target, with the issuer’s QA inbox and nothing else', async ({
+    h,
+  }) => {
     for (const m of [wr.lead, wr.host, wr.placing, wr.member]) {
       const listed = await h
         .caller(m.officer)
@@ -984,7 +1023,7 @@ describe('restricted restrictions: one neutral signal per issuer and target', ()
       }
       expect(leaks(JSON.stringify(listed)), m.id).toEqual([]);
       for (const r of made) {
-        const seen = await get(m, r.id);
+        const seen = await get(h, m, r.id);
         expect(seen.layer).toBe('signal');
         expect(leaks(JSON.stringify(seen)), m.id).toEqual([]);
       }
@@ -996,17 +1035,17 @@ describe('restricted restrictions: one neutral signal per issuer and target', ()
     }
   });
 
-  it('a signal read is not audited', async () => {
-    const before = await headSeq(wr.lead);
-    await get(wr.lead, made[0]!.id);
+  test('a signal read is not audited', async ({ h }) => {
+    const before = await headSeq(h, wr.lead);
+    await get(h, wr.lead, made[0]!.id);
     await h
       .caller(wr.lead.officer)
       .restrictions.list({ provisionId: wr.provision.id })
       .then((p) => p.items);
-    expect(await headSeq(wr.lead)).toBe(before);
+    expect(await headSeq(h, wr.lead)).toBe(before);
   });
 
-  it('the issuer reads its own in detail and sees the other issuer’s only as a signal', async () => {
+  test('the issuer reads its own in detail and sees the other issuer’s only as a signal', async ({ h }) => {
     const listed = await h
       .caller(wr.publisher.officer)
       .restrictions.list({ provisionId: wr.provision.id })
@@ -1017,8 +1056,10 @@ describe('restricted restrictions: one neutral signal per issuer and target', ()
     ]);
   });
 
-  it('access.share by the issuer opens detail for the grantee, and that read is audited as granted', async () => {
-    await expectCode(
+  test('access.share by the issuer opens detail for the grantee, and that read is audited as granted', async ({
+    h,
+  }) => {
+    await expectTRPCError(
       h
         .caller(wr.lead.officer)
         .access.share({ recordType: 'restriction', recordId: made[0]!.id, authorityId: wr.member.id }),
@@ -1027,9 +1068,9 @@ describe('restricted restrictions: one neutral signal per issuer and target', ()
     await h
       .caller(wr.publisher.officer)
       .access.share({ recordType: 'restriction', recordId: made[0]!.id, authorityId: wr.member.id });
-    const seen = detailOf(await get(wr.member, made[0]!.id));
+    const seen = detailOf(await get(h, wr.member, made[0]!.id));
     expect(seen).toMatchObject({ kind: 'informal-embargo', restricted: true, details: inputs[0]!.details });
-    expect(await lastEntry(wr.member)).toMatchObject({
+    expect(await lastEntry(h, wr.member)).toMatchObject({
       action: 'restriction.read',
       recordIds: [made[0]!.id],
       basis: 'granted',
@@ -1043,6 +1084,6 @@ describe('restricted restrictions: one neutral signal per issuer and target', ()
     expect(idsOf(listed)).toEqual([made[0]!.id]);
     expect(listed.filter((v) => v.layer === 'signal')).toHaveLength(3);
     // Sharing with the member opens nothing for anyone else.
-    expect((await get(wr.lead, made[0]!.id)).layer).toBe('signal');
+    expect((await get(h, wr.lead, made[0]!.id)).layer).toBe('signal');
   });
 });

@@ -1,43 +1,39 @@
 // Allocations (need-to-know, issue 3): assign (hub-admin), reassign with history, list and mine, and
 // autoAllocate — each rule of the algorithm with its rationale, skips, dry run, real run, determinism.
 import { randomUUID } from 'node:crypto';
-import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { test as vitestTest, describe, expect } from 'vitest';
 import type { AutoAllocateResult } from '@ccx/schema';
-import { createHarness, type Harness } from '../support/harness.js';
-import { expectCode, fixClock, makeMember, uniq, type Member } from '../support/need-to-know.js';
+import {
+  createHarness,
+  expectTRPCError,
+  makeMember,
+  test,
+  uniq,
+  type Harness,
+  type Member,
+} from '../support/harness.js';
 
 const NOW = '2026-06-15T10:00:00Z';
 const TODAY = '2026-06-15';
+test.override({ clockAt: NOW });
 
 describe('allocations.assign, list and mine', () => {
-  let h: Harness;
-  let restoreClock: () => void;
   let a: Member;
   let b: Member;
 
-  beforeAll(async () => {
-    h = await createHarness();
+  test.beforeAll(async ({ h }) => {
     a = await makeMember(h, 'alloca');
     b = await makeMember(h, 'allocb');
   });
-  afterAll(async () => {
-    await h?.close();
-  });
-  beforeEach(() => {
-    restoreClock = fixClock(h.hub, NOW);
-  });
-  afterEach(() => {
-    restoreClock();
-  });
 
-  it('is for the hub-admin only', async () => {
+  test('is for the hub-admin only', async ({ h }) => {
     const p = await h.makeProvision();
     const input = { provisionId: p.id, authorityId: a.id, rationale: 'by agreement' };
-    await expectCode(h.caller(a.officer).allocations.assign(input), 'FORBIDDEN');
+    await expectTRPCError(h.caller(a.officer).allocations.assign(input), 'FORBIDDEN');
     const admin = (await h.makeClient(a.id, 'admin')).principal;
-    await expectCode(h.caller(admin).allocations.assign(input), 'FORBIDDEN');
-    await expectCode(h.caller(a.officer).allocations.autoAllocate({ dryRun: true }), 'FORBIDDEN');
-    await expectCode(h.caller(null).allocations.assign(input), 'UNAUTHORIZED');
+    await expectTRPCError(h.caller(admin).allocations.assign(input), 'FORBIDDEN');
+    await expectTRPCError(h.caller(a.officer).allocations.autoAllocate({ dryRun: true }), 'FORBIDDEN');
+    await expectTRPCError(h.caller(null).allocations.assign(input), 'UNAUTHORIZED');
 
     const allocation = await h.caller(h.hubAdmin).allocations.assign(input);
     expect(allocation).toMatchObject({
@@ -52,21 +48,23 @@ describe('allocations.assign, list and mine', () => {
     });
   });
 
-  it('refuses an unknown provision or authority (404) and a period that ends before it starts (400)', async () => {
+  test('refuses an unknown provision or authority (404) and a period that ends before it starts (400)', async ({
+    h,
+  }) => {
     const p = await h.makeProvision();
-    await expectCode(
+    await expectTRPCError(
       h
         .caller(h.hubAdmin)
         .allocations.assign({ provisionId: randomUUID(), authorityId: a.id, rationale: 'x y z' }),
       'NOT_FOUND',
     );
-    await expectCode(
+    await expectTRPCError(
       h
         .caller(h.hubAdmin)
         .allocations.assign({ provisionId: p.id, authorityId: 'no-such-council', rationale: 'x y z' }),
       'NOT_FOUND',
     );
-    await expectCode(
+    await expectTRPCError(
       h.caller(h.hubAdmin).allocations.assign({
         provisionId: p.id,
         authorityId: a.id,
@@ -76,7 +74,7 @@ describe('allocations.assign, list and mine', () => {
       }),
       'BAD_REQUEST',
     );
-    await expectCode(
+    await expectTRPCError(
       h.caller(h.hubAdmin).allocations.assign({ provisionId: p.id, authorityId: a.id, rationale: '' }),
       'BAD_REQUEST',
     );
@@ -88,7 +86,7 @@ describe('allocations.assign, list and mine', () => {
     ).toEqual([]);
   });
 
-  it('reassigning closes the previous allocation and keeps it in history', async () => {
+  test('reassigning closes the previous allocation and keeps it in history', async ({ h }) => {
     const p = await h.makeProvision();
     const first = await h
       .caller(h.hubAdmin)
@@ -128,7 +126,9 @@ describe('allocations.assign, list and mine', () => {
     expect(all.filter((x) => x.current)).toHaveLength(1);
   });
 
-  it("mine lists the caller's current allocations; list filters by provision and authority", async () => {
+  test("mine lists the caller's current allocations; list filters by provision and authority", async ({
+    h,
+  }) => {
     const c = await makeMember(h, 'allocc');
     const d = await makeMember(h, 'allocd');
     const [p1, p2, p3] = [await h.makeProvision(), await h.makeProvision(), await h.makeProvision()];
@@ -175,7 +175,7 @@ describe('allocations.assign, list and mine', () => {
     ).toEqual([]);
   });
 
-  it('a future start or a past end is not current', async () => {
+  test('a future start or a past end is not current', async ({ h }) => {
     const e = await makeMember(h, 'alloce');
     const [p1, p2] = [await h.makeProvision(), await h.makeProvision()];
     const future = await h.caller(h.hubAdmin).allocations.assign({
@@ -198,7 +198,7 @@ describe('allocations.assign, list and mine', () => {
     expect(explain.bases.map((x) => x.basis)).not.toContain('lead');
   });
 
-  it('every assignment is audited in the hub-admin authority chain', async () => {
+  test('every assignment is audited in the hub-admin authority chain', async ({ h }) => {
     const p = await h.makeProvision();
     const allocation = await h
       .caller(h.hubAdmin)
@@ -216,21 +216,17 @@ describe('allocations.assign, list and mine', () => {
 });
 
 describe('allocations.autoAllocate', () => {
-  let h: Harness;
-  let restoreClock: () => void;
-
-  // Each test gets its own database: the algorithm looks at every provision and every allocation.
-  beforeEach(async () => {
-    h = await createHarness();
-    restoreClock = fixClock(h.hub, NOW);
-  });
-  afterEach(async () => {
-    restoreClock();
-    await h?.close();
+  // Each test gets a hub and a database of its own: the algorithm looks at every provision and every
+  // allocation.
+  // eslint-disable-next-line no-empty-pattern -- vitest reads a fixture's dependencies from its pattern
+  const test = vitestTest.extend('h', async ({}, { onCleanup }) => {
+    const h = await createHarness({}, { clockAt: NOW });
+    onCleanup(() => h.close());
+    return h;
   });
 
   /** Authorities whose ids sort in the given order (a… before b… before c…). */
-  const members = async (...letters: string[]): Promise<Member[]> => {
+  const members = async (h: Harness, ...letters: string[]): Promise<Member[]> => {
     const u = uniq();
     const out: Member[] = [];
     for (const l of letters) {
@@ -245,17 +241,17 @@ describe('allocations.autoAllocate', () => {
     return out;
   };
 
-  const place = async (m: Member, provisionId: string, children: number) =>
+  const place = async (h: Harness, m: Member, provisionId: string, children: number) =>
     h.caller(m.officer).placements.declare({ provisionId, children, fromDate: '2026-01-01' });
 
   const proposalFor = (result: AutoAllocateResult, provisionId: string) =>
     result.proposals.find((p) => p.provisionId === provisionId);
 
-  it('chooses the host authority when it places there, even with fewer children', async () => {
-    const [host, big] = await members('h', 'b');
+  test('chooses the host authority when it places there, even with fewer children', async ({ h }) => {
+    const [host, big] = await members(h, 'h', 'b');
     const p = await h.makeProvision({ hostAuthorityId: host!.id });
-    await place(host!, p.id, 1);
-    await place(big!, p.id, 5);
+    await place(h, host!, p.id, 1);
+    await place(h, big!, p.id, 5);
     const result = await h.caller(h.hubAdmin).allocations.autoAllocate({ dryRun: true });
     expect(result.proposals).toHaveLength(1);
     const proposal = proposalFor(result, p.id);
@@ -270,11 +266,11 @@ describe('allocations.autoAllocate', () => {
     );
   });
 
-  it('otherwise chooses the authority with most children placed', async () => {
-    const [small, big] = await members('a', 'z');
+  test('otherwise chooses the authority with most children placed', async ({ h }) => {
+    const [small, big] = await members(h, 'a', 'z');
     const p = await h.makeProvision(); // stands in the hub operator's area; it places nothing
-    await place(small!, p.id, 1);
-    await place(big!, p.id, 3);
+    await place(h, small!, p.id, 1);
+    await place(h, big!, p.id, 3);
     const result = await h.caller(h.hubAdmin).allocations.autoAllocate({ dryRun: true });
     const proposal = proposalFor(result, p.id);
     expect(proposal?.authorityId).toBe(big!.id);
@@ -282,15 +278,15 @@ describe('allocations.autoAllocate', () => {
     expect(proposal?.rationale).toMatch(/3 of 4/);
   });
 
-  it('on a tie of children chooses the one with fewest current allocations', async () => {
-    const [busy, free] = await members('a', 'b');
+  test('on a tie of children chooses the one with fewest current allocations', async ({ h }) => {
+    const [busy, free] = await members(h, 'a', 'b');
     const elsewhere = await h.makeProvision();
     await h
       .caller(h.hubAdmin)
       .allocations.assign({ provisionId: elsewhere.id, authorityId: busy!.id, rationale: 'busy leads' });
     const p = await h.makeProvision();
-    await place(busy!, p.id, 2);
-    await place(free!, p.id, 2);
+    await place(h, busy!, p.id, 2);
+    await place(h, free!, p.id, 2);
     const result = await h.caller(h.hubAdmin).allocations.autoAllocate({ dryRun: true });
     expect(result.proposals).toHaveLength(1);
     const proposal = proposalFor(result, p.id);
@@ -298,24 +294,26 @@ describe('allocations.autoAllocate', () => {
     expect(proposal?.rationale).toMatch(/fewest current allocations/);
   });
 
-  it('on a tie again chooses by authority id', async () => {
-    const [first, second] = await members('b', 'c');
+  test('on a tie again chooses by authority id', async ({ h }) => {
+    const [first, second] = await members(h, 'b', 'c');
     const p = await h.makeProvision();
     // Declared in reverse order, so insertion order cannot be what decides.
-    await place(second!, p.id, 2);
-    await place(first!, p.id, 2);
+    await place(h, second!, p.id, 2);
+    await place(h, first!, p.id, 2);
     const result = await h.caller(h.hubAdmin).allocations.autoAllocate({ dryRun: true });
     const proposal = proposalFor(result, p.id);
     expect(proposal?.authorityId).toBe(first!.id);
     expect(proposal?.rationale).toMatch(/first by id/);
   });
 
-  it("counts the run's own proposals when breaking ties, so tied provisions are shared out", async () => {
-    const [x, y] = await members('d', 'e');
+  test("counts the run's own proposals when breaking ties, so tied provisions are shared out", async ({
+    h,
+  }) => {
+    const [x, y] = await members(h, 'd', 'e');
     const [p1, p2] = [await h.makeProvision(), await h.makeProvision()];
     for (const p of [p1, p2]) {
-      await place(x!, p.id, 1);
-      await place(y!, p.id, 1);
+      await place(h, x!, p.id, 1);
+      await place(h, y!, p.id, 1);
     }
     const result = await h.caller(h.hubAdmin).allocations.autoAllocate({ dryRun: true });
     expect(result.proposals).toHaveLength(2);
@@ -324,40 +322,44 @@ describe('allocations.autoAllocate', () => {
     expect(result.proposals[1]?.rationale).toMatch(/fewest current allocations/);
   });
 
-  it('skips provisions with one placing member, ended placements, or a current allocation', async () => {
-    const [x, y] = await members('f', 'g');
+  test('skips provisions with one placing member, ended placements, or a current allocation', async ({
+    h,
+  }) => {
+    const [x, y] = await members(h, 'f', 'g');
     const single = await h.makeProvision();
-    await place(x!, single.id, 3);
+    await place(h, x!, single.id, 3);
     const allocated = await h.makeProvision();
-    await place(x!, allocated.id, 1);
-    await place(y!, allocated.id, 1);
+    await place(h, x!, allocated.id, 1);
+    await place(h, y!, allocated.id, 1);
     await h
       .caller(h.hubAdmin)
       .allocations.assign({ provisionId: allocated.id, authorityId: y!.id, rationale: 'y leads' });
     const ended = await h.makeProvision();
-    await place(x!, ended.id, 1);
-    const gone = await place(y!, ended.id, 1);
+    await place(h, x!, ended.id, 1);
+    const gone = await place(h, y!, ended.id, 1);
     await h.caller(y!.officer).placements.end({ id: gone.id, version: gone.version, endedOn: '2026-05-01' });
     const future = await h.makeProvision();
-    await place(x!, future.id, 1);
+    await place(h, x!, future.id, 1);
     await h
       .caller(y!.officer)
       .placements.declare({ provisionId: future.id, children: 1, fromDate: '2026-09-01' });
     const counted = await h.makeProvision();
-    await place(x!, counted.id, 1);
-    await place(y!, counted.id, 1);
+    await place(h, x!, counted.id, 1);
+    await place(h, y!, counted.id, 1);
 
     const result = await h.caller(h.hubAdmin).allocations.autoAllocate({ dryRun: true });
     expect(result.proposals.map((p) => p.provisionId)).toEqual([counted.id]);
   });
 
-  it('a dry run (the default) proposes without writing; a real run writes, and a second run proposes nothing', async () => {
-    const [x, y, z] = await members('a', 'b', 'c');
+  test('a dry run (the default) proposes without writing; a real run writes, and a second run proposes nothing', async ({
+    h,
+  }) => {
+    const [x, y, z] = await members(h, 'a', 'b', 'c');
     const [p1, p2] = [await h.makeProvision({ hostAuthorityId: z!.id }), await h.makeProvision()];
-    await place(x!, p1.id, 1);
-    await place(z!, p1.id, 1);
-    await place(x!, p2.id, 1);
-    await place(y!, p2.id, 4);
+    await place(h, x!, p1.id, 1);
+    await place(h, z!, p1.id, 1);
+    await place(h, x!, p2.id, 1);
+    await place(h, y!, p2.id, 4);
 
     const dry = await h.caller(h.hubAdmin).allocations.autoAllocate();
     expect(dry.dryRun).toBe(true);
@@ -398,15 +400,15 @@ describe('allocations.autoAllocate', () => {
     expect(audit.items).toHaveLength(2);
   });
 
-  it('is deterministic: the same world gives the same proposals, run after run', async () => {
-    const ms = await members('a', 'b', 'c', 'd');
+  test('is deterministic: the same world gives the same proposals, run after run', async ({ h }) => {
+    const ms = await members(h, 'a', 'b', 'c', 'd');
     const provisions = [];
     for (let i = 0; i < 6; i++) provisions.push(await h.makeProvision({ hostAuthorityId: ms[i % 4]!.id }));
     // A mix of host, most-children and tie cases.
     for (const [i, p] of provisions.entries()) {
-      await place(ms[(i + 1) % 4]!, p.id, 2);
-      await place(ms[(i + 2) % 4]!, p.id, i % 2 === 0 ? 2 : 3);
-      if (i % 3 === 0) await place(ms[i % 4]!, p.id, 1);
+      await place(h, ms[(i + 1) % 4]!, p.id, 2);
+      await place(h, ms[(i + 2) % 4]!, p.id, i % 2 === 0 ? 2 : 3);
+      if (i % 3 === 0) await place(h, ms[i % 4]!, p.id, 1);
     }
     const one = await h.caller(h.hubAdmin).allocations.autoAllocate({ dryRun: true });
     const two = await h.caller(h.hubAdmin).allocations.autoAllocate({ dryRun: true });
@@ -417,11 +419,11 @@ describe('allocations.autoAllocate', () => {
     expect(real.proposals).toEqual(one.proposals);
   });
 
-  it('treats a lapsed allocation (its end date passed) as no current allocation', async () => {
-    const [x, y] = await members('a', 'b');
+  test('treats a lapsed allocation (its end date passed) as no current allocation', async ({ h }) => {
+    const [x, y] = await members(h, 'a', 'b');
     const p = await h.makeProvision();
-    await place(x!, p.id, 1);
-    await place(y!, p.id, 2);
+    await place(h, x!, p.id, 1);
+    await place(h, y!, p.id, 2);
     await h.caller(h.hubAdmin).allocations.assign({
       provisionId: p.id,
       authorityId: x!.id,
@@ -450,8 +452,8 @@ describe('allocations.autoAllocate', () => {
     ).toHaveLength(2);
   });
 
-  it('does not count a lapsed allocation among the current ones when breaking a tie', async () => {
-    const [x, y] = await members('a', 'b');
+  test('does not count a lapsed allocation among the current ones when breaking a tie', async ({ h }) => {
+    const [x, y] = await members(h, 'a', 'b');
     const elsewhere = await h.makeProvision();
     await h.caller(h.hubAdmin).allocations.assign({
       provisionId: elsewhere.id,
@@ -461,19 +463,19 @@ describe('allocations.autoAllocate', () => {
       endsOn: '2026-06-01',
     });
     const p = await h.makeProvision();
-    await place(x!, p.id, 2);
-    await place(y!, p.id, 2);
+    await place(h, x!, p.id, 2);
+    await place(h, y!, p.id, 2);
     const result = await h.caller(h.hubAdmin).allocations.autoAllocate({ dryRun: true });
     // Both have 0 current allocations, so the id decides.
     expect(result.proposals).toEqual([expect.objectContaining({ provisionId: p.id, authorityId: x!.id })]);
     expect(result.proposals[0]?.rationale).toMatch(/each have 0 current allocations/);
   });
 
-  it('leaves alone a provision whose allocation starts later', async () => {
-    const [x, y] = await members('a', 'b');
+  test('leaves alone a provision whose allocation starts later', async ({ h }) => {
+    const [x, y] = await members(h, 'a', 'b');
     const p = await h.makeProvision();
-    await place(x!, p.id, 1);
-    await place(y!, p.id, 2);
+    await place(h, x!, p.id, 1);
+    await place(h, y!, p.id, 2);
     await h.caller(h.hubAdmin).allocations.assign({
       provisionId: p.id,
       authorityId: x!.id,

@@ -3,48 +3,27 @@
 // finds a changed or removed entry; the scopes of audit.list; and the signed export of a chain head.
 import { sql } from 'drizzle-orm';
 import { createLocalJWKSet, decodeProtectedHeader, jwtVerify } from 'jose';
-import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect } from 'vitest';
 import type { AuditEntry } from '@ccx/schema';
 import { appendAudit, GENESIS_HASH, verifyAuditChain } from '@ccx/server/testing';
 import { ownerDbOf } from '@ccx/server/testing';
-import { createHarness, type Harness } from '../support/harness.js';
 import {
-  expectCode,
   expectDbRefusal,
-  fixClock,
+  expectTRPCError,
   makeMember,
-  makeWorld,
   outcomeInput,
   publishOutcome,
-  rowsOf,
+  queryRows,
+  test,
+  type Harness,
   type Member,
-  type World,
-} from '../support/need-to-know.js';
+} from '../support/harness.js';
 
 const NOW = '2026-06-15T10:00:00Z';
-
-let h: Harness;
-let w: World;
-let restoreClock: () => void;
-
-beforeAll(async () => {
-  h = await createHarness();
-  restoreClock = fixClock(h.hub, NOW);
-  w = await makeWorld(h);
-  restoreClock();
-});
-afterAll(async () => {
-  await h?.close();
-});
-beforeEach(() => {
-  restoreClock = fixClock(h.hub, NOW);
-});
-afterEach(() => {
-  restoreClock();
-});
+test.override({ clockAt: NOW });
 
 /** Every entry of an authority's own chain, oldest first. */
-const chain = async (m: Member): Promise<AuditEntry[]> => {
+const chain = async (h: Harness, m: Member): Promise<AuditEntry[]> => {
   const items: AuditEntry[] = [];
   let cursor: string | undefined;
   do {
@@ -57,14 +36,14 @@ const chain = async (m: Member): Promise<AuditEntry[]> => {
   return items.reverse();
 };
 
-const lastEntry = async (m: Member): Promise<AuditEntry | undefined> =>
+const lastEntry = async (h: Harness, m: Member): Promise<AuditEntry | undefined> =>
   (await h.caller(m.officer).audit.list({ scope: 'mine', limit: 1 })).items[0];
 
-const headSeq = async (m: Member): Promise<number> =>
+const headSeq = async (h: Harness, m: Member): Promise<number> =>
   (await h.caller(m.officer).audit.verify()).head?.seq ?? 0;
 
 /** Runs statements against audit_log with its append-only trigger switched off, in one transaction. */
-const withTriggerOff = async (statement: ReturnType<typeof sql>) => {
+const withTriggerOff = async (h: Harness, statement: ReturnType<typeof sql>) => {
   await ownerDbOf(h.hub.database.db).transaction(async (tx) => {
     await tx.execute(sql`alter table audit_log disable trigger audit_log_no_update`);
     await tx.execute(statement);
@@ -73,7 +52,7 @@ const withTriggerOff = async (statement: ReturnType<typeof sql>) => {
 };
 
 describe('writes are audited', () => {
-  it("every write appends to the actor's own chain, with its basis, client and time", async () => {
+  test("every write appends to the actor's own chain, with its basis, client and time", async ({ h, w }) => {
     const a = await makeMember(h, 'writer');
     const p = await h.makeProvision({ urn: `SC${String(Date.now()).slice(-6)}` });
     const placement = await h.caller(a.officer).placements.declare({ provisionId: p.id, children: 2 });
@@ -90,7 +69,7 @@ describe('writes are audited', () => {
       caseReference: 'CASE/2026/77',
     });
 
-    const entries = await chain(a);
+    const entries = await chain(h, a);
     expect(entries.map((e) => [e.seq, e.action, e.basis])).toEqual([
       [1, 'placement.declare', 'placing'],
       [2, 'placement.end', 'placing'],
@@ -133,13 +112,13 @@ describe('writes are audited', () => {
     });
   });
 
-  it('a refused write leaves no entry', async () => {
+  test('a refused write leaves no entry', async ({ h, w }) => {
     const a = await makeMember(h, 'refused');
-    await expectCode(
+    await expectTRPCError(
       h.caller(a.officer).placements.declare({ provisionId: w.provision.id, children: 0 }),
       'BAD_REQUEST',
     );
-    await expectCode(
+    await expectTRPCError(
       h.caller(a.officer).access.requestProspective({
         provisionId: w.provision.id,
         reason: 'a reason long enough',
@@ -147,7 +126,7 @@ describe('writes are audited', () => {
       }),
       'BAD_REQUEST',
     );
-    expect(await headSeq(a)).toBe(0);
+    expect(await headSeq(h, a)).toBe(0);
   });
 });
 
@@ -156,8 +135,7 @@ describe('reads of detail are audited with their basis', () => {
   let shared: Member;
   let seeker: Member;
 
-  beforeAll(async () => {
-    restoreClock = fixClock(h.hub, NOW);
+  test.beforeAll(async ({ h, w }) => {
     outcome = await publishOutcome(h, w.publisher.officer, w.provision.id);
     shared = await makeMember(h, 'auditshared');
     await h
@@ -169,10 +147,9 @@ describe('reads of detail are audited with their basis', () => {
       reason: 'checking before a placement',
       caseReference: 'CR-9',
     });
-    restoreClock();
   });
 
-  it('outcomes.get writes outcome.read with the basis that gave detail', async () => {
+  test('outcomes.get writes outcome.read with the basis that gave detail', async ({ h, w }) => {
     const cases: [string, Member, string][] = [
       ['placing', w.placing, 'placing'],
       ['lead', w.lead, 'lead'],
@@ -182,10 +159,10 @@ describe('reads of detail are audited with their basis', () => {
       ['prospective', seeker, 'prospective'],
     ];
     for (const [label, m, basis] of cases) {
-      const before = await headSeq(m);
+      const before = await headSeq(h, m);
       const view = await h.caller(m.officer).outcomes.get({ id: outcome.id });
       expect(view.layer, label).toBe('detail');
-      const entry = await lastEntry(m);
+      const entry = await lastEntry(h, m);
       expect(entry, label).toMatchObject({
         seq: before + 1,
         authorityId: m.id,
@@ -207,25 +184,28 @@ describe('reads of detail are audited with their basis', () => {
     }
   });
 
-  it('a read of the summary or of the restricted signal writes nothing', async () => {
+  test('a read of the summary or of the restricted signal writes nothing', async ({ h, w }) => {
     const restricted = await publishOutcome(h, w.publisher.officer, w.provision.id, { restricted: true });
     for (const m of [w.member, w.lead]) {
-      const before = await headSeq(m);
+      const before = await headSeq(h, m);
       const id = m === w.member ? outcome.id : restricted.id;
       const view = await h.caller(m.officer).outcomes.get({ id });
       expect(view.layer).toBe(m === w.member ? 'summary' : 'signal');
       await h.caller(m.officer).access.explain({ recordType: 'outcome', recordId: id });
-      expect(await headSeq(m)).toBe(before);
+      expect(await headSeq(h, m)).toBe(before);
     }
-    const before = await headSeq(w.member);
+    const before = await headSeq(h, w.member);
     const listed = await h
       .caller(w.member.officer)
       .outcomes.listForProvision({ provisionId: w.provision.id });
     expect(listed.every((o) => o.layer !== 'detail')).toBe(true);
-    expect(await headSeq(w.member)).toBe(before);
+    expect(await headSeq(h, w.member)).toBe(before);
   });
 
-  it("listForProvision's entry names every record it returned, and the basis of each detail", async () => {
+  test("listForProvision's entry names every record it returned, and the basis of each detail", async ({
+    h,
+    w,
+  }) => {
     const p = await h.makeProvision({ hostAuthorityId: w.host.id });
     const reader = await makeMember(h, 'lister');
     await h
@@ -239,7 +219,7 @@ describe('reads of detail are audited with their basis', () => {
     const listed = await h.caller(reader.officer).outcomes.listForProvision({ provisionId: p.id });
     expect(listed.map((o) => o.layer).sort()).toEqual(['detail', 'detail', 'signal']);
     const returnedIds = listed.flatMap((o) => ('id' in o ? [o.id] : []));
-    const entry = await lastEntry(reader);
+    const entry = await lastEntry(h, reader);
     expect(entry).toMatchObject({ action: 'outcome.list', provisionIds: [p.id], basis: 'placing' });
     expect([...(entry?.recordIds ?? [])].sort()).toEqual(returnedIds.sort());
     expect([...(entry?.recordIds ?? [])].sort()).toEqual([o1.id, o3.id].sort());
@@ -248,7 +228,7 @@ describe('reads of detail are audited with their basis', () => {
 
     // The publisher sees its own two in detail and the other's in summary: all three are named.
     const byPublisher = await h.caller(w.publisher.officer).outcomes.listForProvision({ provisionId: p.id });
-    const publisherEntry = await lastEntry(w.publisher);
+    const publisherEntry = await lastEntry(h, w.publisher);
     const ids = byPublisher.flatMap((o) => ('id' in o ? [o.id] : []));
     expect(ids.sort()).toEqual([o1.id, o2.id, o3.id].sort());
     expect(publisherEntry).toMatchObject({ action: 'outcome.list', basis: 'publisher' });
@@ -258,7 +238,10 @@ describe('reads of detail are audited with their basis', () => {
 });
 
 describe('audit.list scopes', () => {
-  it('the publisher sees who read its records; the lead sees grants and reads at its provisions', async () => {
+  test('the publisher sees who read its records; the lead sees grants and reads at its provisions', async ({
+    h,
+    w,
+  }) => {
     const p = await h.makeProvision({ hostAuthorityId: w.host.id });
     await h
       .caller(h.hubAdmin)
@@ -334,7 +317,10 @@ describe('audit.list scopes', () => {
     expect((await h.caller(seeker.officer).audit.list({ action: 'outcome.read' })).items).toHaveLength(1);
   });
 
-  it("shows others' reads and grants, never their writes: a draft written at my provision stays theirs", async () => {
+  test("shows others' reads and grants, never their writes: a draft written at my provision stays theirs", async ({
+    h,
+    w,
+  }) => {
     const p = await h.makeProvision({ hostAuthorityId: w.host.id });
     await h
       .caller(h.hubAdmin)
@@ -352,7 +338,7 @@ describe('audit.list scopes', () => {
     }
   });
 
-  it('pages with a cursor, newest first, and refuses a bad cursor', async () => {
+  test('pages with a cursor, newest first, and refuses a bad cursor', async ({ h }) => {
     const a = await makeMember(h, 'pager');
     for (let i = 0; i < 5; i++) {
       await h
@@ -366,21 +352,21 @@ describe('audit.list scopes', () => {
     const third = await h.caller(a.officer).audit.list({ limit: 2, cursor: second.nextCursor! });
     expect(third.items.map((e) => e.seq)).toEqual([1]);
     expect(third.nextCursor).toBeNull();
-    await expectCode(h.caller(a.officer).audit.list({ cursor: 'not a cursor' }), 'BAD_REQUEST');
+    await expectTRPCError(h.caller(a.officer).audit.list({ cursor: 'not a cursor' }), 'BAD_REQUEST');
   });
 
-  it('is not for viewers (403)', async () => {
+  test('is not for viewers (403)', async ({ h, w }) => {
     const viewer = (await h.makeClient(w.lead.id, 'viewer')).principal;
-    await expectCode(h.caller(viewer).audit.list({ scope: 'mine' }), 'FORBIDDEN');
-    await expectCode(h.caller(viewer).audit.verify(), 'FORBIDDEN');
-    await expectCode(h.caller(viewer).audit.exportHead(), 'FORBIDDEN');
-    await expectCode(h.caller(null).audit.list({}), 'UNAUTHORIZED');
+    await expectTRPCError(h.caller(viewer).audit.list({ scope: 'mine' }), 'FORBIDDEN');
+    await expectTRPCError(h.caller(viewer).audit.verify(), 'FORBIDDEN');
+    await expectTRPCError(h.caller(viewer).audit.exportHead(), 'FORBIDDEN');
+    await expectTRPCError(h.caller(null).audit.list({}), 'UNAUTHORIZED');
   });
 });
 
 describe('audit.verify and tampering', () => {
   /** A fresh authority with a chain of `n` placement declarations. */
-  const chainOf = async (prefix: string, n: number): Promise<Member> => {
+  const chainOf = async (h: Harness, prefix: string, n: number): Promise<Member> => {
     const m = await makeMember(h, prefix);
     for (let i = 0; i < n; i++) {
       await h
@@ -390,7 +376,9 @@ describe('audit.verify and tampering', () => {
     return m;
   };
 
-  it('hashes in the database exactly as verification does, whatever the text: unicode, quotes, escapes', async () => {
+  test('hashes in the database exactly as verification does, whatever the text: unicode, quotes, escapes', async ({
+    h,
+  }) => {
     const m = await makeMember(h, 'hashtext');
     const awkward = [
       'Ysgol Pen-y-Bryn — “quoted” ’apostrophes’ café naïve',
@@ -415,7 +403,7 @@ describe('audit.verify and tampering', () => {
       );
     }
     expect(appended.map((a) => a.seq)).toEqual([1, 2, 3, 4, 5]);
-    const rows = await rowsOf<{ seq: number; prev_hash: string; hash: string }>(
+    const rows = await queryRows<{ seq: number; prev_hash: string; hash: string }>(
       h.hub.database.db,
       sql`select seq, prev_hash, hash from audit_log where authority_id = ${m.id} order by seq`,
     );
@@ -424,14 +412,16 @@ describe('audit.verify and tampering', () => {
     for (let i = 1; i < rows.length; i++) expect(rows[i]!.prev_hash).toBe(rows[i - 1]!.hash);
     expect(await verifyAuditChain(h.hub.database.db, m.id)).toMatchObject({ ok: true, entries: 5 });
     // The head keeps the last hash and the one before it.
-    const [head] = await rowsOf<{ seq: number; hash: string; prev_hash: string }>(
+    const [head] = await queryRows<{ seq: number; hash: string; prev_hash: string }>(
       h.hub.database.db,
       sql`select seq, hash, prev_hash from audit_heads where authority_id = ${m.id}`,
     );
     expect(head).toEqual({ seq: 5, hash: rows[4]!.hash, prev_hash: rows[3]!.hash });
   });
 
-  it('appends concurrent entries to one chain without a fork or a gap, in a transaction or on their own', async () => {
+  test('appends concurrent entries to one chain without a fork or a gap, in a transaction or on their own', async ({
+    h,
+  }) => {
     const m = await makeMember(h, 'hashrace');
     const entries = await Promise.all(
       Array.from({ length: 20 }, (_, i) => {
@@ -448,19 +438,19 @@ describe('audit.verify and tampering', () => {
     expect(await verifyAuditChain(h.hub.database.db, m.id)).toMatchObject({ ok: true, entries: 20 });
   });
 
-  it("verifies an intact chain; another authority's chain only for the hub-admin", async () => {
-    const a = await chainOf('verifya', 3);
-    const b = await chainOf('verifyb', 2);
+  test("verifies an intact chain; another authority's chain only for the hub-admin", async ({ h }) => {
+    const a = await chainOf(h, 'verifya', 3);
+    const b = await chainOf(h, 'verifyb', 2);
     expect(await h.caller(a.officer).audit.verify({ authorityId: a.id })).toMatchObject({
       authorityId: a.id,
       ok: true,
       entries: 3,
       firstBroken: null,
     });
-    await expectCode(h.caller(a.officer).audit.verify({ authorityId: b.id }), 'FORBIDDEN');
+    await expectTRPCError(h.caller(a.officer).audit.verify({ authorityId: b.id }), 'FORBIDDEN');
     const admin = (await h.makeClient(a.id, 'admin')).principal;
-    await expectCode(h.caller(admin).audit.verify({ authorityId: b.id }), 'FORBIDDEN');
-    await expectCode(h.caller(admin).audit.exportHead({ authorityId: b.id }), 'FORBIDDEN');
+    await expectTRPCError(h.caller(admin).audit.verify({ authorityId: b.id }), 'FORBIDDEN');
+    await expectTRPCError(h.caller(admin).audit.exportHead({ authorityId: b.id }), 'FORBIDDEN');
     expect(await h.caller(h.hubAdmin).audit.verify({ authorityId: b.id })).toMatchObject({
       authorityId: b.id,
       ok: true,
@@ -481,8 +471,10 @@ describe('audit.verify and tampering', () => {
     });
   });
 
-  it('the database refuses UPDATE, DELETE and TRUNCATE of audit entries, even to the schema’s owner', async () => {
-    const a = await chainOf('immutable', 2);
+  test('the database refuses UPDATE, DELETE and TRUNCATE of audit entries, even to the schema’s owner', async ({
+    h,
+  }) => {
+    const a = await chainOf(h, 'immutable', 2);
     // The owner, because on PostgreSQL the hub's own role is refused before the trigger runs
     // (test/security/audit-role.test.ts).
     const db = ownerDbOf(h.hub.database.db);
@@ -499,7 +491,7 @@ describe('audit.verify and tampering', () => {
     expect(await expectDbRefusal(db.execute(sql`truncate audit_log`))).toMatch(
       /append-only: TRUNCATE refused/,
     );
-    const rows = await rowsOf<{ n: number }>(
+    const rows = await queryRows<{ n: number }>(
       db,
       sql`select count(*)::int as n from audit_log where authority_id = ${a.id}`,
     );
@@ -507,10 +499,11 @@ describe('audit.verify and tampering', () => {
     expect(await h.caller(a.officer).audit.verify()).toMatchObject({ ok: true, entries: 2 });
   });
 
-  it('an entry edited in the database (trigger switched off) is named by verify', async () => {
-    const a = await chainOf('tampered', 4);
-    const bystander = await chainOf('bystander', 2);
+  test('an entry edited in the database (trigger switched off) is named by verify', async ({ h }) => {
+    const a = await chainOf(h, 'tampered', 4);
+    const bystander = await chainOf(h, 'bystander', 2);
     await withTriggerOff(
+      h,
       sql`update audit_log set details = '{"x":1}'::jsonb where authority_id = ${a.id} and seq = 2`,
     );
     const result = await h.caller(a.officer).audit.verify();
@@ -532,21 +525,22 @@ describe('audit.verify and tampering', () => {
     ).toMatch(/append-only/);
   });
 
-  it('an edited hash, a removed middle entry and a removed last entry are each found', async () => {
-    const edited = await chainOf('rehashed', 3);
+  test('an edited hash, a removed middle entry and a removed last entry are each found', async ({ h }) => {
+    const edited = await chainOf(h, 'rehashed', 3);
     await withTriggerOff(
+      h,
       sql`update audit_log set hash = ${'f'.repeat(64)} where authority_id = ${edited.id} and seq = 3`,
     );
     expect((await h.caller(edited.officer).audit.verify()).firstBroken?.seq).toBe(3);
 
-    const middle = await chainOf('middle', 4);
-    await withTriggerOff(sql`delete from audit_log where authority_id = ${middle.id} and seq = 2`);
+    const middle = await chainOf(h, 'middle', 4);
+    await withTriggerOff(h, sql`delete from audit_log where authority_id = ${middle.id} and seq = 2`);
     const m = await h.caller(middle.officer).audit.verify();
     expect(m).toMatchObject({ ok: false, firstBroken: { seq: 2 } });
     expect(m.firstBroken?.reason).toMatch(/missing/);
 
-    const last = await chainOf('truncated', 3);
-    await withTriggerOff(sql`delete from audit_log where authority_id = ${last.id} and seq = 3`);
+    const last = await chainOf(h, 'truncated', 3);
+    await withTriggerOff(h, sql`delete from audit_log where authority_id = ${last.id} and seq = 3`);
     const l = await h.caller(last.officer).audit.verify();
     expect(l).toMatchObject({ ok: false, firstBroken: { seq: 3 } });
     expect(l.firstBroken?.reason).toMatch(/removed/);
@@ -554,7 +548,7 @@ describe('audit.verify and tampering', () => {
 });
 
 describe('audit.exportHead', () => {
-  it("is a JWS signed with the hub's key over the head that verify reports", async () => {
+  test("is a JWS signed with the hub's key over the head that verify reports", async ({ h }) => {
     const a = await makeMember(h, 'exporter');
     await h.caller(a.officer).placements.declare({ provisionId: (await h.makeProvision()).id, children: 1 });
     await h.caller(a.officer).placements.declare({ provisionId: (await h.makeProvision()).id, children: 2 });
@@ -582,6 +576,6 @@ describe('audit.exportHead', () => {
     const quiet = await makeMember(h, 'quietexport');
     const empty = await h.caller(h.hubAdmin).audit.exportHead({ authorityId: quiet.id });
     expect(empty).toMatchObject({ authorityId: quiet.id, seq: 0, hash: '0'.repeat(64) });
-    await expectCode(h.caller(a.officer).audit.exportHead({ authorityId: quiet.id }), 'FORBIDDEN');
+    await expectTRPCError(h.caller(a.officer).audit.exportHead({ authorityId: quiet.id }), 'FORBIDDEN');
   });
 });

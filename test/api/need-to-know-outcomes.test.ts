@@ -2,41 +2,19 @@
 // by another authority), action-item due dates, byLead, and the layers each authority sees —
 // detail, summary, or the restricted signal that gives nothing away but whom to contact.
 import { randomUUID } from 'node:crypto';
-import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect } from 'vitest';
 import type { OutcomeView } from '@ccx/schema';
-import { createHarness, type Harness } from '../support/harness.js';
 import {
-  expectCode,
-  fixClock,
+  expectTRPCError,
   makeMember,
-  makeWorld,
   outcomeInput,
   publishOutcome,
+  test,
   type Member,
-  type World,
-} from '../support/need-to-know.js';
+} from '../support/harness.js';
 
 const NOW = '2026-06-15T10:00:00Z';
-
-let h: Harness;
-let w: World;
-let restoreClock: () => void;
-
-beforeAll(async () => {
-  h = await createHarness();
-  restoreClock = fixClock(h.hub, NOW);
-  w = await makeWorld(h);
-  restoreClock();
-});
-afterAll(async () => {
-  await h?.close();
-});
-beforeEach(() => {
-  restoreClock = fixClock(h.hub, NOW);
-});
-afterEach(() => {
-  restoreClock();
-});
+test.override({ clockAt: NOW });
 
 const SUMMARY_KEYS = [
   'activityDate',
@@ -60,7 +38,10 @@ const secretsOf = (input: ReturnType<typeof outcomeInput>): string[] => [
 ];
 
 describe('outcomes.create', () => {
-  it('creates a draft seen in detail by its writer, with due dates defaulted from the concern level', async () => {
+  test('creates a draft seen in detail by its writer, with due dates defaulted from the concern level', async ({
+    h,
+    w,
+  }) => {
     const draft = await h.caller(w.lead.officer).outcomes.create(
       outcomeInput(w.provision.id, {
         activityDate: '2026-06-10',
@@ -95,45 +76,45 @@ describe('outcomes.create', () => {
     expect(new Set(draft.actionItems.map((a) => a.id)).size).toBe(5);
   });
 
-  it('refuses an activity date in the future (in England), an unknown provision and a viewer', async () => {
-    const future = await expectCode(
+  test('refuses an activity date in the future (in England), an unknown provision and a viewer', async ({
+    h,
+    w,
+    clock,
+  }) => {
+    const future = await expectTRPCError(
       h.caller(w.lead.officer).outcomes.create(outcomeInput(w.provision.id, { activityDate: '2026-06-16' })),
       'BAD_REQUEST',
     );
     expect(future.message).toMatch(/future/);
-    await expectCode(h.caller(w.lead.officer).outcomes.create(outcomeInput(randomUUID())), 'NOT_FOUND');
-    await expectCode(
+    await expectTRPCError(h.caller(w.lead.officer).outcomes.create(outcomeInput(randomUUID())), 'NOT_FOUND');
+    await expectTRPCError(
       h.caller(w.lead.officer).outcomes.create(outcomeInput(w.provision.id, { overallRating: 6 })),
       'BAD_REQUEST',
     );
     const viewer = (await h.makeClient(w.lead.id, 'viewer')).principal;
-    await expectCode(h.caller(viewer).outcomes.create(outcomeInput(w.provision.id)), 'FORBIDDEN');
+    await expectTRPCError(h.caller(viewer).outcomes.create(outcomeInput(w.provision.id)), 'FORBIDDEN');
 
     // 23:30 UTC on 15 June is already 16 June in England: that date is today, not the future.
-    const restore = fixClock(h.hub, '2026-06-15T23:30:00Z');
-    try {
-      const late = await h
-        .caller(w.lead.officer)
-        .outcomes.create(outcomeInput(w.provision.id, { activityDate: '2026-06-16' }));
-      expect(late.layer === 'detail' && late.activityDate).toBe('2026-06-16');
-    } finally {
-      restore();
-    }
+    clock.set('2026-06-15T23:30:00Z');
+    const late = await h
+      .caller(w.lead.officer)
+      .outcomes.create(outcomeInput(w.provision.id, { activityDate: '2026-06-16' }));
+    expect(late.layer === 'detail' && late.activityDate).toBe('2026-06-16');
   });
 });
 
 describe('drafts are private to their authority', () => {
   let draftId: string;
-  beforeAll(async () => {
+  test.beforeAll(async ({ h, w }) => {
     const draft = await h.caller(w.publisher.officer).outcomes.create(outcomeInput(w.provision.id));
     if (draft.layer !== 'detail') throw new Error('expected detail');
     draftId = draft.id;
   });
 
-  it('answers 404 to every other authority, whatever its basis, and to the hub-admin', async () => {
+  test('answers 404 to every other authority, whatever its basis, and to the hub-admin', async ({ h, w }) => {
     for (const m of [w.lead, w.host, w.placing, w.member]) {
-      await expectCode(h.caller(m.officer).outcomes.get({ id: draftId }), 'NOT_FOUND');
-      await expectCode(
+      await expectTRPCError(h.caller(m.officer).outcomes.get({ id: draftId }), 'NOT_FOUND');
+      await expectTRPCError(
         h.caller(m.officer).access.explain({ recordType: 'outcome', recordId: draftId }),
         'NOT_FOUND',
       );
@@ -142,11 +123,11 @@ describe('drafts are private to their authority', () => {
         .outcomes.listForProvision({ provisionId: w.provision.id, includeDrafts: true });
       expect(JSON.stringify(listed)).not.toContain(draftId);
     }
-    await expectCode(h.caller(h.hubAdmin).outcomes.get({ id: draftId }), 'NOT_FOUND');
-    await expectCode(h.caller(w.lead.officer).outcomes.get({ id: randomUUID() }), 'NOT_FOUND');
+    await expectTRPCError(h.caller(h.hubAdmin).outcomes.get({ id: draftId }), 'NOT_FOUND');
+    await expectTRPCError(h.caller(w.lead.officer).outcomes.get({ id: randomUUID() }), 'NOT_FOUND');
   });
 
-  it('is listed for its writer only with includeDrafts', async () => {
+  test('is listed for its writer only with includeDrafts', async ({ h, w }) => {
     const plain = await h
       .caller(w.publisher.officer)
       .outcomes.listForProvision({ provisionId: w.provision.id });
@@ -165,15 +146,21 @@ describe('drafts are private to their authority', () => {
 });
 
 describe('outcomes.publish', () => {
-  it('answers 404 to another authority for a draft, 409 for a stale version and 409 when published twice', async () => {
+  test('answers 404 to another authority for a draft, 409 for a stale version and 409 when published twice', async ({
+    h,
+    w,
+  }) => {
     const draft = await h.caller(w.publisher.officer).outcomes.create(outcomeInput(w.provision.id));
     if (draft.layer !== 'detail') throw new Error('expected detail');
-    await expectCode(h.caller(w.lead.officer).outcomes.publish({ id: draft.id, version: 1 }), 'NOT_FOUND');
-    await expectCode(
+    await expectTRPCError(
+      h.caller(w.lead.officer).outcomes.publish({ id: draft.id, version: 1 }),
+      'NOT_FOUND',
+    );
+    await expectTRPCError(
       h.caller(w.publisher.officer).outcomes.publish({ id: randomUUID(), version: 1 }),
       'NOT_FOUND',
     );
-    const stale = await expectCode(
+    const stale = await expectTRPCError(
       h.caller(w.publisher.officer).outcomes.publish({ id: draft.id, version: 2 }),
       'CONFLICT',
     );
@@ -184,19 +171,22 @@ describe('outcomes.publish', () => {
     if (published.layer !== 'detail') return;
     expect(published.publishedAt).toBe(new Date(NOW).toISOString());
 
-    await expectCode(
+    await expectTRPCError(
       h.caller(w.publisher.officer).outcomes.publish({ id: draft.id, version: 2 }),
       'CONFLICT',
     );
-    await expectCode(
+    await expectTRPCError(
       h.caller(w.publisher.officer).outcomes.publish({ id: draft.id, version: 1 }),
       'CONFLICT',
     );
     // Now it is published, another authority knows of it but may not publish it.
-    await expectCode(h.caller(w.lead.officer).outcomes.publish({ id: draft.id, version: 2 }), 'FORBIDDEN');
+    await expectTRPCError(
+      h.caller(w.lead.officer).outcomes.publish({ id: draft.id, version: 2 }),
+      'FORBIDDEN',
+    );
   });
 
-  it('marks byLead when the publisher holds the current allocation of the provision', async () => {
+  test('marks byLead when the publisher holds the current allocation of the provision', async ({ h, w }) => {
     const byLead = await publishOutcome(h, w.lead.officer, w.provision.id);
     expect(byLead.byLead).toBe(true);
     const byOther = await publishOutcome(h, w.placing.officer, w.provision.id);
@@ -211,13 +201,11 @@ describe('outcomes.publish', () => {
 
 describe('layers of a published outcome', () => {
   let outcome: Awaited<ReturnType<typeof publishOutcome>>;
-  beforeAll(async () => {
-    restoreClock = fixClock(h.hub, NOW);
+  test.beforeAll(async ({ h, w }) => {
     outcome = await publishOutcome(h, w.lead.officer, w.provision.id);
-    restoreClock();
   });
 
-  it('lead, host and placing authorities see detail', async () => {
+  test('lead, host and placing authorities see detail', async ({ h, w }) => {
     for (const m of [w.lead, w.host, w.placing]) {
       const view = await h.caller(m.officer).outcomes.get({ id: outcome.id });
       expect(view).toMatchObject({
@@ -228,7 +216,7 @@ describe('layers of a published outcome', () => {
     }
   });
 
-  it('a bare member and the hub-admin see only the summary', async () => {
+  test('a bare member and the hub-admin see only the summary', async ({ h, w }) => {
     for (const who of [w.member.officer, w.publisher.officer, h.hubAdmin]) {
       const view = await h.caller(who).outcomes.get({ id: outcome.id });
       expect(view.layer).toBe('summary');
@@ -253,8 +241,8 @@ describe('layers of a published outcome', () => {
     expect(explain).toMatchObject({ layer: 'summary', rule: 'member-summary' });
   });
 
-  it('listForProvision answers 404 for an unknown provision', async () => {
-    await expectCode(
+  test('listForProvision answers 404 for an unknown provision', async ({ h, w }) => {
+    await expectTRPCError(
       h.caller(w.member.officer).outcomes.listForProvision({ provisionId: randomUUID() }),
       'NOT_FOUND',
     );
@@ -266,9 +254,10 @@ describe('restricted outcomes', () => {
   let second: Awaited<ReturnType<typeof publishOutcome>>;
   let sharedWith: Member;
   let provisionId: string;
+  /** The publisher's QA inbox: the contact a signal gives. */
+  let contact: string;
 
-  beforeAll(async () => {
-    restoreClock = fixClock(h.hub, NOW);
+  test.beforeAll(async ({ h, w }) => {
     // A provision of its own, so the counts of signals are exact.
     const p = await h.makeProvision({ hostAuthorityId: w.host.id });
     provisionId = p.id;
@@ -288,20 +277,20 @@ describe('restricted outcomes', () => {
       activityType: 'compliance-review',
     });
     sharedWith = await makeMember(h, 'shared');
+    contact = w.publisher.qaInbox;
     await h.caller(w.publisher.officer).access.share({
       recordType: 'outcome',
       recordId: restricted.id,
       authorityId: sharedWith.id,
     });
-    restoreClock();
   });
 
   const assertSignal = (view: OutcomeView, label: string) => {
     expect(view, label).toEqual({
       layer: 'signal',
       provisionId,
-      contact: w.publisher.qaInbox,
-      message: expect.stringContaining(w.publisher.qaInbox) as unknown,
+      contact,
+      message: expect.stringContaining(contact) as unknown,
     });
     const json = JSON.stringify(view);
     for (const text of [
@@ -317,7 +306,10 @@ describe('restricted outcomes', () => {
       expect(json, `${label} leaks ${text}`).not.toContain(text);
   };
 
-  it('lead, host, placing and bare members see only a signal with the publisher QA inbox', async () => {
+  test('lead, host, placing and bare members see only a signal with the publisher QA inbox', async ({
+    h,
+    w,
+  }) => {
     for (const [label, m] of Object.entries({
       lead: w.lead,
       host: w.host,
@@ -343,7 +335,7 @@ describe('restricted outcomes', () => {
     assertSignal(await h.caller(h.hubAdmin).outcomes.get({ id: restricted.id }), 'hub-admin');
   });
 
-  it('the publisher and an authority it shared the record with see detail', async () => {
+  test('the publisher and an authority it shared the record with see detail', async ({ h, w }) => {
     for (const m of [w.publisher, sharedWith]) {
       expect(await h.caller(m.officer).outcomes.get({ id: restricted.id })).toMatchObject({
         layer: 'detail',
@@ -360,7 +352,10 @@ describe('restricted outcomes', () => {
     );
   });
 
-  it('restricted outcomes from two publishers give two signals, beside the summaries of open ones', async () => {
+  test('restricted outcomes from two publishers give two signals, beside the summaries of open ones', async ({
+    h,
+    w,
+  }) => {
     const other = await makeMember(h, 'otherpub');
     const fromOther = await publishOutcome(h, other.officer, provisionId, { restricted: true });
     const open = await publishOutcome(h, other.officer, provisionId, { activityDate: '2026-05-01' });

@@ -2,20 +2,18 @@
 // import — by provision id or Ofsted URN, all or nothing, every bad row reported, dry run, replace
 // semantics, and 5,000 rows at once.
 import { randomUUID } from 'node:crypto';
-import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect } from 'vitest';
 import type { Placement } from '@ccx/schema';
-import { createHarness, type Harness } from '../support/harness.js';
 import {
-  expectCode,
-  fixClock,
+  expectTRPCError,
   insertProvisions,
   makeMember,
+  test,
   uniq,
+  type Harness,
   type Member,
-} from '../support/need-to-know.js';
+} from '../support/harness.js';
 
-let h: Harness;
-let restoreClock: () => void;
 // 23:30 UTC on 1 May is already 2 May in England (BST): the hub dates declarations in London time.
 const NOW = '2026-05-01T23:30:00Z';
 const TODAY = '2026-05-02';
@@ -24,31 +22,20 @@ const TODAY = '2026-05-02';
 let urnCounter = 100_000 + Math.floor(Math.random() * 800_000);
 const nextUrn = () => `SC${urnCounter++}`;
 
-const makeProvisionWithUrn = async () => h.makeProvision({ urn: nextUrn() });
+const makeProvisionWithUrn = async (h: Harness) => h.makeProvision({ urn: nextUrn() });
 
-beforeAll(async () => {
-  h = await createHarness();
-});
-afterAll(async () => {
-  await h?.close();
-});
-beforeEach(() => {
-  restoreClock = fixClock(h.hub, NOW);
-});
-afterEach(() => {
-  restoreClock();
-});
+test.override({ clockAt: NOW });
 
 const byProvision = (rows: Placement[]) =>
   Object.fromEntries(rows.map((r) => [r.provisionId, r])) as Record<string, Placement | undefined>;
 
 describe('placements.declare', () => {
   let a: Member;
-  beforeAll(async () => {
+  test.beforeAll(async ({ h }) => {
     a = await makeMember(h, 'declarer');
   });
 
-  it('declares a count at a provision, from today (London time) by default', async () => {
+  test('declares a count at a provision, from today (London time) by default', async ({ h }) => {
     const p = await h.makeProvision();
     const placement = await h.caller(a.officer).placements.declare({ provisionId: p.id, children: 3 });
     expect(placement).toMatchObject({
@@ -67,26 +54,26 @@ describe('placements.declare', () => {
     expect(explicit.open).toBe(true);
   });
 
-  it('answers 404 for an unknown provision and 400 for a count of 0 (or too many)', async () => {
-    await expectCode(
+  test('answers 404 for an unknown provision and 400 for a count of 0 (or too many)', async ({ h }) => {
+    await expectTRPCError(
       h.caller(a.officer).placements.declare({ provisionId: randomUUID(), children: 1 }),
       'NOT_FOUND',
     );
     const p = await h.makeProvision();
-    const zero = await expectCode(
+    const zero = await expectTRPCError(
       h.caller(a.officer).placements.declare({ provisionId: p.id, children: 0 }),
       'BAD_REQUEST',
     );
     expect(zero.message).toMatch(/children/);
-    await expectCode(
+    await expectTRPCError(
       h.caller(a.officer).placements.declare({ provisionId: p.id, children: -2 }),
       'BAD_REQUEST',
     );
-    await expectCode(
+    await expectTRPCError(
       h.caller(a.officer).placements.declare({ provisionId: p.id, children: 1.5 }),
       'BAD_REQUEST',
     );
-    await expectCode(
+    await expectTRPCError(
       h.caller(a.officer).placements.declare({ provisionId: p.id, children: 501 }),
       'BAD_REQUEST',
     );
@@ -95,13 +82,16 @@ describe('placements.declare', () => {
     );
   });
 
-  it('is refused to a viewer client', async () => {
+  test('is refused to a viewer client', async ({ h }) => {
     const viewer = (await h.makeClient(a.id, 'viewer')).principal;
     const p = await h.makeProvision();
-    await expectCode(h.caller(viewer).placements.declare({ provisionId: p.id, children: 1 }), 'FORBIDDEN');
+    await expectTRPCError(
+      h.caller(viewer).placements.declare({ provisionId: p.id, children: 1 }),
+      'FORBIDDEN',
+    );
   });
 
-  it('a second declaration supersedes the first, which is ended and kept in history', async () => {
+  test('a second declaration supersedes the first, which is ended and kept in history', async ({ h }) => {
     const p = await h.makeProvision();
     const first = await h
       .caller(a.officer)
@@ -124,7 +114,7 @@ describe('placements.declare', () => {
     expect(old?.version).toBe(2);
 
     // A declaration dated before the open one cannot supersede it.
-    await expectCode(
+    await expectTRPCError(
       h.caller(a.officer).placements.declare({ provisionId: p.id, children: 1, fromDate: '2026-04-01' }),
       'BAD_REQUEST',
     );
@@ -139,21 +129,21 @@ describe('placements.declare', () => {
 describe('placements.end', () => {
   let a: Member;
   let b: Member;
-  beforeAll(async () => {
+  test.beforeAll(async ({ h }) => {
     a = await makeMember(h, 'ender');
     b = await makeMember(h, 'other');
   });
 
-  it("ends the caller's own declaration; another authority's answers 404", async () => {
+  test("ends the caller's own declaration; another authority's answers 404", async ({ h }) => {
     const p = await h.makeProvision();
     const placement = await h
       .caller(a.officer)
       .placements.declare({ provisionId: p.id, children: 2, fromDate: '2026-04-01' });
-    await expectCode(
+    await expectTRPCError(
       h.caller(b.officer).placements.end({ id: placement.id, version: placement.version }),
       'NOT_FOUND',
     );
-    await expectCode(h.caller(a.officer).placements.end({ id: randomUUID(), version: 1 }), 'NOT_FOUND');
+    await expectTRPCError(h.caller(a.officer).placements.end({ id: randomUUID(), version: 1 }), 'NOT_FOUND');
 
     const ended = await h.caller(a.officer).placements.end({ id: placement.id, version: placement.version });
     expect(ended).toMatchObject({ id: placement.id, endedOn: TODAY, open: false, version: 2 });
@@ -163,12 +153,12 @@ describe('placements.end', () => {
     );
   });
 
-  it('refuses a stale version (409) and an already ended declaration (409)', async () => {
+  test('refuses a stale version (409) and an already ended declaration (409)', async ({ h }) => {
     const p = await h.makeProvision();
     const placement = await h
       .caller(a.officer)
       .placements.declare({ provisionId: p.id, children: 2, fromDate: '2026-04-01' });
-    const stale = await expectCode(
+    const stale = await expectTRPCError(
       h.caller(a.officer).placements.end({ id: placement.id, version: placement.version + 1 }),
       'CONFLICT',
     );
@@ -177,19 +167,19 @@ describe('placements.end', () => {
       .caller(a.officer)
       .placements.end({ id: placement.id, version: placement.version, endedOn: '2026-04-20' });
     expect(ended.endedOn).toBe('2026-04-20');
-    const again = await expectCode(
+    const again = await expectTRPCError(
       h.caller(a.officer).placements.end({ id: placement.id, version: ended.version }),
       'CONFLICT',
     );
     expect(again.message).toMatch(/already ended/);
   });
 
-  it('refuses an end date before the declaration began', async () => {
+  test('refuses an end date before the declaration began', async ({ h }) => {
     const p = await h.makeProvision();
     const placement = await h
       .caller(a.officer)
       .placements.declare({ provisionId: p.id, children: 2, fromDate: '2026-04-01' });
-    await expectCode(
+    await expectTRPCError(
       h.caller(a.officer).placements.end({ id: placement.id, version: 1, endedOn: '2026-03-31' }),
       'BAD_REQUEST',
     );
@@ -197,7 +187,7 @@ describe('placements.end', () => {
 });
 
 describe('placements.mine', () => {
-  it("lists only the caller's authority's declarations, open ones unless includeEnded", async () => {
+  test("lists only the caller's authority's declarations, open ones unless includeEnded", async ({ h }) => {
     const a = await makeMember(h, 'mine');
     const b = await makeMember(h, 'notmine');
     const [p1, p2, p3] = [await h.makeProvision(), await h.makeProvision(), await h.makeProvision()];
@@ -218,12 +208,12 @@ describe('placements.mine', () => {
 });
 
 describe('placements.import', () => {
-  it('opens declarations from rows by Ofsted URN and by provision id', async () => {
+  test('opens declarations from rows by Ofsted URN and by provision id', async ({ h }) => {
     const a = await makeMember(h, 'importer');
     const [p1, p2, p3] = [
-      await makeProvisionWithUrn(),
-      await makeProvisionWithUrn(),
-      await makeProvisionWithUrn(),
+      await makeProvisionWithUrn(h),
+      await makeProvisionWithUrn(h),
+      await makeProvisionWithUrn(h),
     ];
     const report = await h.caller(a.officer).placements.import({
       rows: [
@@ -248,9 +238,9 @@ describe('placements.import', () => {
     expect(mine[p3.id]).toMatchObject({ children: 1, fromDate: TODAY, open: true });
   });
 
-  it('a dry run reports what it would do and changes nothing', async () => {
+  test('a dry run reports what it would do and changes nothing', async ({ h }) => {
     const a = await makeMember(h, 'dryrun');
-    const [p1, p2] = [await makeProvisionWithUrn(), await makeProvisionWithUrn()];
+    const [p1, p2] = [await makeProvisionWithUrn(h), await makeProvisionWithUrn(h)];
     const kept = await h.caller(a.officer).placements.declare({ provisionId: p2.id, children: 1 });
     const report = await h.caller(a.officer).placements.import({
       dryRun: true,
@@ -279,13 +269,15 @@ describe('placements.import', () => {
     expect(await h.caller(a.officer).placements.mine({ includeEnded: true })).toEqual([kept]);
   });
 
-  it('a file with bad rows changes nothing and reports every bad row with its row number and field', async () => {
+  test('a file with bad rows changes nothing and reports every bad row with its row number and field', async ({
+    h,
+  }) => {
     const a = await makeMember(h, 'badfile');
     const [p1, p2, p3, p4] = [
-      await makeProvisionWithUrn(),
-      await makeProvisionWithUrn(),
-      await makeProvisionWithUrn(),
-      await makeProvisionWithUrn(),
+      await makeProvisionWithUrn(h),
+      await makeProvisionWithUrn(h),
+      await makeProvisionWithUrn(h),
+      await makeProvisionWithUrn(h),
     ];
     const existing = await h
       .caller(a.officer)
@@ -337,13 +329,15 @@ describe('placements.import', () => {
     expect(after).toEqual([existing]);
   });
 
-  it('replaces the open list: missing declarations end, changed counts supersede, unchanged ones stay', async () => {
+  test('replaces the open list: missing declarations end, changed counts supersede, unchanged ones stay', async ({
+    h,
+  }) => {
     const a = await makeMember(h, 'replace');
     const [pA, pB, pC, pD] = [
-      await makeProvisionWithUrn(),
-      await makeProvisionWithUrn(),
-      await makeProvisionWithUrn(),
-      await makeProvisionWithUrn(),
+      await makeProvisionWithUrn(h),
+      await makeProvisionWithUrn(h),
+      await makeProvisionWithUrn(h),
+      await makeProvisionWithUrn(h),
     ];
     const dA = await h
       .caller(a.officer)
@@ -395,9 +389,9 @@ describe('placements.import', () => {
     expect(await h.caller(a.officer).placements.mine({ includeEnded: true })).toHaveLength(5);
   });
 
-  it('with endMissing false keeps declarations that are not in the file', async () => {
+  test('with endMissing false keeps declarations that are not in the file', async ({ h }) => {
     const a = await makeMember(h, 'keep');
-    const [p1, p2] = [await makeProvisionWithUrn(), await makeProvisionWithUrn()];
+    const [p1, p2] = [await makeProvisionWithUrn(h), await makeProvisionWithUrn(h)];
     const d1 = await h.caller(a.officer).placements.declare({ provisionId: p1.id, children: 2 });
     const report = await h
       .caller(a.officer)
@@ -406,18 +400,20 @@ describe('placements.import', () => {
     expect((await h.caller(a.officer).placements.mine()).map((r) => r.id)).toContain(d1.id);
   });
 
-  it('refuses an empty file and a viewer', async () => {
+  test('refuses an empty file and a viewer', async ({ h }) => {
     const a = await makeMember(h, 'empty');
-    await expectCode(h.caller(a.officer).placements.import({ rows: [] }), 'BAD_REQUEST');
+    await expectTRPCError(h.caller(a.officer).placements.import({ rows: [] }), 'BAD_REQUEST');
     const viewer = (await h.makeClient(a.id, 'viewer')).principal;
-    const p = await makeProvisionWithUrn();
-    await expectCode(
+    const p = await makeProvisionWithUrn(h);
+    await expectTRPCError(
       h.caller(viewer).placements.import({ rows: [{ urn: p.urn, children: 1 }] }),
       'FORBIDDEN',
     );
   });
 
-  it('imports 5,000 rows in one call, and a 5,000-row file with one bad row changes nothing', async () => {
+  test('imports 5,000 rows in one call, and a 5,000-row file with one bad row changes nothing', async ({
+    h,
+  }) => {
     const a = await makeMember(h, 'bulk');
     const provider = await h.makeProvider();
     const made = await insertProvisions(h.hub.database.db, {

@@ -1,11 +1,10 @@
 // Keyset pagination of the directory's searches: every row exactly once, in a stable (name, id)
 // order, stable under concurrent inserts, and bad cursors or limits refused as bad input.
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect } from 'vitest';
 import type { Provision } from '@ccx/schema';
 import type { Principal } from '@ccx/server';
-import { createHarness, expectTRPCError, type Harness } from '../support/harness.js';
+import { expectTRPCError, type Harness, test } from '../support/harness.js';
 
-let h: Harness;
 let viewer: Principal;
 let providerId: string;
 let all: Provision[];
@@ -14,8 +13,7 @@ let all: Provision[];
 const byNameThenId = (a: Provision, b: Provision) =>
   a.name < b.name ? -1 : a.name > b.name ? 1 : a.id < b.id ? -1 : a.id > b.id ? 1 : 0;
 
-beforeAll(async () => {
-  h = await createHarness();
+test.beforeAll(async ({ h }) => {
   const member = await h.makeAuthority();
   viewer = (await h.makeClient(member.id, 'viewer')).principal;
   providerId = (await h.makeProvider({ name: 'Paging Provider' })).id;
@@ -29,12 +27,11 @@ beforeAll(async () => {
   for (const name of names) all.push(await h.makeProvision({ providerId, name }));
   all.sort(byNameThenId);
 });
-afterAll(() => h.close());
 
 type Search = Parameters<ReturnType<Harness['caller']>['provisions']['search']>[0];
 
 /** Follows nextCursor to the end, returning each page. */
-const pages = async (input: Search) => {
+const pages = async (h: Harness, input: Search) => {
   const out: Provision[][] = [];
   let cursor: string | undefined;
   for (let i = 0; i < 100; i++) {
@@ -47,41 +44,43 @@ const pages = async (input: Search) => {
 };
 
 describe('provisions.search pagination', () => {
-  it('has duplicate names to exercise the id tie-break', () => {
+  test('has duplicate names to exercise the id tie-break', () => {
     expect(all).toHaveLength(25);
     expect(new Set(all.map((p) => p.name)).size).toBeLessThan(20);
   });
 
-  it('pages through with limit 7: every item exactly once, ordered by (name, id), ending with a null cursor', async () => {
-    const got = await pages({ providerId, limit: 7 });
+  test('pages through with limit 7: every item exactly once, ordered by (name, id), ending with a null cursor', async ({
+    h,
+  }) => {
+    const got = await pages(h, { providerId, limit: 7 });
     expect(got.map((p) => p.length)).toEqual([7, 7, 7, 4]);
     const flat = got.flat();
     expect(new Set(flat.map((p) => p.id)).size).toBe(25);
     expect(flat.map((p) => p.id)).toEqual(all.map((p) => p.id));
   });
 
-  it('is repeatable: the same walk gives the same pages', async () => {
-    const a = await pages({ providerId, limit: 7 });
-    const b = await pages({ providerId, limit: 7 });
+  test('is repeatable: the same walk gives the same pages', async ({ h }) => {
+    const a = await pages(h, { providerId, limit: 7 });
+    const b = await pages(h, { providerId, limit: 7 });
     expect(b.map((p) => p.map((x) => x.id))).toEqual(a.map((p) => p.map((x) => x.id)));
   });
 
-  it('gives a null cursor when the last page is exactly full, and when everything fits', async () => {
-    const five = await pages({ providerId, limit: 5 });
+  test('gives a null cursor when the last page is exactly full, and when everything fits', async ({ h }) => {
+    const five = await pages(h, { providerId, limit: 5 });
     expect(five.map((p) => p.length)).toEqual([5, 5, 5, 5, 5]);
     const one = await h.caller(viewer).provisions.search({ providerId, limit: 200 });
     expect(one.items).toHaveLength(25);
     expect(one.nextCursor).toBeNull();
   });
 
-  it('pages with other filters too', async () => {
-    const got = await pages({ providerId, q: 'home 0', limit: 3 });
+  test('pages with other filters too', async ({ h }) => {
+    const got = await pages(h, { providerId, q: 'home 0', limit: 3 });
     const expected = all.filter((p) => p.name.startsWith('Home 0'));
     expect(got.flat().map((p) => p.id)).toEqual(expected.map((p) => p.id));
     expect(got.slice(0, -1).every((p) => p.length === 3)).toBe(true);
   });
 
-  it('breaks ties between identical names by id, whatever index serves the query', async () => {
+  test('breaks ties between identical names by id, whatever index serves the query', async ({ h }) => {
     const provider = (await h.makeProvider()).id;
     const twins: Provision[] = [];
     for (let i = 0; i < 9; i++)
@@ -89,12 +88,12 @@ describe('provisions.search pagination', () => {
     twins.sort(byNameThenId);
     // By name alone (no provider filter), and by provider: each page of two in id order, none lost.
     for (const input of [{ q: 'twin gables' }, { providerId: provider }]) {
-      const got = await pages({ ...input, limit: 2 });
+      const got = await pages(h, { ...input, limit: 2 });
       expect(got.flat().map((p) => p.id)).toEqual(twins.map((p) => p.id));
     }
   });
 
-  it('stays stable when rows are inserted before and after the cursor mid-way', async () => {
+  test('stays stable when rows are inserted before and after the cursor mid-way', async ({ h }) => {
     const provider = (await h.makeProvider({ name: 'Paging Provider 2' })).id;
     const names = ['Home 10', 'Home 20', 'Home 30', 'Home 40', 'Home 50', 'Home 60', 'Home 70', 'Home 80'];
     const rows: Provision[] = [];
@@ -129,7 +128,7 @@ describe('provisions.search pagination', () => {
     expect(new Set(seen).size).toBe(seen.length);
   });
 
-  it('refuses invalid cursors with BAD_REQUEST, not a server error', async () => {
+  test('refuses invalid cursors with BAD_REQUEST, not a server error', async ({ h }) => {
     const b64 = (value: unknown) => Buffer.from(JSON.stringify(value), 'utf8').toString('base64url');
     const cursors = [
       'not-a-cursor',
@@ -156,7 +155,7 @@ describe('provisions.search pagination', () => {
     }
   });
 
-  it('refuses a limit above 200 or below 1, and accepts 200', async () => {
+  test('refuses a limit above 200 or below 1, and accepts 200', async ({ h }) => {
     const e = await expectTRPCError(
       h.caller(viewer).provisions.search({ providerId, limit: 201 }),
       'BAD_REQUEST',
@@ -168,7 +167,7 @@ describe('provisions.search pagination', () => {
     expect((await h.caller(viewer).provisions.search({ providerId, limit: 200 })).items).toHaveLength(25);
   });
 
-  it('defaults to 50 items a page', async () => {
+  test('defaults to 50 items a page', async ({ h }) => {
     const provider = (await h.makeProvider()).id;
     for (let i = 0; i < 51; i++)
       await h.makeProvision({ providerId: provider, name: `Bulk ${String(i).padStart(2, '0')}` });
@@ -182,7 +181,7 @@ describe('provisions.search pagination', () => {
 });
 
 describe('providers.search pagination', () => {
-  it('pages through every provider exactly once, ordered by (name, id)', async () => {
+  test('pages through every provider exactly once, ordered by (name, id)', async ({ h }) => {
     const expected: { id: string; name: string }[] = [];
     for (const n of [4, 1, 3, 1, 2, 4, 0, 2, 3, 1, 0]) {
       expected.push(await h.makeProvider({ name: `Pager Org ${n}` }));

@@ -5,25 +5,25 @@
 // drafts stay their writer's; the filters narrow; currentOnly keeps pages full; bad cursors are 400s;
 // and detail read through outcomes.list is audited.
 import { TRPCError } from '@trpc/server';
-import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect } from 'vitest';
 import type { Allocation, AuditEntry, OutcomeView, RestrictionKind, RestrictionView } from '@ccx/schema';
 import type { Principal } from '@ccx/server';
-import { createHarness, type Harness } from '../support/harness.js';
 import {
-  expectCode,
-  fixClock,
+  expectTRPCError,
   makeMember,
-  makeWorld,
   outcomeInput,
   publishOutcome,
+  test,
   uniq,
+  type Harness,
   type Member,
   type World,
-} from '../support/need-to-know.js';
+} from '../support/harness.js';
 
 const NOW = '2026-06-15T10:00:00Z';
 const TODAY = '2026-06-15';
 const TOMORROW = '2026-06-16';
+test.override({ clockAt: NOW });
 
 type Caller = ReturnType<Harness['caller']>;
 type OutcomeListArgs = NonNullable<Parameters<Caller['outcomes']['list']>[0]>;
@@ -31,12 +31,9 @@ type RestrictionListArgs = NonNullable<Parameters<Caller['restrictions']['list']
 type AllocationListArgs = NonNullable<Parameters<Caller['allocations']['list']>[0]>;
 type Page<T> = { items: T[]; nextCursor: string | null };
 
-let h: Harness;
-let w: World;
 let y: Member; // publishes too; hosts provision Q
 let g: Member; // a bare member the publisher shares one restricted record with
 let q: string; // a second provision, in Y's area, of another provider
-let restoreClock: () => void;
 
 /** Who may read what: the test's own model of the policy, written out rather than asked of the hub. */
 type Known = {
@@ -59,139 +56,124 @@ type Who = { name: string; id: string; principal: Principal };
 let callers: Who[];
 const who = (name: string): Who => callers.find((c) => c.name === name)!;
 
-beforeAll(async () => {
-  h = await createHarness();
-  restoreClock = fixClock(h.hub, NOW);
-  try {
-    w = await makeWorld(h);
-    y = await makeMember(h, 'otherpub');
-    g = await makeMember(h, 'sharee');
-    q = (await h.makeProvision({ hostAuthorityId: y.id })).id;
-    const p = w.provision.id;
-    const providerP = w.provision.providerId;
-    for (const m of [w.host, w.lead, w.placing, w.member, w.publisher, y, g]) inbox[m.id] = m.qaInbox;
-    needToKnow = {
-      [p]: new Set([w.lead.id, w.host.id, w.placing.id]),
-      [providerP]: new Set([w.lead.id, w.host.id, w.placing.id]),
-      [q]: new Set([y.id]),
+// The world these lists are read from, made once for the file.
+test.beforeAll(async ({ h, w }) => {
+  y = await makeMember(h, 'otherpub');
+  g = await makeMember(h, 'sharee');
+  q = (await h.makeProvision({ hostAuthorityId: y.id })).id;
+  const p = w.provision.id;
+  const providerP = w.provision.providerId;
+  for (const m of [w.host, w.lead, w.placing, w.member, w.publisher, y, g]) inbox[m.id] = m.qaInbox;
+  needToKnow = {
+    [p]: new Set([w.lead.id, w.host.id, w.placing.id]),
+    [providerP]: new Set([w.lead.id, w.host.id, w.placing.id]),
+    [q]: new Set([y.id]),
+  };
+  callers = [
+    { name: 'publisher', id: w.publisher.id, principal: w.publisher.officer },
+    { name: 'lead', id: w.lead.id, principal: w.lead.officer },
+    { name: 'host', id: w.host.id, principal: w.host.officer },
+    { name: 'placing', id: w.placing.id, principal: w.placing.officer },
+    { name: 'member', id: w.member.id, principal: w.member.officer },
+    { name: 'granted', id: g.id, principal: g.officer },
+    { name: 'other publisher', id: y.id, principal: y.officer },
+    { name: 'hub-admin', id: h.hostAuthorityId, principal: h.hubAdmin },
+  ];
+
+  // Outcomes: o* open, r* restricted, three of them on one date so the id breaks the tie.
+  const outcomePlan: [string, Member, string, string, boolean][] = [
+    ['o1', w.publisher, p, '2026-06-10', false],
+    ['o2', w.lead, p, '2026-06-10', false],
+    ['o3', y, p, '2026-05-20', false],
+    ['o4', w.publisher, q, '2026-06-10', false],
+    ['o5', y, q, '2026-04-01', false],
+    ['o6', w.lead, q, '2026-05-01', false],
+    ['o7', w.publisher, p, '2026-03-15', false],
+    ['o8', w.placing, p, '2026-06-01', false],
+    ['r1', w.publisher, p, '2026-06-12', true],
+    ['r2', w.publisher, p, '2026-02-01', true],
+    ['r3', y, p, '2026-05-05', true],
+    ['r4', w.publisher, q, '2026-01-10', true],
+  ];
+  const versions: Record<string, number> = {};
+  for (const [name, m, provisionId, activityDate, restricted] of outcomePlan) {
+    const o = await publishOutcome(h, m.officer, provisionId, { activityDate, restricted });
+    versions[name] = o.version;
+    outcomeRecs[name] = {
+      id: o.id,
+      publisher: m.id,
+      provisionId,
+      providerId: null,
+      date: activityDate,
+      restricted,
+      sharedWith: [],
     };
-    callers = [
-      { name: 'publisher', id: w.publisher.id, principal: w.publisher.officer },
-      { name: 'lead', id: w.lead.id, principal: w.lead.officer },
-      { name: 'host', id: w.host.id, principal: w.host.officer },
-      { name: 'placing', id: w.placing.id, principal: w.placing.officer },
-      { name: 'member', id: w.member.id, principal: w.member.officer },
-      { name: 'granted', id: g.id, principal: g.officer },
-      { name: 'other publisher', id: y.id, principal: y.officer },
-      { name: 'hub-admin', id: h.hostAuthorityId, principal: h.hubAdmin },
-    ];
-
-    // Outcomes: o* open, r* restricted, three of them on one date so the id breaks the tie.
-    const outcomePlan: [string, Member, string, string, boolean][] = [
-      ['o1', w.publisher, p, '2026-06-10', false],
-      ['o2', w.lead, p, '2026-06-10', false],
-      ['o3', y, p, '2026-05-20', false],
-      ['o4', w.publisher, q, '2026-06-10', false],
-      ['o5', y, q, '2026-04-01', false],
-      ['o6', w.lead, q, '2026-05-01', false],
-      ['o7', w.publisher, p, '2026-03-15', false],
-      ['o8', w.placing, p, '2026-06-01', false],
-      ['r1', w.publisher, p, '2026-06-12', true],
-      ['r2', w.publisher, p, '2026-02-01', true],
-      ['r3', y, p, '2026-05-05', true],
-      ['r4', w.publisher, q, '2026-01-10', true],
-    ];
-    const versions: Record<string, number> = {};
-    for (const [name, m, provisionId, activityDate, restricted] of outcomePlan) {
-      const o = await publishOutcome(h, m.officer, provisionId, { activityDate, restricted });
-      versions[name] = o.version;
-      outcomeRecs[name] = {
-        id: o.id,
-        publisher: m.id,
-        provisionId,
-        providerId: null,
-        date: activityDate,
-        restricted,
-        sharedWith: [],
-      };
-    }
-    await h.caller(y.officer).outcomes.withdraw({
-      id: outcomeRecs.o5!.id,
-      version: versions.o5!,
-      reason: 'entered in error',
-    });
-    await h.caller(w.lead.officer).outcomes.amend({
-      id: outcomeRecs.o6!.id,
-      version: versions.o6!,
-      reason: 'rating corrected',
-      changes: { overallRating: 2 },
-    });
-    await h
-      .caller(w.publisher.officer)
-      .access.share({ recordType: 'outcome', recordId: outcomeRecs.r1!.id, authorityId: g.id });
-    outcomeRecs.r1!.sharedWith.push(g.id);
-    for (const [name, m, provisionId, activityDate] of [
-      ['d1', w.publisher, p, '2026-06-14'],
-      ['d2', y, q, '2026-06-13'],
-    ] as const) {
-      const d = await h.caller(m.officer).outcomes.create(outcomeInput(provisionId, { activityDate }));
-      drafts[name] = d.layer === 'detail' ? d.id : '';
-    }
-
-    // Restrictions: s* open, t* restricted; three of them take effect on one date.
-    const restrictionPlan: [
-      string,
-      Member,
-      { provisionId: string } | { providerId: string },
-      RestrictionKind,
-      string,
-      boolean,
-    ][] = [
-      ['s1', w.publisher, { provisionId: p }, 'embargo', '2026-06-01', false],
-      ['s2', y, { provisionId: p }, 'action-plan', '2026-06-01', false],
-      ['s3', w.publisher, { provisionId: q }, 'letter-of-concern', '2026-05-10', false],
-      ['s4', w.lead, { providerId: providerP }, 'framework-suspension', '2026-06-01', false],
-      ['s5', y, { provisionId: q }, 'causing-concern-level', '2026-04-01', false],
-      ['s6', w.publisher, { provisionId: p }, 'embargo', '2026-07-01', false],
-      ['t1', w.publisher, { provisionId: p }, 'informal-embargo', '2026-06-10', true],
-      ['t2', w.publisher, { provisionId: p }, 'action-plan', '2026-03-01', true],
-      ['t3', y, { provisionId: q }, 'informal-embargo', '2026-05-15', true],
-      ['t4', w.publisher, { providerId: providerP }, 'informal-embargo', '2026-04-20', true],
-    ];
-    for (const [name, m, target, kind, effectiveFrom, restricted] of restrictionPlan) {
-      const r = await h.caller(m.officer).restrictions.create({
-        ...target,
-        kind,
-        effectiveFrom,
-        restricted,
-        reasons: [{ category: 'quality', text: `reason ${name} ${uniq()}` }],
-      });
-      restrictionRecs[name] = {
-        id: r.layer === 'detail' ? r.id : '',
-        publisher: m.id,
-        provisionId: 'provisionId' in target ? target.provisionId : null,
-        providerId: 'providerId' in target ? target.providerId : null,
-        date: effectiveFrom,
-        restricted,
-        sharedWith: [],
-      };
-    }
-    await h
-      .caller(w.publisher.officer)
-      .access.share({ recordType: 'restriction', recordId: restrictionRecs.t1!.id, authorityId: g.id });
-    restrictionRecs.t1!.sharedWith.push(g.id);
-  } finally {
-    restoreClock();
   }
-});
-afterAll(async () => {
-  await h?.close();
-});
-beforeEach(() => {
-  restoreClock = fixClock(h.hub, NOW);
-});
-afterEach(() => {
-  restoreClock();
+  await h.caller(y.officer).outcomes.withdraw({
+    id: outcomeRecs.o5!.id,
+    version: versions.o5!,
+    reason: 'entered in error',
+  });
+  await h.caller(w.lead.officer).outcomes.amend({
+    id: outcomeRecs.o6!.id,
+    version: versions.o6!,
+    reason: 'rating corrected',
+    changes: { overallRating: 2 },
+  });
+  await h
+    .caller(w.publisher.officer)
+    .access.share({ recordType: 'outcome', recordId: outcomeRecs.r1!.id, authorityId: g.id });
+  outcomeRecs.r1!.sharedWith.push(g.id);
+  for (const [name, m, provisionId, activityDate] of [
+    ['d1', w.publisher, p, '2026-06-14'],
+    ['d2', y, q, '2026-06-13'],
+  ] as const) {
+    const d = await h.caller(m.officer).outcomes.create(outcomeInput(provisionId, { activityDate }));
+    drafts[name] = d.layer === 'detail' ? d.id : '';
+  }
+
+  // Restrictions: s* open, t* restricted; three of them take effect on one date.
+  const restrictionPlan: [
+    string,
+    Member,
+    { provisionId: string } | { providerId: string },
+    RestrictionKind,
+    string,
+    boolean,
+  ][] = [
+    ['s1', w.publisher, { provisionId: p }, 'embargo', '2026-06-01', false],
+    ['s2', y, { provisionId: p }, 'action-plan', '2026-06-01', false],
+    ['s3', w.publisher, { provisionId: q }, 'letter-of-concern', '2026-05-10', false],
+    ['s4', w.lead, { providerId: providerP }, 'framework-suspension', '2026-06-01', false],
+    ['s5', y, { provisionId: q }, 'causing-concern-level', '2026-04-01', false],
+    ['s6', w.publisher, { provisionId: p }, 'embargo', '2026-07-01', false],
+    ['t1', w.publisher, { provisionId: p }, 'informal-embargo', '2026-06-10', true],
+    ['t2', w.publisher, { provisionId: p }, 'action-plan', '2026-03-01', true],
+    ['t3', y, { provisionId: q }, 'informal-embargo', '2026-05-15', true],
+    ['t4', w.publisher, { providerId: providerP }, 'informal-embargo', '2026-04-20', true],
+  ];
+  for (const [name, m, target, kind, effectiveFrom, restricted] of restrictionPlan) {
+    const r = await h.caller(m.officer).restrictions.create({
+      ...target,
+      kind,
+      effectiveFrom,
+      restricted,
+      reasons: [{ category: 'quality', text: `reason ${name} ${uniq()}` }],
+    });
+    restrictionRecs[name] = {
+      id: r.layer === 'detail' ? r.id : '',
+      publisher: m.id,
+      provisionId: 'provisionId' in target ? target.provisionId : null,
+      providerId: 'providerId' in target ? target.providerId : null,
+      date: effectiveFrom,
+      restricted,
+      sharedWith: [],
+    };
+  }
+  await h
+    .caller(w.publisher.officer)
+    .access.share({ recordType: 'restriction', recordId: restrictionRecs.t1!.id, authorityId: g.id });
+  restrictionRecs.t1!.sharedWith.push(g.id);
 });
 
 // ---------------------------------------------------------------------------------------------------
@@ -259,16 +241,17 @@ const walk = async <T>(fetch: (cursor: string | undefined) => Promise<Page<T>>):
   throw new Error('paging did not end');
 };
 
-const outcomePages = (p: Principal, input: OutcomeListArgs) =>
+const outcomePages = (h: Harness, p: Principal, input: OutcomeListArgs) =>
   walk((cursor) => h.caller(p).outcomes.list({ ...input, ...(cursor ? { cursor } : {}) }));
-const restrictionPages = (p: Principal, input: RestrictionListArgs) =>
+const restrictionPages = (h: Harness, p: Principal, input: RestrictionListArgs) =>
   walk((cursor) => h.caller(p).restrictions.list({ ...input, ...(cursor ? { cursor } : {}) }));
-const allocationPages = (p: Principal, input: AllocationListArgs) =>
+const allocationPages = (h: Harness, p: Principal, input: AllocationListArgs) =>
   walk((cursor) => h.caller(p).allocations.list({ ...input, ...(cursor ? { cursor } : {}) }));
 
-const lastEntry = async (m: Principal): Promise<AuditEntry | undefined> =>
+const lastEntry = async (h: Harness, m: Principal): Promise<AuditEntry | undefined> =>
   (await h.caller(m).audit.list({ scope: 'mine', limit: 1 })).items[0];
-const headSeq = async (m: Principal): Promise<number> => (await h.caller(m).audit.verify()).head?.seq ?? 0;
+const headSeq = async (h: Harness, m: Principal): Promise<number> =>
+  (await h.caller(m).audit.verify()).head?.seq ?? 0;
 
 const b64 = (value: unknown) => Buffer.from(JSON.stringify(value), 'utf8').toString('base64url');
 
@@ -289,16 +272,16 @@ const badRequestOrPage = async (call: Promise<Page<unknown>>, label: string) => 
 // ---------------------------------------------------------------------------------------------------
 
 describe('outcomes.list: paging', () => {
-  it('the world is as planned: 12 published outcomes, 4 restricted, one tie of three dates', () => {
+  test('the world is as planned: 12 published outcomes, 4 restricted, one tie of three dates', ({ w }) => {
     expect(Object.keys(outcomeRecs)).toHaveLength(12);
     expect(Object.values(outcomeRecs).filter((r) => r.date === '2026-06-10')).toHaveLength(3);
     expect(expectedIds(outcomeRecs, w.member.id)).toHaveLength(8);
     expect(expectedIds(outcomeRecs, w.publisher.id)).toHaveLength(11);
   });
 
-  it.each(['member', 'lead', 'publisher', 'granted'])(
+  test.for(['member', 'lead', 'publisher', 'granted'])(
     'walks every outcome %s may know of exactly once, activityDate then id descending, limits 1, 2 and 3 agreeing with one page of 500',
-    async (name) => {
+    async (name, { h }) => {
       const c = who(name);
       const big = await h.caller(c.principal).outcomes.list({ limit: 500 });
       expect(big.nextCursor).toBeNull();
@@ -309,7 +292,7 @@ describe('outcomes.list: paging', () => {
       expect(await h.caller(c.principal).outcomes.list()).toEqual(big);
 
       for (const limit of [1, 2, 3]) {
-        const pages = await outcomePages(c.principal, { limit });
+        const pages = await outcomePages(h, c.principal, { limit });
         const counts = pages.map((p) => itemIds(p).length);
         expect(counts, `limit ${limit}`).toEqual(
           Array.from({ length: Math.ceil(ids.length / limit) }, (_, i) =>
@@ -323,7 +306,7 @@ describe('outcomes.list: paging', () => {
     },
   );
 
-  it('a last page that is exactly full still ends with a null cursor', async () => {
+  test('a last page that is exactly full still ends with a null cursor', async ({ h, w }) => {
     // The member knows of 8: limit 4 gives two full pages and no third, empty one.
     const first = await h.caller(w.member.officer).outcomes.list({ limit: 4 });
     expect(itemIds(first.items)).toHaveLength(4);
@@ -333,17 +316,19 @@ describe('outcomes.list: paging', () => {
     expect(second.nextCursor).toBeNull();
   });
 
-  it('refuses a limit of 0 or 501 and accepts 500', async () => {
-    await expectCode(h.caller(w.member.officer).outcomes.list({ limit: 0 }), 'BAD_REQUEST');
-    await expectCode(h.caller(w.member.officer).outcomes.list({ limit: 501 }), 'BAD_REQUEST');
-    await expectCode(h.caller(w.member.officer).restrictions.list({ limit: 501 }), 'BAD_REQUEST');
-    await expectCode(h.caller(w.member.officer).allocations.list({ limit: 0 }), 'BAD_REQUEST');
-    await expectCode(h.caller(w.member.officer).allocations.list({ limit: 501 }), 'BAD_REQUEST');
+  test('refuses a limit of 0 or 501 and accepts 500', async ({ h, w }) => {
+    await expectTRPCError(h.caller(w.member.officer).outcomes.list({ limit: 0 }), 'BAD_REQUEST');
+    await expectTRPCError(h.caller(w.member.officer).outcomes.list({ limit: 501 }), 'BAD_REQUEST');
+    await expectTRPCError(h.caller(w.member.officer).restrictions.list({ limit: 501 }), 'BAD_REQUEST');
+    await expectTRPCError(h.caller(w.member.officer).allocations.list({ limit: 0 }), 'BAD_REQUEST');
+    await expectTRPCError(h.caller(w.member.officer).allocations.list({ limit: 501 }), 'BAD_REQUEST');
   });
 });
 
 describe('outcomes.list: layers', () => {
-  it('gives each caller each outcome at the layer the policy gives, equal to outcomes.get', async () => {
+  test('gives each caller each outcome at the layer the policy gives, equal to outcomes.get', async ({
+    h,
+  }) => {
     for (const c of callers) {
       const { items } = await h.caller(c.principal).outcomes.list({ limit: 500 });
       for (const item of items) {
@@ -359,7 +344,10 @@ describe('outcomes.list: layers', () => {
     }
   });
 
-  it('spot checks against the access model: lead detail at P and summary at Q, member summary everywhere, hub-admin no detail', async () => {
+  test('spot checks against the access model: lead detail at P and summary at Q, member summary everywhere, hub-admin no detail', async ({
+    h,
+    w,
+  }) => {
     const layers = async (p: Principal) =>
       Object.fromEntries(
         (await h.caller(p).outcomes.list({ limit: 500 })).items.flatMap((v) =>
@@ -393,7 +381,7 @@ describe('outcomes.list: layers', () => {
     ]);
   });
 
-  it('a summary item carries nothing of the detail', async () => {
+  test('a summary item carries nothing of the detail', async ({ h, w }) => {
     const { items } = await h.caller(w.member.officer).outcomes.list({ limit: 500 });
     for (const item of items.filter((v) => v.layer === 'summary')) {
       expect(Object.keys(item).sort()).toEqual(
@@ -414,7 +402,7 @@ describe('outcomes.list: layers', () => {
     expect(JSON.stringify(items)).not.toContain('findings');
   });
 
-  it('agrees with listForProvision at each provision, for every caller', async () => {
+  test('agrees with listForProvision at each provision, for every caller', async ({ h, w }) => {
     for (const c of callers) {
       for (const provisionId of [w.provision.id, q]) {
         const lfp = await h.caller(c.principal).outcomes.listForProvision({ provisionId });
@@ -428,7 +416,7 @@ describe('outcomes.list: layers', () => {
     }
   });
 
-  it('a suspended authority knows of no outcome and no restriction', async () => {
+  test('a suspended authority knows of no outcome and no restriction', async ({ h }) => {
     const gone = await h.makeAuthority({ id: `suspended-${uniq()}` });
     const officer = (await h.makeClient(gone.id, 'officer')).principal;
     expect(itemIds((await h.caller(officer).outcomes.list({ limit: 500 })).items)).toHaveLength(8);
@@ -446,10 +434,13 @@ describe('outcomes.list: layers', () => {
 describe('outcomes.list: restricted signals', () => {
   const restrictedIds = () => ['r1', 'r2', 'r3', 'r4'].map((n) => outcomeRecs[n]!.id);
 
-  it('one signal per publisher and provision, two restricted outcomes from one publisher at P still one, on the first page only', async () => {
+  test('one signal per publisher and provision, two restricted outcomes from one publisher at P still one, on the first page only', async ({
+    h,
+    w,
+  }) => {
     const p = w.provision.id;
     for (const c of [who('member'), who('lead'), who('host'), who('placing'), who('hub-admin')]) {
-      const pages = await outcomePages(c.principal, { limit: 2 });
+      const pages = await outcomePages(h, c.principal, { limit: 2 });
       expect(signalsOf(pages[0]!), c.name).toEqual(
         [`${w.publisher.qaInbox}|${p}|-`, `${y.qaInbox}|${p}|-`, `${w.publisher.qaInbox}|${q}|-`].sort(),
       );
@@ -470,14 +461,14 @@ describe('outcomes.list: restricted signals', () => {
     }
   });
 
-  it('the number of restricted outcomes changes nothing the others see, on any page', async () => {
-    const before = await outcomePages(w.member.officer, { limit: 3 });
+  test('the number of restricted outcomes changes nothing the others see, on any page', async ({ h, w }) => {
+    const before = await outcomePages(h, w.member.officer, { limit: 3 });
     const another = await publishOutcome(h, w.publisher.officer, w.provision.id, {
       activityDate: '2026-06-11',
       restricted: true,
     });
     try {
-      const after = await outcomePages(w.member.officer, { limit: 3 });
+      const after = await outcomePages(h, w.member.officer, { limit: 3 });
       expect(after).toEqual(before);
       expect(JSON.stringify(after)).not.toContain(another.id);
     } finally {
@@ -494,7 +485,10 @@ describe('outcomes.list: restricted signals', () => {
     }
   });
 
-  it('the granted authority reads the shared one in detail and still gets the signal for the other from that publisher', async () => {
+  test('the granted authority reads the shared one in detail and still gets the signal for the other from that publisher', async ({
+    h,
+    w,
+  }) => {
     const { items } = await h.caller(g.officer).outcomes.list({ limit: 500 });
     expect(items.find((v) => idOf(v) === outcomeRecs.r1!.id)).toMatchObject({
       layer: 'detail',
@@ -504,7 +498,10 @@ describe('outcomes.list: restricted signals', () => {
     expect(JSON.stringify(items)).not.toContain(outcomeRecs.r2!.id);
   });
 
-  it('the publisher reads its own restricted outcomes in detail, and sees only the other publisher’s as a signal', async () => {
+  test('the publisher reads its own restricted outcomes in detail, and sees only the other publisher’s as a signal', async ({
+    h,
+    w,
+  }) => {
     const { items } = await h.caller(w.publisher.officer).outcomes.list({ limit: 500 });
     for (const n of ['r1', 'r2', 'r4'])
       expect(items.find((v) => idOf(v) === outcomeRecs[n]!.id)?.layer, n).toBe('detail');
@@ -514,7 +511,10 @@ describe('outcomes.list: restricted signals', () => {
   // The signal is to carry no kind, date or count ("not even their number leaks"), but the content
   // filters select the signal rows too: whether a signal appears tells the activity date (and, over two
   // disjoint ranges, that there are several) and the status of restricted outcomes.
-  it('whether a signal shows does not depend on the activity dates or status asked for', async () => {
+  test('whether a signal shows does not depend on the activity dates or status asked for', async ({
+    h,
+    w,
+  }) => {
     const m = w.member.officer;
     const signals = async (input: OutcomeListArgs) =>
       signalsOf(
@@ -533,7 +533,7 @@ describe('outcomes.list: restricted signals', () => {
 });
 
 describe('outcomes.list: drafts', () => {
-  it('another authority’s draft never appears, whatever the caller asks', async () => {
+  test('another authority’s draft never appears, whatever the caller asks', async ({ h, w }) => {
     for (const c of callers.filter((x) => x.id !== w.publisher.id && x.id !== y.id)) {
       for (const input of [
         {},
@@ -541,20 +541,23 @@ describe('outcomes.list: drafts', () => {
         { status: 'draft' as const },
         { includeDrafts: true, status: 'draft' as const },
       ]) {
-        const json = JSON.stringify(await outcomePages(c.principal, { ...input, limit: 3 }));
+        const json = JSON.stringify(await outcomePages(h, c.principal, { ...input, limit: 3 }));
         expect(json, c.name).not.toContain(drafts.d1);
         expect(json, c.name).not.toContain(drafts.d2);
       }
     }
-    const y1 = JSON.stringify(await outcomePages(y.officer, { includeDrafts: true, limit: 3 }));
+    const y1 = JSON.stringify(await outcomePages(h, y.officer, { includeDrafts: true, limit: 3 }));
     expect(y1).toContain(drafts.d2);
     expect(y1).not.toContain(drafts.d1);
   });
 
-  it('the publisher’s own draft appears only with includeDrafts, in its place in the order', async () => {
-    const plain = itemIds((await outcomePages(w.publisher.officer, { limit: 2 })).flat());
+  test('the publisher’s own draft appears only with includeDrafts, in its place in the order', async ({
+    h,
+    w,
+  }) => {
+    const plain = itemIds((await outcomePages(h, w.publisher.officer, { limit: 2 })).flat());
     expect(plain).not.toContain(drafts.d1);
-    const withDrafts = (await outcomePages(w.publisher.officer, { includeDrafts: true, limit: 2 })).flat();
+    const withDrafts = (await outcomePages(h, w.publisher.officer, { includeDrafts: true, limit: 2 })).flat();
     // The draft (14 June) is the newest of all: first after the signal.
     expect(itemIds(withDrafts)).toEqual([drafts.d1, ...plain]);
     expect(withDrafts.find((v) => idOf(v) === drafts.d1)).toMatchObject({ layer: 'detail', status: 'draft' });
@@ -571,37 +574,45 @@ describe('outcomes.list: drafts', () => {
 
 describe('outcomes.list: filters', () => {
   const o = (...names: string[]) => names.map((n) => outcomeRecs[n]!.id);
-  const ids = async (input: OutcomeListArgs, p: Principal = w.member.officer) =>
-    itemIds((await outcomePages(p, { ...input, limit: 2 })).flat());
-  const signalSet = async (input: OutcomeListArgs, p: Principal = w.member.officer) =>
-    signalsOf((await h.caller(p).outcomes.list({ ...input, limit: 500 })).items);
+  const ids = async (
+    { h, w }: { h: Harness; w: World },
+    input: OutcomeListArgs,
+    p: Principal = w.member.officer,
+  ) => itemIds((await outcomePages(h, p, { ...input, limit: 2 })).flat());
+  const signalSet = async (
+    { h, w }: { h: Harness; w: World },
+    input: OutcomeListArgs,
+    p: Principal = w.member.officer,
+  ) => signalsOf((await h.caller(p).outcomes.list({ ...input, limit: 500 })).items);
 
-  it('by provision', async () => {
-    expect(await ids({ provisionId: q })).toEqual(
+  test('by provision', async ({ h, w }) => {
+    expect(await ids({ h, w }, { provisionId: q })).toEqual(
       expectedIds(outcomeRecs, w.member.id, (r) => r.provisionId === q),
     );
-    expect(await ids({ provisionId: q })).toEqual(o('o4', 'o6', 'o5'));
-    expect(await signalSet({ provisionId: q })).toEqual([`${w.publisher.qaInbox}|${q}|-`]);
-    const atP = await ids({ provisionId: w.provision.id });
+    expect(await ids({ h, w }, { provisionId: q })).toEqual(o('o4', 'o6', 'o5'));
+    expect(await signalSet({ h, w }, { provisionId: q })).toEqual([`${w.publisher.qaInbox}|${q}|-`]);
+    const atP = await ids({ h, w }, { provisionId: w.provision.id });
     expect(atP).toEqual(expectedIds(outcomeRecs, w.member.id, (r) => r.provisionId === w.provision.id));
     expect([...atP].sort()).toEqual(o('o1', 'o2', 'o3', 'o7', 'o8').sort());
   });
 
-  it('by publisher', async () => {
-    expect(await ids({ publisherAuthorityId: y.id })).toEqual(o('o3', 'o5'));
-    expect(await signalSet({ publisherAuthorityId: y.id })).toEqual([`${y.qaInbox}|${w.provision.id}|-`]);
-    expect(await ids({ publisherAuthorityId: w.lead.id, provisionId: q })).toEqual(o('o6'));
-    expect(await ids({ publisherAuthorityId: g.id })).toEqual([]);
+  test('by publisher', async ({ h, w }) => {
+    expect(await ids({ h, w }, { publisherAuthorityId: y.id })).toEqual(o('o3', 'o5'));
+    expect(await signalSet({ h, w }, { publisherAuthorityId: y.id })).toEqual([
+      `${y.qaInbox}|${w.provision.id}|-`,
+    ]);
+    expect(await ids({ h, w }, { publisherAuthorityId: w.lead.id, provisionId: q })).toEqual(o('o6'));
+    expect(await ids({ h, w }, { publisherAuthorityId: g.id })).toEqual([]);
     // Its own restricted outcomes for the publisher.
-    expect(await ids({ publisherAuthorityId: w.publisher.id, provisionId: q }, w.publisher.officer)).toEqual(
-      o('o4', 'r4'),
-    );
+    expect(
+      await ids({ h, w }, { publisherAuthorityId: w.publisher.id, provisionId: q }, w.publisher.officer),
+    ).toEqual(o('o4', 'r4'));
   });
 
-  it('by status', async () => {
-    expect(await ids({ status: 'withdrawn' })).toEqual(o('o5'));
-    expect(await ids({ status: 'amended' })).toEqual(o('o6'));
-    expect(await ids({ status: 'published' })).toEqual(
+  test('by status', async ({ h, w }) => {
+    expect(await ids({ h, w }, { status: 'withdrawn' })).toEqual(o('o5'));
+    expect(await ids({ h, w }, { status: 'amended' })).toEqual(o('o6'));
+    expect(await ids({ h, w }, { status: 'published' })).toEqual(
       expectedIds(
         outcomeRecs,
         w.member.id,
@@ -618,27 +629,35 @@ describe('outcomes.list: filters', () => {
     ]);
   });
 
-  it('by activity date, both ends inclusive', async () => {
-    expect(await ids({ activityFrom: '2026-05-01', activityTo: '2026-06-01' })).toEqual(o('o8', 'o3', 'o6'));
-    expect(await ids({ activityFrom: '2026-06-02' })).toEqual(
+  test('by activity date, both ends inclusive', async ({ h, w }) => {
+    expect(await ids({ h, w }, { activityFrom: '2026-05-01', activityTo: '2026-06-01' })).toEqual(
+      o('o8', 'o3', 'o6'),
+    );
+    expect(await ids({ h, w }, { activityFrom: '2026-06-02' })).toEqual(
       expectedIds(outcomeRecs, w.member.id, (r) => r.date >= '2026-06-02'),
     );
-    expect(await ids({ activityTo: '2026-04-01' })).toEqual(o('o5', 'o7'));
-    expect(await ids({ activityFrom: '2026-06-11', activityTo: '2026-06-09' })).toEqual([]);
-    expect(await ids({ activityFrom: '2026-05-01', activityTo: '2026-06-01', provisionId: q })).toEqual(
-      o('o6'),
+    expect(await ids({ h, w }, { activityTo: '2026-04-01' })).toEqual(o('o5', 'o7'));
+    expect(await ids({ h, w }, { activityFrom: '2026-06-11', activityTo: '2026-06-09' })).toEqual([]);
+    expect(
+      await ids({ h, w }, { activityFrom: '2026-05-01', activityTo: '2026-06-01', provisionId: q }),
+    ).toEqual(o('o6'));
+    await expectTRPCError(
+      h.caller(w.member.officer).outcomes.list({ activityFrom: '2026-6-1' }),
+      'BAD_REQUEST',
     );
-    await expectCode(h.caller(w.member.officer).outcomes.list({ activityFrom: '2026-6-1' }), 'BAD_REQUEST');
   });
 });
 
 describe('outcomes.list: audit', () => {
-  it('a list with detail in it writes one entry naming every record it returned and the basis of each detail', async () => {
+  test('a list with detail in it writes one entry naming every record it returned and the basis of each detail', async ({
+    h,
+    w,
+  }) => {
     const lead = w.lead.officer;
-    const before = await headSeq(lead);
+    const before = await headSeq(h, lead);
     const { items } = await h.caller(lead).outcomes.list({ limit: 500 });
-    expect(await headSeq(lead)).toBe(before + 1);
-    const entry = await lastEntry(lead);
+    expect(await headSeq(h, lead)).toBe(before + 1);
+    const entry = await lastEntry(h, lead);
     const returned = itemIds(items);
     expect(entry).toMatchObject({
       seq: before + 1,
@@ -664,10 +683,13 @@ describe('outcomes.list: audit', () => {
     for (const n of ['r1', 'r2', 'r3', 'r4']) expect(entry!.recordIds).not.toContain(o(n));
   });
 
-  it('each page is its own entry, naming only that page; a page of summaries and signals writes none', async () => {
+  test('each page is its own entry, naming only that page; a page of summaries and signals writes none', async ({
+    h,
+    w,
+  }) => {
     const placing = w.placing.officer;
     const first = await h.caller(placing).outcomes.list({ limit: 3, provisionId: w.provision.id });
-    const e1 = await lastEntry(placing);
+    const e1 = await lastEntry(h, placing);
     expect(e1?.recordIds).toEqual(itemIds(first.items));
     expect(e1?.basis).toBe(
       itemIds(first.items).includes(outcomeRecs.o8!.id) ? 'placing,publisher' : 'placing',
@@ -675,21 +697,21 @@ describe('outcomes.list: audit', () => {
     const second = await h
       .caller(placing)
       .outcomes.list({ limit: 3, provisionId: w.provision.id, cursor: first.nextCursor! });
-    const e2 = await lastEntry(placing);
+    const e2 = await lastEntry(h, placing);
     expect(e2?.seq).toBe(e1!.seq + 1);
     expect(e2?.recordIds).toEqual(itemIds(second.items));
 
     const member = w.member.officer;
-    const before = await headSeq(member);
-    await outcomePages(member, { limit: 2 });
-    expect(await headSeq(member)).toBe(before);
+    const before = await headSeq(h, member);
+    await outcomePages(h, member, { limit: 2 });
+    expect(await headSeq(h, member)).toBe(before);
   });
 
-  it('a granted read through the list is audited with basis granted', async () => {
+  test('a granted read through the list is audited with basis granted', async ({ h, w }) => {
     await h
       .caller(g.officer)
       .outcomes.list({ publisherAuthorityId: w.publisher.id, provisionId: w.provision.id });
-    const entry = await lastEntry(g.officer);
+    const entry = await lastEntry(h, g.officer);
     expect(entry).toMatchObject({ action: 'outcome.list', basis: 'granted' });
     expect((entry!.details as { detail: Record<string, string> }).detail).toEqual({
       [outcomeRecs.r1!.id]: 'granted',
@@ -700,9 +722,9 @@ describe('outcomes.list: audit', () => {
 // ---------------------------------------------------------------------------------------------------
 
 describe('restrictions.list: paging, layers and signals', () => {
-  it.each(['member', 'lead', 'publisher', 'granted', 'other publisher'])(
+  test.for(['member', 'lead', 'publisher', 'granted', 'other publisher'])(
     'walks every restriction %s may know of once, effectiveFrom then id descending, limits 2 and 3 agreeing with one page of 500',
-    async (name) => {
+    async (name, { h }) => {
       const c = who(name);
       const big = await h.caller(c.principal).restrictions.list({ limit: 500 });
       expect(big.nextCursor).toBeNull();
@@ -710,7 +732,7 @@ describe('restrictions.list: paging, layers and signals', () => {
       expect(ids).toEqual(expectedIds(restrictionRecs, c.id));
       expect(signalsOf(big.items)).toEqual(expectedSignals(restrictionRecs, c.id));
       for (const limit of [2, 3]) {
-        const pages = await restrictionPages(c.principal, { limit });
+        const pages = await restrictionPages(h, c.principal, { limit });
         expect(
           pages.map((p) => itemIds(p).length),
           `limit ${limit}`,
@@ -725,7 +747,10 @@ describe('restrictions.list: paging, layers and signals', () => {
     },
   );
 
-  it('gives each caller each restriction at the policy’s layer, equal to restrictions.get', async () => {
+  test('gives each caller each restriction at the policy’s layer, equal to restrictions.get', async ({
+    h,
+    w,
+  }) => {
     for (const c of callers) {
       const { items } = await h.caller(c.principal).restrictions.list({ limit: 500 });
       for (const item of items) {
@@ -748,11 +773,14 @@ describe('restrictions.list: paging, layers and signals', () => {
     expect(await layerFor(h.hubAdmin)).toBe('summary');
   });
 
-  it('one signal per issuer and target, first page only, never with a restricted id; two from one issuer at P are one', async () => {
+  test('one signal per issuer and target, first page only, never with a restricted id; two from one issuer at P are one', async ({
+    h,
+    w,
+  }) => {
     const p = w.provision.id;
     const restrictedIds = ['t1', 't2', 't3', 't4'].map((n) => restrictionRecs[n]!.id);
     for (const c of [who('member'), who('lead'), who('host'), who('placing'), who('hub-admin')]) {
-      const pages = await restrictionPages(c.principal, { limit: 2 });
+      const pages = await restrictionPages(h, c.principal, { limit: 2 });
       expect(signalsOf(pages[0]!), c.name).toEqual(
         [
           `${w.publisher.qaInbox}|${p}|-`,
@@ -774,9 +802,9 @@ describe('restrictions.list: paging, layers and signals', () => {
     expect(JSON.stringify(granted)).not.toContain(restrictionRecs.t2!.id);
   });
 
-  it('pages with a filter too: by provision, its own and its provider’s', async () => {
+  test('pages with a filter too: by provision, its own and its provider’s', async ({ h, w }) => {
     const p = w.provision.id;
-    const pages = await restrictionPages(w.member.officer, { provisionId: p, limit: 2 });
+    const pages = await restrictionPages(h, w.member.officer, { provisionId: p, limit: 2 });
     expect(itemIds(pages.flat())).toEqual(
       expectedIds(
         restrictionRecs,
@@ -791,7 +819,7 @@ describe('restrictions.list: paging, layers and signals', () => {
 
   // The signal is to carry no kind ("no kind, reason or text"), but the kind and active filters select
   // the signal rows too, so asking for one kind or another tells whether a restricted record of it exists.
-  it('whether a signal shows does not depend on the kind or status asked for', async () => {
+  test('whether a signal shows does not depend on the kind or status asked for', async ({ h, w }) => {
     const signals = async (input: RestrictionListArgs) =>
       signalsOf((await h.caller(w.member.officer).restrictions.list({ ...input, limit: 500 })).items);
     // Asked side by side, so that one run shows every difference.
@@ -812,46 +840,41 @@ describe('allocations.list', () => {
   let f: Member;
   const mine: Record<string, Allocation> = {};
 
-  beforeAll(async () => {
-    restoreClock = fixClock(h.hub, NOW);
-    try {
-      e = await makeMember(h, 'alloce');
-      f = await makeMember(h, 'allocf');
-      const providerId = (await h.makeProvider()).id;
-      const assign = async (provisionId: string, authorityId: string, startsOn: string, endsOn?: string) =>
-        h.caller(h.hubAdmin).allocations.assign({
-          provisionId,
-          authorityId,
-          rationale: 'by agreement',
-          startsOn,
-          ...(endsOn ? { endsOn } : {}),
-        });
-      const plan: [string, string, string | undefined][] = [
-        ['current1', '2026-01-01', undefined],
-        ['current2', TODAY, undefined], // starts today: current
-        ['current3', '2026-02-01', TOMORROW], // ends tomorrow: current today
-        ['future', TOMORROW, undefined],
-        ['lapsed', '2026-03-01', TODAY], // its end date is today: no longer current
-        ['current4', '2026-01-01', undefined],
-        ['current5', '2026-04-01', undefined],
-        ['current6', '2026-05-01', undefined],
-        ['current7', '2026-05-02', undefined],
-      ];
-      for (const [name, startsOn, endsOn] of plan) {
-        const provision = await h.makeProvision({ providerId });
-        mine[name] = await assign(provision.id, e.id, startsOn, endsOn);
-      }
-      // Reassigned the same day: E's allocation ended, F's current, both starting today (the id breaks the tie).
-      const shared = await h.makeProvision({ providerId });
-      mine.ended = await assign(shared.id, e.id, TODAY);
-      mine.successor = await assign(shared.id, f.id, TODAY);
-      // Two more in E's past at one provision, to order by startsOn within a provision.
-      const history = await h.makeProvision({ providerId });
-      mine.older = await assign(history.id, f.id, '2026-01-01');
-      mine.newer = await assign(history.id, e.id, '2026-03-01');
-    } finally {
-      restoreClock();
+  test.beforeAll(async ({ h }) => {
+    e = await makeMember(h, 'alloce');
+    f = await makeMember(h, 'allocf');
+    const providerId = (await h.makeProvider()).id;
+    const assign = async (provisionId: string, authorityId: string, startsOn: string, endsOn?: string) =>
+      h.caller(h.hubAdmin).allocations.assign({
+        provisionId,
+        authorityId,
+        rationale: 'by agreement',
+        startsOn,
+        ...(endsOn ? { endsOn } : {}),
+      });
+    const plan: [string, string, string | undefined][] = [
+      ['current1', '2026-01-01', undefined],
+      ['current2', TODAY, undefined], // starts today: current
+      ['current3', '2026-02-01', TOMORROW], // ends tomorrow: current today
+      ['future', TOMORROW, undefined],
+      ['lapsed', '2026-03-01', TODAY], // its end date is today: no longer current
+      ['current4', '2026-01-01', undefined],
+      ['current5', '2026-04-01', undefined],
+      ['current6', '2026-05-01', undefined],
+      ['current7', '2026-05-02', undefined],
+    ];
+    for (const [name, startsOn, endsOn] of plan) {
+      const provision = await h.makeProvision({ providerId });
+      mine[name] = await assign(provision.id, e.id, startsOn, endsOn);
     }
+    // Reassigned the same day: E's allocation ended, F's current, both starting today (the id breaks the tie).
+    const shared = await h.makeProvision({ providerId });
+    mine.ended = await assign(shared.id, e.id, TODAY);
+    mine.successor = await assign(shared.id, f.id, TODAY);
+    // Two more in E's past at one provision, to order by startsOn within a provision.
+    const history = await h.makeProvision({ providerId });
+    mine.older = await assign(history.id, f.id, '2026-01-01');
+    mine.newer = await assign(history.id, e.id, '2026-03-01');
   });
 
   const byProvisionStartId = (a: Allocation, b: Allocation) =>
@@ -869,7 +892,10 @@ describe('allocations.list', () => {
             ? 1
             : 0;
 
-  it('walks every allocation once, by provision, startsOn and id, limits 2 and 3 agreeing with one page of 500', async () => {
+  test('walks every allocation once, by provision, startsOn and id, limits 2 and 3 agreeing with one page of 500', async ({
+    h,
+    w,
+  }) => {
     const big = await h.caller(w.member.officer).allocations.list({ currentOnly: false, limit: 500 });
     expect(big.nextCursor).toBeNull();
     expect(big.items).toEqual([...big.items].sort(byProvisionStartId));
@@ -898,7 +924,7 @@ describe('allocations.list', () => {
       ].sort(),
     );
     for (const limit of [2, 3]) {
-      const pages = await allocationPages(w.member.officer, { currentOnly: false, limit });
+      const pages = await allocationPages(h, w.member.officer, { currentOnly: false, limit });
       expect(pages.flat()).toEqual(big.items);
       expect(pages.map((p) => p.length)).toEqual(
         Array.from({ length: Math.ceil(14 / limit) }, (_, i) => Math.min(limit, 14 - i * limit)),
@@ -911,7 +937,11 @@ describe('allocations.list', () => {
     expect(same).toEqual([mine.ended!.id, mine.successor!.id].sort());
   });
 
-  it('currentOnly (the default) leaves out ended, lapsed and future allocations, and pages stay full', async () => {
+  test('currentOnly (the default) leaves out ended, lapsed and future allocations, and pages stay full', async ({
+    h,
+    w,
+    clock,
+  }) => {
     const all = (
       await h.caller(w.member.officer).allocations.list({ authorityId: e.id, currentOnly: false, limit: 500 })
     ).items;
@@ -928,7 +958,7 @@ describe('allocations.list', () => {
     expect(current.every((a) => a.current)).toBe(true);
 
     for (const limit of [2, 3, 5]) {
-      const pages = await allocationPages(w.member.officer, { authorityId: e.id, limit });
+      const pages = await allocationPages(h, w.member.officer, { authorityId: e.id, limit });
       expect(pages.flat(), `limit ${limit}`).toEqual(current);
       // Every page but the last is full, though non-current rows sort among the current ones.
       expect(
@@ -937,7 +967,7 @@ describe('allocations.list', () => {
       ).toEqual(Array.from({ length: Math.ceil(8 / limit) }, (_, i) => Math.min(limit, 8 - i * limit)));
     }
     // Tomorrow the future one starts and the one ending tomorrow lapses.
-    fixClock(h.hub, '2026-06-16T10:00:00Z');
+    clock.set('2026-06-16T10:00:00Z');
     const tomorrow = (
       await h.caller(w.member.officer).allocations.list({ authorityId: e.id, limit: 500 })
     ).items.map((a) => a.id);
@@ -946,10 +976,13 @@ describe('allocations.list', () => {
     expect(tomorrow).toHaveLength(8);
   });
 
-  it('is the same for every member, the hub-admin included (allocations have no layers)', async () => {
-    const seen = await allocationPages(w.member.officer, { limit: 4 });
+  test('is the same for every member, the hub-admin included (allocations have no layers)', async ({
+    h,
+    w,
+  }) => {
+    const seen = await allocationPages(h, w.member.officer, { limit: 4 });
     for (const p of [w.lead.officer, e.officer, h.hubAdmin])
-      expect(await allocationPages(p, { limit: 4 })).toEqual(seen);
+      expect(await allocationPages(h, p, { limit: 4 })).toEqual(seen);
   });
 });
 
@@ -974,12 +1007,12 @@ describe('cursors', () => {
     'x'.repeat(501),
   ];
 
-  it('a garbage or tampered cursor is a BAD_REQUEST for each list', async () => {
+  test('a garbage or tampered cursor is a BAD_REQUEST for each list', async ({ h, w }) => {
     const m = w.member.officer;
     for (const cursor of garbage()) {
-      await expectCode(h.caller(m).outcomes.list({ cursor }), 'BAD_REQUEST');
-      await expectCode(h.caller(m).restrictions.list({ cursor }), 'BAD_REQUEST');
-      await expectCode(h.caller(m).allocations.list({ cursor }), 'BAD_REQUEST');
+      await expectTRPCError(h.caller(m).outcomes.list({ cursor }), 'BAD_REQUEST');
+      await expectTRPCError(h.caller(m).restrictions.list({ cursor }), 'BAD_REQUEST');
+      await expectTRPCError(h.caller(m).allocations.list({ cursor }), 'BAD_REQUEST');
     }
     // An allocation cursor carries three keys.
     const aid = w.provision.id;
@@ -988,12 +1021,12 @@ describe('cursors', () => {
       b64(['2026-01-01', aid, aid]),
       b64([aid, '2026-01-01', 'nope']),
     ])
-      await expectCode(h.caller(m).allocations.list({ cursor }), 'BAD_REQUEST');
+      await expectTRPCError(h.caller(m).allocations.list({ cursor }), 'BAD_REQUEST');
   });
 
   // The cursor check accepts any \d{4}-\d{2}-\d{2} as a date, and PostgreSQL then refuses the cast
   // ("date/time field value out of range"): an internal error instead of a 400.
-  it('a cursor with an impossible date is a BAD_REQUEST, not a server error', async () => {
+  test('a cursor with an impossible date is a BAD_REQUEST, not a server error', async ({ h, w }) => {
     const m = w.member.officer;
     const codeOf = async (call: Promise<unknown>) =>
       call.then(
@@ -1015,11 +1048,11 @@ describe('cursors', () => {
   });
 
   // Year 0000 passes the YYYY-MM-DD pattern but PostgreSQL has no year 0: the contract refuses it.
-  it('a date filter or field in year 0000 is a BAD_REQUEST, not a server error', async () => {
+  test('a date filter or field in year 0000 is a BAD_REQUEST, not a server error', async ({ h, w }) => {
     const m = w.member.officer;
-    await expectCode(h.caller(m).outcomes.list({ activityFrom: '0000-01-01' }), 'BAD_REQUEST');
-    await expectCode(h.caller(m).outcomes.list({ activityTo: '0000-12-31' }), 'BAD_REQUEST');
-    await expectCode(
+    await expectTRPCError(h.caller(m).outcomes.list({ activityFrom: '0000-01-01' }), 'BAD_REQUEST');
+    await expectTRPCError(h.caller(m).outcomes.list({ activityTo: '0000-12-31' }), 'BAD_REQUEST');
+    await expectTRPCError(
       h.caller(w.lead.officer).outcomes.create(outcomeInput(w.provision.id, { activityDate: '0000-06-01' })),
       'BAD_REQUEST',
     );
@@ -1027,7 +1060,10 @@ describe('cursors', () => {
     expect(fromYearOne.items.filter((o) => o.layer !== 'signal')).toHaveLength(1);
   });
 
-  it('a cursor of one list given to another is a BAD_REQUEST or a valid position, never a server error', async () => {
+  test('a cursor of one list given to another is a BAD_REQUEST or a valid position, never a server error', async ({
+    h,
+    w,
+  }) => {
     const m = w.member.officer;
     const outcomeCursor = (await h.caller(m).outcomes.list({ limit: 2 })).nextCursor!;
     const restrictionCursor = (await h.caller(m).restrictions.list({ limit: 2 })).nextCursor!;
@@ -1071,7 +1107,7 @@ describe('cursors', () => {
     if (moved) expect(signalsOf(moved.items)).toEqual([]);
   });
 
-  it('a cursor keeps its place when new outcomes arrive before and after it', async () => {
+  test('a cursor keeps its place when new outcomes arrive before and after it', async ({ h, w }) => {
     const m = w.member.officer;
     const first = await h.caller(m).outcomes.list({ provisionId: q, limit: 1 });
     expect(itemIds(first.items)).toEqual([outcomeRecs.o4!.id]);

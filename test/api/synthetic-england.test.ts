@@ -36,7 +36,7 @@ import { digestGenerated, generateTables } from '../bench/data/generate.js';
 import { loadSyntheticEngland, nonEmptyTables, type LoadReport } from '../bench/data/loader.js';
 import { buildManifest, type Manifest } from '../bench/data/manifest.js';
 import { BASE_COUNTS, scaled, type GenerateOptions } from '../bench/data/plan.js';
-import { rowsOf } from '../support/need-to-know.js';
+import { queryRows } from '../support/harness.js';
 
 const OPTIONS: GenerateOptions = { seed: 7, scale: 0.004, asOf: '2026-06-15' };
 const AS_OF = OPTIONS.asOf;
@@ -85,7 +85,7 @@ const hubAdmin = (): Principal => ({
 const caller = (p: Principal) => createCaller(createContextInner({ hub, principal: p }));
 
 const count = async (query: ReturnType<typeof sql>): Promise<number> =>
-  Number((await rowsOf<{ n: number | string }>(db(), query))[0]!.n);
+  Number((await queryRows<{ n: number | string }>(db(), query))[0]!.n);
 
 describe('loading', () => {
   it('holds the counts the scale asks for: 153 members and the host at every scale, the rest scaled', async () => {
@@ -152,7 +152,7 @@ describe('determinism', () => {
   it('what was loaded is what the generator generates', async () => {
     const { rows } = [...generateTables(OPTIONS, ['provisions'])][0]!;
     const generated = [...rows].map((r) => r.id as string).sort();
-    const loaded = (await rowsOf<{ id: string }>(db(), sql`select id from provisions order by id`)).map(
+    const loaded = (await queryRows<{ id: string }>(db(), sql`select id from provisions order by id`)).map(
       (r) => r.id,
     );
     expect(loaded).toEqual(generated);
@@ -161,13 +161,13 @@ describe('determinism', () => {
 
 describe('invariants of the hub', () => {
   it('every provision with two or more placing members has exactly one current lead, one of them', async () => {
-    const placing = await rowsOf<{ provision_id: string; authorities: string[] }>(
+    const placing = await queryRows<{ provision_id: string; authorities: string[] }>(
       db(),
       sql`select provision_id, array_agg(distinct authority_id) as authorities from placements
           where from_date <= ${AS_OF} and (ended_on is null or ended_on > ${AS_OF})
           group by provision_id having count(distinct authority_id) >= 2`,
     );
-    const current = await rowsOf<{ provision_id: string; authority_id: string }>(
+    const current = await queryRows<{ provision_id: string; authority_id: string }>(
       db(),
       sql`select provision_id, authority_id from allocations
           where role = 'quality' and ended_at is null and starts_on <= ${AS_OF} and ends_on is null`,
@@ -182,7 +182,7 @@ describe('invariants of the hub', () => {
     }
     expect(leads.size).toBe(placing.length);
     // Some leads changed hands: the ended allocation says to whom.
-    const ended = await rowsOf<{ ended_reason: string }>(
+    const ended = await queryRows<{ ended_reason: string }>(
       db(),
       sql`select ended_reason from allocations where ended_at is not null`,
     );
@@ -210,9 +210,9 @@ describe('invariants of the hub', () => {
         sql`select count(*) as n from audit_log a join audit_log b on a.authority_id = b.authority_id and b.seq = a.seq + 1 where b.at < a.at`,
       ),
     ).toBe(0);
-    const actions = (await rowsOf<{ action: string }>(db(), sql`select distinct action from audit_log`)).map(
-      (r) => r.action,
-    );
+    const actions = (
+      await queryRows<{ action: string }>(db(), sql`select distinct action from audit_log`)
+    ).map((r) => r.action);
     expect(actions).toEqual(
       expect.arrayContaining([
         'authority.create',
@@ -232,7 +232,7 @@ describe('invariants of the hub', () => {
   });
 
   it('outcomes keep the versions the domain writes: published as version 2, amended as 3', async () => {
-    const wrong = await rowsOf<{ id: string }>(
+    const wrong = await queryRows<{ id: string }>(
       db(),
       sql`select o.id from outcomes o where o.status <> 'draft' and (
             o.version <> (select max(v.version) from outcome_versions v where v.outcome_id = o.id)
@@ -246,7 +246,7 @@ describe('invariants of the hub', () => {
       sql`select count(*) as n from outcomes o where o.status = 'draft' and (o.version <> 1 or exists (select 1 from outcome_versions v where v.outcome_id = o.id))`,
     );
     expect(drafts).toBe(0);
-    const [mix] = await rowsOf<{ amended: number; restricted: number; by_lead: number }>(
+    const [mix] = await queryRows<{ amended: number; restricted: number; by_lead: number }>(
       db(),
       sql`select avg((status = 'amended')::int)::float as amended, avg(restricted::int)::float as restricted, avg(by_lead::int)::float as by_lead
           from outcomes where status in ('published', 'amended')`,
@@ -259,7 +259,7 @@ describe('invariants of the hub', () => {
   });
 
   it('events are sequenced 1..N in time order, so the sequencer has nothing to do', async () => {
-    const [span] = await rowsOf<{ n: string; lo: string; hi: string; unordered: string }>(
+    const [span] = await queryRows<{ n: string; lo: string; hi: string; unordered: string }>(
       db(),
       sql`select count(*) as n, min(seq) as lo, max(seq) as hi,
             (select count(*) from events a join events b on b.seq = a.seq + 1 where b.at < a.at) as unordered
@@ -275,7 +275,12 @@ describe('invariants of the hub', () => {
 
 describe('the hub on the data', () => {
   it("a placement check turns another member's restricted latest outcome into a signal and a caution", async () => {
-    const [found] = await rowsOf<{ provision_id: string; publisher: string; placing: string; inbox: string }>(
+    const [found] = await queryRows<{
+      provision_id: string;
+      publisher: string;
+      placing: string;
+      inbox: string;
+    }>(
       db(),
       sql`with latest as (
             select distinct on (provision_id) provision_id, authority_id, restricted from outcomes
@@ -303,7 +308,7 @@ describe('the hub on the data', () => {
   });
 
   it('an embargo the partnership applied is a do-not-place for every member', async () => {
-    const [embargo] = await rowsOf<{ provision_id: string }>(
+    const [embargo] = await queryRows<{ provision_id: string }>(
       db(),
       sql`select provision_id from restrictions where partnership_wide and provision_id is not null and lifted_on is null limit 1`,
     );
@@ -331,15 +336,15 @@ describe('the hub on the data', () => {
     // The in-memory face of the policy, on every fact in the database.
     const world: PolicyWorld = {
       now: NOW,
-      authorities: await rowsOf(db(), sql`select id, status from authorities`),
+      authorities: await queryRows(db(), sql`select id, status from authorities`),
       provisions: (
-        await rowsOf<{ id: string; provider_id: string; host_authority_id: string }>(
+        await queryRows<{ id: string; provider_id: string; host_authority_id: string }>(
           db(),
           sql`select id, provider_id, host_authority_id from provisions`,
         )
       ).map((p) => ({ id: p.id, providerId: p.provider_id, hostAuthorityId: p.host_authority_id })),
       placements: (
-        await rowsOf<{
+        await queryRows<{
           authority_id: string;
           provision_id: string;
           children: number;
@@ -357,7 +362,7 @@ describe('the hub on the data', () => {
         endedOn: p.ended_on,
       })),
       allocations: (
-        await rowsOf<{
+        await queryRows<{
           authority_id: string;
           provision_id: string;
           role: string;
@@ -379,7 +384,7 @@ describe('the hub on the data', () => {
       })),
       grants: [],
     };
-    const events = await rowsOf<{
+    const events = await queryRows<{
       seq: string;
       audience: string;
       audience_authority_ids: string[];

@@ -5,14 +5,14 @@ import { chmod, mkdtemp, readFile, rm, stat, writeFile } from 'node:fs/promises'
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect } from 'vitest';
 import { createCcxClient, items, type CcxClient } from '@ccx/client';
 import { parseCsv } from '../../client-sdk/src/cli/csv.js';
 import type { CliIo } from '../../client-sdk/src/cli/io.js';
 import { COMMANDS, main } from '../../client-sdk/src/cli/program.js';
-import { startJobs, type Jobs } from '@ccx/server/testing';
-import { startHttpHarness, type HttpHarness } from '../support/http.js';
-import { londonToday, plusDays, publishOutcome } from '../support/need-to-know.js';
+import { startJobs } from '@ccx/server/testing';
+import { httpTest, type HttpHarness } from '../support/http.js';
+import { londonToday, plusDays, publishOutcome } from '../support/harness.js';
 
 const ROOT = path.resolve(import.meta.dirname, '../..');
 const TSX = path.join(ROOT, 'node_modules/.bin/tsx');
@@ -21,8 +21,13 @@ const CLI = path.join(ROOT, 'client-sdk/src/cli/main.ts');
 type Creds = { id: string; secret: string };
 type Run = { code: number; stdout: string; stderr: string };
 
-let h: HttpHarness;
-let jobs: Jobs;
+/** The hub's background jobs, running fast for the whole file. */
+const test = httpTest.extend('jobs', { scope: 'file', auto: true }, ({ h }, { onCleanup }) => {
+  const jobs = startJobs(h.hub, { fastMs: 25 });
+  onCleanup(() => jobs.stop());
+  return jobs;
+});
+
 let dir: string;
 let lead: Creds & { authorityId: string; qaInbox: string };
 let placing: Creds & { authorityId: string };
@@ -40,7 +45,11 @@ let today: string;
 const cleanEnv = (): Record<string, string | undefined> =>
   Object.fromEntries(Object.entries(process.env).filter(([k]) => !k.startsWith('CCX_')));
 
-const envFor = (c: Creds | null, extra: Record<string, string> = {}): Record<string, string | undefined> => ({
+const envFor = (
+  h: HttpHarness,
+  c: Creds | null,
+  extra: Record<string, string> = {},
+): Record<string, string | undefined> => ({
   ...cleanEnv(),
   HOME: dir,
   CCX_CONFIG: path.join(dir, 'no-config.json'),
@@ -86,7 +95,7 @@ const runIn = async (
   return { code, stdout, stderr };
 };
 
-const sdk = (c: Creds): CcxClient =>
+const sdk = (h: HttpHarness, c: Creds): CcxClient =>
   createCcxClient({ baseUrl: h.baseUrl, clientId: c.id, clientSecret: c.secret, retry: { baseDelayMs: 10 } });
 
 const file = async (name: string, content: string): Promise<string> => {
@@ -96,10 +105,11 @@ const file = async (name: string, content: string): Promise<string> => {
 
 const noStack = (r: Run) => expect(`${r.stdout}${r.stderr}`).not.toMatch(/\n\s+at .+:\d+:\d+/);
 
-beforeAll(async () => {
-  // The smallest body limit an operator might set (1 MiB), so that a full import meets it.
-  h = await startHttpHarness({ CCX_MAX_BODY_BYTES: String(1024 * 1024) });
-  jobs = startJobs(h.hub, { fastMs: 25 });
+// The smallest body limit an operator might set (1 MiB), so that a full import meets it.
+test.override({ hubEnv: { CCX_MAX_BODY_BYTES: String(1024 * 1024) } });
+
+// A working folder, and the councils, clients and settings the commands are run against.
+test.beforeAll(async ({ h }) => {
   dir = await mkdtemp(path.join(tmpdir(), 'ccx-cli-'));
   today = londonToday(new Date());
 
@@ -150,14 +160,14 @@ beforeAll(async () => {
   await publishOutcome(h, leadOfficer.principal, ash.id, recent);
 }, 60_000);
 
-afterAll(async () => {
-  await jobs?.stop();
-  await h?.close();
+test.afterAll(async () => {
   if (dir) await rm(dir, { recursive: true, force: true });
 });
 
 describe('the end-to-end flow, as child processes', () => {
-  it('a lead authority publishes an outcome from a JSON file; the placing authority checks: clear', async () => {
+  test('a lead authority publishes an outcome from a JSON file; the placing authority checks: clear', async ({
+    h,
+  }) => {
     const outcome = {
       provisionId: oak.id,
       activityType: 'full-qa-visit',
@@ -170,16 +180,16 @@ describe('the end-to-end flow, as child processes', () => {
       nextDueOn: plusDays(today, 200),
     };
     await file('outcome.json', JSON.stringify(outcome, null, 2));
-    const published = await runCli(['outcomes', 'publish', 'outcome.json'], envFor(lead));
+    const published = await runCli(['outcomes', 'publish', 'outcome.json'], envFor(h, lead));
     expect(published.stderr).toBe('');
     expect(published.code).toBe(0);
     expect(published.stdout).toContain('1 outcome published');
     const [, row] = published.stdout.split('\n');
     const id = row!.split(/\s+/)[0]!;
-    const view = await sdk(lead).outcomes.get.query({ id });
+    const view = await sdk(h, lead).outcomes.get.query({ id });
     expect(view).toMatchObject({ layer: 'detail', status: 'published', provisionId: oak.id });
 
-    const check = await runCli(['check', oak.urn], envFor(placing));
+    const check = await runCli(['check', oak.urn], envFor(h, placing));
     expect(check.stderr).toBe('');
     expect(check.code).toBe(0);
     expect(check.stdout).toMatch(/^VERDICT\s+PROVISION\s+REASONS/);
@@ -189,7 +199,9 @@ describe('the end-to-end flow, as child processes', () => {
     );
   });
 
-  it('the lead publishes a restriction; the check turns to caution (exit 3), naming whom to contact', async () => {
+  test('the lead publishes a restriction; the check turns to caution (exit 3), naming whom to contact', async ({
+    h,
+  }) => {
     await file(
       'restriction.json',
       JSON.stringify({
@@ -199,17 +211,17 @@ describe('the end-to-end flow, as child processes', () => {
         summary: 'Action plan agreed with the provider',
       }),
     );
-    const created = await runCli(['restrictions', 'create', 'restriction.json'], envFor(lead));
+    const created = await runCli(['restrictions', 'create', 'restriction.json'], envFor(h, lead));
     expect(created.code).toBe(0);
     expect(created.stdout).toMatch(/action-plan\s+active\s+lead-shire/);
     expect(created.stdout).toContain('1 restriction published');
 
-    const check = await runCli(['check', oak.urn], envFor(placing));
+    const check = await runCli(['check', oak.urn], envFor(h, placing));
     expect(check.code).toBe(3);
     expect(check.stdout).toMatch(/caution\s+Oak House \(SC900001\)\s+restriction-by-member: /);
     expect(check.stdout).toContain(`(contact ${lead.qaInbox})`);
 
-    const json = await runIn(['check', oak.id, '--json'], envFor(placing));
+    const json = await runIn(['check', oak.id, '--json'], envFor(h, placing));
     expect(json.code).toBe(3);
     const parsed = JSON.parse(json.stdout) as {
       verdict: string;
@@ -220,7 +232,9 @@ describe('the end-to-end flow, as child processes', () => {
     expect(parsed.reasons.map((r) => r.code)).toContain('restriction-by-member');
   });
 
-  it('check --file with mixed verdicts and a setting not found exits 5, the worst result', async () => {
+  test('check --file with mixed verdicts and a setting not found exits 5, the worst result', async ({
+    h,
+  }) => {
     await file(
       'shortlist.csv',
       [
@@ -232,7 +246,7 @@ describe('the end-to-end flow, as child processes', () => {
         '',
       ].join('\r\n'),
     );
-    const r = await runCli(['check', '--file', 'shortlist.csv'], envFor(placing));
+    const r = await runCli(['check', '--file', 'shortlist.csv'], envFor(h, placing));
     expect(r.code).toBe(5);
     const lines = r.stdout.split('\n');
     expect(lines[0]).toMatch(/^ROW\s+INPUT\s+VERDICT\s+PROVISION\s+REASONS$/);
@@ -243,7 +257,9 @@ describe('the end-to-end flow, as child processes', () => {
     expect(r.stdout).toContain('4 checked: 1 clear, 1 caution, 1 do-not-place, 1 not found');
   });
 
-  it('placements import: a bad file reports every bad row by row and column, exits 1 and imports nothing', async () => {
+  test('placements import: a bad file reports every bad row by row and column, exits 1 and imports nothing', async ({
+    h,
+  }) => {
     await file(
       'placements-bad.csv',
       [
@@ -256,7 +272,7 @@ describe('the end-to-end flow, as child processes', () => {
         `${ash.urn},1,2026-13-01,bad month`,
       ].join('\r\n'),
     );
-    const r = await runCli(['placements', 'import', 'placements-bad.csv', '--progress'], envFor(placing));
+    const r = await runCli(['placements', 'import', 'placements-bad.csv', '--progress'], envFor(h, placing));
     expect(r.code).toBe(1);
     expect(r.stdout).toBe('');
     expect(r.stderr).toMatch(/ROW\s+COLUMN\s+PROBLEM/);
@@ -269,23 +285,23 @@ describe('the end-to-end flow, as child processes', () => {
     expect(r.stderr).toContain('reading');
     expect(r.stderr).toContain('sending');
     noStack(r);
-    expect(await sdk(placing).placements.mine.query({})).toEqual([]);
+    expect(await sdk(h, placing).placements.mine.query({})).toEqual([]);
   });
 
-  it('placements import: a good file, first as a dry run, then for real', async () => {
+  test('placements import: a good file, first as a dry run, then for real', async ({ h }) => {
     await file(
       'placements.csv',
       ['urn,children,fromDate', `${oak.urn},2,2026-02-01`, `${elm.urn},1,2026-03-01`].join('\r\n') + '\r\n',
     );
-    const dry = await runIn(['placements', 'import', 'placements.csv', '--dry-run'], envFor(placing));
+    const dry = await runIn(['placements', 'import', 'placements.csv', '--dry-run'], envFor(h, placing));
     expect(dry.code).toBe(0);
     expect(dry.stdout).toContain('dry run: all 2 rows are valid; importing would open 2');
-    expect(await sdk(placing).placements.mine.query({})).toEqual([]);
+    expect(await sdk(h, placing).placements.mine.query({})).toEqual([]);
 
-    const r = await runCli(['placements', 'import', 'placements.csv'], envFor(placing));
+    const r = await runCli(['placements', 'import', 'placements.csv'], envFor(h, placing));
     expect(r.code).toBe(0);
     expect(r.stdout).toContain('imported 2 rows: opened 2, changed 0, unchanged 0, ended 0');
-    const mine = await sdk(placing).placements.mine.query({});
+    const mine = await sdk(h, placing).placements.mine.query({});
     expect(mine.map((p) => [p.provisionId, p.children]).sort()).toEqual(
       [
         [oak.id, 2],
@@ -294,17 +310,17 @@ describe('the end-to-end flow, as child processes', () => {
     );
   });
 
-  it('restrictions list shows the restriction', async () => {
-    const r = await runCli(['restrictions', 'list', '--provision', oak.urn], envFor(placing));
+  test('restrictions list shows the restriction', async ({ h }) => {
+    const r = await runCli(['restrictions', 'list', '--provision', oak.urn], envFor(h, placing));
     expect(r.code).toBe(0);
-    const [restriction] = (await sdk(placing).restrictions.list.query({ provisionId: oak.id })).items;
+    const [restriction] = (await sdk(h, placing).restrictions.list.query({ provisionId: oak.id })).items;
     expect(restriction && 'id' in restriction).toBe(true);
     expect(r.stdout).toMatch(/^ID\s+KIND\s+STATUS\s+ISSUER\s+APPLIES TO\s+FROM\s+UNTIL\s+REASONS/);
     expect(r.stdout).toContain(restriction && 'id' in restriction ? restriction.id : '?');
     expect(r.stdout).toMatch(/action-plan\s+active\s+lead-shire\s+provision /);
   });
 
-  it('export restrictions as CSV: every page, parsed back, matches the API’s list', async () => {
+  test('export restrictions as CSV: every page, parsed back, matches the API’s list', async ({ h }) => {
     // More restrictions than one page holds, with awkward text, so paging and quoting both matter.
     const leadCaller = h.caller((await h.makeClient(lead.authorityId, 'officer')).principal);
     for (let i = 0; i < 3; i++)
@@ -315,7 +331,7 @@ describe('the end-to-end flow, as child processes', () => {
       });
     const r = await runCli(
       ['export', 'restrictions', '--format', 'csv', '--out', 'restrictions.csv'],
-      envFor(placing),
+      envFor(h, placing),
     );
     expect(r.code).toBe(0);
     expect(r.stderr).toContain('wrote 4 restrictions to restrictions.csv');
@@ -324,7 +340,7 @@ describe('the end-to-end flow, as child processes', () => {
     const [header, ...rows] = parseCsv(text);
     const col = (name: string) => header!.indexOf(name);
     expect(header!.slice(0, 2)).toEqual(['id', 'layer']);
-    const ccx = sdk(placing);
+    const ccx = sdk(h, placing);
     const api = [];
     for await (const x of items((i: { cursor?: string; limit?: number }) => ccx.restrictions.list.query(i), {
       limit: 2,
@@ -343,8 +359,10 @@ describe('the end-to-end flow, as child processes', () => {
     }
   });
 
-  it('events tail prints the events the authority may see, and --json one object per line', async () => {
-    const ccx = sdk(placing);
+  test('events tail prints the events the authority may see, and --json one object per line', async ({
+    h,
+  }) => {
+    const ccx = sdk(h, placing);
     // Events become visible once the hub's sequencer has numbered them: wait for all four restrictions.
     for (let i = 0; i < 100; i++) {
       const page = await ccx.events.list.query({ limit: 500 });
@@ -352,7 +370,7 @@ describe('the end-to-end flow, as child processes', () => {
       await new Promise((r) => setTimeout(r, 50));
     }
     const feed = (await ccx.events.list.query({ limit: 500 })).items;
-    const r = await runCli(['events', 'tail', '--since', '0'], envFor(placing));
+    const r = await runCli(['events', 'tail', '--since', '0'], envFor(h, placing));
     expect(r.code).toBe(0);
     expect(r.stdout).toContain('outcome.published');
     expect(r.stdout).toContain('restriction.created');
@@ -361,20 +379,20 @@ describe('the end-to-end flow, as child processes', () => {
 
     // Like tail: without --since, the newest ten (or --last n), oldest first.
     expect(feed.length).toBeGreaterThan(3);
-    const newest = await runIn(['events', 'tail', '--json'], envFor(placing));
+    const newest = await runIn(['events', 'tail', '--json'], envFor(h, placing));
     const ids = (out: string) =>
       out
         .trim()
         .split('\n')
         .map((l) => (JSON.parse(l) as { id: string }).id);
     expect(ids(newest.stdout)).toEqual(feed.slice(-10).map((e) => e.id));
-    const three = await runIn(['events', 'tail', '--json', '--last', '3'], envFor(placing));
+    const three = await runIn(['events', 'tail', '--json', '--last', '3'], envFor(h, placing));
     expect(ids(three.stdout)).toEqual(feed.slice(-3).map((e) => e.id));
     expect(three.stderr).toContain(`continue with --since ${feed[feed.length - 1]!.id}`);
-    const both = await runIn(['events', 'tail', '--last', '3', '--since', '0'], envFor(placing));
+    const both = await runIn(['events', 'tail', '--last', '3', '--since', '0'], envFor(h, placing));
     expect(both.code).toBe(2);
 
-    const json = await runIn(['events', 'tail', '--json', '--since', feed[0]!.id], envFor(placing));
+    const json = await runIn(['events', 'tail', '--json', '--since', feed[0]!.id], envFor(h, placing));
     const lines = json.stdout
       .trim()
       .split('\n')
@@ -382,9 +400,11 @@ describe('the end-to-end flow, as child processes', () => {
     expect(lines.map((e) => e.id)).toEqual(feed.slice(1).map((e) => e.id));
   });
 
-  it('login writes the config file with mode 600; a config file others may read is refused', async () => {
+  test('login writes the config file with mode 600; a config file others may read is refused', async ({
+    h,
+  }) => {
     const config = path.join(dir, 'login', 'config.json');
-    const env = envFor(null, { CCX_CONFIG: config });
+    const env = envFor(h, null, { CCX_CONFIG: config });
     const login = await runCli(
       ['login', '--url', h.baseUrl, '--client-id', placing.id, '--client-secret', placing.secret],
       env,
@@ -411,13 +431,13 @@ describe('the end-to-end flow, as child processes', () => {
     expect(refused.stderr).toContain(`chmod 600 ${config}`);
     expect(refused.stdout).toBe('');
     // Credentials given in full do not need the file, so an unsafe one is not read.
-    expect((await runIn(['whoami'], { ...env, ...envFor(placing), CCX_CONFIG: config })).code).toBe(0);
+    expect((await runIn(['whoami'], { ...env, ...envFor(h, placing), CCX_CONFIG: config })).code).toBe(0);
   });
 
-  it('--help exits 0; an unknown command exits 2 with a hint', async () => {
+  test('--help exits 0; an unknown command exits 2 with a hint', async ({ h }) => {
     const [help, unknown] = await Promise.all([
-      runCli(['--help'], envFor(null)),
-      runCli(['chekc', oak.urn], envFor(null)),
+      runCli(['--help'], envFor(h, null)),
+      runCli(['chekc', oak.urn], envFor(h, null)),
     ]);
     expect(help.code).toBe(0);
     expect(help.stdout).toContain('Usage: ccx <command>');
@@ -427,24 +447,24 @@ describe('the end-to-end flow, as child processes', () => {
 });
 
 describe('in-process cases', () => {
-  it('--help works for every command and group, and --version prints the version', async () => {
+  test('--help works for every command and group, and --version prints the version', async ({ h }) => {
     for (const cmd of COMMANDS) {
-      const r = await runIn([...cmd.name.split(' '), '--help'], envFor(null));
+      const r = await runIn([...cmd.name.split(' '), '--help'], envFor(h, null));
       expect([cmd.name, r.code, r.stderr]).toEqual([cmd.name, 0, '']);
       expect(r.stdout).toContain(`Usage: ccx ${cmd.name}`);
     }
     for (const group of ['placements', 'outcomes', 'restrictions', 'events', 'authorities', 'clients']) {
-      const r = await runIn([group, '--help'], envFor(null));
+      const r = await runIn([group, '--help'], envFor(h, null));
       expect([group, r.code]).toEqual([group, 0]);
     }
-    expect((await runIn(['help', 'placements', 'import'], envFor(null))).stdout).toContain(
+    expect((await runIn(['help', 'placements', 'import'], envFor(h, null))).stdout).toContain(
       'Usage: ccx placements import',
     );
-    const v = await runIn(['--version'], envFor(null));
+    const v = await runIn(['--version'], envFor(h, null));
     expect(v.stdout).toMatch(/^ccx \d+\.\d+\.\d+\n$/);
   });
 
-  it('usage errors exit 2 and say what is wrong', async () => {
+  test('usage errors exit 2 and say what is wrong', async ({ h }) => {
     const cases: [string[], RegExp][] = [
       [[], /Usage: ccx <command>/],
       [['check', oak.urn, '--bogus'], /unknown option --bogus for `ccx check`/],
@@ -458,13 +478,15 @@ describe('in-process cases', () => {
       [['check', '--file'], /argument missing/],
     ];
     for (const [args, message] of cases) {
-      const r = await runIn(args, envFor(placing));
+      const r = await runIn(args, envFor(h, placing));
       expect([args.join(' '), r.code]).toEqual([args.join(' '), 2]);
       expect(r.stderr).toMatch(message);
     }
   });
 
-  it('login asks for what is not given, the secret without echo, and writes nothing for refused credentials', async () => {
+  test('login asks for what is not given, the secret without echo, and writes nothing for refused credentials', async ({
+    h,
+  }) => {
     const config = path.join(dir, 'asked', 'config.json');
     const asked: [string, boolean][] = [];
     const answers: Record<string, string> = { 'Client id: ': placing.id, 'Client secret: ': placing.secret };
@@ -472,7 +494,7 @@ describe('in-process cases', () => {
       asked.push([question, o.secret === true]);
       return Promise.resolve(answers[question] ?? '');
     };
-    const env = envFor(null, { CCX_CONFIG: config });
+    const env = envFor(h, null, { CCX_CONFIG: config });
     const r = await runIn(['login', '--url', h.baseUrl], env, { prompt });
     expect(r.code).toBe(0);
     expect(asked).toEqual([
@@ -494,9 +516,9 @@ describe('in-process cases', () => {
     expect((await runIn(['logout'], env)).stdout).toContain(`deleted ${config}`);
   });
 
-  it('says which credential is missing, and where it looked', async () => {
+  test('says which credential is missing, and where it looked', async ({ h }) => {
     const r = await runIn(['check', oak.urn], {
-      ...envFor(null),
+      ...envFor(h, null),
       CCX_URL: h.baseUrl,
       CCX_CLIENT_ID: placing.id,
     });
@@ -506,7 +528,7 @@ describe('in-process cases', () => {
     expect(r.stderr).toContain(path.join(dir, 'no-config.json'));
     // Flags win over the environment.
     const flagged = await runIn(['whoami', '--client-secret', placing.secret, '--json'], {
-      ...envFor(null),
+      ...envFor(h, null),
       CCX_URL: h.baseUrl,
       CCX_CLIENT_ID: placing.id,
       CCX_CLIENT_SECRET: 'wrong',
@@ -518,8 +540,10 @@ describe('in-process cases', () => {
     });
   });
 
-  it('hub errors print the message, the field issues and the request id, never a stack; exit 1', async () => {
-    const bad = await runIn(['check', oak.urn], envFor({ id: placing.id, secret: 'ccxs_wrong' }));
+  test('hub errors print the message, the field issues and the request id, never a stack; exit 1', async ({
+    h,
+  }) => {
+    const bad = await runIn(['check', oak.urn], envFor(h, { id: placing.id, secret: 'ccxs_wrong' }));
     expect(bad.code).toBe(1);
     expect(bad.stderr).toMatch(/UNAUTHORIZED 401/);
     noStack(bad);
@@ -543,7 +567,7 @@ describe('in-process cases', () => {
         },
       ]),
     );
-    const refused = await runIn(['outcomes', 'publish', 'outcomes-bad.json'], envFor(lead));
+    const refused = await runIn(['outcomes', 'publish', 'outcomes-bad.json'], envFor(h, lead));
     expect(refused.code).toBe(1);
     expect(refused.stderr).toContain(
       'outcome 2 of outcomes-bad.json: the hub refused the input (BAD_REQUEST 400)',
@@ -553,7 +577,7 @@ describe('in-process cases', () => {
     expect(refused.stderr).toMatch(/request id: \S+/);
     expect(refused.stderr).toContain('nothing was published. 1 draft was kept');
     noStack(refused);
-    const published = (await sdk(lead).outcomes.list.query({ provisionId: elm.id })).items;
+    const published = (await sdk(h, lead).outcomes.list.query({ provisionId: elm.id })).items;
     expect(published.filter((o) => o.layer !== 'signal' && o.activityType === 'desk-review')).toEqual([]);
 
     // Corrected and run again: the kept draft is reused (the same idempotency key), then both are published.
@@ -576,13 +600,13 @@ describe('in-process cases', () => {
         },
       ]),
     );
-    const fixed = await runIn(['outcomes', 'publish', 'outcomes-bad.json', '--json'], envFor(lead));
+    const fixed = await runIn(['outcomes', 'publish', 'outcomes-bad.json', '--json'], envFor(h, lead));
     expect(fixed.code).toBe(0);
     expect((JSON.parse(fixed.stdout) as { status: string }[]).map((o) => o.status)).toEqual([
       'published',
       'published',
     ]);
-    const mine = (await sdk(lead).outcomes.list.query({ provisionId: elm.id, includeDrafts: true })).items;
+    const mine = (await sdk(h, lead).outcomes.list.query({ provisionId: elm.id, includeDrafts: true })).items;
     expect(mine.filter((o) => o.layer === 'detail' && o.activityType === 'desk-review')).toHaveLength(1);
 
     // A port nothing listens on: the SDK retries, then the CLI names the cause.
@@ -590,18 +614,23 @@ describe('in-process cases', () => {
     await new Promise<void>((resolve) => closed.listen(0, '127.0.0.1', resolve));
     const port = (closed.address() as { port: number }).port;
     await new Promise((resolve) => closed.close(resolve));
-    const unreachable = await runIn(['whoami'], { ...envFor(placing), CCX_URL: `http://127.0.0.1:${port}` });
+    const unreachable = await runIn(['whoami'], {
+      ...envFor(h, placing),
+      CCX_URL: `http://127.0.0.1:${port}`,
+    });
     expect(unreachable.code).toBe(1);
     expect(unreachable.stderr).toBe(`ccx: cannot reach the hub: connect ECONNREFUSED 127.0.0.1:${port}\n`);
     noStack(unreachable);
   });
 
-  it('check with several settings, --json for a shortlist, and exit 4 when one is not found', async () => {
+  test('check with several settings, --json for a shortlist, and exit 4 when one is not found', async ({
+    h,
+  }) => {
     await file(
       'shortlist-ids.csv',
       `provision_id\r\n${elm.id}\r\n\r\n00000000-0000-4000-8000-000000000000\r\nrubbish\r\n`,
     );
-    const r = await runIn(['check', '--file', 'shortlist-ids.csv', '--json'], envFor(placing));
+    const r = await runIn(['check', '--file', 'shortlist-ids.csv', '--json'], envFor(h, placing));
     expect(r.code).toBe(4);
     const out = JSON.parse(r.stdout) as {
       summary: Record<string, number>;
@@ -613,45 +642,47 @@ describe('in-process cases', () => {
       [4, 'not-found'],
       [5, 'invalid'],
     ]);
-    const missing = await runIn(['check', 'SC999999'], envFor(placing));
+    const missing = await runIn(['check', 'SC999999'], envFor(h, placing));
     expect([missing.code, missing.stderr]).toEqual([
       4,
       'ccx: not found: no provision with Ofsted URN SC999999\n',
     ]);
-    const several = await runIn(['check', elm.urn, oak.urn], envFor(placing));
+    const several = await runIn(['check', elm.urn, oak.urn], envFor(h, placing));
     expect(several.code).toBe(3);
     expect(several.stdout).toMatch(/^INPUT\s+VERDICT/);
     await file('header-only.csv', 'urn\r\n');
-    const empty = await runIn(['check', '--file', 'header-only.csv'], envFor(placing));
+    const empty = await runIn(['check', '--file', 'header-only.csv'], envFor(h, placing));
     expect([empty.code, empty.stderr]).toEqual([1, 'ccx: header-only.csv has no settings to check\n']);
     // A file of bare URNs with no header row.
     await file('bare.csv', `${elm.urn}\n${elm.urn}\n`);
-    const bare = await runIn(['check', '--file', 'bare.csv'], envFor(placing));
+    const bare = await runIn(['check', '--file', 'bare.csv'], envFor(h, placing));
     expect([bare.code, bare.stdout]).toEqual([0, expect.stringContaining('2 checked: 2 clear')]);
   });
 
-  it('placements import: a file larger than the hub takes in one request says so, and why it cannot be split', async () => {
+  test('placements import: a file larger than the hub takes in one request says so, and why it cannot be split', async ({
+    h,
+  }) => {
     const rows = Array.from({ length: 20_000 }, (_, i) => `SC${100000 + i},2,2026-01-01`);
     await file('huge.csv', ['urn,children,fromDate', ...rows].join('\n'));
-    const r = await runIn(['placements', 'import', 'huge.csv', '--dry-run'], envFor(placing));
+    const r = await runIn(['placements', 'import', 'huge.csv', '--dry-run'], envFor(h, placing));
     expect(r.code).toBe(1);
     expect(r.stderr).toMatch(
       /^ccx: huge\.csv: 20000 rows make a request of \d+ KB, more than the hub accepts/,
     );
     expect(r.stderr).toContain('CCX_MAX_BODY_BYTES');
     await file('too-many.csv', ['urn,children', ...rows, 'SC999990,1'].join('\n'));
-    const tooMany = await runIn(['placements', 'import', 'too-many.csv'], envFor(placing));
+    const tooMany = await runIn(['placements', 'import', 'too-many.csv'], envFor(h, placing));
     expect([tooMany.code, tooMany.stderr]).toEqual([
       1,
       'ccx: too-many.csv has 20001 rows; the hub takes at most 20000 per import\n',
     ]);
   });
 
-  it('the sample files of docs/examples are read as documented', async () => {
+  test('the sample files of docs/examples are read as documented', async ({ h }) => {
     const examples = path.join(ROOT, 'docs/examples');
     const shortlist = await runIn(
       ['check', '--file', path.join(examples, 'shortlist.csv'), '--json'],
-      envFor(placing),
+      envFor(h, placing),
     );
     const checked = JSON.parse(shortlist.stdout) as { results: { row: number; input: string }[] };
     expect(checked.results.map((x) => [x.row, x.input])).toEqual([
@@ -662,7 +693,7 @@ describe('in-process cases', () => {
     // Its settings are invented: only the one named by an id that no test world has is reported.
     const placements = await runIn(
       ['placements', 'import', path.join(examples, 'placements.csv'), '--dry-run', '--json'],
-      envFor(placing),
+      envFor(h, placing),
     );
     expect(placements.code).toBe(1);
     expect((JSON.parse(placements.stdout) as { errors: unknown[] }).errors).toEqual([
@@ -670,14 +701,14 @@ describe('in-process cases', () => {
     ]);
   });
 
-  it('check --file sends a long shortlist in calls of at most 500', async () => {
+  test('check --file sends a long shortlist in calls of at most 500', async ({ h }) => {
     const urns = Array.from({ length: 1001 }, (_, i) => `SC8${String(i).padStart(5, '0')}`);
     await file('long.csv', ['urn', ...urns, elm.urn].join('\n'));
     const audit = h.caller((await h.makeClient(placing.authorityId, 'officer')).principal).audit;
     const countCalls = async () =>
       (await audit.list({ action: 'check.placementMany', limit: 200 })).items.length;
     const before = await countCalls();
-    const r = await runIn(['check', '--file', 'long.csv', '--json'], envFor(placing));
+    const r = await runIn(['check', '--file', 'long.csv', '--json'], envFor(h, placing));
     expect(r.code).toBe(4);
     const out = JSON.parse(r.stdout) as { summary: Record<string, number>; results: { row: number }[] };
     expect(out.summary).toMatchObject({ checked: 1002, clear: 1, notFound: 1001 });
@@ -686,21 +717,21 @@ describe('in-process cases', () => {
     expect((await countCalls()) - before).toBe(3);
   });
 
-  it('outcomes list and export of outcomes and allocations (JSON and CSV)', async () => {
-    const list = await runIn(['outcomes', 'list', '--provision', oak.id], envFor(placing));
+  test('outcomes list and export of outcomes and allocations (JSON and CSV)', async ({ h }) => {
+    const list = await runIn(['outcomes', 'list', '--provision', oak.id], envFor(h, placing));
     expect(list.code).toBe(0);
     expect(list.stdout).toMatch(/full-qa-visit/);
 
-    const outcomes = await runIn(['export', 'outcomes', '--format', 'json'], envFor(placing));
+    const outcomes = await runIn(['export', 'outcomes', '--format', 'json'], envFor(h, placing));
     expect(outcomes.code).toBe(0);
-    const api = (await sdk(placing).outcomes.list.query({ limit: 500 })).items;
+    const api = (await sdk(h, placing).outcomes.list.query({ limit: 500 })).items;
     expect((JSON.parse(outcomes.stdout) as unknown[]).length).toBe(api.length);
 
-    const allocations = await runIn(['export', 'allocations'], envFor(placing));
+    const allocations = await runIn(['export', 'allocations'], envFor(h, placing));
     expect(allocations.code).toBe(0);
     const [header, ...rows] = parseCsv(allocations.stdout);
     expect(allocations.stdout.startsWith('\uFEFF')).toBe(false);
-    const apiAllocations = (await sdk(placing).allocations.list.query({ limit: 500 })).items;
+    const apiAllocations = (await sdk(h, placing).allocations.list.query({ limit: 500 })).items;
     expect(rows).toHaveLength(apiAllocations.length);
     expect(header).toEqual(expect.arrayContaining(['id', 'provisionId', 'authorityId', 'startsOn']));
   });
@@ -710,13 +741,18 @@ describe('in-process cases', () => {
    * catch-up read is over, and `act` makes new events that only the follow mode can print. Stops when
    * `done` says the output is complete.
    */
-  const follow = async (extra: string[], act: () => Promise<void>, done: (stdout: string) => boolean) => {
+  const follow = async (
+    h: HttpHarness,
+    extra: string[],
+    act: () => Promise<void>,
+    done: (stdout: string) => boolean,
+  ) => {
     const stop = new AbortController();
-    const last = (await sdk(placing).events.list.query({ limit: 500 })).items.at(-1)!.id;
+    const last = (await sdk(h, placing).events.list.query({ limit: 500 })).items.at(-1)!.id;
     let acted: Promise<void> | undefined;
     const running = runIn(
       ['events', 'tail', '--follow', '--since', String(Number(last) - 1), ...extra],
-      envFor(placing),
+      envFor(h, placing),
       {
         signal: stop.signal,
         onOutput: (out) => {
@@ -732,9 +768,12 @@ describe('in-process cases', () => {
     return { ...r, last };
   };
 
-  it('events tail --follow prints new events as they happen, through the live subscription, until stopped', async () => {
+  test('events tail --follow prints new events as they happen, through the live subscription, until stopped', async ({
+    h,
+  }) => {
     let created = '';
     const r = await follow(
+      h,
       ['--json'],
       async () => {
         const made = await h
@@ -760,8 +799,9 @@ describe('in-process cases', () => {
     );
   });
 
-  it('events tail --follow --poll asks the feed every few seconds instead', async () => {
+  test('events tail --follow --poll asks the feed every few seconds instead', async ({ h }) => {
     const r = await follow(
+      h,
       ['--poll', '1'],
       async () => {
         const officer = h.caller((await h.makeClient(lead.authorityId, 'officer')).principal);
@@ -780,7 +820,9 @@ describe('in-process cases', () => {
     expect(r.stdout).toMatch(/restriction\.lifted/);
   });
 
-  it('admin commands: authorities create, list, update; clients create (secret once), list, revoke', async () => {
+  test('admin commands: authorities create, list, update; clients create (secret once), list, revoke', async ({
+    h,
+  }) => {
     const create = await runIn(
       [
         'authorities',
@@ -794,66 +836,69 @@ describe('in-process cases', () => {
         '--qa-inbox',
         'qa@example-shire.example.gov.uk',
       ],
-      envFor(hubAdmin),
+      envFor(h, hubAdmin),
     );
     expect(create.code).toBe(0);
     expect(create.stdout).toContain('name:        Example Shire Council');
-    const list = await runIn(['authorities', 'list'], envFor(placing));
+    const list = await runIn(['authorities', 'list'], envFor(h, placing));
     expect(list.stdout).toMatch(/example-shire\s+Example Shire Council\s+south-west\s+active/);
     const update = await runIn(
       ['authorities', 'update', 'example-shire', '--status', 'suspended', '--json'],
-      envFor(hubAdmin),
+      envFor(h, hubAdmin),
     );
     expect(update.code).toBe(0);
     expect(JSON.parse(update.stdout)).toMatchObject({ id: 'example-shire', status: 'suspended', version: 2 });
     const stale = await runIn(
       ['authorities', 'update', 'example-shire', '--name', 'Renamed', '--expect-version', '1'],
-      envFor(hubAdmin),
+      envFor(h, hubAdmin),
     );
     expect(stale.code).toBe(1);
     expect(stale.stderr).toContain('CONFLICT');
     const forbidden = await runIn(
       ['authorities', 'update', 'example-shire', '--status', 'active'],
-      envFor(placing),
+      envFor(h, placing),
     );
     expect(forbidden.code).toBe(1);
     expect(forbidden.stderr).toContain('FORBIDDEN 403');
-    expect((await runIn(['authorities', 'get', 'example-shire'], envFor(placing))).stdout).toContain(
+    expect((await runIn(['authorities', 'get', 'example-shire'], envFor(h, placing))).stdout).toContain(
       'suspended',
     );
 
     const made = await runIn(
       ['clients', 'create', '--name', 'case system', '--role', 'viewer'],
-      envFor(placingAdmin),
+      envFor(h, placingAdmin),
     );
     expect(made.code).toBe(0);
     const id = /client id:\s+(\S+)/.exec(made.stdout)![1]!;
     const secret = /client secret:\s+(\S+)/.exec(made.stdout)![1]!;
     expect(made.stderr).toContain('shown only this once');
-    expect((await runIn(['whoami'], envFor({ id, secret }))).stdout).toContain('role:         viewer');
-    const clients = await runIn(['clients', 'list'], envFor(placingAdmin));
+    expect((await runIn(['whoami'], envFor(h, { id, secret }))).stdout).toContain('role:         viewer');
+    const clients = await runIn(['clients', 'list'], envFor(h, placingAdmin));
     expect(clients.stdout).toMatch(new RegExp(`${id}\\s+case system\\s+viewer\\s+active`));
     expect(clients.stdout).not.toContain(secret);
-    const revoked = await runIn(['clients', 'revoke', id], envFor(placingAdmin));
+    const revoked = await runIn(['clients', 'revoke', id], envFor(h, placingAdmin));
     expect([revoked.code, revoked.stdout]).toEqual([0, expect.stringContaining(`revoked ${id}`)]);
-    expect((await runIn(['whoami'], envFor({ id, secret }))).code).toBe(1);
+    expect((await runIn(['whoami'], envFor(h, { id, secret }))).code).toBe(1);
   });
 
-  it('restrictions lift, and a non-issuer is refused', async () => {
-    const [first] = (await sdk(lead).restrictions.list.query({ provisionId: oak.id, kind: 'action-plan' }))
+  test('restrictions lift, and a non-issuer is refused', async ({ h }) => {
+    const [first] = (await sdk(h, lead).restrictions.list.query({ provisionId: oak.id, kind: 'action-plan' }))
       .items;
     if (!first || first.layer === 'signal') throw new Error('the lead sees its action plan');
-    const refused = await runIn(['restrictions', 'lift', first.id, '--reason', 'not mine'], envFor(placing));
+    const refused = await runIn(
+      ['restrictions', 'lift', first.id, '--reason', 'not mine'],
+      envFor(h, placing),
+    );
     expect(refused.code).toBe(1);
     const lifted = await runIn(
       ['restrictions', 'lift', first.id, '--reason', 'action plan completed'],
-      envFor(lead),
+      envFor(h, lead),
     );
     expect(lifted.code).toBe(0);
     expect(lifted.stdout).toContain(`lifted restriction ${first.id}`);
     const after = await runIn(
       ['restrictions', 'list', '--provision', oak.id, '--kind', 'action-plan', '--json'],
-      envFor(placing),
+      envFor(h, placing),
     );
     expect(JSON.parse(after.stdout)).toEqual([expect.objectContaining({ id: first.id, status: 'lifted' })]);
   });

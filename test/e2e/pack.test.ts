@@ -7,14 +7,13 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createRequire } from 'node:module';
 import { promisify } from 'node:util';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startHttpHarness, type HttpHarness } from '../support/http.js';
+import { describe, expect } from 'vitest';
+import { httpTest as test } from '../support/http.js';
 
 const run = promisify(execFile);
 const root = join(import.meta.dirname, '..', '..');
 const tsc = createRequire(import.meta.url).resolve('typescript/bin/tsc');
 
-let h: HttpHarness;
 let dir: string;
 let project: string;
 let env: NodeJS.ProcessEnv;
@@ -43,8 +42,8 @@ const TSCONFIG = {
   include: ['script.ts'],
 };
 
-beforeAll(async () => {
-  h = await startHttpHarness();
+// The packed SDK installed in a project of its own, and a council's client to run the script as.
+test.beforeAll(async ({ h }) => {
   dir = await mkdtemp(join(tmpdir(), 'ccx-pack-'));
   project = join(dir, 'project');
   // prepack builds the package: ESM, .d.ts and the self-contained router types.
@@ -80,20 +79,19 @@ beforeAll(async () => {
   };
 }, 240_000);
 
-afterAll(async () => {
-  await h?.close();
+test.afterAll(async () => {
   if (dir) await rm(dir, { recursive: true, force: true });
 });
 
 describe('@ccx/client from a packed tarball, in an empty project', () => {
-  it('holds the built package only: ESM, declarations, the router types and the ccx command', async () => {
+  test('holds the built package only: ESM, declarations, the router types and the ccx command', async () => {
     const files = await readdir(join(project, 'node_modules/@ccx/client/dist'));
     expect(files).toEqual(expect.arrayContaining(['index.js', 'index.d.ts', 'router.d.ts', 'cli']));
     const installed = await readdir(join(project, 'node_modules/@ccx'));
     expect(installed).toEqual(['client']); // no server, no schema: the types are self-contained
   });
 
-  it('type-checks a ten-line script strictly, library declarations included, and runs it', async () => {
+  test('type-checks a ten-line script strictly, library declarations included, and runs it', async () => {
     expect(SCRIPT.trim().split('\n')).toHaveLength(9);
     await run(process.execPath, [tsc, '-p', project], { cwd: project });
     const { stdout } = await run(process.execPath, [join(project, 'out/script.js')], { cwd: project, env });
@@ -106,7 +104,7 @@ describe('@ccx/client from a packed tarball, in an empty project', () => {
     expect(second).toEqual({ code: 'NOT_FOUND', status: 404 });
   });
 
-  it('refuses a wrong call at compile time: the types are the router, not any', async () => {
+  test('refuses a wrong call at compile time: the types are the router, not any', async () => {
     await writeFile(
       join(project, 'wrong.ts'),
       `import { createCcxClient } from '@ccx/client';\n` +
@@ -139,7 +137,7 @@ describe('@ccx/client from a packed tarball, in an empty project', () => {
     expect(out).toMatch(/wrong\.ts\(5,\d+\): error TS2339: Property 'nonexistent' does not exist/);
   });
 
-  it('installs the ccx command, which answers --help', async () => {
+  test('installs the ccx command, which answers --help', async () => {
     const { stdout } = await run(join(project, 'node_modules/.bin/ccx'), ['--help'], { cwd: project, env });
     expect(stdout).toMatch(/ccx check/);
   });

@@ -6,9 +6,9 @@ import path from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { promisify } from 'node:util';
 import { Webhook } from 'standardwebhooks';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect } from 'vitest';
 import { repoRoot, tsxBin } from '../support/hub-process.js';
-import { startHttpHarness, type HttpHarness } from '../support/http.js';
+import { httpTest as test, type HttpHarness } from '../support/http.js';
 import { sequenceEvents } from '@ccx/server/testing';
 
 const execFileP = promisify(execFile);
@@ -21,13 +21,17 @@ const EXAMPLES = [
   'webhook-receiver.ts',
 ];
 
-let h: HttpHarness;
 let lead: { id: string; secret: string };
 let placing: { id: string; secret: string };
 let provision: { id: string; urn: string | null; name: string };
 
 /** Runs an example as its reader would, with the caller's credentials; answers its output and exit code. */
-const runExample = async (file: string, who: { id: string; secret: string }, args: string[] = []) => {
+const runExample = async (
+  h: HttpHarness,
+  file: string,
+  who: { id: string; secret: string },
+  args: string[] = [],
+) => {
   const env = { ...process.env, CCX_URL: h.baseUrl, CCX_CLIENT_ID: who.id, CCX_CLIENT_SECRET: who.secret };
   return execFileP(tsxBin, ['--conditions=ccx-source', path.join(examples, file), ...args], {
     cwd: repoRoot,
@@ -42,8 +46,7 @@ const runExample = async (file: string, who: { id: string; secret: string }, arg
   );
 };
 
-beforeAll(async () => {
-  h = await startHttpHarness();
+test.beforeAll(async ({ h }) => {
   const host = await h.makeAuthority({ id: 'examples-lead' });
   const other = await h.makeAuthority({ id: 'examples-placing' });
   const leadClient = await h.makeClient(host.id, 'officer');
@@ -62,12 +65,8 @@ beforeAll(async () => {
     .placements.declare({ provisionId: provision.id, children: 1, fromDate: '2026-03-01' });
 }, 60_000);
 
-afterAll(async () => {
-  await h?.close();
-});
-
 describe('docs/sdk.md', () => {
-  it('shows every example exactly as it is tested', async () => {
+  test('shows every example exactly as it is tested', async () => {
     const guide = await readFile(path.join(repoRoot, 'docs/sdk.md'), 'utf8');
     for (const file of EXAMPLES) {
       const source = (await readFile(path.join(examples, file), 'utf8')).trim();
@@ -77,19 +76,23 @@ describe('docs/sdk.md', () => {
 });
 
 describe('the SDK examples, run against a hub', () => {
-  it('check-a-setting: the verdict, its reasons and the lead; a code by verdict; an unknown URN', async () => {
-    const run = await runExample('check-a-setting.ts', placing, ['SC880001']);
+  test('check-a-setting: the verdict, its reasons and the lead; a code by verdict; an unknown URN', async ({
+    h,
+  }) => {
+    const run = await runExample(h, 'check-a-setting.ts', placing, ['SC880001']);
     expect(run.stdout).toMatch(/^Elm Tree House \(.+\): caution$/m);
     expect(run.stdout).toMatch(/- \[caution\] .+/);
     expect(run.stdout).toContain('lead authority: Council examples-lead <qa@examples-lead.example.gov.uk>');
     expect(run.code).toBe(3);
-    const unknown = await runExample('check-a-setting.ts', placing, ['SC000404']);
+    const unknown = await runExample(h, 'check-a-setting.ts', placing, ['SC000404']);
     expect(unknown.code).toBe(4);
     expect(unknown.stderr).toContain('no setting with URN SC000404');
   });
 
-  it('publish-an-outcome: publishes, is refused a stale version with 409, amends the current one', async () => {
-    const run = await runExample('publish-an-outcome.ts', lead, [provision.id]);
+  test('publish-an-outcome: publishes, is refused a stale version with 409, amends the current one', async ({
+    h,
+  }) => {
+    const run = await runExample(h, 'publish-an-outcome.ts', lead, [provision.id]);
     expect(run.stderr).toBe('');
     expect(run.code).toBe(0);
     const id = /^published outcome (\S+), version 2$/m.exec(run.stdout)?.[1];
@@ -100,7 +103,9 @@ describe('the SDK examples, run against a hub', () => {
     ]);
   });
 
-  it('export-restrictions: every active restriction the caller may know of, one CSV line each', async () => {
+  test('export-restrictions: every active restriction the caller may know of, one CSV line each', async ({
+    h,
+  }) => {
     const lister = await h.makeClient('examples-lead', 'officer');
     for (const kind of ['action-plan', 'letter-of-concern'] as const)
       await h.caller(lister.principal).restrictions.create({
@@ -109,7 +114,7 @@ describe('the SDK examples, run against a hub', () => {
         reasons: [{ category: 'quality', text: `${kind} for the example` }],
         summary: `${kind} summary`,
       });
-    const run = await runExample('export-restrictions.ts', placing);
+    const run = await runExample(h, 'export-restrictions.ts', placing);
     const lines = run.stdout.trim().split('\n');
     expect(lines[0]).toBe('layer,kind,status,provision,issuer,summary');
     expect(lines.slice(1).sort()).toEqual([
@@ -118,19 +123,19 @@ describe('the SDK examples, run against a hub', () => {
     ]);
   });
 
-  it('follow-events: catches up from a cursor and says where to start next time', async () => {
+  test('follow-events: catches up from a cursor and says where to start next time', async ({ h }) => {
     await sequenceEvents(h.hub.database.db);
-    const run = await runExample('follow-events.ts', placing, ['0']);
+    const run = await runExample(h, 'follow-events.ts', placing, ['0']);
     expect(run.code).toBe(0);
     expect(run.stdout).toMatch(/^\d+ outcome\.published at \S+ \(detail\)$/m);
     expect(run.stdout).toMatch(/^\d+ restriction\.created at \S+ \(detail\)$/m);
     const last = /^next time, start after (\d+)$/m.exec(run.stdout)?.[1];
     expect(Number(last)).toBeGreaterThan(0);
-    const again = await runExample('follow-events.ts', placing, [last!]);
+    const again = await runExample(h, 'follow-events.ts', placing, [last!]);
     expect(again.stdout.trim()).toBe(`next time, start after ${last}`);
   });
 
-  it('webhook-receiver: accepts a signed delivery with 204, refuses a changed byte with 400', async () => {
+  test('webhook-receiver: accepts a signed delivery with 204, refuses a changed byte with 400', async () => {
     const secret = `whsec_${Buffer.from('an example secret of 32 bytes!!!').toString('base64')}`;
     const child = spawn(tsxBin, ['--conditions=ccx-source', path.join(examples, 'webhook-receiver.ts')], {
       cwd: repoRoot,

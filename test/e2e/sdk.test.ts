@@ -1,8 +1,7 @@
 // The SDK against a real hub over HTTP: typed calls, pagination, typed errors, tokens, safe retries
 // with idempotency keys, the live subscription, and the webhook verifier.
-import type { Server } from 'node:http';
 import { Webhook } from 'standardwebhooks';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect } from 'vitest';
 import {
   CcxError,
   createCcxClient,
@@ -11,14 +10,17 @@ import {
   WebhookVerificationError,
   type CcxClient,
 } from '@ccx/client';
-import { createApp } from '@ccx/server';
-import { startJobs, type Jobs } from '@ccx/server/testing';
-import { createHarness, type Harness } from '../support/harness.js';
+import { startJobs } from '@ccx/server/testing';
+import { httpTest } from '../support/http.js';
 
-let h: Harness;
-let server: Server;
+/** The hub's background jobs, running fast for the whole file. */
+const test = httpTest.extend('jobs', { scope: 'file', auto: true }, ({ h }, { onCleanup }) => {
+  const jobs = startJobs(h.hub, { fastMs: 25 });
+  onCleanup(() => jobs.stop());
+  return jobs;
+});
+
 let baseUrl: string;
-let jobs: Jobs;
 let officer: { id: string; secret: string; authorityId: string };
 
 const clientFor = (
@@ -27,33 +29,22 @@ const clientFor = (
 ): CcxClient =>
   createCcxClient({ baseUrl, clientId: c.id, clientSecret: c.secret, retry: { baseDelayMs: 10 }, ...extra });
 
-beforeAll(async () => {
-  h = await createHarness();
-  server = await new Promise<Server>((resolve) => {
-    const s = createApp(h.hub).listen(0, '127.0.0.1', () => resolve(s));
-  });
-  baseUrl = `http://127.0.0.1:${(server.address() as { port: number }).port}`;
-  jobs = startJobs(h.hub, { fastMs: 25 });
+// An officer client the SDK signs in as.
+test.beforeAll(async ({ h }) => {
+  baseUrl = h.baseUrl;
   const authority = await h.makeAuthority({ id: 'sdk-council' });
   const made = await h.makeClient(authority.id, 'officer');
   officer = { id: made.client.id, secret: made.clientSecret, authorityId: authority.id };
 });
-afterAll(async () => {
-  await jobs.stop();
-  server.closeAllConnections();
-  await new Promise((r) => server.close(r));
-  await h.close();
-});
-
 describe('typed calls', () => {
-  it('answers authorities.me with the caller', async () => {
+  test('answers authorities.me with the caller', async () => {
     const ccx = clientFor(officer);
     const me = await ccx.authorities.me.query();
     expect(me.authority.id).toBe('sdk-council');
     expect(me.client.role).toBe('officer');
   });
 
-  it('gives its cached access token for calls of your own, and still answers typed calls', async () => {
+  test('gives its cached access token for calls of your own, and still answers typed calls', async () => {
     const ccx = clientFor(officer);
     const token = await ccx.accessToken();
     expect(token.split('.')).toHaveLength(3); // a JWT
@@ -66,7 +57,7 @@ describe('typed calls', () => {
     expect((await ccx.authorities.me.query()).authority.id).toBe('sdk-council');
   });
 
-  it('iterates every item of a paginated list', async () => {
+  test('iterates every item of a paginated list', async ({ h }) => {
     const provider = await h.makeProvider({ name: 'Paging Care Ltd' });
     for (let i = 0; i < 17; i++)
       await h.makeProvision({ providerId: provider.id, name: `Paging House ${String(i).padStart(2, '0')}` });
@@ -84,7 +75,7 @@ describe('typed calls', () => {
 });
 
 describe('typed errors', () => {
-  it('a 400 is a CcxError with the issues field by field', async () => {
+  test('a 400 is a CcxError with the issues field by field', async () => {
     const ccx = clientFor(officer);
     const err = await ccx.provisions.update
       .mutate({ id: 'nope', version: 0, name: '' })
@@ -97,7 +88,7 @@ describe('typed errors', () => {
     expect(e.requestId).toBeTruthy();
   });
 
-  it('404 and 403 keep their codes', async () => {
+  test('404 and 403 keep their codes', async () => {
     const ccx = clientFor(officer);
     const missing = (await ccx.provisions.get
       .query({ id: '00000000-0000-4000-8000-000000000000' })
@@ -109,7 +100,7 @@ describe('typed errors', () => {
     expect([forbidden.code, forbidden.httpStatus]).toEqual(['FORBIDDEN', 403]);
   });
 
-  it('bad credentials are an UNAUTHORIZED CcxError', async () => {
+  test('bad credentials are an UNAUTHORIZED CcxError', async () => {
     const ccx = clientFor({ id: officer.id, secret: 'ccxs_wrong' });
     const err = (await ccx.authorities.me.query().catch((e: unknown) => e)) as CcxError;
     expect(err).toBeInstanceOf(CcxError);
@@ -118,7 +109,7 @@ describe('typed errors', () => {
 });
 
 describe('tokens', () => {
-  it('fetches one token for many calls, and a new one after the hub refuses it', async () => {
+  test('fetches one token for many calls, and a new one after the hub refuses it', async ({ h }) => {
     let tokenRequests = 0;
     const counting: typeof fetch = (input, init) => {
       if (String(input instanceof Request ? input.url : input).endsWith('/oauth/token')) tokenRequests++;
@@ -157,14 +148,14 @@ describe('retries', () => {
     return { f, seen };
   };
 
-  it('retries a query through 503s', async () => {
+  test('retries a query through 503s', async () => {
     const { f, seen } = failing(2, 503);
     const me = await clientFor(officer, { fetch: f }).authorities.me.query();
     expect(me.authority.id).toBe('sdk-council');
     expect(seen.trpc).toBe(3);
   });
 
-  it('honours Retry-After on 429', async () => {
+  test('honours Retry-After on 429', async () => {
     const { f, seen } = failing(1, 429, { 'retry-after': '1' });
     const started = Date.now();
     await clientFor(officer, { fetch: f }).authorities.me.query();
@@ -172,7 +163,7 @@ describe('retries', () => {
     expect(seen.trpc).toBe(2);
   });
 
-  it('retries a write it sent with an idempotency key, and the hub makes one record', async () => {
+  test('retries a write it sent with an idempotency key, and the hub makes one record', async () => {
     // The first attempt reaches the hub, but the answer is lost on the way back.
     let dropped = false;
     const lossy: typeof fetch = async (input, init) => {
@@ -190,7 +181,9 @@ describe('retries', () => {
     expect(found.items.map((p) => p.id)).toEqual([provider.id]);
   });
 
-  it('never retries a write the hub does not key: a lost answer to clients.create is an error, one client made', async () => {
+  test('never retries a write the hub does not key: a lost answer to clients.create is an error, one client made', async ({
+    h,
+  }) => {
     const made = await h.makeClient('sdk-council', 'admin');
     const admin = { id: made.client.id, secret: made.clientSecret };
     let sent = 0;
@@ -213,7 +206,7 @@ describe('retries', () => {
     expect(listed.filter((c) => c.name === 'Lost answer tool')).toHaveLength(1);
   });
 
-  it('keeps an idempotency key the caller gave, and retries the write with it', async () => {
+  test('keeps an idempotency key the caller gave, and retries the write with it', async () => {
     const { f, seen } = failing(1, 503);
     const ccx = clientFor(officer, { fetch: f });
     // An explicit key is kept (the SDK adds one only when there is none); with it, a 503 is retried.
@@ -232,7 +225,7 @@ describe('retries', () => {
 });
 
 describe('live events', () => {
-  it('receives an event through the subscription', async () => {
+  test('receives an event through the subscription', async ({ h }) => {
     const ccx = clientFor(officer);
     const received: string[] = [];
     const sub = ccx.events.subscribe.subscribe(
@@ -258,7 +251,7 @@ describe('verifyWebhook', () => {
     data: { id: '42' },
   });
 
-  it('accepts what a Standard Webhooks signer signed, and refuses a changed byte, an old timestamp or another secret', () => {
+  test('accepts what a Standard Webhooks signer signed, and refuses a changed byte, an old timestamp or another secret', () => {
     const now = new Date();
     const headers = new Webhook(secret).sign('msg_42', now, body);
     const signed = {

@@ -3,10 +3,10 @@
 import { chmod, mkdtemp, readFile, rm, stat, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect } from 'vitest';
 import { bootstrap, createHub, loadConfig } from '@ccx/server';
 import { openTestDatabase } from '@ccx/server/testing';
-import { startHttpHarness, type HttpHarness } from '../support/http.js';
+import { httpTest as test } from '../support/http.js';
 
 type BootstrapFile = {
   issuer: string;
@@ -17,20 +17,17 @@ type BootstrapFile = {
   role: string;
 };
 
-let h: HttpHarness;
 let credentialsFile: string;
 
-beforeAll(async () => {
-  h = await startHttpHarness();
+test.beforeAll(({ h }) => {
   credentialsFile = path.resolve(h.config.dataDir, 'bootstrap.json');
 });
-afterAll(() => h.close());
 
 const modeOf = async (file: string) => (await stat(file)).mode & 0o777;
 const readCredentials = async (file: string) => JSON.parse(await readFile(file, 'utf8')) as BootstrapFile;
 
 describe('bootstrap on a new database', () => {
-  it('reports that it created the host authority and where the credentials are', () => {
+  test('reports that it created the host authority and where the credentials are', ({ h }) => {
     expect(h.bootstrap).toEqual({
       created: true,
       hostAuthorityId: h.config.hostAuthority.id,
@@ -38,7 +35,7 @@ describe('bootstrap on a new database', () => {
     });
   });
 
-  it('writes bootstrap.json in the data folder, readable by its owner only', async () => {
+  test('writes bootstrap.json in the data folder, readable by its owner only', async ({ h }) => {
     expect(await modeOf(credentialsFile)).toBe(0o600);
     const content = await readCredentials(credentialsFile);
     expect(content).toMatchObject({
@@ -51,7 +48,7 @@ describe('bootstrap on a new database', () => {
     expect(content.clientSecret).toMatch(/^ccxs_[\w-]{43}$/);
   });
 
-  it('whose credentials get a hub-admin token at /oauth/token that acts as the host', async () => {
+  test('whose credentials get a hub-admin token at /oauth/token that acts as the host', async ({ h }) => {
     const { clientId, clientSecret } = await readCredentials(credentialsFile);
     const answer = await h.requestToken({
       form: { grant_type: 'client_credentials' },
@@ -76,7 +73,7 @@ describe('bootstrap on a new database', () => {
 });
 
 describe('bootstrap again', () => {
-  it('creates nothing and leaves the credentials file alone', async () => {
+  test('creates nothing and leaves the credentials file alone', async ({ h }) => {
     const admin = h.caller(h.hubAdmin);
     const clientsBefore = await admin.clients.list({});
     const authoritiesBefore = await admin.authorities.list({});
@@ -94,7 +91,7 @@ describe('bootstrap again', () => {
 });
 
 describe('bootstrap in a data folder that already has a bootstrap.json', () => {
-  it('replaces it with a file readable by its owner only, whatever the old file’s mode', async () => {
+  test('replaces it with a file readable by its owner only, whatever the old file’s mode', async () => {
     const dataDir = await mkdtemp(path.join(tmpdir(), 'ccx-bootstrap-'));
     const database = await openTestDatabase();
     try {
@@ -117,7 +114,7 @@ describe('bootstrap in a data folder that already has a bootstrap.json', () => {
 });
 
 describe('bootstrap by two hubs at once on a new database', () => {
-  it('creates one host authority and one hub-admin client between them', async () => {
+  test('creates one host authority and one hub-admin client between them', async () => {
     const dataDir = await mkdtemp(path.join(tmpdir(), 'ccx-bootstrap-'));
     const database = await openTestDatabase();
     try {

@@ -2,14 +2,13 @@
 // (404), oversized bodies (413) and batches (400), and unexpected failures (500) that say nothing
 // but "internal error" and the request id. No answer ever carries a stack trace.
 import { randomUUID } from 'node:crypto';
-import type { Server } from 'node:http';
 import { createTRPCClient, httpBatchLink, TRPCClientError } from '@trpc/client';
 import { sql } from 'drizzle-orm';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect } from 'vitest';
 import { PLACEMENT_IMPORT_MAX_ROWS, type Role } from '@ccx/schema';
-import { appRouter, createApp, type AppRouter } from '@ccx/server';
+import { appRouter, type AppRouter } from '@ccx/server';
 import { ownerDbOf } from '@ccx/server/testing';
-import { createHarness, type Harness } from '../support/harness.js';
+import { httpTest as test, readAnswer } from '../support/http.js';
 
 type Issue = { path: string; message: string; code?: string };
 type ErrorBody = {
@@ -24,8 +23,6 @@ type Answer = { status: number; headers: Headers; text: string; body: unknown };
 const MAX_BATCH = 3;
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
 
-let h: Harness;
-let server: Server;
 let baseUrl: string;
 let answersChecked = 0;
 const tokens = {} as Record<Role | 'otherAdmin', string>;
@@ -45,18 +42,11 @@ const assertNoStack = (value: unknown, where: string): void => {
 
 /** Every request of this file goes through here, so every answer is checked for stack traces. */
 const request = async (path: string, init: RequestInit = {}): Promise<Answer> => {
-  const res = await fetch(`${baseUrl}${path}`, init);
-  const text = await res.text();
-  let body: unknown = text;
-  try {
-    body = JSON.parse(text);
-  } catch {
-    // not JSON: keep the text
-  }
+  const { status, headers, text, body } = await readAnswer(await fetch(`${baseUrl}${path}`, init));
   assertNoStack(body, `${init.method ?? 'GET'} ${path}`);
   expect(text).not.toMatch(/\n\s+at .*\(.*:\d+:\d+\)/); // no stack-trace lines in any form
   answersChecked++;
-  return { status: res.status, headers: res.headers, text, body };
+  return { status, headers, text, body };
 };
 
 const auth = (token: string | undefined, extra: Record<string, string> = {}): Record<string, string> => ({
@@ -82,14 +72,10 @@ const errorOf = (a: Answer): ErrorBody['error'] => {
   return (a.body as ErrorBody).error;
 };
 
-beforeAll(async () => {
-  h = await createHarness({ CCX_MAX_BATCH_SIZE: String(MAX_BATCH) });
-  server = await new Promise<Server>((resolve, reject) => {
-    const s = createApp(h.hub).listen(0, '127.0.0.1', (err?: Error) => (err ? reject(err) : resolve(s)));
-  });
-  const address = server.address();
-  if (!address || typeof address === 'string') throw new Error('no TCP address');
-  baseUrl = `http://127.0.0.1:${address.port}`;
+test.override({ hubEnv: { CCX_MAX_BATCH_SIZE: String(MAX_BATCH) } });
+// Tokens of each role of a member authority, the hub-admin's, and another authority's admin's.
+test.beforeAll(async ({ h }) => {
+  baseUrl = h.baseUrl;
 
   memberId = (await h.makeAuthority()).id;
   const other = (await h.makeAuthority()).id;
@@ -103,16 +89,9 @@ beforeAll(async () => {
   tokens['hub-admin'] = await issue(h.hostAuthorityId, 'hub-admin');
   tokens.otherAdmin = await issue(other, 'admin');
 });
-afterAll(async () => {
-  await new Promise<void>((resolve) => {
-    server.close(() => resolve());
-    server.closeAllConnections();
-  });
-  await h.close();
-});
 
 describe('bad input: 400 with the issues field by field', () => {
-  it('names every bad field of provisions.create, with its message', async () => {
+  test('names every bad field of provisions.create, with its message', async () => {
     const a = await mutate(
       'provisions.create',
       {
@@ -136,7 +115,7 @@ describe('bad input: 400 with the issues field by field', () => {
     expect(error.data.requestId).toBe(a.headers.get('x-request-id'));
   });
 
-  it('names missing, mistyped and out-of-range fields', async () => {
+  test('names missing, mistyped and out-of-range fields', async () => {
     const a = await mutate(
       'provisions.create',
       { name: 'x'.repeat(201), type: 'castle', hostAuthorityId: 'Not A Slug', ofstedGradeDate: '2025-13-45' },
@@ -147,13 +126,13 @@ describe('bad input: 400 with the issues field by field', () => {
     expect(paths).toEqual(['hostAuthorityId', 'name', 'ofstedGradeDate', 'providerId', 'type']);
   });
 
-  it('answers input that is not an object at all with an issue for the whole input', async () => {
+  test('answers input that is not an object at all with an issue for the whole input', async () => {
     const a = await mutate('providers.create', '"hello"', tokens.officer);
     expect(a.status).toBe(400);
     expect(errorOf(a).data.issues?.[0]?.path).toBe('(input)');
   });
 
-  it('answers malformed JSON with 400, not 500', async () => {
+  test('answers malformed JSON with 400, not 500', async () => {
     const a = await mutate('providers.create', '{"name": "unterminated', tokens.officer);
     expect(a.status).toBe(400);
     expect(['PARSE_ERROR', 'BAD_REQUEST']).toContain(errorOf(a).data.code);
@@ -163,7 +142,7 @@ describe('bad input: 400 with the issues field by field', () => {
     expect(q.status).toBe(400);
   });
 
-  it('answers text the database cannot hold (a NUL character) with 400, not 500', async () => {
+  test('answers text the database cannot hold (a NUL character) with 400, not 500', async () => {
     const a = await query('provisions.search', { q: 'a\u0000b' }, tokens.viewer);
     expect(a.status).toBe(400);
     const b = await mutate('providers.create', { name: 'Nul\u0000Ltd' }, tokens.officer);
@@ -171,7 +150,7 @@ describe('bad input: 400 with the issues field by field', () => {
     expect(errorOf(b).message).toMatch(/NUL/);
   });
 
-  it('gives a real tRPC client the issues as typed error data', async () => {
+  test('gives a real tRPC client the issues as typed error data', async () => {
     const client = createTRPCClient<AppRouter>({
       links: [
         httpBatchLink({
@@ -210,7 +189,7 @@ describe('bad input: 400 with the issues field by field', () => {
 });
 
 describe('status codes', () => {
-  it('answers an unknown procedure with 404', async () => {
+  test('answers an unknown procedure with 404', async () => {
     const q = await query('provisions.nonexistent', {}, tokens.viewer);
     expect(q.status).toBe(404);
     expect(errorOf(q).data.code).toBe('NOT_FOUND');
@@ -220,13 +199,13 @@ describe('status codes', () => {
     expect(anon.status).toBe(404);
   });
 
-  it('answers an unknown route with 404', async () => {
+  test('answers an unknown route with 404', async () => {
     const a = await request('/nowhere');
     expect(a.status).toBe(404);
     expect(a.body).toMatchObject({ error: 'not_found' });
   });
 
-  it('answers an unknown record with 404, the same whether missing or hidden', async () => {
+  test('answers an unknown record with 404, the same whether missing or hidden', async ({ h }) => {
     const id = randomUUID();
     const a = await query('provisions.get', { id }, tokens.viewer);
     expect(a.status).toBe(404);
@@ -245,7 +224,7 @@ describe('status codes', () => {
     );
   });
 
-  it('answers a forbidden action with 403 and the reason, and a stale version with 409', async () => {
+  test('answers a forbidden action with 403 and the reason, and a stale version with 409', async ({ h }) => {
     const host = await query('authorities.get', { id: h.hostAuthorityId }, tokens.viewer);
     const version = (host.body as { result: { data: { version: number } } }).result.data.version;
     const f = await mutate(
@@ -268,7 +247,7 @@ describe('status codes', () => {
     expect(errorOf(stale).message).toMatch(/current version is 2/);
   });
 
-  it('answers every procedure with 401 and a Bearer challenge when no token is sent', async () => {
+  test('answers every procedure with 401 and a Bearer challenge when no token is sent', async () => {
     const procedures = // Typed as the nested router record, but at run time a flat record of dotted paths.
       appRouter._def.procedures as unknown as Record<string, { _def: { type: string } }>;
     const paths = Object.keys(procedures);
@@ -283,7 +262,7 @@ describe('status codes', () => {
 });
 
 describe('size limits', () => {
-  it('runs with the default 4 MiB body limit, which a full yearly import fits', () => {
+  test('runs with the default 4 MiB body limit, which a full yearly import fits', ({ h }) => {
     expect(h.config.maxBodyBytes).toBe(4 * 1024 * 1024);
     expect(h.config.maxBatchSize).toBe(MAX_BATCH);
     // The largest import the contract allows, each row naming its provision both ways.
@@ -297,21 +276,21 @@ describe('size limits', () => {
     expect(Buffer.byteLength(body)).toBeLessThan(h.config.maxBodyBytes);
   });
 
-  it('refuses a 5 MB body with 413', async () => {
+  test('refuses a 5 MB body with 413', async () => {
     const a = await mutate('providers.create', { name: 'x'.repeat(5 * 1024 * 1024) }, tokens.officer);
     expect(a.status).toBe(413);
     expect(errorOf(a).data.code).toBe('PAYLOAD_TOO_LARGE');
     expect(a.text.length).toBeLessThan(2000);
   });
 
-  it('reads a body under the limit, and refuses its oversized field by validation (400)', async () => {
+  test('reads a body under the limit, and refuses its oversized field by validation (400)', async () => {
     const a = await mutate('providers.create', { name: 'x'.repeat(900 * 1024) }, tokens.officer);
     expect(a.status).toBe(400);
     expect(errorOf(a).data.issues?.map((i) => i.path)).toEqual(['name']);
     expect(a.text.length).toBeLessThan(5000);
   });
 
-  it(`answers a batch of ${MAX_BATCH} and refuses a larger one with 400`, async () => {
+  test(`answers a batch of ${MAX_BATCH} and refuses a larger one with 400`, async ({ h }) => {
     const p = await h.makeProvider();
     const batch = (n: number) => {
       const paths = Array.from({ length: n }, () => 'providers.get').join(',');
@@ -345,7 +324,9 @@ describe('size limits', () => {
 });
 
 describe('unexpected failures', () => {
-  it('answers 500 with only "internal error" and the request id: no SQL, table, stack or driver', async () => {
+  test('answers 500 with only "internal error" and the request id: no SQL, table, stack or driver', async ({
+    h,
+  }) => {
     // Renaming a table is the owner's right, not the hub's (on PostgreSQL the hub has a role of its own).
     const db = ownerDbOf(h.hub.database.db);
     await db.execute(sql`alter table provisions rename to provisions_gone`);
@@ -396,7 +377,7 @@ describe('unexpected failures', () => {
 });
 
 describe('request ids', () => {
-  it('gives every answer a new x-request-id when none is sent', async () => {
+  test('gives every answer a new x-request-id when none is sent', async () => {
     const a = await request('/healthz');
     const b = await request('/healthz');
     expect(a.headers.get('x-request-id')).toMatch(UUID);
@@ -407,7 +388,7 @@ describe('request ids', () => {
     expect(errorOf(e).data.requestId).toBe(e.headers.get('x-request-id'));
   });
 
-  it('echoes a well-formed incoming x-request-id, in the header and in error data', async () => {
+  test('echoes a well-formed incoming x-request-id, in the header and in error data', async () => {
     const ok = await query('providers.search', {}, tokens.viewer, { 'x-request-id': 'lb-1234.abc:def_9' });
     expect(ok.status).toBe(200);
     expect(ok.headers.get('x-request-id')).toBe('lb-1234.abc:def_9');
@@ -422,7 +403,7 @@ describe('request ids', () => {
     expect(errorOf(anon).data.requestId).toBe('trace-43');
   });
 
-  it('replaces a malformed or overlong incoming x-request-id', async () => {
+  test('replaces a malformed or overlong incoming x-request-id', async () => {
     for (const bad of ['has spaces in it', 'x'.repeat(101), '<script>', 'a/b']) {
       const a = await request('/healthz', { headers: { 'x-request-id': bad } });
       expect(a.headers.get('x-request-id')).toMatch(UUID);
@@ -430,6 +411,6 @@ describe('request ids', () => {
   });
 });
 
-it('checked every answer for stack traces', () => {
+test('checked every answer for stack traces', () => {
   expect(answersChecked).toBeGreaterThan(40);
 });

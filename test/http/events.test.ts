@@ -7,47 +7,43 @@ import { createTRPCClient, httpLink, httpSubscriptionLink, splitLink, type TRPCC
 import { sql } from 'drizzle-orm';
 import { EventSource, type FetchLike } from 'eventsource';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect } from 'vitest';
 import type { CcxEvent } from '@ccx/schema';
 import type { AppRouter } from '@ccx/server';
 import { headSeq } from '@ccx/server/testing';
-import { startJobs, type Jobs } from '@ccx/server/testing';
+import { startJobs } from '@ccx/server/testing';
 import { sequenceEvents } from '@ccx/server/testing';
-import { startHttpHarness, type HttpHarness } from '../support/http.js';
+import { httpTest, type HttpHarness } from '../support/http.js';
 import {
   londonToday,
   makeMember,
-  makeWorld,
   plusDays,
   publishOutcome,
-  rowsOf,
+  queryRows,
   uniq,
   type World,
-} from '../support/need-to-know.js';
+} from '../support/harness.js';
 
-let h: HttpHarness;
-let w: World;
-let jobs: Jobs;
+/** The background work a hub process runs, for the whole file: here it sequences events (every 20 ms). */
+const test = httpTest.extend('jobs', { scope: 'file', auto: true }, ({ h }, { onCleanup }) => {
+  const jobs = startJobs(h.hub, { fastMs: 20, slowMs: 3_600_000 });
+  onCleanup(() => jobs.stop());
+  return jobs;
+});
+
 let placingToken: string;
 let memberToken: string;
 
-beforeAll(async () => {
-  h = await startHttpHarness();
-  w = await makeWorld(h);
+// Viewers of a placing authority and of a bare member, each with a token.
+test.beforeAll(async ({ h, w }) => {
   placingToken = (await h.makeClientWithToken(w.placing.id, 'viewer')).token;
   memberToken = (await h.makeClientWithToken(w.member.id, 'viewer')).token;
-  // The background work a hub process runs: here it sequences events (every 20 ms).
-  jobs = startJobs(h.hub, { fastMs: 20, slowMs: 3_600_000 });
-});
-afterAll(async () => {
-  await jobs?.stop();
-  await h?.close();
 });
 
 type Client = TRPCClient<AppRouter>;
 
 /** A tRPC client whose subscriptions go over SSE: the token as a header, or as a connection parameter. */
-const clientFor = (token: string, via: 'header' | 'connectionParams'): Client =>
+const clientFor = (h: HttpHarness, token: string, via: 'header' | 'connectionParams'): Client =>
   createTRPCClient<AppRouter>({
     links: [
       splitLink({
@@ -101,7 +97,7 @@ const waitFor = async (what: string, cond: () => boolean, ms = 15_000) => {
 };
 
 /** The feed over HTTP: GET /trpc/events.list with the bearer token, every page after `since`. */
-const feedOverHttp = async (token: string, since: string): Promise<CcxEvent[]> => {
+const feedOverHttp = async (h: HttpHarness, token: string, since: string): Promise<CcxEvent[]> => {
   const all: CcxEvent[] = [];
   let cursor = since;
   for (;;) {
@@ -119,10 +115,10 @@ const feedOverHttp = async (token: string, since: string): Promise<CcxEvent[]> =
 };
 
 /** Waits until every committed event is sequenced (the background job may hold the sequencer's lock). */
-const settle = async () => {
+const settle = async (h: HttpHarness) => {
   for (;;) {
     await sequenceEvents(h.hub.database.db);
-    const [row] = await rowsOf<{ n: number }>(
+    const [row] = await queryRows<{ n: number }>(
       h.hub.database.db,
       sql`select count(*)::int as n from events where seq is null`,
     );
@@ -132,13 +128,13 @@ const settle = async () => {
 };
 
 /** The feed's head once everything committed is sequenced: events after it are new. */
-const mark = async (): Promise<string> => {
-  await settle();
+const mark = async (h: HttpHarness): Promise<string> => {
+  await settle(h);
   return String(await headSeq(h.hub.database.db));
 };
 
 /** A few changes at the world's provision: what placing and member see of them differs. */
-const someChanges = async () => {
+const someChanges = async (h: HttpHarness, w: World) => {
   const o = await publishOutcome(h, w.lead.officer, w.provision.id, {
     nextDueOn: plusDays(londonToday(new Date()), 365),
   });
@@ -164,12 +160,15 @@ const someChanges = async () => {
 };
 
 describe('the feed over HTTP', () => {
-  it('GET /trpc/events.list pages the filtered feed; bad input is a 400, no token a 401', async () => {
-    const since = await mark();
-    const o = await someChanges();
-    await settle();
-    const placing = await feedOverHttp(placingToken, since);
-    const member = await feedOverHttp(memberToken, since);
+  test('GET /trpc/events.list pages the filtered feed; bad input is a 400, no token a 401', async ({
+    h,
+    w,
+  }) => {
+    const since = await mark(h);
+    const o = await someChanges(h, w);
+    await settle(h);
+    const placing = await feedOverHttp(h, placingToken, since);
+    const member = await feedOverHttp(h, memberToken, since);
     expect(placing.map((e) => e.type)).toEqual([
       'outcome.published',
       'restriction.created',
@@ -193,13 +192,16 @@ describe('the feed over HTTP', () => {
 });
 
 describe('the live subscription', () => {
-  it('delivers the same filtered sequence as the feed, to a placing authority and to a bare member', async () => {
-    const since = await mark();
-    const placing = live(clientFor(placingToken, 'header'), { lastEventId: since });
-    const member = live(clientFor(memberToken, 'connectionParams'), { lastEventId: since });
+  test('delivers the same filtered sequence as the feed, to a placing authority and to a bare member', async ({
+    h,
+    w,
+  }) => {
+    const since = await mark(h);
+    const placing = live(clientFor(h, placingToken, 'header'), { lastEventId: since });
+    const member = live(clientFor(h, memberToken, 'connectionParams'), { lastEventId: since });
     await Promise.all([placing.started, member.started]);
-    await someChanges();
-    await someChanges();
+    await someChanges(h, w);
+    await someChanges(h, w);
     await waitFor('8 events each', () => placing.events.length >= 8 && member.events.length >= 8);
     await sleep(700); // one more poll: nothing else arrives
     placing.stop();
@@ -207,8 +209,8 @@ describe('the live subscription', () => {
     expect(placing.errors).toEqual([]);
     expect(member.errors).toEqual([]);
 
-    const placingFeed = await feedOverHttp(placingToken, since);
-    const memberFeed = await feedOverHttp(memberToken, since);
+    const placingFeed = await feedOverHttp(h, placingToken, since);
+    const memberFeed = await feedOverHttp(h, memberToken, since);
     expect(placingFeed).toHaveLength(8);
     expect(placing.events).toEqual(placingFeed);
     expect(placing.ids).toEqual(placingFeed.map((e) => e.id));
@@ -224,18 +226,21 @@ describe('the live subscription', () => {
     for (const s of signals) expect(s).toMatchObject({ recordId: null, recordType: null });
   });
 
-  it('without lastEventId starts at the newest event; with it resumes right after, without repeats', async () => {
-    const client = clientFor(memberToken, 'connectionParams');
-    await someChanges(); // history the new stream must not replay
-    await settle();
+  test('without lastEventId starts at the newest event; with it resumes right after, without repeats', async ({
+    h,
+    w,
+  }) => {
+    const client = clientFor(h, memberToken, 'connectionParams');
+    await someChanges(h, w); // history the new stream must not replay
+    await settle(h);
     const fresh = live(client);
     await fresh.started;
     await sleep(700); // the stream has fixed its start at the head
-    const since = await mark();
-    await someChanges();
+    const since = await mark(h);
+    await someChanges(h, w);
     await waitFor('the new events', () => fresh.events.length >= 4);
     expect(Number(fresh.ids[0])).toBeGreaterThan(Number(since));
-    expect(fresh.events).toEqual((await feedOverHttp(memberToken, since)).slice(0, fresh.events.length));
+    expect(fresh.events).toEqual((await feedOverHttp(h, memberToken, since)).slice(0, fresh.events.length));
 
     // Stop after two, miss some while away, and resume from the last id seen.
     const first = live(client, { lastEventId: since });
@@ -244,11 +249,11 @@ describe('the live subscription', () => {
     first.stop();
     fresh.stop();
     const seen = first.ids.length;
-    await someChanges();
-    const resumed = live(clientFor(memberToken, 'header'), { lastEventId: first.ids[seen - 1]! });
+    await someChanges(h, w);
+    const resumed = live(clientFor(h, memberToken, 'header'), { lastEventId: first.ids[seen - 1]! });
     await resumed.started;
-    await settle();
-    const expected = await feedOverHttp(memberToken, since);
+    await settle(h);
+    const expected = await feedOverHttp(h, memberToken, since);
     expect(expected).toHaveLength(8);
     await waitFor('the rest', () => seen + resumed.events.length >= expected.length);
     await sleep(700);
@@ -259,11 +264,14 @@ describe('the live subscription', () => {
     expect(resumed.events).toEqual(expected.slice(seen));
   });
 
-  it('the raw stream: text/event-stream with the event id on each message, Last-Event-ID resumes', async () => {
-    const since = await mark();
-    await someChanges();
-    await settle();
-    const expected = await feedOverHttp(placingToken, since);
+  test('the raw stream: text/event-stream with the event id on each message, Last-Event-ID resumes', async ({
+    h,
+    w,
+  }) => {
+    const since = await mark(h);
+    await someChanges(h, w);
+    await settle(h);
+    const expected = await feedOverHttp(h, placingToken, since);
     const ac = new AbortController();
     const input = encodeURIComponent(JSON.stringify({}));
     const res = await fetch(`${h.baseUrl}/trpc/events.subscribe?input=${input}`, {
@@ -300,7 +308,7 @@ describe('the live subscription', () => {
     );
   });
 
-  it('an unauthenticated subscription is refused with a plain 401, never a stream', async () => {
+  test('an unauthenticated subscription is refused with a plain 401, never a stream', async ({ h }) => {
     const input = encodeURIComponent(JSON.stringify({ lastEventId: '0' }));
     const url = `${h.baseUrl}/trpc/events.subscribe?input=${input}`;
     const cases: [string, RequestInit, RegExp][] = [

@@ -4,30 +4,28 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { createLocalJWKSet, decodeProtectedHeader, jwtVerify, type JSONWebKeySet } from 'jose';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect } from 'vitest';
 import { bootstrap, createHub, loadConfig, openDatabase } from '@ccx/server';
 import { insertClient, openTestDatabase } from '@ccx/server/testing';
-import { startHttpHarness, type HttpHarness } from '../support/http.js';
+import { httpTest as test, type HttpHarness } from '../support/http.js';
 
-let h: HttpHarness;
 let authorityId: string;
 let officer: { id: string; secret: string };
 
-beforeAll(async () => {
-  h = await startHttpHarness();
+test.beforeAll(async ({ h }) => {
   authorityId = (await h.makeAuthority()).id;
   const created = await h.makeClient(authorityId, 'officer');
   officer = { id: created.client.id, secret: created.clientSecret };
 });
-afterAll(() => h.close());
 
 const kidOf = (token: string) => decodeProtectedHeader(token).kid;
-const fetchJwks = async () =>
+const fetchJwks = async (h: HttpHarness) =>
   (await (await fetch(`${h.baseUrl}/.well-known/jwks.json`)).json()) as JSONWebKeySet;
-const meStatus = async (token: string) => (await h.trpcGet('authorities.me', `Bearer ${token}`)).status;
+const meStatus = async (h: HttpHarness, token: string) =>
+  (await h.trpcGet('authorities.me', `Bearer ${token}`)).status;
 
 describe('the JWKS', () => {
-  it('publishes public ES256 signing keys only, cacheably', async () => {
+  test('publishes public ES256 signing keys only, cacheably', async ({ h }) => {
     const res = await fetch(`${h.baseUrl}/.well-known/jwks.json`);
     expect(res.status).toBe(200);
     expect(res.headers.get('cache-control')).toMatch(/max-age=\d+/);
@@ -48,7 +46,9 @@ describe('the JWKS', () => {
 });
 
 describe('hub.keys.rotate()', () => {
-  it('signs new tokens with the new key, keeps earlier tokens working, and publishes both keys', async () => {
+  test('signs new tokens with the new key, keeps earlier tokens working, and publishes both keys', async ({
+    h,
+  }) => {
     const before = await h.getToken(officer.id, officer.secret);
     const oldKid = kidOf(before);
     expect(oldKid).toBe((await h.hub.keys.signingKey()).kid);
@@ -59,10 +59,10 @@ describe('hub.keys.rotate()', () => {
     const after = await h.getToken(officer.id, officer.secret);
     expect(kidOf(after)).toBe(newKid);
 
-    expect(await meStatus(before)).toBe(200);
-    expect(await meStatus(after)).toBe(200);
+    expect(await meStatus(h, before)).toBe(200);
+    expect(await meStatus(h, after)).toBe(200);
 
-    const jwks = await fetchJwks();
+    const jwks = await fetchJwks(h);
     expect(jwks.keys.map((k) => k.kid)).toEqual(expect.arrayContaining([oldKid, newKid]));
 
     // A third party holding only the published JWKS can verify both tokens.
@@ -86,21 +86,23 @@ describe('hub.keys.rotate()', () => {
     expect(keys.filter((k) => k.status === 'active')).toHaveLength(1);
   });
 
-  it('can rotate again; every key still in its grace period keeps verifying', async () => {
+  test('can rotate again; every key still in its grace period keeps verifying', async ({ h }) => {
     const tokens = [await h.getToken(officer.id, officer.secret)];
     for (let i = 0; i < 2; i++) {
       await h.hub.keys.rotate();
       tokens.push(await h.getToken(officer.id, officer.secret));
     }
     expect(new Set(tokens.map(kidOf)).size).toBe(3);
-    for (const token of tokens) expect(await meStatus(token)).toBe(200);
-    const published = (await fetchJwks()).keys.map((k) => k.kid);
+    for (const token of tokens) expect(await meStatus(h, token)).toBe(200);
+    const published = (await fetchJwks(h)).keys.map((k) => k.kid);
     for (const token of tokens) expect(published).toContain(kidOf(token));
   });
 });
 
 describe('the signing key persists', () => {
-  it('for a second hub on the same database, which neither makes a new key nor changes the active one', async () => {
+  test('for a second hub on the same database, which neither makes a new key nor changes the active one', async ({
+    h,
+  }) => {
     const keysBefore = await h.hub.keys.list();
     const { kid } = await h.hub.keys.signingKey();
     const tokenFromFirst = await h.getToken(officer.id, officer.secret);
@@ -117,10 +119,10 @@ describe('the signing key persists', () => {
       role: 'officer',
     });
     expect(kidOf(tokenFromSecond)).toBe(kid);
-    expect(await meStatus(tokenFromSecond)).toBe(200);
+    expect(await meStatus(h, tokenFromSecond)).toBe(200);
   });
 
-  it('across a restart of a hub on an on-disk database', async () => {
+  test('across a restart of a hub on an on-disk database', async () => {
     const dataDir = await mkdtemp(path.join(tmpdir(), 'ccx-restart-'));
     try {
       const config = loadConfig({ CCX_DATA_DIR: dataDir, LOG_LEVEL: 'silent', PORT: '0' });
@@ -155,7 +157,7 @@ describe('the signing key persists', () => {
     }
   });
 
-  it('when two hubs start at once on a new database: they agree on one key', async () => {
+  test('when two hubs start at once on a new database: they agree on one key', async ({ h }) => {
     const database = await openTestDatabase();
     try {
       const [a, b] = await Promise.all([

@@ -5,46 +5,33 @@
 // with one idempotency key make one record; two concurrent amendments of one version make one winner.
 import { randomUUID } from 'node:crypto';
 import { createTRPCClient, httpLink } from '@trpc/client';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect } from 'vitest';
 import type { OutcomeView, PlacementCheck, RestrictionView } from '@ccx/schema';
 import type { AppRouter } from '@ccx/server';
-import { startHttpHarness, type HttpAnswer, type HttpHarness } from '../support/http.js';
-import { fixClock, insertProvisions, uniq } from '../support/need-to-know.js';
+import { insertProvisions, uniq } from '../support/harness.js';
+import { httpTest as test, readAnswer, type HttpAnswer, type HttpHarness } from '../support/http.js';
 
 const NOW = '2026-06-15T10:00:00Z';
-
-let hh: HttpHarness;
-let restoreClock: () => void;
-
-beforeAll(async () => {
-  hh = await startHttpHarness();
-  restoreClock = fixClock(hh.hub, NOW);
-});
-afterAll(async () => {
-  restoreClock?.();
-  await hh?.close();
-});
+test.override({ clockAt: NOW });
 
 /** A raw tRPC mutation: POST /trpc/<procedure> with the input as its JSON body. */
-const post = async (token: string, procedure: string, input: unknown): Promise<HttpAnswer> => {
-  const res = await fetch(`${hh.baseUrl}/trpc/${procedure}`, {
+const post = async (
+  h: HttpHarness,
+  token: string,
+  procedure: string,
+  input: unknown,
+): Promise<HttpAnswer> => {
+  const res = await fetch(`${h.baseUrl}/trpc/${procedure}`, {
     method: 'POST',
     headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' },
     body: JSON.stringify(input),
   });
-  const text = await res.text();
-  let body: unknown = text;
-  try {
-    body = JSON.parse(text);
-  } catch {
-    // not JSON
-  }
-  return { status: res.status, headers: res.headers, body, text };
+  return readAnswer(res);
 };
 
 /** A raw tRPC query: GET /trpc/<procedure>?input=… */
-const get = (token: string, procedure: string, input: unknown): Promise<HttpAnswer> =>
-  hh.trpcGet(procedure, `Bearer ${token}`, input);
+const get = (h: HttpHarness, token: string, procedure: string, input: unknown): Promise<HttpAnswer> =>
+  h.trpcGet(procedure, `Bearer ${token}`, input);
 
 /** The data of a successful answer; fails the test with the answer otherwise. */
 const dataOf = <T>(answer: HttpAnswer): T => {
@@ -57,29 +44,33 @@ const errorCodeOf = (answer: HttpAnswer): string | undefined =>
   (answer.body as { error?: { data?: { code?: string } } }).error?.data?.code;
 
 describe('monitoring and placement checks over HTTP (acceptance)', () => {
-  it('publishes, restricts and checks with need-to-know, idempotent retries and one winner per version', async () => {
+  test('publishes, restricts and checks with need-to-know, idempotent retries and one winner per version', async ({
+    h,
+  }) => {
     const u = uniq();
-    const lead = await hh.makeAuthority({ id: `lead-${u}` });
-    const placing = await hh.makeAuthority({ id: `placing-${u}` });
-    const member = await hh.makeAuthority({ id: `member-${u}` });
-    const admin = (await hh.makeClientWithToken(hh.hostAuthorityId, 'hub-admin')).token;
-    const asLead = (await hh.makeClientWithToken(lead.id, 'officer')).token;
-    const asPlacing = (await hh.makeClientWithToken(placing.id, 'officer')).token;
-    const asMember = (await hh.makeClientWithToken(member.id, 'officer')).token;
+    const lead = await h.makeAuthority({ id: `lead-${u}` });
+    const placing = await h.makeAuthority({ id: `placing-${u}` });
+    const member = await h.makeAuthority({ id: `member-${u}` });
+    const admin = (await h.makeClientWithToken(h.hostAuthorityId, 'hub-admin')).token;
+    const asLead = (await h.makeClientWithToken(lead.id, 'officer')).token;
+    const asPlacing = (await h.makeClientWithToken(placing.id, 'officer')).token;
+    const asMember = (await h.makeClientWithToken(member.id, 'officer')).token;
 
-    const provider = dataOf<{ id: string }>(await post(admin, 'providers.create', { name: `Provider ${u}` }));
+    const provider = dataOf<{ id: string }>(
+      await post(h, admin, 'providers.create', { name: `Provider ${u}` }),
+    );
     const provision = dataOf<{ id: string }>(
-      await post(admin, 'provisions.create', {
+      await post(h, admin, 'provisions.create', {
         providerId: provider.id,
         name: `Harbour House ${u}`,
         type: 'childrens-home',
-        hostAuthorityId: hh.hostAuthorityId,
+        hostAuthorityId: h.hostAuthorityId,
         ofstedGrade: 'good',
         ofstedGradeDate: '2025-10-01',
       }),
     );
     dataOf(
-      await post(admin, 'allocations.assign', {
+      await post(h, admin, 'allocations.assign', {
         provisionId: provision.id,
         authorityId: lead.id,
         rationale: 'lead by partnership agreement',
@@ -87,7 +78,7 @@ describe('monitoring and placement checks over HTTP (acceptance)', () => {
       }),
     );
     dataOf(
-      await post(asPlacing, 'placements.declare', {
+      await post(h, asPlacing, 'placements.declare', {
         provisionId: provision.id,
         children: 1,
         fromDate: '2026-02-01',
@@ -108,29 +99,29 @@ describe('monitoring and placement checks over HTTP (acceptance)', () => {
       actionItems: [{ description: `Update the missing-from-care policy ${u}`, concernLevel: 'low' }],
       idempotencyKey: `outcome-${randomUUID()}`,
     };
-    const first = dataOf<OutcomeView>(await post(asLead, 'outcomes.create', createOutcome));
+    const first = dataOf<OutcomeView>(await post(h, asLead, 'outcomes.create', createOutcome));
     if (first.layer !== 'detail') throw new Error('the writer sees its draft in detail');
     const retries = await Promise.all([
-      post(asLead, 'outcomes.create', createOutcome),
-      post(asLead, 'outcomes.create', createOutcome),
+      post(h, asLead, 'outcomes.create', createOutcome),
+      post(h, asLead, 'outcomes.create', createOutcome),
     ]);
     for (const retry of retries) expect(dataOf<OutcomeView>(retry)).toMatchObject({ id: first.id });
     const drafts = dataOf<OutcomeView[]>(
-      await get(asLead, 'outcomes.listForProvision', { provisionId: provision.id, includeDrafts: true }),
+      await get(h, asLead, 'outcomes.listForProvision', { provisionId: provision.id, includeDrafts: true }),
     );
     expect(drafts.map((o) => (o.layer === 'signal' ? null : o.id))).toEqual([first.id]);
     // The same key with another request is refused rather than answered with the first one.
-    const reused = await post(asLead, 'outcomes.create', { ...createOutcome, overallRating: 4 });
+    const reused = await post(h, asLead, 'outcomes.create', { ...createOutcome, overallRating: 4 });
     expect(reused.status).toBe(409);
     expect(errorCodeOf(reused)).toBe('CONFLICT');
 
     const publish = { id: first.id, version: first.version, idempotencyKey: `publish-${randomUUID()}` };
-    const published = dataOf<OutcomeView>(await post(asLead, 'outcomes.publish', publish));
-    expect(dataOf<OutcomeView>(await post(asLead, 'outcomes.publish', publish))).toEqual(published);
+    const published = dataOf<OutcomeView>(await post(h, asLead, 'outcomes.publish', publish));
+    expect(dataOf<OutcomeView>(await post(h, asLead, 'outcomes.publish', publish))).toEqual(published);
     if (published.layer !== 'detail') throw new Error('the publisher sees detail');
     expect(published).toMatchObject({ status: 'published', byLead: true });
     expect(
-      dataOf<OutcomeView[]>(await get(asLead, 'outcomes.listForProvision', { provisionId: provision.id })),
+      dataOf<OutcomeView[]>(await get(h, asLead, 'outcomes.listForProvision', { provisionId: provision.id })),
     ).toHaveLength(1);
 
     // The lead records an informal embargo, retried with the same key: one embargo.
@@ -147,13 +138,13 @@ describe('monitoring and placement checks over HTTP (acceptance)', () => {
     };
     // (Here the retries race the first request: all three are in flight at once.)
     const [embargo, ...embargoRetries] = (
-      await Promise.all([1, 2, 3].map(() => post(asLead, 'restrictions.create', createEmbargo)))
+      await Promise.all([1, 2, 3].map(() => post(h, asLead, 'restrictions.create', createEmbargo)))
     ).map((a) => dataOf<RestrictionView>(a));
     if (embargo?.layer !== 'detail') throw new Error('the issuer sees its restriction in detail');
     expect(embargo).toMatchObject({ kind: 'informal-embargo', restricted: true, issuerAuthorityId: lead.id });
     for (const retry of embargoRetries) expect(retry).toMatchObject({ id: embargo.id });
     const issued = dataOf<{ items: RestrictionView[] }>(
-      await get(asLead, 'restrictions.list', { provisionId: provision.id }),
+      await get(h, asLead, 'restrictions.list', { provisionId: provision.id }),
     );
     expect(issued.items.map((r) => (r.layer === 'signal' ? 'signal' : r.id))).toEqual([embargo.id]);
 
@@ -167,7 +158,7 @@ describe('monitoring and placement checks over HTTP (acceptance)', () => {
     ];
 
     // The placing authority: the outcome in detail, `caution` for the restricted signal, nothing of the embargo.
-    const placingAnswer = await get(asPlacing, 'checks.placement', { provisionId: provision.id });
+    const placingAnswer = await get(h, asPlacing, 'checks.placement', { provisionId: provision.id });
     const placingCheck = dataOf<PlacementCheck>(placingAnswer);
     expect(placingCheck).toMatchObject({
       provisionId: provision.id,
@@ -189,7 +180,7 @@ describe('monitoring and placement checks over HTTP (acceptance)', () => {
     for (const secret of embargoSecrets) expect(placingAnswer.text).not.toContain(secret);
 
     // The bare member: summaries only, the same signal, nothing of the embargo.
-    const memberAnswer = await get(asMember, 'checks.placement', { provisionId: provision.id });
+    const memberAnswer = await get(h, asMember, 'checks.placement', { provisionId: provision.id });
     const memberCheck = dataOf<PlacementCheck>(memberAnswer);
     expect(memberCheck).toMatchObject({
       verdict: 'caution',
@@ -204,7 +195,7 @@ describe('monitoring and placement checks over HTTP (acceptance)', () => {
 
     // The issuer: its own informal embargo is a do-not-place.
     const leadCheck = dataOf<PlacementCheck>(
-      await get(asLead, 'checks.placement', { provisionId: provision.id }),
+      await get(h, asLead, 'checks.placement', { provisionId: provision.id }),
     );
     expect(leadCheck.verdict).toBe('do-not-place');
     expect(leadCheck.reasons).toEqual([
@@ -213,18 +204,18 @@ describe('monitoring and placement checks over HTTP (acceptance)', () => {
 
     // The batch form answers the same, and an unknown setting is a 404 for the single form.
     const many = dataOf<{ results: (PlacementCheck & { ok: boolean })[]; summary: unknown }>(
-      await get(asPlacing, 'checks.placementMany', {
+      await get(h, asPlacing, 'checks.placementMany', {
         items: [{ provisionId: provision.id }, { provisionId: randomUUID() }],
       }),
     );
     expect(many.summary).toEqual({ clear: 0, caution: 1, doNotPlace: 0, notFound: 1 });
     expect(many.results[0]).toMatchObject({ ok: true, verdict: 'caution', reasons: placingCheck.reasons });
-    const unknown = await get(asPlacing, 'checks.placement', { provisionId: randomUUID() });
+    const unknown = await get(h, asPlacing, 'checks.placement', { provisionId: randomUUID() });
     expect(unknown.status).toBe(404);
 
     // Two amendments of one version at once: exactly one wins, the other is told of the conflict.
     const amend = (reason: string, overallRating: number) =>
-      post(asLead, 'outcomes.amend', {
+      post(h, asLead, 'outcomes.amend', {
         id: published.id,
         version: published.version,
         reason,
@@ -238,7 +229,7 @@ describe('monitoring and placement checks over HTTP (acceptance)', () => {
     const loser = raced.find((a) => a.status === 409)!;
     expect(errorCodeOf(loser)).toBe('CONFLICT');
     const winner = dataOf<OutcomeView>(raced.find((a) => a.status === 200)!);
-    const current = dataOf<OutcomeView>(await get(asLead, 'outcomes.get', { id: published.id }));
+    const current = dataOf<OutcomeView>(await get(h, asLead, 'outcomes.get', { id: published.id }));
     if (current.layer !== 'detail' || winner.layer !== 'detail') throw new Error('the publisher sees detail');
     expect(current).toMatchObject({
       status: 'amended',
@@ -247,19 +238,21 @@ describe('monitoring and placement checks over HTTP (acceptance)', () => {
     });
     expect(current.history.filter((v) => v.change === 'amended')).toHaveLength(1);
     expect(
-      dataOf<OutcomeView[]>(await get(asLead, 'outcomes.listForProvision', { provisionId: provision.id })),
+      dataOf<OutcomeView[]>(await get(h, asLead, 'outcomes.listForProvision', { provisionId: provision.id })),
     ).toHaveLength(1);
   });
 });
 
 describe('checks.placementMany over HTTP', () => {
-  it('checks a shortlist of 500 in one call, sent as POST since it does not fit in a URL; 501 is refused', async () => {
-    const token = (await hh.makeClientWithToken(hh.hostAuthorityId, 'officer')).token;
-    const provider = await hh.makeProvider();
-    const rows = await insertProvisions(hh.hub.database.db, {
+  test('checks a shortlist of 500 in one call, sent as POST since it does not fit in a URL; 501 is refused', async ({
+    h,
+  }) => {
+    const token = (await h.makeClientWithToken(h.hostAuthorityId, 'officer')).token;
+    const provider = await h.makeProvider();
+    const rows = await insertProvisions(h.hub.database.db, {
       count: 501,
       providerId: provider.id,
-      hostAuthorityId: hh.hostAuthorityId,
+      hostAuthorityId: h.hostAuthorityId,
       urnPrefix: '8',
       namePrefix: `Shortlist ${uniq()}`,
     });
@@ -269,7 +262,7 @@ describe('checks.placementMany over HTTP', () => {
     const client = createTRPCClient<AppRouter>({
       links: [
         httpLink({
-          url: `${hh.baseUrl}/trpc`,
+          url: `${h.baseUrl}/trpc`,
           headers: { authorization: `Bearer ${token}` },
           methodOverride: 'POST',
         }),
@@ -281,7 +274,7 @@ describe('checks.placementMany over HTTP', () => {
       rows.slice(0, 500).map((r) => r.id),
     );
 
-    const tooMany = await post(token, 'checks.placementMany', { items });
+    const tooMany = await post(h, token, 'checks.placementMany', { items });
     expect(tooMany.status).toBe(400);
     expect(errorCodeOf(tooMany)).toBe('BAD_REQUEST');
     expect(tooMany.text).toContain('at most 500');

@@ -2,67 +2,22 @@
 // a lead publishes; a placing authority reads detail until its placement ends; a bare member sees
 // the summary until a pre-placement grant opens detail, which then expires; the lead and host see
 // the grant; every read of detail is in the audit log with its basis; an edited audit row is found.
-import type { Server } from 'node:http';
-import { createTRPCClient, httpLink, TRPCClientError } from '@trpc/client';
+import { TRPCClientError } from '@trpc/client';
 import { sql } from 'drizzle-orm';
 import { createLocalJWKSet, jwtVerify, type JSONWebKeySet } from 'jose';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect } from 'vitest';
 import type { Role } from '@ccx/schema';
-import { createApp, type AppRouter } from '@ccx/server';
+import type { AppRouter } from '@ccx/server';
 import { ownerDbOf } from '@ccx/server/testing';
-import { createHarness, type Harness } from '../support/harness.js';
-import { DAY_MS, fixClock, uniq } from '../support/need-to-know.js';
+import { DAY_MS, uniq } from '../support/harness.js';
+import { httpTest as test, type HttpHarness } from '../support/http.js';
 
 const NOW = '2026-06-15T10:00:00Z';
+test.override({ clockAt: NOW });
 
-let h: Harness;
-let server: Server;
-let baseUrl: string;
-let restoreClock: () => void;
-
-beforeAll(async () => {
-  h = await createHarness();
-  restoreClock = fixClock(h.hub, NOW);
-  const app = createApp(h.hub);
-  server = await new Promise<Server>((resolve, reject) => {
-    const s = app.listen(0, '127.0.0.1', (err?: Error) => (err ? reject(err) : resolve(s)));
-  });
-  const address = server.address();
-  if (!address || typeof address === 'string') throw new Error('no TCP address');
-  baseUrl = `http://127.0.0.1:${address.port}`;
-});
-
-afterAll(async () => {
-  restoreClock?.();
-  if (server) {
-    await new Promise<void>((resolve, reject) => {
-      server.close((err) => (err ? reject(err) : resolve()));
-      server.closeAllConnections();
-    });
-  }
-  await h?.close();
-});
-
-type Client = ReturnType<typeof createTRPCClient<AppRouter>>;
-
-/** A new client of the authority, a token for it from POST /oauth/token, and a tRPC client sending it. */
-const clientFor = async (authorityId: string, role: Role): Promise<Client> => {
-  const created = await h.makeClient(authorityId, role);
-  const res = await fetch(`${baseUrl}/oauth/token`, {
-    method: 'POST',
-    headers: { 'content-type': 'application/x-www-form-urlencoded' },
-    body: new URLSearchParams({
-      grant_type: 'client_credentials',
-      client_id: created.client.id,
-      client_secret: created.clientSecret,
-    }).toString(),
-  });
-  expect(res.status).toBe(200);
-  const { access_token: token } = (await res.json()) as { access_token: string };
-  return createTRPCClient<AppRouter>({
-    links: [httpLink({ url: `${baseUrl}/trpc`, headers: { authorization: `Bearer ${token}` } })],
-  });
-};
+/** A tRPC client over HTTP for a new client of the authority, with a token from POST /oauth/token. */
+const clientFor = async (h: HttpHarness, authorityId: string, role: Role) =>
+  h.trpc((await h.makeClientWithToken(authorityId, role)).token);
 
 /** Awaits a call that must fail over HTTP with the given tRPC code and HTTP status. */
 const expectHttpError = async (call: Promise<unknown>, code: string, status: number) => {
@@ -79,7 +34,10 @@ const expectHttpError = async (call: Promise<unknown>, code: string, status: num
 };
 
 describe('need-to-know over HTTP (issue 3 acceptance)', () => {
-  it('detail follows the bases, grants expire, the lead and host see grants, and the audit log holds every read', async () => {
+  test('detail follows the bases, grants expire, the lead and host see grants, and the audit log holds every read', async ({
+    h,
+    clock,
+  }) => {
     const u = uniq();
     const host = await h.makeAuthority({ id: `host-${u}` });
     const lead = await h.makeAuthority({ id: `lead-${u}` });
@@ -87,11 +45,11 @@ describe('need-to-know over HTTP (issue 3 acceptance)', () => {
     const member = await h.makeAuthority({ id: `member-${u}` });
     const provision = await h.makeProvision({ hostAuthorityId: host.id });
 
-    const admin = await clientFor(h.hostAuthorityId, 'hub-admin');
-    const asHost = await clientFor(host.id, 'officer');
-    const asLead = await clientFor(lead.id, 'officer');
-    const asPlacing = await clientFor(placing.id, 'officer');
-    const asMember = await clientFor(member.id, 'officer');
+    const admin = await clientFor(h, h.hostAuthorityId, 'hub-admin');
+    const asHost = await clientFor(h, host.id, 'officer');
+    const asLead = await clientFor(h, lead.id, 'officer');
+    const asPlacing = await clientFor(h, placing.id, 'officer');
+    const asMember = await clientFor(h, member.id, 'officer');
 
     // The hub-admin allocates the provision to the lead; the placing authority declares 2 children.
     await admin.allocations.assign.mutate({
@@ -177,7 +135,7 @@ describe('need-to-know over HTTP (issue 3 acceptance)', () => {
     );
 
     // Seven days and one second later the grant has expired: back to the summary.
-    h.hub.clock.now = () => new Date(new Date(grant.expiresAt!).getTime() + 1000);
+    clock.set(new Date(new Date(grant.expiresAt!).getTime() + 1000));
     expect((await asMember.outcomes.get.query({ id: outcome.id })).layer).toBe('summary');
     expect((await asMember.access.grants.query()).map((g) => g.id)).not.toContain(grant.id);
 
@@ -215,7 +173,7 @@ describe('need-to-know over HTTP (issue 3 acceptance)', () => {
 
     // The lead's signed chain head verifies against the JWKS served over HTTP.
     const head = await asLead.audit.exportHead.query();
-    const jwks = (await (await fetch(`${baseUrl}/.well-known/jwks.json`)).json()) as JSONWebKeySet;
+    const jwks = (await (await fetch(`${h.baseUrl}/.well-known/jwks.json`)).json()) as JSONWebKeySet;
     const { payload } = await jwtVerify(head.jws, createLocalJWKSet(jwks));
     expect(payload).toMatchObject({ authority: lead.id, seq: head.seq, hash: head.hash });
     expect(head.hash).toBe((await asLead.audit.verify.query()).head?.hash);

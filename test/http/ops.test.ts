@@ -1,51 +1,37 @@
 // Operations: health and readiness probes, Prometheus metrics, OAuth discovery metadata, and
 // migrations that apply once however often a database is opened.
 import { mkdtemp, readFile, rm } from 'node:fs/promises';
-import type { Server } from 'node:http';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { sql } from 'drizzle-orm';
 import postgres from 'postgres';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createApp, openDatabase, type Database } from '@ccx/server';
+import { describe, expect } from 'vitest';
+import { openDatabase, type Database } from '@ccx/server';
 import { ownerDbOf } from '@ccx/server/testing';
-import { createHarness, queryRows, type Harness } from '../support/harness.js';
+import { queryRows } from '../support/harness.js';
+import { httpTest as test } from '../support/http.js';
 
-let h: Harness;
-let server: Server;
 let baseUrl: string;
 let token: string;
 
-beforeAll(async () => {
-  h = await createHarness();
-  server = await new Promise<Server>((resolve, reject) => {
-    const s = createApp(h.hub).listen(0, '127.0.0.1', (err?: Error) => (err ? reject(err) : resolve(s)));
-  });
-  const address = server.address();
-  if (!address || typeof address === 'string') throw new Error('no TCP address');
-  baseUrl = `http://127.0.0.1:${address.port}`;
+// A viewer's token, for what needs one.
+test.beforeAll(async ({ h }) => {
+  baseUrl = h.baseUrl;
   const member = await h.makeAuthority();
   const { principal } = await h.makeClient(member.id, 'viewer');
   token = (await h.hub.tokens.issue(principal)).token;
-});
-afterAll(async () => {
-  await new Promise<void>((resolve) => {
-    server.close(() => resolve());
-    server.closeAllConnections();
-  });
-  await h.close();
 });
 
 const expectedKind = process.env.TEST_DATABASE_URL ? 'postgres' : 'pglite';
 
 describe('probes', () => {
-  it('GET /healthz answers 200', async () => {
+  test('GET /healthz answers 200', async () => {
     const res = await fetch(`${baseUrl}/healthz`);
     expect(res.status).toBe(200);
     expect(await res.json()).toEqual({ status: 'ok' });
   });
 
-  it('GET /readyz answers 200 with the database kind, after reaching the database', async () => {
+  test('GET /readyz answers 200 with the database kind, after reaching the database', async () => {
     const res = await fetch(`${baseUrl}/readyz`);
     expect(res.status).toBe(200);
     expect(await res.json()).toEqual({ status: 'ready', database: expectedKind });
@@ -55,7 +41,7 @@ describe('probes', () => {
 });
 
 describe('GET /metrics', () => {
-  it('is Prometheus text with procedure, HTTP and database-pool metrics', async () => {
+  test('is Prometheus text with procedure, HTTP and database-pool metrics', async ({ h }) => {
     const called = await fetch(`${baseUrl}/trpc/providers.search?input=${encodeURIComponent('{}')}`, {
       headers: { authorization: `Bearer ${token}` },
     });
@@ -85,7 +71,7 @@ describe('GET /metrics', () => {
     expect(text).toMatch(/^ccx_process_cpu_seconds_total \d/m);
   });
 
-  it('keeps HTTP route labels bounded: one for all of tRPC, one for unmatched paths', async () => {
+  test('keeps HTTP route labels bounded: one for all of tRPC, one for unmatched paths', async () => {
     await fetch(`${baseUrl}/no-such-page-${Date.now()}`);
     const batch = `/trpc/providers.search,authorities.list?batch=1&input=${encodeURIComponent('{"0":{},"1":{}}')}`;
     const batched = await fetch(`${baseUrl}${batch}`, { headers: { authorization: `Bearer ${token}` } });
@@ -113,7 +99,7 @@ describe('GET /metrics', () => {
 });
 
 describe('GET /.well-known/oauth-authorization-server', () => {
-  it('describes the token endpoint (RFC 8414)', async () => {
+  test('describes the token endpoint (RFC 8414)', async ({ h }) => {
     const res = await fetch(`${baseUrl}/.well-known/oauth-authorization-server`);
     expect(res.status).toBe(200);
     const meta = (await res.json()) as Record<string, unknown>;
@@ -186,7 +172,7 @@ describe('migrations', () => {
     }
   };
 
-  it('applies migrations once to a PGlite data folder opened twice', async () => {
+  test('applies migrations once to a PGlite data folder opened twice', async () => {
     const dir = await mkdtemp(path.join(tmpdir(), 'ccx-migrate-'));
     try {
       await openTwice(() => openDatabase({ kind: 'pglite', dataDir: dir }), false);
@@ -195,7 +181,7 @@ describe('migrations', () => {
     }
   });
 
-  it.skipIf(!process.env.TEST_DATABASE_URL)(
+  test.skipIf(!process.env.TEST_DATABASE_URL)(
     'applies migrations once to a PostgreSQL database opened twice, and three times at once',
     async () => {
       const adminUrl = process.env.TEST_DATABASE_URL!;
@@ -213,7 +199,7 @@ describe('migrations', () => {
     },
   );
 
-  it('the harness database has every table', async () => {
+  test('the harness database has every table', async ({ h }) => {
     const seen = await inspect(h.hub.database);
     expect(seen.tables).toEqual(expect.arrayContaining(TABLES));
     expect(seen.applied).toBe(await journalEntries());

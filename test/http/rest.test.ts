@@ -13,14 +13,14 @@ import { Validator } from '@seriousme/openapi-schema-validator';
 import { sql } from 'drizzle-orm';
 import { Ajv2020, type ValidateFunction } from 'ajv/dist/2020.js';
 import { default as addFormatsPlugin } from 'ajv-formats';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect } from 'vitest';
 import type { Role } from '@ccx/schema';
 import { appRouter } from '@ccx/server';
 import { ownerDbOf } from '@ccx/server/testing';
 import { sequenceEvents } from '@ccx/server/testing';
 import { REST_PREFIX, REST_ROUTES } from '@ccx/server/testing';
-import { readAnswer, startHttpHarness, type HttpAnswer, type HttpHarness } from '../support/http.js';
-import { londonToday, plusDays, uniq } from '../support/need-to-know.js';
+import { readAnswer, httpTest as test, type HttpAnswer, type HttpHarness } from '../support/http.js';
+import { londonToday, plusDays, uniq } from '../support/harness.js';
 
 const MAX_BODY_BYTES = 64 * 1024;
 
@@ -61,7 +61,6 @@ type Document = {
 const addFormats = ((addFormatsPlugin as unknown as { default?: unknown }).default ??
   addFormatsPlugin) as unknown as (ajv: Ajv2020) => Ajv2020;
 
-let h: HttpHarness;
 let doc: Document;
 let ajv: Ajv2020;
 const validators = new Map<string, ValidateFunction>();
@@ -126,7 +125,12 @@ type CallOptions = {
 };
 
 /** One REST request with plain fetch; the answer is checked against the document. */
-const call = async (method: string, url: string, opts: CallOptions = {}): Promise<HttpAnswer> => {
+const call = async (
+  h: HttpHarness,
+  method: string,
+  url: string,
+  opts: CallOptions = {},
+): Promise<HttpAnswer> => {
   const headers: Record<string, string> = { accept: 'application/json', ...opts.headers };
   if (opts.token) headers.authorization = `Bearer ${opts.token}`;
   let body: string | undefined = opts.rawBody;
@@ -164,7 +168,7 @@ const problem = async (
 };
 
 /** A token for a new client of the authority, from POST /oauth/token with client_secret_post. */
-const tokenFor = async (authorityId: string, role: Role): Promise<string> => {
+const tokenFor = async (h: HttpHarness, authorityId: string, role: Role): Promise<string> => {
   const created = await h.makeClient(authorityId, role);
   const answer = await h.requestToken({
     form: {
@@ -186,12 +190,14 @@ let placing: { id: string; officer: string };
 let member: { id: string; officer: string };
 let provision: { id: string; urn: string; version: number };
 
-beforeAll(async () => {
-  h = await startHttpHarness({
+test.override({
+  hubEnv: {
     CCX_MAX_BODY_BYTES: String(MAX_BODY_BYTES),
     // The webhook receiver of this file listens on 127.0.0.1 over plain http.
     CCX_WEBHOOK_ALLOW_HTTP_LOOPBACK: 'true',
-  });
+  },
+});
+test.beforeAll(async ({ h }) => {
   const res = await fetch(`${h.baseUrl}/openapi.json`);
   doc = (await res.json()) as Document;
   ajv = new Ajv2020({ strict: false, allErrors: true });
@@ -216,19 +222,15 @@ beforeAll(async () => {
   lead = {
     id: leadAuthority.id,
     qaInbox: leadAuthority.qaInbox,
-    officer: await tokenFor(leadAuthority.id, 'officer'),
-    viewer: await tokenFor(leadAuthority.id, 'viewer'),
+    officer: await tokenFor(h, leadAuthority.id, 'officer'),
+    viewer: await tokenFor(h, leadAuthority.id, 'viewer'),
   };
-  placing = { id: placingAuthority.id, officer: await tokenFor(placingAuthority.id, 'officer') };
-  member = { id: memberAuthority.id, officer: await tokenFor(memberAuthority.id, 'officer') };
-});
-
-afterAll(async () => {
-  await h?.close();
+  placing = { id: placingAuthority.id, officer: await tokenFor(h, placingAuthority.id, 'officer') };
+  member = { id: memberAuthority.id, officer: await tokenFor(h, memberAuthority.id, 'officer') };
 });
 
 describe('the OpenAPI document', () => {
-  it('is served without a token and is valid OpenAPI 3.1', async () => {
+  test('is served without a token and is valid OpenAPI 3.1', async ({ h }) => {
     const res = await fetch(`${h.baseUrl}/openapi.json`);
     expect(res.status).toBe(200);
     expect(res.headers.get('content-type')).toMatch(/^application\/json/);
@@ -287,7 +289,7 @@ describe('the OpenAPI document', () => {
       });
   });
 
-  it('has exactly the routes of the table, each named after an existing tRPC procedure', () => {
+  test('has exactly the routes of the table, each named after an existing tRPC procedure', () => {
     const fromTable = REST_ROUTES.map((r) => `${r.method.toUpperCase()} ${REST_PREFIX}${r.path}`).sort();
     const fromDocument = Object.entries(doc.paths)
       .flatMap(([path, ops]) => Object.keys(ops).map((m) => `${m.toUpperCase()} ${path}`))
@@ -310,7 +312,7 @@ describe('the OpenAPI document', () => {
     }
   });
 
-  it('is the table docs/rest.md shows, route by route', () => {
+  test('is the table docs/rest.md shows, route by route', () => {
     const guide = readFileSync(new URL('../../docs/rest.md', import.meta.url), 'utf8');
     const rows = guide
       .split('\n')
@@ -323,7 +325,7 @@ describe('the OpenAPI document', () => {
     );
   });
 
-  it('is browsable at /docs/api with swagger-ui served locally and no inline script', async () => {
+  test('is browsable at /docs/api with swagger-ui served locally and no inline script', async ({ h }) => {
     const page = await fetch(`${h.baseUrl}/docs/api`);
     expect(page.status).toBe(200);
     expect(page.headers.get('content-type')).toMatch(/^text\/html/);
@@ -356,25 +358,25 @@ describe('REST routes', () => {
   let informal: { id: string };
   let draftId: string;
 
-  it('answers who the token speaks for', async () => {
+  test('answers who the token speaks for', async ({ h }) => {
     const me = await ok<{ authority: Json; client: Json }>(
-      call('GET', api('/authorities/me'), { token: lead.officer }),
+      call(h, 'GET', api('/authorities/me'), { token: lead.officer }),
     );
     expect(me.authority).toMatchObject({ id: lead.id });
     expect(me.client).toMatchObject({ authorityId: lead.id, role: 'officer' });
-    expect(await ok(call('GET', api(`/authorities/${lead.id}`), { token: lead.viewer }))).toMatchObject({
+    expect(await ok(call(h, 'GET', api(`/authorities/${lead.id}`), { token: lead.viewer }))).toMatchObject({
       id: lead.id,
     });
-    const all = await ok<Json[]>(call('GET', api('/authorities?status=active'), { token: lead.viewer }));
+    const all = await ok<Json[]>(call(h, 'GET', api('/authorities?status=active'), { token: lead.viewer }));
     expect(all.map((a) => a.id)).toContain(placing.id);
-    const pong = await ok<Json>(call('GET', api('/ping'), { token: lead.viewer }));
+    const pong = await ok<Json>(call(h, 'GET', api('/ping'), { token: lead.viewer }));
     expect(pong).toMatchObject({ ok: true, authorityId: lead.id });
     expect(Math.abs(Date.parse(String(pong.at)) - Date.now())).toBeLessThan(60_000);
   });
 
-  it('lets a placing authority declare, and a lead publish an outcome and restrictions', async () => {
+  test('lets a placing authority declare, and a lead publish an outcome and restrictions', async ({ h }) => {
     const placement = await ok<{ id: string; children: number }>(
-      call('POST', api('/placements'), {
+      call(h, 'POST', api('/placements'), {
         token: placing.officer,
         body: { provisionId: provision.id, children: 2, fromDate: plusDays(today, -30) },
       }),
@@ -382,12 +384,12 @@ describe('REST routes', () => {
     );
     expect(placement.children).toBe(2);
     const mine = await ok<Json[]>(
-      call('GET', api('/placements?includeEnded=false'), { token: placing.officer }),
+      call(h, 'GET', api('/placements?includeEnded=false'), { token: placing.officer }),
     );
     expect(mine.map((p) => p.id)).toContain(placement.id);
 
     const findings = `Night staffing below the agreed ratio (${uniq()})`;
-    const created = await call('POST', api('/outcomes'), {
+    const created = await call(h, 'POST', api('/outcomes'), {
       token: lead.officer,
       body: {
         provisionId: provision.id,
@@ -405,7 +407,7 @@ describe('REST routes', () => {
     expect(created.headers.get('location')).toBe(api(`/outcomes/${draft.id}`));
 
     const published = await ok<{ id: string; version: number; status: string; byLead: boolean }>(
-      call('POST', api(`/outcomes/${draft.id}/publish`), {
+      call(h, 'POST', api(`/outcomes/${draft.id}/publish`), {
         token: lead.officer,
         body: { version: draft.version },
       }),
@@ -420,7 +422,7 @@ describe('REST routes', () => {
       reasons: [{ category: 'quality', text: 'Staffing action plan agreed with the provider' }],
       summary: 'Action plan on night staffing',
     };
-    const first = await call('POST', api('/restrictions'), {
+    const first = await call(h, 'POST', api('/restrictions'), {
       token: lead.officer,
       body,
       headers: { 'Idempotency-Key': key },
@@ -430,7 +432,7 @@ describe('REST routes', () => {
     expect(first.headers.get('location')).toBe(api(`/restrictions/${restriction.id}`));
 
     // A retry with the same key answers the first record again and makes no second one.
-    const replay = await call('POST', api('/restrictions'), {
+    const replay = await call(h, 'POST', api('/restrictions'), {
       token: lead.officer,
       body,
       headers: { 'Idempotency-Key': key },
@@ -438,13 +440,13 @@ describe('REST routes', () => {
     expect(replay.status).toBe(201);
     expect(replay.body).toEqual(first.body);
     // The key may come in the body instead.
-    const inBody = await call('POST', api('/restrictions'), {
+    const inBody = await call(h, 'POST', api('/restrictions'), {
       token: lead.officer,
       body: { ...body, idempotencyKey: key },
     });
     expect((inBody.body as Json).id).toBe(restriction.id);
     const { items: listed } = await ok<{ items: Json[] }>(
-      call('GET', api(`/restrictions?provisionId=${provision.id}&kind=action-plan`), {
+      call(h, 'GET', api(`/restrictions?provisionId=${provision.id}&kind=action-plan`), {
         token: lead.officer,
       }),
     );
@@ -452,7 +454,7 @@ describe('REST routes', () => {
     expect(listed).toHaveLength(1);
     // The same key for a different request is a conflict.
     const reused = await problem(
-      call('POST', api('/restrictions'), {
+      call(h, 'POST', api('/restrictions'), {
         token: lead.officer,
         body: { ...body, summary: 'something else' },
         headers: { 'Idempotency-Key': key },
@@ -462,7 +464,7 @@ describe('REST routes', () => {
     expect(reused.code).toBe('CONFLICT');
 
     const informalAnswer = await ok<{ id: string; restricted: boolean }>(
-      call('POST', api('/restrictions'), {
+      call(h, 'POST', api('/restrictions'), {
         token: lead.officer,
         body: {
           provisionId: provision.id,
@@ -477,7 +479,7 @@ describe('REST routes', () => {
 
     // A second draft, which no one else may know of.
     const secondDraft = await ok<{ id: string }>(
-      call('POST', api('/outcomes'), {
+      call(h, 'POST', api('/outcomes'), {
         token: lead.officer,
         body: {
           provisionId: provision.id,
@@ -492,14 +494,16 @@ describe('REST routes', () => {
     draftId = secondDraft.id;
   });
 
-  it('gives the placing authority a verdict with its reasons, by provision id, by URN and in a batch', async () => {
+  test('gives the placing authority a verdict with its reasons, by provision id, by URN and in a batch', async ({
+    h,
+  }) => {
     const check = await ok<{
       provisionId: string;
       verdict: string;
       reasons: { code: string; recordId: string | null; contact: string | null }[];
       latestOutcome: { layer: string } | null;
       lead: { authorityId: string } | null;
-    }>(call('GET', api(`/checks/placement?provisionId=${provision.id}`), { token: placing.officer }));
+    }>(call(h, 'GET', api(`/checks/placement?provisionId=${provision.id}`), { token: placing.officer }));
     expect(check.verdict).toBe('caution');
     const codes = check.reasons.map((r) => r.code);
     expect(codes).toEqual(
@@ -511,12 +515,12 @@ describe('REST routes', () => {
     expect(check.lead?.authorityId).toBe(lead.id);
 
     const byUrn = await ok<{ provisionId: string; verdict: string }>(
-      call('GET', api(`/checks/placement?urn=${provision.urn.toLowerCase()}`), { token: placing.officer }),
+      call(h, 'GET', api(`/checks/placement?urn=${provision.urn.toLowerCase()}`), { token: placing.officer }),
     );
     expect(byUrn).toMatchObject({ provisionId: provision.id, verdict: 'caution' });
 
     const batch = await ok<{ results: { ok: boolean }[]; summary: Json }>(
-      call('POST', api('/checks/placement/batch'), {
+      call(h, 'POST', api('/checks/placement/batch'), {
         token: placing.officer,
         body: { items: [{ provisionId: provision.id }, { urn: 'SC000000' }, { provisionId: randomUUID() }] },
       }),
@@ -525,17 +529,19 @@ describe('REST routes', () => {
     expect(batch.summary).toEqual({ clear: 0, caution: 1, doNotPlace: 0, notFound: 2 });
 
     await problem(
-      call('GET', api(`/checks/placement?provisionId=${randomUUID()}`), { token: placing.officer }),
+      call(h, 'GET', api(`/checks/placement?provisionId=${randomUUID()}`), { token: placing.officer }),
       404,
     );
   });
 
-  it('gives a bare member the layer the policy says, and 404 for what it may not know of, as for a missing id', async () => {
-    const seen = await ok<Json>(call('GET', api(`/outcomes/${outcome.id}`), { token: member.officer }));
+  test('gives a bare member the layer the policy says, and 404 for what it may not know of, as for a missing id', async ({
+    h,
+  }) => {
+    const seen = await ok<Json>(call(h, 'GET', api(`/outcomes/${outcome.id}`), { token: member.officer }));
     expect(seen).toMatchObject({ layer: 'summary', id: outcome.id, overallRating: 3 });
     expect(JSON.stringify(seen)).not.toContain(outcome.findings);
     // The placing authority has a basis: detail, audited as a tRPC read would be, with the request id.
-    const detailRead = await call('GET', api(`/outcomes/${outcome.id}`), { token: placing.officer });
+    const detailRead = await call(h, 'GET', api(`/outcomes/${outcome.id}`), { token: placing.officer });
     expect(detailRead.body).toMatchObject({ layer: 'detail', findings: outcome.findings });
     const auditor = (await h.makeClient(placing.id, 'officer')).principal;
     const audit = await h.caller(auditor).audit.list({ scope: 'mine', recordId: outcome.id });
@@ -549,9 +555,12 @@ describe('REST routes', () => {
       ]),
     );
 
-    const hidden = await problem(call('GET', api(`/outcomes/${draftId}`), { token: member.officer }), 404);
+    const hidden = await problem(call(h, 'GET', api(`/outcomes/${draftId}`), { token: member.officer }), 404);
     const missingId = randomUUID();
-    const missing = await problem(call('GET', api(`/outcomes/${missingId}`), { token: member.officer }), 404);
+    const missing = await problem(
+      call(h, 'GET', api(`/outcomes/${missingId}`), { token: member.officer }),
+      404,
+    );
     const neutral = (p: Problem, id: string) => ({
       ...p,
       answer: undefined,
@@ -561,27 +570,27 @@ describe('REST routes', () => {
     expect(neutral(hidden, draftId)).toEqual(neutral(missing, missingId));
 
     const signal = await ok<Json>(
-      call('GET', api(`/restrictions/${informal.id}`), { token: member.officer }),
+      call(h, 'GET', api(`/restrictions/${informal.id}`), { token: member.officer }),
     );
     expect(signal).toMatchObject({ layer: 'signal', contact: lead.qaInbox });
     expect(signal).not.toHaveProperty('kind');
     expect(
-      await ok(call('GET', api(`/restrictions/${restriction.id}`), { token: member.officer })),
+      await ok(call(h, 'GET', api(`/restrictions/${restriction.id}`), { token: member.officer })),
     ).toMatchObject({
       layer: 'summary',
       kind: 'action-plan',
     });
 
     const listed = await ok<Json[]>(
-      call('GET', api(`/provisions/${provision.id}/outcomes`), { token: member.officer }),
+      call(h, 'GET', api(`/provisions/${provision.id}/outcomes`), { token: member.officer }),
     );
     expect(listed.map((o) => o.layer)).toEqual(['summary']);
     const mine = await ok<Json[]>(
-      call('GET', api(`/provisions/${provision.id}/outcomes?includeDrafts=true`), { token: lead.officer }),
+      call(h, 'GET', api(`/provisions/${provision.id}/outcomes?includeDrafts=true`), { token: lead.officer }),
     );
     expect(mine.map((o) => o.id)).toEqual(expect.arrayContaining([outcome.id, draftId]));
     const everywhere = await ok<{ items: Json[]; nextCursor: string | null }>(
-      call('GET', api(`/outcomes?provisionId=${provision.id}&limit=1`), { token: member.officer }),
+      call(h, 'GET', api(`/outcomes?provisionId=${provision.id}&limit=1`), { token: member.officer }),
     );
     expect(everywhere).toEqual({
       items: [expect.objectContaining({ id: outcome.id, layer: 'summary' })],
@@ -589,35 +598,35 @@ describe('REST routes', () => {
     });
 
     const leads = await ok<{ items: Json[]; nextCursor: string | null }>(
-      call('GET', api(`/allocations?provisionId=${provision.id}&currentOnly=true`), {
+      call(h, 'GET', api(`/allocations?provisionId=${provision.id}&currentOnly=true`), {
         token: member.officer,
       }),
     );
     expect(leads.items.map((a) => [a.provisionId, a.authorityId, a.current])).toEqual([
       [provision.id, lead.id, true],
     ]);
-    const led = await ok<Json[]>(call('GET', api('/allocations/mine'), { token: lead.officer }));
+    const led = await ok<Json[]>(call(h, 'GET', api('/allocations/mine'), { token: lead.officer }));
     expect(led.map((a) => a.provisionId)).toContain(provision.id);
     const concerns = await ok<Json>(
-      call('GET', api(`/provisions/${provision.id}/concerns?sinceMonths=12`), { token: member.officer }),
+      call(h, 'GET', api(`/provisions/${provision.id}/concerns?sinceMonths=12`), { token: member.officer }),
     );
     expect(concerns).toMatchObject({ provisionId: provision.id, concernsLast12Months: 0 });
 
     const why = await ok<Json>(
-      call('GET', api(`/access/explain?recordType=outcome&recordId=${outcome.id}`), {
+      call(h, 'GET', api(`/access/explain?recordType=outcome&recordId=${outcome.id}`), {
         token: member.officer,
       }),
     );
     expect(why).toMatchObject({ layer: 'summary', rule: 'member-summary' });
   });
 
-  it('lists the events since a cursor', async () => {
+  test('lists the events since a cursor', async ({ h }) => {
     await sequenceEvents(h.hub.database.db);
     const page = await ok<{
       items: { id: string; type: string; recordId: string | null }[];
       nextSince: string | null;
     }>(
-      call('GET', api('/events?types=outcome.published&types=restriction.created&limit=100'), {
+      call(h, 'GET', api('/events?types=outcome.published&types=restriction.created&limit=100'), {
         token: placing.officer,
       }),
     );
@@ -632,16 +641,23 @@ describe('REST routes', () => {
     );
     expect(page.nextSince).toBe(page.items[page.items.length - 1]?.id);
     const after = await ok<{ items: unknown[]; nextSince: string | null }>(
-      call('GET', api(`/events?since=${page.nextSince}&types=outcome.published`), { token: placing.officer }),
+      call(h, 'GET', api(`/events?since=${page.nextSince}&types=outcome.published`), {
+        token: placing.officer,
+      }),
     );
     expect(after).toEqual({ items: [], nextSince: page.nextSince });
-    const bad = await problem(call('GET', api('/events?types=not-a-type'), { token: placing.officer }), 400);
+    const bad = await problem(
+      call(h, 'GET', api('/events?types=not-a-type'), { token: placing.officer }),
+      400,
+    );
     expect(bad.issues?.[0]?.path).toMatch(/^types/);
   });
 
-  it('amends, withdraws, updates, lifts and ends through their routes, refusing stale versions', async () => {
+  test('amends, withdraws, updates, lifts and ends through their routes, refusing stale versions', async ({
+    h,
+  }) => {
     const amended = await ok<{ version: number; status: string; overallRating: number }>(
-      call('POST', api(`/outcomes/${outcome.id}/amend`), {
+      call(h, 'POST', api(`/outcomes/${outcome.id}/amend`), {
         token: lead.officer,
         body: {
           version: outcome.version,
@@ -652,7 +668,7 @@ describe('REST routes', () => {
     );
     expect(amended).toMatchObject({ status: 'amended', overallRating: 4 });
     const stale = await problem(
-      call('POST', api(`/outcomes/${outcome.id}/amend`), {
+      call(h, 'POST', api(`/outcomes/${outcome.id}/amend`), {
         token: lead.officer,
         body: { version: outcome.version, reason: 'again', changes: { overallRating: 5 } },
       }),
@@ -661,18 +677,18 @@ describe('REST routes', () => {
     expect(stale.code).toBe('CONFLICT');
 
     const current = await ok<{ version: number; actionItems: { id: string }[] }>(
-      call('GET', api(`/outcomes/${outcome.id}`), { token: lead.officer }),
+      call(h, 'GET', api(`/outcomes/${outcome.id}`), { token: lead.officer }),
     );
     const itemId = current.actionItems[0]?.id ?? '';
     const itemUpdated = await ok<{ version: number; actionItems: { id: string; status: string }[] }>(
-      call('PATCH', api(`/outcomes/${outcome.id}/action-items/${itemId}`), {
+      call(h, 'PATCH', api(`/outcomes/${outcome.id}/action-items/${itemId}`), {
         token: lead.officer,
         body: { version: current.version, status: 'met', note: 'two night staff recruited' },
       }),
     );
     expect(itemUpdated.actionItems.find((i) => i.id === itemId)?.status).toBe('met');
     const withdrawn = await ok<{ status: string }>(
-      call('POST', api(`/outcomes/${outcome.id}/withdraw`), {
+      call(h, 'POST', api(`/outcomes/${outcome.id}/withdraw`), {
         token: lead.officer,
         body: { version: itemUpdated.version, reason: 'published against the wrong setting' },
       }),
@@ -680,14 +696,14 @@ describe('REST routes', () => {
     expect(withdrawn.status).toBe('withdrawn');
 
     const updated = await ok<{ version: number; summary: string }>(
-      call('PATCH', api(`/restrictions/${restriction.id}`), {
+      call(h, 'PATCH', api(`/restrictions/${restriction.id}`), {
         token: lead.officer,
         body: { version: restriction.version, summary: 'Action plan extended', note: 'review meeting' },
       }),
     );
     expect(updated).toMatchObject({ version: restriction.version + 1, summary: 'Action plan extended' });
     await problem(
-      call('PATCH', api(`/restrictions/${restriction.id}`), {
+      call(h, 'PATCH', api(`/restrictions/${restriction.id}`), {
         token: lead.officer,
         body: { version: restriction.version, summary: 'stale' },
       }),
@@ -695,7 +711,7 @@ describe('REST routes', () => {
     );
     // Another authority may see the restriction but not change it.
     const notIssuer = await problem(
-      call('POST', api(`/restrictions/${restriction.id}/lift`), {
+      call(h, 'POST', api(`/restrictions/${restriction.id}/lift`), {
         token: member.officer,
         body: { version: updated.version, reason: 'not mine to lift' },
       }),
@@ -703,7 +719,7 @@ describe('REST routes', () => {
     );
     expect(notIssuer.code).toBe('FORBIDDEN');
     const lifted = await ok<{ status: string }>(
-      call('POST', api(`/restrictions/${restriction.id}/lift`), {
+      call(h, 'POST', api(`/restrictions/${restriction.id}/lift`), {
         token: lead.officer,
         body: { version: updated.version, reason: 'plan completed' },
       }),
@@ -711,14 +727,14 @@ describe('REST routes', () => {
     expect(lifted.status).toBe('lifted');
 
     const placement = await ok<{ id: string; version: number }>(
-      call('POST', api('/placements'), {
+      call(h, 'POST', api('/placements'), {
         token: member.officer,
         body: { provisionId: provision.id, children: 1 },
       }),
       201,
     );
     const ended = await ok<{ open: boolean }>(
-      call('POST', api(`/placements/${placement.id}/end`), {
+      call(h, 'POST', api(`/placements/${placement.id}/end`), {
         token: member.officer,
         body: { version: placement.version },
       }),
@@ -726,32 +742,34 @@ describe('REST routes', () => {
     expect(ended.open).toBe(false);
   });
 
-  it('searches, creates and updates the directory, a page at a time', async () => {
+  test('searches, creates and updates the directory, a page at a time', async ({ h }) => {
     const provider = await ok<{ id: string; version: number }>(
-      call('POST', api('/providers'), { token: lead.officer, body: { name: `REST provider ${uniq()}` } }),
+      call(h, 'POST', api('/providers'), { token: lead.officer, body: { name: `REST provider ${uniq()}` } }),
       201,
     );
-    expect(await ok(call('GET', api(`/providers/${provider.id}`), { token: member.officer }))).toMatchObject({
+    expect(
+      await ok(call(h, 'GET', api(`/providers/${provider.id}`), { token: member.officer })),
+    ).toMatchObject({
       id: provider.id,
     });
     const renamed = await ok<{ name: string }>(
-      call('PATCH', api(`/providers/${provider.id}`), {
+      call(h, 'PATCH', api(`/providers/${provider.id}`), {
         token: lead.officer,
         body: { version: provider.version, name: 'REST provider renamed' },
       }),
     );
     expect(renamed.name).toBe('REST provider renamed');
     const found = await ok<{ items: Json[] }>(
-      call('GET', api('/providers?q=REST%20provider%20renamed'), { token: member.officer }),
+      call(h, 'GET', api('/providers?q=REST%20provider%20renamed'), { token: member.officer }),
     );
     expect(found.items.map((p) => p.id)).toContain(provider.id);
 
     const prefix = `REST home ${uniq()}`;
     const ids: string[] = [];
-    const hubAdmin = await tokenFor(hostId, 'hub-admin');
+    const hubAdmin = await tokenFor(h, hostId, 'hub-admin');
     for (const n of [1, 2, 3]) {
       const created = await ok<{ id: string }>(
-        call('POST', api('/provisions'), {
+        call(h, 'POST', api('/provisions'), {
           token: hubAdmin,
           body: {
             providerId: provider.id,
@@ -769,7 +787,7 @@ describe('REST routes', () => {
     do {
       const query: string = `q=${encodeURIComponent(prefix)}&limit=2${cursor ? `&cursor=${encodeURIComponent(cursor)}` : ''}`;
       const page: { items: { id: string }[]; nextCursor: string | null } = await ok(
-        call('GET', api(`/provisions?${query}`), { token: member.officer }),
+        call(h, 'GET', api(`/provisions?${query}`), { token: member.officer }),
       );
       expect(page.items.length).toBeLessThanOrEqual(2);
       seen.push(...page.items.map((p) => p.id));
@@ -778,10 +796,10 @@ describe('REST routes', () => {
     expect(seen.sort()).toEqual([...ids].sort());
 
     const got = await ok<{ id: string; version: number }>(
-      call('GET', api(`/provisions/${ids[0]}`), { token: member.officer }),
+      call(h, 'GET', api(`/provisions/${ids[0]}`), { token: member.officer }),
     );
     const patched = await ok<{ ofstedGrade: string; version: number }>(
-      call('PATCH', api(`/provisions/${got.id}`), {
+      call(h, 'PATCH', api(`/provisions/${got.id}`), {
         token: lead.officer,
         body: { version: got.version, ofstedGrade: 'good', ofstedGradeDate: plusDays(today, -100) },
         headers: { 'content-type': 'application/merge-patch+json' },
@@ -790,14 +808,16 @@ describe('REST routes', () => {
     expect(patched).toMatchObject({ ofstedGrade: 'good', version: got.version + 1 });
   });
 
-  it('imports placements all or nothing: row errors are a 400 with one issue per bad field', async () => {
+  test('imports placements all or nothing: row errors are a 400 with one issue per bad field', async ({
+    h,
+  }) => {
     const rows = [
       { provisionId: provision.id, children: 0 },
       { urn: 'not-a-urn', children: 1 },
       { provisionId: provision.id, children: 3 },
     ];
     const refused = await problem(
-      call('POST', api('/placements/import'), { token: placing.officer, body: { rows } }),
+      call(h, 'POST', api('/placements/import'), { token: placing.officer, body: { rows } }),
       400,
     );
     expect(refused.code).toBe('BAD_REQUEST');
@@ -808,18 +828,18 @@ describe('REST routes', () => {
     expect(refused.issues?.find((i) => i.path === 'rows.0.children')?.message).toMatch(/^row 1: /);
     // Nothing changed: the placing authority still has its 2 children.
     const mine = await ok<{ provisionId: string; children: number }[]>(
-      call('GET', api('/placements'), { token: placing.officer }),
+      call(h, 'GET', api('/placements'), { token: placing.officer }),
     );
     expect(mine.find((p) => p.provisionId === provision.id)?.children).toBe(2);
 
     const dryRun = await ok<{ applied: boolean; errors: unknown[] }>(
-      call('POST', api('/placements/import'), { token: placing.officer, body: { rows, dryRun: true } }),
+      call(h, 'POST', api('/placements/import'), { token: placing.officer, body: { rows, dryRun: true } }),
     );
     expect(dryRun).toMatchObject({ applied: false });
     expect(dryRun.errors.length).toBeGreaterThanOrEqual(2);
 
     const applied = await ok<{ applied: boolean; changed: number }>(
-      call('POST', api('/placements/import'), {
+      call(h, 'POST', api('/placements/import'), {
         token: placing.officer,
         body: { rows: [{ provisionId: provision.id, children: 3 }] },
       }),
@@ -834,7 +854,7 @@ describe('REST routes for webhooks, the audit trail, API clients, grants and aut
   let receiverUrl: string;
   let receiver: Server | undefined;
 
-  beforeAll(async () => {
+  test.beforeAll(async () => {
     receiver = createServer((req, res) => {
       const chunks: Buffer[] = [];
       req.on('data', (c: Buffer) => chunks.push(c));
@@ -849,18 +869,20 @@ describe('REST routes for webhooks, the audit trail, API clients, grants and aut
     receiverUrl = `http://127.0.0.1:${(server.address() as AddressInfo).port}/ccx/hook`;
   });
 
-  afterAll(async () => {
+  test.afterAll(async () => {
     const server = receiver;
     if (!server) return;
     server.closeAllConnections();
     await new Promise<void>((resolve) => server.close(() => resolve()));
   });
 
-  it('lets an admin manage webhooks: the secret once, a signed ping, deliveries, resend, rotation and delete', async () => {
-    const admin = await tokenFor(member.id, 'admin');
+  test('lets an admin manage webhooks: the secret once, a signed ping, deliveries, resend, rotation and delete', async ({
+    h,
+  }) => {
+    const admin = await tokenFor(h, member.id, 'admin');
     const body = { url: receiverUrl, eventTypes: ['allocation.changed'] };
     const key = `hook-${randomUUID()}`;
-    const created = await call('POST', api('/webhooks'), {
+    const created = await call(h, 'POST', api('/webhooks'), {
       token: admin,
       body,
       headers: { 'Idempotency-Key': key },
@@ -871,18 +893,18 @@ describe('REST routes for webhooks, the audit trail, API clients, grants and aut
     expect(webhook).toMatchObject({ authorityId: member.id, status: 'active', url: receiverUrl });
     expect(secret).toMatch(/^whsec_/);
     // A retry with the same key answers the first result, secret and all, and makes no second webhook.
-    const replay = await call('POST', api('/webhooks'), {
+    const replay = await call(h, 'POST', api('/webhooks'), {
       token: admin,
       body,
       headers: { 'Idempotency-Key': key },
     });
     expect(replay.body).toEqual(created.body);
-    const listed = await ok<{ id: string }[]>(call('GET', api('/webhooks'), { token: admin }));
+    const listed = await ok<{ id: string }[]>(call(h, 'GET', api('/webhooks'), { token: admin }));
     expect(listed.map((w) => w.id)).toEqual([webhook.id]);
     expect(JSON.stringify(listed)).not.toContain(secret);
 
     const ping = await ok<{ id: string; ok: boolean }>(
-      call('POST', api(`/webhooks/${webhook.id}/test`), { token: admin }),
+      call(h, 'POST', api(`/webhooks/${webhook.id}/test`), { token: admin }),
     );
     expect(ping).toMatchObject({
       ok: true,
@@ -892,135 +914,138 @@ describe('REST routes for webhooks, the audit trail, API clients, grants and aut
     });
     expect(received.map((b) => (JSON.parse(b) as { type: string }).type)).toContain('webhook.test');
     const deliveries = await ok<{ id: string }[]>(
-      call('GET', api(`/webhooks/${webhook.id}/deliveries?limit=10`), { token: admin }),
+      call(h, 'GET', api(`/webhooks/${webhook.id}/deliveries?limit=10`), { token: admin }),
     );
     expect(deliveries.map((d) => d.id)).toContain(ping.id);
     const resent = await ok(
-      call('POST', api(`/webhooks/${webhook.id}/deliveries/${ping.id}/resend`), { token: admin }),
+      call(h, 'POST', api(`/webhooks/${webhook.id}/deliveries/${ping.id}/resend`), { token: admin }),
     );
     expect(resent).toMatchObject({ id: ping.id, status: 'pending', attempts: 0 });
 
     const rotated = await ok<{ webhook: { secretRotatedAt: string | null }; secret: string }>(
-      call('POST', api(`/webhooks/${webhook.id}/rotate-secret`), { token: admin }),
+      call(h, 'POST', api(`/webhooks/${webhook.id}/rotate-secret`), { token: admin }),
     );
     expect(rotated.secret).toMatch(/^whsec_/);
     expect(rotated.secret).not.toBe(secret);
     expect(rotated.webhook.secretRotatedAt).not.toBeNull();
 
     // Only an admin manages webhooks; another authority's webhook is not found, like a missing one.
-    const officer = await problem(call('POST', api('/webhooks'), { token: member.officer, body }), 403);
+    const officer = await problem(call(h, 'POST', api('/webhooks'), { token: member.officer, body }), 403);
     expect(officer.code).toBe('FORBIDDEN');
-    await problem(call('GET', api('/webhooks'), { token: member.officer }), 403);
-    const otherAdmin = await tokenFor(placing.id, 'admin');
-    await problem(call('POST', api(`/webhooks/${webhook.id}/test`), { token: otherAdmin }), 404);
-    await problem(call('DELETE', api(`/webhooks/${webhook.id}`), { token: otherAdmin }), 404);
+    await problem(call(h, 'GET', api('/webhooks'), { token: member.officer }), 403);
+    const otherAdmin = await tokenFor(h, placing.id, 'admin');
+    await problem(call(h, 'POST', api(`/webhooks/${webhook.id}/test`), { token: otherAdmin }), 404);
+    await problem(call(h, 'DELETE', api(`/webhooks/${webhook.id}`), { token: otherAdmin }), 404);
     const unknown = await problem(
-      call('GET', api(`/webhooks/${randomUUID()}/deliveries`), { token: admin }),
+      call(h, 'GET', api(`/webhooks/${randomUUID()}/deliveries`), { token: admin }),
       404,
     );
     expect(unknown.code).toBe('NOT_FOUND');
     const external = await problem(
-      call('POST', api('/webhooks'), { token: admin, body: { ...body, url: 'http://example.com/hook' } }),
+      call(h, 'POST', api('/webhooks'), { token: admin, body: { ...body, url: 'http://example.com/hook' } }),
       400,
     );
     expect(external.code).toBe('BAD_REQUEST');
     // A DELETE takes its input from the path: no body, and no query parameter the input lacks.
     const stray = await problem(
-      call('DELETE', api(`/webhooks/${webhook.id}?force=true`), { token: admin }),
+      call(h, 'DELETE', api(`/webhooks/${webhook.id}?force=true`), { token: admin }),
       400,
     );
     expect(stray.issues?.[0]).toMatchObject({ path: 'force', message: 'unknown query parameter' });
 
-    const deleted = await ok(call('DELETE', api(`/webhooks/${webhook.id}`), { token: admin }));
+    const deleted = await ok(call(h, 'DELETE', api(`/webhooks/${webhook.id}`), { token: admin }));
     expect(deleted).toMatchObject({ id: webhook.id, status: 'disabled' });
-    expect(await ok(call('GET', api('/webhooks'), { token: admin }))).toEqual([]);
-    await problem(call('DELETE', api(`/webhooks/${webhook.id}`), { token: admin }), 404);
+    expect(await ok(call(h, 'GET', api('/webhooks'), { token: admin }))).toEqual([]);
+    await problem(call(h, 'DELETE', api(`/webhooks/${webhook.id}`), { token: admin }), 404);
     const options = await fetch(`${h.baseUrl}${api(`/webhooks/${webhook.id}`)}`, { method: 'OPTIONS' });
     expect(options.headers.get('allow')).toBe('DELETE, OPTIONS');
   });
 
-  it("reads and verifies an authority's audit trail and exports its signed head", async () => {
+  test("reads and verifies an authority's audit trail and exports its signed head", async ({ h }) => {
     const page = await ok<{ items: { authorityId: string; action: string }[]; nextCursor: string | null }>(
-      call('GET', api('/audit?scope=mine&limit=2'), { token: member.officer }),
+      call(h, 'GET', api('/audit?scope=mine&limit=2'), { token: member.officer }),
     );
     expect(page.items).toHaveLength(2);
     expect(page.items.every((e) => e.authorityId === member.id)).toBe(true);
     expect(page.nextCursor).not.toBeNull();
     const next = await ok<{ items: { seq: number }[] }>(
-      call('GET', api(`/audit?limit=2&cursor=${encodeURIComponent(page.nextCursor ?? '')}`), {
+      call(h, 'GET', api(`/audit?limit=2&cursor=${encodeURIComponent(page.nextCursor ?? '')}`), {
         token: member.officer,
       }),
     );
     expect(next.items.length).toBeGreaterThan(0);
     const deletes = await ok<{ items: { action: string; recordType: string | null }[] }>(
-      call('GET', api('/audit?action=webhook.delete'), { token: member.officer }),
+      call(h, 'GET', api('/audit?action=webhook.delete'), { token: member.officer }),
     );
     expect(deletes.items).toEqual([
       expect.objectContaining({ action: 'webhook.delete', recordType: 'webhook' }),
     ]);
     const readsOfMine = await ok<{ items: { authorityId: string }[] }>(
-      call('GET', api('/audit?scope=reads-of-my-records'), { token: lead.officer }),
+      call(h, 'GET', api('/audit?scope=reads-of-my-records'), { token: lead.officer }),
     );
     expect(readsOfMine.items.map((e) => e.authorityId)).not.toContain(lead.id);
 
     const verified = await ok<{ authorityId: string; ok: boolean; head: { seq: number } | null }>(
-      call('GET', api('/audit/verify'), { token: member.officer }),
+      call(h, 'GET', api('/audit/verify'), { token: member.officer }),
     );
     expect(verified).toMatchObject({ authorityId: member.id, ok: true, firstBroken: null });
     const head = await ok<{ authorityId: string; seq: number; jws: string }>(
-      call('GET', api('/audit/head'), { token: member.officer }),
+      call(h, 'GET', api('/audit/head'), { token: member.officer }),
     );
     expect(head.authorityId).toBe(member.id);
     expect(head.seq).toBeGreaterThanOrEqual(verified.head?.seq ?? 0);
     expect(head.jws).toMatch(/^[\w-]+\.[\w-]+\.[\w-]+$/);
 
     // A viewer may not read the trail; only the hub-admin may name another authority's chain.
-    const viewer = await problem(call('GET', api('/audit'), { token: lead.viewer }), 403);
+    const viewer = await problem(call(h, 'GET', api('/audit'), { token: lead.viewer }), 403);
     expect(viewer.code).toBe('FORBIDDEN');
-    await problem(call('GET', api(`/audit/verify?authorityId=${lead.id}`), { token: member.officer }), 403);
-    await problem(call('GET', api(`/audit/head?authorityId=${lead.id}`), { token: member.officer }), 403);
-    const hubAdmin = await tokenFor(hostId, 'hub-admin');
+    await problem(
+      call(h, 'GET', api(`/audit/verify?authorityId=${lead.id}`), { token: member.officer }),
+      403,
+    );
+    await problem(call(h, 'GET', api(`/audit/head?authorityId=${lead.id}`), { token: member.officer }), 403);
+    const hubAdmin = await tokenFor(h, hostId, 'hub-admin');
     expect(
-      await ok(call('GET', api(`/audit/verify?authorityId=${lead.id}`), { token: hubAdmin })),
+      await ok(call(h, 'GET', api(`/audit/verify?authorityId=${lead.id}`), { token: hubAdmin })),
     ).toMatchObject({ authorityId: lead.id, ok: true });
   });
 
-  it('lets an admin create, list and revoke API clients, the secret shown once', async () => {
-    const admin = await tokenFor(placing.id, 'admin');
+  test('lets an admin create, list and revoke API clients, the secret shown once', async ({ h }) => {
+    const admin = await tokenFor(h, placing.id, 'admin');
     const created = await ok<{ client: { id: string }; clientSecret: string }>(
-      call('POST', api('/clients'), { token: admin, body: { name: 'Python sync tool', role: 'viewer' } }),
+      call(h, 'POST', api('/clients'), { token: admin, body: { name: 'Python sync tool', role: 'viewer' } }),
       201,
     );
     expect(created.client).toMatchObject({ authorityId: placing.id, role: 'viewer', status: 'active' });
     const token = await h.getToken(created.client.id, created.clientSecret);
-    const me = await ok<{ client: Json }>(call('GET', api('/authorities/me'), { token }));
+    const me = await ok<{ client: Json }>(call(h, 'GET', api('/authorities/me'), { token }));
     expect(me.client).toMatchObject({ id: created.client.id, role: 'viewer' });
-    const listed = await ok<{ id: string }[]>(call('GET', api('/clients'), { token: admin }));
+    const listed = await ok<{ id: string }[]>(call(h, 'GET', api('/clients'), { token: admin }));
     expect(listed.map((c) => c.id)).toContain(created.client.id);
     expect(JSON.stringify(listed)).not.toContain(created.clientSecret);
 
     // Not above your own role, not for another authority, not for an officer; another's client is not found.
     await problem(
-      call('POST', api('/clients'), { token: admin, body: { name: 'Too high', role: 'hub-admin' } }),
+      call(h, 'POST', api('/clients'), { token: admin, body: { name: 'Too high', role: 'hub-admin' } }),
       403,
     );
-    await problem(call('GET', api(`/clients?authorityId=${member.id}`), { token: admin }), 403);
-    const officer = await problem(call('GET', api('/clients'), { token: placing.officer }), 403);
+    await problem(call(h, 'GET', api(`/clients?authorityId=${member.id}`), { token: admin }), 403);
+    const officer = await problem(call(h, 'GET', api('/clients'), { token: placing.officer }), 403);
     expect(officer.code).toBe('FORBIDDEN');
-    const otherAdmin = await tokenFor(member.id, 'admin');
-    await problem(call('POST', api(`/clients/${created.client.id}/revoke`), { token: otherAdmin }), 404);
-    const badId = await problem(call('POST', api('/clients/not-a-client/revoke'), { token: admin }), 400);
+    const otherAdmin = await tokenFor(h, member.id, 'admin');
+    await problem(call(h, 'POST', api(`/clients/${created.client.id}/revoke`), { token: otherAdmin }), 404);
+    const badId = await problem(call(h, 'POST', api('/clients/not-a-client/revoke'), { token: admin }), 400);
     expect(badId.issues?.[0]?.path).toBe('id');
 
-    const revoked = await ok(call('POST', api(`/clients/${created.client.id}/revoke`), { token: admin }));
+    const revoked = await ok(call(h, 'POST', api(`/clients/${created.client.id}/revoke`), { token: admin }));
     expect(revoked).toMatchObject({ id: created.client.id, status: 'revoked' });
     // Its tokens stop at once.
-    await problem(call('GET', api('/authorities/me'), { token }), 401);
+    await problem(call(h, 'GET', api('/authorities/me'), { token }), 401);
   });
 
-  it('shares a record, grants pre-placement access, and revokes both', async () => {
+  test('shares a record, grants pre-placement access, and revokes both', async ({ h }) => {
     const draft = await ok<{ id: string; version: number }>(
-      call('POST', api('/outcomes'), {
+      call(h, 'POST', api('/outcomes'), {
         token: lead.officer,
         body: {
           provisionId: provision.id,
@@ -1034,12 +1059,14 @@ describe('REST routes for webhooks, the audit trail, API clients, grants and aut
       201,
     );
     const published = await ok<{ id: string }>(
-      call('POST', api(`/outcomes/${draft.id}/publish`), {
+      call(h, 'POST', api(`/outcomes/${draft.id}/publish`), {
         token: lead.officer,
         body: { version: draft.version },
       }),
     );
-    expect(await ok(call('GET', api(`/outcomes/${published.id}`), { token: member.officer }))).toMatchObject({
+    expect(
+      await ok(call(h, 'GET', api(`/outcomes/${published.id}`), { token: member.officer })),
+    ).toMatchObject({
       layer: 'summary',
     });
 
@@ -1049,8 +1076,8 @@ describe('REST routes for webhooks, the audit trail, API clients, grants and aut
       authorityId: member.id,
       until: plusDays(today, 30),
     };
-    await problem(call('POST', api('/access/shares'), { token: lead.viewer, body: shareBody }), 403);
-    const shared = await call('POST', api('/access/shares'), {
+    await problem(call(h, 'POST', api('/access/shares'), { token: lead.viewer, body: shareBody }), 403);
+    const shared = await call(h, 'POST', api('/access/shares'), {
       token: lead.officer,
       body: shareBody,
       headers: { 'Idempotency-Key': `share-${randomUUID()}` },
@@ -1064,19 +1091,24 @@ describe('REST routes for webhooks, the audit trail, API clients, grants and aut
       recordId: published.id,
       active: true,
     });
-    expect(await ok(call('GET', api(`/outcomes/${published.id}`), { token: member.officer }))).toMatchObject({
+    expect(
+      await ok(call(h, 'GET', api(`/outcomes/${published.id}`), { token: member.officer })),
+    ).toMatchObject({
       layer: 'detail',
     });
     // Only the authority that shared may revoke a share.
     const notSharer = await problem(
-      call('POST', api(`/access/grants/${share.id}/revoke`), { token: member.officer }),
+      call(h, 'POST', api(`/access/grants/${share.id}/revoke`), { token: member.officer }),
       403,
     );
     expect(notSharer.code).toBe('FORBIDDEN');
     expect(
-      await ok(call('POST', api(`/access/grants/${share.id}/revoke`), { token: lead.officer })),
+      await ok(call(h, 'POST', api(`/access/grants/${share.id}/revoke`), { token: lead.officer })),
     ).toMatchObject({ id: share.id, active: false });
-    await problem(call('POST', api(`/access/grants/${randomUUID()}/revoke`), { token: lead.officer }), 404);
+    await problem(
+      call(h, 'POST', api(`/access/grants/${randomUUID()}/revoke`), { token: lead.officer }),
+      404,
+    );
 
     const request = {
       provisionId: provision.id,
@@ -1085,7 +1117,7 @@ describe('REST routes for webhooks, the audit trail, API clients, grants and aut
       days: 3,
     };
     const prospective = await ok<{ id: string }>(
-      call('POST', api('/access/prospective-grants'), { token: member.officer, body: request }),
+      call(h, 'POST', api('/access/prospective-grants'), { token: member.officer, body: request }),
       201,
     );
     expect(prospective).toMatchObject({
@@ -1096,12 +1128,12 @@ describe('REST routes for webhooks, the audit trail, API clients, grants and aut
       active: true,
     });
     const again = await problem(
-      call('POST', api('/access/prospective-grants'), { token: member.officer, body: request }),
+      call(h, 'POST', api('/access/prospective-grants'), { token: member.officer, body: request }),
       409,
     );
     expect(again.code).toBe('CONFLICT');
     const named = await problem(
-      call('POST', api('/access/prospective-grants'), {
+      call(h, 'POST', api('/access/prospective-grants'), {
         token: member.officer,
         body: { ...request, caseReference: 'Jane Doe' },
       }),
@@ -1110,24 +1142,28 @@ describe('REST routes for webhooks, the audit trail, API clients, grants and aut
     expect(named.issues?.map((i) => i.path)).toEqual(['caseReference']);
     // The lead sees who is looking at the setting it leads.
     const seenByLead = await ok<{ id: string }[]>(
-      call('GET', api(`/access/grants?provisionId=${provision.id}&kind=prospective`), { token: lead.viewer }),
+      call(h, 'GET', api(`/access/grants?provisionId=${provision.id}&kind=prospective`), {
+        token: lead.viewer,
+      }),
     );
     expect(seenByLead.map((g) => g.id)).toContain(prospective.id);
 
     expect(
-      await ok(call('POST', api(`/access/grants/${prospective.id}/revoke`), { token: member.officer })),
+      await ok(call(h, 'POST', api(`/access/grants/${prospective.id}/revoke`), { token: member.officer })),
     ).toMatchObject({ id: prospective.id, active: false });
-    const active = await ok<{ id: string }[]>(call('GET', api('/access/grants'), { token: member.officer }));
+    const active = await ok<{ id: string }[]>(
+      call(h, 'GET', api('/access/grants'), { token: member.officer }),
+    );
     expect(active.map((g) => g.id)).not.toContain(share.id);
     expect(active.map((g) => g.id)).not.toContain(prospective.id);
     const all = await ok<{ id: string }[]>(
-      call('GET', api('/access/grants?activeOnly=false'), { token: member.officer }),
+      call(h, 'GET', api('/access/grants?activeOnly=false'), { token: member.officer }),
     );
     expect(all.map((g) => g.id)).toEqual(expect.arrayContaining([share.id, prospective.id]));
   });
 
-  it('lets the hub-admin add and update member authorities', async () => {
-    const hubAdmin = await tokenFor(hostId, 'hub-admin');
+  test('lets the hub-admin add and update member authorities', async ({ h }) => {
+    const hubAdmin = await tokenFor(h, hostId, 'hub-admin');
     const id = `rest-council-${uniq()}`;
     const body = {
       id,
@@ -1135,8 +1171,8 @@ describe('REST routes for webhooks, the audit trail, API clients, grants and aut
       region: 'south-east',
       qaInbox: `qa@${id}.example.gov.uk`,
     };
-    await problem(call('POST', api('/authorities'), { token: lead.officer, body }), 403);
-    const created = await call('POST', api('/authorities'), {
+    await problem(call(h, 'POST', api('/authorities'), { token: lead.officer, body }), 403);
+    const created = await call(h, 'POST', api('/authorities'), {
       token: hubAdmin,
       body,
       headers: { 'Idempotency-Key': `authority-${randomUUID()}` },
@@ -1147,7 +1183,7 @@ describe('REST routes for webhooks, the audit trail, API clients, grants and aut
     expect(authority).toMatchObject({ id, status: 'active', isHost: false });
 
     const updated = await ok<{ version: number }>(
-      call('PATCH', api(`/authorities/${id}`), {
+      call(h, 'PATCH', api(`/authorities/${id}`), {
         token: hubAdmin,
         body: {
           version: authority.version,
@@ -1161,25 +1197,30 @@ describe('REST routes for webhooks, the audit trail, API clients, grants and aut
       version: authority.version + 1,
     });
     const stale = await problem(
-      call('PATCH', api(`/authorities/${id}`), {
+      call(h, 'PATCH', api(`/authorities/${id}`), {
         token: hubAdmin,
         body: { version: authority.version, status: 'suspended' },
       }),
       409,
     );
     expect(stale.code).toBe('CONFLICT');
-    const admin = await tokenFor(lead.id, 'admin');
+    const admin = await tokenFor(h, lead.id, 'admin');
     await problem(
-      call('PATCH', api(`/authorities/${lead.id}`), { token: admin, body: { version: 1, name: 'Not mine' } }),
+      call(h, 'PATCH', api(`/authorities/${lead.id}`), {
+        token: admin,
+        body: { version: 1, name: 'Not mine' },
+      }),
       403,
     );
   });
 });
 
 describe('REST refusals as problems', () => {
-  it('takes a `__proto__` key in a body as a plain unknown field, never as the input prototype', async () => {
+  test('takes a `__proto__` key in a body as a plain unknown field, never as the input prototype', async ({
+    h,
+  }) => {
     const made = await ok<Json>(
-      call('POST', api('/providers'), {
+      call(h, 'POST', api('/providers'), {
         token: lead.officer,
         headers: { 'content-type': 'application/json' },
         rawBody: '{"__proto__":{"companyNumber":"12345678"},"name":"Proto Care Ltd"}',
@@ -1189,9 +1230,9 @@ describe('REST refusals as problems', () => {
     expect(made).toMatchObject({ name: 'Proto Care Ltd', companyNumber: null });
   });
 
-  it('refuses bad input field by field with 400, never a 500', async () => {
+  test('refuses bad input field by field with 400, never a 500', async ({ h }) => {
     const bad = await problem(
-      call('POST', api('/outcomes'), {
+      call(h, 'POST', api('/outcomes'), {
         token: lead.officer,
         body: {
           provisionId: provision.id,
@@ -1206,36 +1247,36 @@ describe('REST refusals as problems', () => {
     expect(bad.issues?.map((i) => i.path)).toEqual(
       expect.arrayContaining(['activityType', 'activityDate', 'overallRating', 'summary']),
     );
-    const described = await ok<{ status: number; title: string }>(call('GET', bad.type));
+    const described = await ok<{ status: number; title: string }>(call(h, 'GET', bad.type));
     expect(described).toMatchObject({ status: 400, title: 'Bad Request' });
 
     const notInteger = await problem(
-      call('GET', api('/provisions?limit=lots'), { token: member.officer }),
+      call(h, 'GET', api('/provisions?limit=lots'), { token: member.officer }),
       400,
     );
     expect(notInteger.issues?.map((i) => i.path)).toEqual(['limit']);
     const tooMany = await problem(
-      call('GET', api('/provisions?limit=100000'), { token: member.officer }),
+      call(h, 'GET', api('/provisions?limit=100000'), { token: member.officer }),
       400,
     );
     expect(tooMany.issues?.[0]?.path).toBe('limit');
     const unknown = await problem(
-      call('GET', api('/provisions?colour=blue'), { token: member.officer }),
+      call(h, 'GET', api('/provisions?colour=blue'), { token: member.officer }),
       400,
     );
     expect(unknown.issues).toEqual([{ path: 'colour', message: 'unknown query parameter', code: 'custom' }]);
     const notBoolean = await problem(
-      call('GET', api('/placements?includeEnded=perhaps'), { token: member.officer }),
+      call(h, 'GET', api('/placements?includeEnded=perhaps'), { token: member.officer }),
       400,
     );
     expect(notBoolean.issues?.[0]?.path).toBe('includeEnded');
-    const badId = await problem(call('GET', api('/outcomes/not-an-id'), { token: member.officer }), 400);
+    const badId = await problem(call(h, 'GET', api('/outcomes/not-an-id'), { token: member.officer }), 400);
     expect(badId.issues?.[0]?.path).toBe('id');
-    const neither = await problem(call('GET', api('/checks/placement'), { token: member.officer }), 400);
+    const neither = await problem(call(h, 'GET', api('/checks/placement'), { token: member.officer }), 400);
     expect(neither.code).toBe('BAD_REQUEST');
 
     const notJson = await problem(
-      call('POST', api('/outcomes'), {
+      call(h, 'POST', api('/outcomes'), {
         token: lead.officer,
         rawBody: '{"provisionId": ',
         headers: { 'content-type': 'application/json' },
@@ -1244,7 +1285,7 @@ describe('REST refusals as problems', () => {
     );
     expect(notJson.detail).toContain('not valid JSON');
     const notObject = await problem(
-      call('POST', api('/outcomes'), { token: lead.officer, body: [1, 2] }),
+      call(h, 'POST', api('/outcomes'), { token: lead.officer, body: [1, 2] }),
       400,
     );
     expect(notObject.issues?.[0]).toMatchObject({
@@ -1252,7 +1293,7 @@ describe('REST refusals as problems', () => {
       message: 'the body must be a JSON object',
     });
     const wrongType = await problem(
-      call('POST', api('/outcomes'), {
+      call(h, 'POST', api('/outcomes'), {
         token: lead.officer,
         rawBody: 'provisionId=x',
         headers: { 'content-type': 'application/x-www-form-urlencoded' },
@@ -1261,7 +1302,7 @@ describe('REST refusals as problems', () => {
     );
     expect(wrongType.code).toBe('UNSUPPORTED_MEDIA_TYPE');
     const idMismatch = await problem(
-      call('POST', api(`/outcomes/${randomUUID()}/publish`), {
+      call(h, 'POST', api(`/outcomes/${randomUUID()}/publish`), {
         token: lead.officer,
         body: { id: randomUUID(), version: 1 },
       }),
@@ -1269,7 +1310,7 @@ describe('REST refusals as problems', () => {
     );
     expect(idMismatch.issues?.[0]?.path).toBe('id');
     const keyMismatch = await problem(
-      call('POST', api('/placements'), {
+      call(h, 'POST', api('/placements'), {
         token: placing.officer,
         body: { provisionId: provision.id, children: 1, idempotencyKey: 'body-key-123' },
         headers: { 'Idempotency-Key': 'header-key-456' },
@@ -1278,7 +1319,7 @@ describe('REST refusals as problems', () => {
     );
     expect(keyMismatch.issues?.[0]?.path).toBe('idempotencyKey');
     const badKey = await problem(
-      call('POST', api('/placements'), {
+      call(h, 'POST', api('/placements'), {
         token: placing.officer,
         body: { provisionId: provision.id, children: 1 },
         headers: { 'Idempotency-Key': 'short' },
@@ -1288,7 +1329,7 @@ describe('REST refusals as problems', () => {
     expect(badKey.issues?.[0]?.path).toBe('idempotencyKey');
 
     const tooLarge = await problem(
-      call('POST', api('/checks/placement/batch'), {
+      call(h, 'POST', api('/checks/placement/batch'), {
         token: placing.officer,
         body: { items: Array.from({ length: 3000 }, () => ({ provisionId: randomUUID() })) },
       }),
@@ -1296,7 +1337,7 @@ describe('REST refusals as problems', () => {
     );
     expect(tooLarge.code).toBe('PAYLOAD_TOO_LARGE');
     const tooManyItems = await problem(
-      call('POST', api('/checks/placement/batch'), {
+      call(h, 'POST', api('/checks/placement/batch'), {
         token: placing.officer,
         body: { items: Array.from({ length: 501 }, () => ({ urn: 'SC000001' })) },
       }),
@@ -1305,30 +1346,32 @@ describe('REST refusals as problems', () => {
     expect(tooManyItems.issues?.[0]?.path).toBe('items');
   });
 
-  it('answers 401 with WWW-Authenticate without a valid token, and 403 for a role that may not write', async () => {
-    const none = await problem(call('GET', api(`/checks/placement?provisionId=${provision.id}`)), 401);
+  test('answers 401 with WWW-Authenticate without a valid token, and 403 for a role that may not write', async ({
+    h,
+  }) => {
+    const none = await problem(call(h, 'GET', api(`/checks/placement?provisionId=${provision.id}`)), 401);
     expect(none.code).toBe('UNAUTHORIZED');
     expect(none.answer.headers.get('www-authenticate')).toBe('Bearer realm="ccx"');
     const forged = await problem(
-      call('GET', api('/authorities/me'), { token: 'eyJhbGciOiJub25lIn0.e30.' }),
+      call(h, 'GET', api('/authorities/me'), { token: 'eyJhbGciOiJub25lIn0.e30.' }),
       401,
     );
     expect(forged.answer.headers.get('www-authenticate')).toBe('Bearer realm="ccx", error="invalid_token"');
     expect(forged.detail).toBe('invalid or expired access token');
     const noTokenWrite = await problem(
-      call('POST', api('/placements'), { body: { provisionId: provision.id, children: 1 } }),
+      call(h, 'POST', api('/placements'), { body: { provisionId: provision.id, children: 1 } }),
       401,
     );
     expect(noTokenWrite.code).toBe('UNAUTHORIZED');
     // Readable input is checked only after the token: no field-by-field answer for a caller without one.
     const noTokenBadFields = await problem(
-      call('POST', api('/outcomes'), { body: { overallRating: 9 } }),
+      call(h, 'POST', api('/outcomes'), { body: { overallRating: 9 } }),
       401,
     );
     expect(noTokenBadFields.issues).toBeUndefined();
 
     const viewer = await problem(
-      call('POST', api('/restrictions'), {
+      call(h, 'POST', api('/restrictions'), {
         token: lead.viewer,
         body: {
           provisionId: provision.id,
@@ -1341,33 +1384,36 @@ describe('REST refusals as problems', () => {
     expect(viewer.detail).toContain('officer role');
   });
 
-  it('answers unknown routes with a 404 problem and other methods with 405 and Allow', async () => {
-    const nowhere = await problem(call('GET', api('/nowhere'), { token: member.officer }), 404);
+  test('answers unknown routes with a 404 problem and other methods with 405 and Allow', async ({ h }) => {
+    const nowhere = await problem(call(h, 'GET', api('/nowhere'), { token: member.officer }), 404);
     expect(nowhere).toMatchObject({ code: 'NOT_FOUND', type: '/problems/not-found' });
-    await problem(call('GET', '/api/v2/provisions'), 404);
+    await problem(call(h, 'GET', '/api/v2/provisions'), 404);
 
     const wrongMethod = await problem(
-      call('DELETE', api(`/provisions/${provision.id}`), { token: member.officer }),
+      call(h, 'DELETE', api(`/provisions/${provision.id}`), { token: member.officer }),
       405,
     );
     expect(wrongMethod.code).toBe('METHOD_NOT_SUPPORTED');
     expect(wrongMethod.answer.headers.get('allow')).toBe('GET, PATCH, HEAD, OPTIONS');
-    const getOnPost = await problem(call('GET', api('/placements/import'), { token: member.officer }), 405);
+    const getOnPost = await problem(
+      call(h, 'GET', api('/placements/import'), { token: member.officer }),
+      405,
+    );
     expect(getOnPost.answer.headers.get('allow')).toBe('POST, OPTIONS');
     const options = await fetch(`${h.baseUrl}${api('/restrictions')}`, { method: 'OPTIONS' });
     expect(options.status).toBe(204);
     expect(options.headers.get('allow')).toBe('GET, POST, HEAD, OPTIONS');
-    await problem(call('GET', '/problems/no-such-problem'), 404);
+    await problem(call(h, 'GET', '/problems/no-such-problem'), 404);
   });
 
-  it('answers a real fault with 500 and only "internal error" and the request id', async () => {
+  test('answers a real fault with 500 and only "internal error" and the request id', async ({ h }) => {
     // Renaming a table is the owner's right, not the hub's (on PostgreSQL the hub has a role of its own).
     const db = ownerDbOf(h.hub.database.db);
     await db.execute(sql`alter table provisions rename to provisions_gone`);
     let fault: Awaited<ReturnType<typeof problem>>;
     try {
       fault = await problem(
-        call('GET', api('/provisions?q=anything'), {
+        call(h, 'GET', api('/provisions?q=anything'), {
           token: member.officer,
           headers: { 'x-request-id': 'boom-rest-500.test' },
         }),
@@ -1384,7 +1430,7 @@ describe('REST refusals as problems', () => {
     expect(fault.answer.text).not.toMatch(/provisions_gone|select|stack|at .*:\d+:\d+/i);
   });
 
-  it('checked every answer of this file against the document, and every operation at least once', () => {
+  test('checked every answer of this file against the document, and every operation at least once', () => {
     const operations = Object.entries(doc.paths).flatMap(([path, ops]) =>
       Object.keys(ops).map((m) => `${m.toUpperCase()} ${path}`),
     );

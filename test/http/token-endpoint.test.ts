@@ -2,9 +2,9 @@
 // methods, the shape of the token it issues, interop with oauth4webapi, and every RFC 6749 §5.2 error.
 import { decodeJwt, decodeProtectedHeader } from 'jose';
 import * as oauth from 'oauth4webapi';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect } from 'vitest';
 import {
-  startHttpHarness,
+  httpTest as test,
   type HttpAnswer,
   type HttpHarness,
   type OAuthError,
@@ -15,17 +15,15 @@ import {
 const TTL_SECONDS = 600;
 const AUDIENCE = 'ccx-test-api';
 
-let h: HttpHarness;
 let authorityId: string;
 let officer: { id: string; secret: string };
 
-beforeAll(async () => {
-  h = await startHttpHarness({ CCX_TOKEN_TTL: '10m', CCX_AUDIENCE: AUDIENCE });
+test.override({ hubEnv: { CCX_TOKEN_TTL: '10m', CCX_AUDIENCE: AUDIENCE } });
+test.beforeAll(async ({ h }) => {
   authorityId = (await h.makeAuthority()).id;
   const created = await h.makeClient(authorityId, 'officer');
   officer = { id: created.client.id, secret: created.clientSecret };
 });
-afterAll(() => h.close());
 
 const form = (extra: Record<string, string> = {}) => ({ grant_type: 'client_credentials', ...extra });
 
@@ -56,19 +54,21 @@ const expectOAuthError = (answer: HttpAnswer, status: number, error: string): OA
 };
 
 describe('POST /oauth/token issues a token', () => {
-  it('for client credentials in the form body', async () => {
+  test('for client credentials in the form body', async ({ h }) => {
     const answer = await h.requestToken({
       form: form({ client_id: officer.id, client_secret: officer.secret }),
     });
     expectTokenResponse(answer);
   });
 
-  it('for client credentials in HTTP Basic', async () => {
+  test('for client credentials in HTTP Basic', async ({ h }) => {
     const answer = await h.requestToken({ form: form(), basic: officer });
     expectTokenResponse(answer);
   });
 
-  it('as an RFC 9068 JWT signed ES256 with a key published in the JWKS, carrying the client’s claims', async () => {
+  test('as an RFC 9068 JWT signed ES256 with a key published in the JWKS, carrying the client’s claims', async ({
+    h,
+  }) => {
     const before = Math.floor(Date.now() / 1000);
     const token = expectTokenResponse(await h.requestToken({ form: form(), basic: officer }));
     const after = Math.floor(Date.now() / 1000);
@@ -95,12 +95,12 @@ describe('POST /oauth/token issues a token', () => {
     expect(claims.jti).toMatch(/^[0-9a-f-]{36}$/);
   });
 
-  it('with a different jti every time', async () => {
+  test('with a different jti every time', async ({ h }) => {
     const tokens = await Promise.all(Array.from({ length: 5 }, () => h.getToken(officer.id, officer.secret)));
     expect(new Set(tokens.map((t) => decodeJwt(t).jti)).size).toBe(5);
   });
 
-  it('that answers authorities.me over HTTP with the client’s own authority and record', async () => {
+  test('that answers authorities.me over HTTP with the client’s own authority and record', async ({ h }) => {
     const token = await h.getToken(officer.id, officer.secret);
     const me = await h.trpc(token).authorities.me.query();
     expect(me.authority.id).toBe(authorityId);
@@ -110,41 +110,41 @@ describe('POST /oauth/token issues a token', () => {
 });
 
 describe('oauth4webapi (a client library none of us wrote)', () => {
-  const as = (): oauth.AuthorizationServer => ({
+  const as = (h: HttpHarness): oauth.AuthorizationServer => ({
     issuer: h.config.issuer,
     token_endpoint: `${h.baseUrl}/oauth/token`,
   });
   const insecure = { [oauth.allowInsecureRequests]: true };
 
-  it.each([
+  test.for([
     ['client_secret_basic', oauth.ClientSecretBasic],
     ['client_secret_post', oauth.ClientSecretPost],
-  ] as const)('gets a working token with %s', async (_method, auth) => {
+  ] as const)('gets a working token with %s', async ([, auth], { h }) => {
     const client: oauth.Client = { client_id: officer.id };
     const response = await oauth.clientCredentialsGrantRequest(
-      as(),
+      as(h),
       client,
       auth(officer.secret),
       new URLSearchParams(),
       insecure,
     );
-    const result = await oauth.processClientCredentialsResponse(as(), client, response);
+    const result = await oauth.processClientCredentialsResponse(as(h), client, response);
     expect(result.token_type).toBe('bearer');
     expect(result.expires_in).toBe(TTL_SECONDS);
     const me = await h.trpc(result.access_token).authorities.me.query();
     expect(me.client.id).toBe(officer.id);
   });
 
-  it('sees a bad secret as a Basic challenge with invalid_client', async () => {
+  test('sees a bad secret as a Basic challenge with invalid_client', async ({ h }) => {
     const client: oauth.Client = { client_id: officer.id };
     const response = await oauth.clientCredentialsGrantRequest(
-      as(),
+      as(h),
       client,
       oauth.ClientSecretBasic('ccxs_wrong'),
       new URLSearchParams(),
       insecure,
     );
-    const error = await oauth.processClientCredentialsResponse(as(), client, response).then(
+    const error = await oauth.processClientCredentialsResponse(as(h), client, response).then(
       () => null,
       (err: unknown) => err,
     );
@@ -155,7 +155,9 @@ describe('oauth4webapi (a client library none of us wrote)', () => {
     expect(await challenge.response.json()).toMatchObject({ error: 'invalid_client' });
   });
 
-  it('accepts the RFC 8414 metadata, whose issuer and token endpoint are the configured ones', async () => {
+  test('accepts the RFC 8414 metadata, whose issuer and token endpoint are the configured ones', async ({
+    h,
+  }) => {
     const response = await fetch(`${h.baseUrl}/.well-known/oauth-authorization-server`);
     const metadata = await oauth.processDiscoveryResponse(new URL(h.config.issuer), response);
     expect(metadata.issuer).toBe(h.config.issuer);
@@ -168,7 +170,7 @@ describe('oauth4webapi (a client library none of us wrote)', () => {
 });
 
 describe('POST /oauth/token refuses', () => {
-  it('a bad secret, in the body or in Basic, with 401 invalid_client', async () => {
+  test('a bad secret, in the body or in Basic, with 401 invalid_client', async ({ h }) => {
     const inBody = await h.requestToken({
       form: form({ client_id: officer.id, client_secret: 'ccxs_wrong' }),
     });
@@ -181,7 +183,7 @@ describe('POST /oauth/token refuses', () => {
     expect(inBasic.headers.get('www-authenticate')).toMatch(/^Basic realm="ccx"/);
   });
 
-  it('an unknown client exactly as it refuses a bad secret, so ids cannot be probed', async () => {
+  test('an unknown client exactly as it refuses a bad secret, so ids cannot be probed', async ({ h }) => {
     const unknownId = 'ccx_aaaaaaaaaaaaaaaaaaaa';
     for (const send of [
       (id: string, secret: string) =>
@@ -197,7 +199,7 @@ describe('POST /oauth/token refuses', () => {
     }
   });
 
-  it('an over-long id or secret as a bad secret', async () => {
+  test('an over-long id or secret as a bad secret', async ({ h }) => {
     const badSecret = await h.requestToken({
       form: form({ client_id: officer.id, client_secret: 'ccxs_wrong' }),
     });
@@ -211,7 +213,7 @@ describe('POST /oauth/token refuses', () => {
     }
   });
 
-  it('an unsupported grant type with 400 unsupported_grant_type', async () => {
+  test('an unsupported grant type with 400 unsupported_grant_type', async ({ h }) => {
     for (const grant of ['password', 'authorization_code', 'refresh_token', 'CLIENT_CREDENTIALS']) {
       const answer = await h.requestToken({ form: form({ grant_type: grant }), basic: officer });
       expectOAuthError(answer, 400, 'unsupported_grant_type');
@@ -219,13 +221,15 @@ describe('POST /oauth/token refuses', () => {
     }
   });
 
-  it('a missing grant_type with 400 invalid_request', async () => {
+  test('a missing grant_type with 400 invalid_request', async ({ h }) => {
     const answer = await h.requestToken({ form: {}, basic: officer });
     const body = expectOAuthError(answer, 400, 'invalid_request');
     expect(body.error_description).toContain('grant_type');
   });
 
-  it('a client revoked through clients.revoke with 401 invalid_client, as it refuses a bad secret', async () => {
+  test('a client revoked through clients.revoke with 401 invalid_client, as it refuses a bad secret', async ({
+    h,
+  }) => {
     const victim = await h.makeClient(authorityId, 'viewer');
     const { id, clientSecret } = { id: victim.client.id, clientSecret: victim.clientSecret };
     await h.getToken(id, clientSecret); // works before revocation
@@ -240,7 +244,7 @@ describe('POST /oauth/token refuses', () => {
     expect(answer.text).toBe(badSecret.text);
   });
 
-  it('a client of a suspended authority with 401 invalid_client', async () => {
+  test('a client of a suspended authority with 401 invalid_client', async ({ h }) => {
     const authority = await h.makeAuthority();
     const member = await h.makeClient(authority.id, 'admin');
     await h.getToken(member.client.id, member.clientSecret); // works while active
@@ -255,7 +259,7 @@ describe('POST /oauth/token refuses', () => {
     expectOAuthError(answer, 401, 'invalid_client');
   });
 
-  it('credentials in both Basic and the body with 400 invalid_request', async () => {
+  test('credentials in both Basic and the body with 400 invalid_request', async ({ h }) => {
     const both = await h.requestToken({
       form: form({ client_id: officer.id, client_secret: officer.secret }),
       basic: officer,
@@ -266,7 +270,7 @@ describe('POST /oauth/token refuses', () => {
     expectOAuthError(idOnly, 400, 'invalid_request');
   });
 
-  it('a JSON body, even with good credentials, with 400 invalid_request', async () => {
+  test('a JSON body, even with good credentials, with 400 invalid_request', async ({ h }) => {
     const answer = await h.requestToken({
       form: JSON.stringify({
         grant_type: 'client_credentials',
@@ -280,12 +284,12 @@ describe('POST /oauth/token refuses', () => {
     expect(answer.headers.get('cache-control')).toBe('no-store');
   });
 
-  it('a body with no content type with 400 invalid_request', async () => {
+  test('a body with no content type with 400 invalid_request', async ({ h }) => {
     const answer = await h.requestToken({ basic: officer });
     expectOAuthError(answer, 400, 'invalid_request');
   });
 
-  it('a repeated parameter with 400 invalid_request', async () => {
+  test('a repeated parameter with 400 invalid_request', async ({ h }) => {
     const twiceGrant = await h.requestToken({
       form: 'grant_type=client_credentials&grant_type=client_credentials',
       basic: officer,
@@ -305,13 +309,15 @@ describe('POST /oauth/token refuses', () => {
     );
   });
 
-  it.each(['GET', 'PUT', 'DELETE'])('the %s method with 405 and Allow: POST', async (method) => {
+  test.for(['GET', 'PUT', 'DELETE'])('the %s method with 405 and Allow: POST', async (method, { h }) => {
     const answer = await h.requestToken({ method, basic: officer });
     expectOAuthError(answer, 405, 'invalid_request');
     expect(answer.headers.get('allow')).toBe('POST');
   });
 
-  it('a request with no client credentials with 401 invalid_client and a Basic challenge', async () => {
+  test('a request with no client credentials with 401 invalid_client and a Basic challenge', async ({
+    h,
+  }) => {
     const answer = await h.requestToken({ form: form() });
     expectOAuthError(answer, 401, 'invalid_client');
     expect(answer.headers.get('www-authenticate')).toMatch(/^Basic realm="ccx"/);
@@ -321,7 +327,7 @@ describe('POST /oauth/token refuses', () => {
     expect(idWithoutSecret.headers.get('www-authenticate')).toMatch(/^Basic /);
   });
 
-  it.each([
+  test.for<[string, string, Record<string, string>, number]>([
     ['an oversized body', 'grant_type=client_credentials&pad=' + 'a'.repeat(9000), {}, 413],
     [
       'too many parameters',
@@ -338,18 +344,18 @@ describe('POST /oauth/token refuses', () => {
     ['a body that does not decode', 'grant_type=client_credentials', { 'content-encoding': 'gzip' }, 400],
   ])(
     'a body the form parser cannot take (%s) in the RFC shape, uncached',
-    async (_case, body, headers: Record<string, string>, status) => {
+    async ([, body, headers, status], { h }) => {
       const answer = await h.requestToken({ form: body, basic: officer, headers });
       expectOAuthError(answer, status, 'invalid_request');
       expect(answer.headers.get('cache-control')).toBe('no-store');
     },
   );
 
-  it.each([
+  test.for<[string, string]>([
     ['not base64', 'Basic %%%'],
     ['no colon', `Basic ${Buffer.from('just-an-id').toString('base64')}`],
     ['another scheme', 'Bearer abc.def.ghi'],
-  ])('a malformed Authorization header (%s) with 401 invalid_client', async (_case, authorization) => {
+  ])('a malformed Authorization header (%s) with 401 invalid_client', async ([, authorization], { h }) => {
     const answer = await h.requestToken({ form: form(), headers: { authorization } });
     expectOAuthError(answer, 401, 'invalid_client');
     expect(answer.headers.get('www-authenticate')).toMatch(/^Basic realm="ccx"/);

@@ -5,23 +5,20 @@
 import { randomBytes } from 'node:crypto';
 import { sql } from 'drizzle-orm';
 import postgres from 'postgres';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect } from 'vitest';
 import { openDatabase } from '@ccx/server';
 import { ownerDbOf, TEST_HUB_ROLE } from '@ccx/server/testing';
 import { rowsOf } from '@ccx/server/testing';
-import { createHarness, type Harness } from '../support/harness.js';
+import { test } from '../support/harness.js';
 
 const onPostgres = Boolean(process.env.TEST_DATABASE_URL);
-let h: Harness;
 
-beforeAll(async () => {
-  h = await createHarness();
+test.beforeAll(async ({ h }) => {
   // A few audited writes, so there are rows to attack.
   const a = await h.makeAuthority();
   await h.makeClient(a.id, 'officer');
   await h.makeProvision();
 });
-afterAll(() => h.close());
 
 /** The error a statement fails with, as "SQLSTATE: message" (drizzle wraps the driver's error). */
 const failure = async (run: () => Promise<unknown>): Promise<string> => {
@@ -44,7 +41,7 @@ const ATTACKS = {
 };
 
 describe('the hub’s own connection', () => {
-  it.runIf(onPostgres)('is a role that cannot update, delete or truncate audit rows', async () => {
+  test.runIf(onPostgres)('is a role that cannot update, delete or truncate audit rows', async ({ h }) => {
     expect(h.hub.database.auditRowsProtected).toBe(true);
     for (const [what, statement] of Object.entries(ATTACKS)) {
       const result = await failure(() => h.hub.database.db.execute(statement));
@@ -52,20 +49,23 @@ describe('the hub’s own connection', () => {
     }
   });
 
-  it.runIf(onPostgres)('cannot switch off or drop the append-only triggers, nor drop the table', async () => {
-    const db = h.hub.database.db;
-    for (const statement of [
-      sql`alter table audit_log disable trigger audit_log_no_update`,
-      sql`drop trigger audit_log_no_update on audit_log`,
-      sql`drop table audit_log`,
-    ]) {
-      expect(await failure(() => db.execute(statement))).toMatch(
-        /^42501: must be owner of (table|relation) audit_log/,
-      );
-    }
-  });
+  test.runIf(onPostgres)(
+    'cannot switch off or drop the append-only triggers, nor drop the table',
+    async ({ h }) => {
+      const db = h.hub.database.db;
+      for (const statement of [
+        sql`alter table audit_log disable trigger audit_log_no_update`,
+        sql`drop trigger audit_log_no_update on audit_log`,
+        sql`drop table audit_log`,
+      ]) {
+        expect(await failure(() => db.execute(statement))).toMatch(
+          /^42501: must be owner of (table|relation) audit_log/,
+        );
+      }
+    },
+  );
 
-  it.runIf(onPostgres)('still appends audit rows and reads them, and the chains verify', async () => {
+  test.runIf(onPostgres)('still appends audit rows and reads them, and the chains verify', async ({ h }) => {
     const count = async () =>
       rowsOf<{ n: number }>(
         await h.hub.database.db.execute(sql`select count(*)::int as n from audit_log`),
@@ -76,7 +76,7 @@ describe('the hub’s own connection', () => {
     expect((await h.caller(h.hubAdmin).audit.verify({})).ok).toBe(true);
   });
 
-  it.runIf(onPostgres)('is reported unprotected when the hub connects as the owner itself', async () => {
+  test.runIf(onPostgres)('is reported unprotected when the hub connects as the owner itself', async () => {
     const url = new URL(process.env.TEST_DATABASE_URL!);
     const admin = postgres(url.toString(), { max: 1, onnotice: () => {} });
     const name = `ccx_test_owner_${randomBytes(4).toString('hex')}`;
@@ -92,13 +92,13 @@ describe('the hub’s own connection', () => {
     }
   });
 
-  it.skipIf(onPostgres)('is the embedded database’s only user, which the triggers alone guard', () => {
+  test.skipIf(onPostgres)('is the embedded database’s only user, which the triggers alone guard', ({ h }) => {
     expect(h.hub.database.auditRowsProtected).toBe(false);
   });
 });
 
 describe('the append-only triggers', () => {
-  it('refuse updates, deletes and truncation even to the schema’s owner', async () => {
+  test('refuse updates, deletes and truncation even to the schema’s owner', async ({ h }) => {
     const owner = ownerDbOf(h.hub.database.db);
     for (const [what, statement] of Object.entries(ATTACKS)) {
       expect(await failure(() => owner.execute(statement)), what).toMatch(/audit_log is append-only/);
@@ -106,7 +106,7 @@ describe('the append-only triggers', () => {
   });
 });
 
-it.runIf(onPostgres)(`runs its hub as ${TEST_HUB_ROLE}`, async () => {
+test.runIf(onPostgres)(`runs its hub as ${TEST_HUB_ROLE}`, async ({ h }) => {
   const [row] = rowsOf<{ role: string }>(await h.hub.database.db.execute(sql`select current_user as role`));
   expect(row?.role).toBe(TEST_HUB_ROLE);
 });

@@ -1,11 +1,11 @@
 // Role checks on every procedure, generated from the router itself: a procedure added to the
 // router without an entry in MIN_ROLE fails this file, so none can ship unchecked.
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect } from 'vitest';
 import { ROLES, roleRank, type Role } from '@ccx/schema';
 import { appRouter, type Principal } from '@ccx/server';
 import { REST_PREFIX, REST_ROUTES } from '@ccx/server/testing';
-import { createHarness, type Caller, type Harness } from '../support/harness.js';
-import { startHttpHarness, type HttpHarness } from '../support/http.js';
+import type { Caller } from '../support/harness.js';
+import { httpTest as test } from '../support/http.js';
 
 /** The least role that may call each procedure. Reads are open to every member; writes are not. */
 const MIN_ROLE: Record<string, Role> = {
@@ -104,10 +104,9 @@ const outcomeOf = async (call: Promise<unknown>): Promise<string> => {
 /** Dummy input: valid for some procedures, invalid for others; either way no role check may depend on it. */
 const DUMMY = {};
 
-let h: Harness;
+/** A client of each role, of an ordinary member (and the hub-admin of the host authority). */
 const principals = {} as Record<Role, Principal>;
-beforeAll(async () => {
-  h = await createHarness();
+test.beforeAll(async ({ h }) => {
   const member = await h.makeAuthority();
   for (const role of ROLES) {
     // hub-admin exists only on the host authority; the others belong to an ordinary member.
@@ -115,14 +114,13 @@ beforeAll(async () => {
     principals[role] = (await h.makeClient(authorityId, role)).principal;
   }
 });
-afterAll(() => h.close());
 
-it('the router has procedures to check', () => {
+test('the router has procedures to check', () => {
   expect(PATHS.length).toBeGreaterThanOrEqual(16);
   expect(PATHS).toContain('provisions.search');
 });
 
-it('every procedure in the router has a minimal role in the table, and the table has no stale entries', () => {
+test('every procedure in the router has a minimal role in the table, and the table has no stale entries', () => {
   const missing = PATHS.filter((p) => !(p in MIN_ROLE));
   const stale = Object.keys(MIN_ROLE).filter((p) => !PATHS.includes(p));
   expect(missing, 'procedures without an entry in MIN_ROLE').toEqual([]);
@@ -132,18 +130,18 @@ it('every procedure in the router has a minimal role in the table, and the table
 describe.each(PATHS)('%s', (path) => {
   const min = MIN_ROLE[path];
 
-  it('has an entry in MIN_ROLE', () => {
+  test('has an entry in MIN_ROLE', () => {
     expect(min, `add "${path}" to MIN_ROLE in test/security/function-level.test.ts`).toBeDefined();
   });
   if (!min) return;
 
-  it('refuses a caller with no principal: UNAUTHORIZED', async () => {
+  test('refuses a caller with no principal: UNAUTHORIZED', async ({ h }) => {
     expect(await outcomeOf(callPath(h.caller(null), path, DUMMY))).toBe('UNAUTHORIZED');
   });
 
   for (const role of ROLES) {
     if (roleRank(role) < roleRank(min)) {
-      it(`refuses ${role}: FORBIDDEN, naming the role needed`, async () => {
+      test(`refuses ${role}: FORBIDDEN, naming the role needed`, async ({ h }) => {
         let message = '';
         const code = await outcomeOf(
           callPath(h.caller(principals[role]), path, DUMMY).catch((err: unknown) => {
@@ -155,7 +153,7 @@ describe.each(PATHS)('%s', (path) => {
         expect(message).toContain(min);
       });
     } else {
-      it(`lets ${role} past the role check`, async () => {
+      test(`lets ${role} past the role check`, async ({ h }) => {
         const code = await outcomeOf(callPath(h.caller(principals[role]), path, DUMMY));
         expect(['UNAUTHORIZED', 'FORBIDDEN', 'INTERNAL_SERVER_ERROR']).not.toContain(code);
         expect(code).not.toMatch(/^thrown/);
@@ -167,26 +165,23 @@ describe.each(PATHS)('%s', (path) => {
 // The REST routes call the same procedures, so the same table must hold over HTTP: every route
 // refuses no token with 401 and each role below its procedure's minimum with 403, as a problem.
 describe('over REST', () => {
-  let http: HttpHarness;
   const tokens = {} as Record<Role, string>;
-  beforeAll(async () => {
-    http = await startHttpHarness();
-    const member = await http.makeAuthority();
+  test.beforeAll(async ({ h }) => {
+    const member = await h.makeAuthority();
     for (const role of ROLES) {
-      const authorityId = role === 'hub-admin' ? http.hostAuthorityId : member.id;
-      tokens[role] = (await http.makeClientWithToken(authorityId, role)).token;
+      const authorityId = role === 'hub-admin' ? h.hostAuthorityId : member.id;
+      tokens[role] = (await h.makeClientWithToken(authorityId, role)).token;
     }
   });
-  afterAll(() => http.close());
 
-  it('every route names a procedure of the table', () => {
+  test('every route names a procedure of the table', () => {
     for (const route of REST_ROUTES) expect(MIN_ROLE[route.procedure], route.path).toBeDefined();
   });
 
-  it.each(REST_ROUTES.map((r) => [`${r.method.toUpperCase()} ${r.path}`, r] as const))(
+  test.for(REST_ROUTES.map((r) => [`${r.method.toUpperCase()} ${r.path}`, r] as const))(
     '%s: 401 without a token, 403 for each role below the minimum',
-    async (_name, route) => {
-      const url = `${http.baseUrl}${REST_PREFIX}${route.path.replace(/:(\w+)/g, 'x-$1')}`;
+    async ([, route], { h }) => {
+      const url = `${h.baseUrl}${REST_PREFIX}${route.path.replace(/:(\w+)/g, 'x-$1')}`;
       const send = (token?: string) =>
         fetch(url, {
           method: route.method.toUpperCase(),

@@ -5,15 +5,14 @@
 // fixed seed (FUZZ_SEED to change it; FUZZ_RUNS=<n> multiplies the runs for a longer local session).
 import { createServer } from 'node:http';
 import fc from 'fast-check';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect } from 'vitest';
 import { REGULATOR_KINDS } from '@ccx/schema';
 import { appRouter } from '@ccx/server';
 import { sequenceEvents } from '@ccx/server/testing';
 import { createLogger } from '@ccx/server/testing';
 import { REST_PREFIX, REST_ROUTES, type RestRoute } from '@ccx/server/testing';
-import type { Caller } from '../support/harness.js';
-import { serve, startHttpHarness, type HttpHarness } from '../support/http.js';
-import { londonToday } from '../support/need-to-know.js';
+import { londonToday, type Caller } from '../support/harness.js';
+import { httpTest as test, serve, type HttpHarness } from '../support/http.js';
 import {
   addDays,
   asText,
@@ -304,15 +303,16 @@ const seedWorld = async (): Promise<void> => {
   overrides.officer = {};
 };
 
-beforeAll(async () => {
+test.override({ hubEnv: { CCX_WEBHOOK_ALLOW_HTTP_LOOPBACK: 'true' } });
+// The file's hub, seeded, logging to the test; and a webhook receiver for it to deliver to.
+test.beforeAll(async ({ h: hub }) => {
+  h = hub;
   receiver = await startReceiver();
-  h = await startHttpHarness({ CCX_WEBHOOK_ALLOW_HTTP_LOOPBACK: 'true' });
   // Keep what the hub logs at warn and above, keyed by request id, instead of printing it.
   h.hub.log = createLogger('warn', { write: captureLog });
   await seedWorld();
 });
-afterAll(async () => {
-  await h?.close();
+test.afterAll(async () => {
   await receiver?.close();
 });
 
@@ -701,7 +701,7 @@ const restDestructive = REST_ROUTES.filter((r) => isDestructive(r.procedure) || 
 // The tests.
 
 describe('what is fuzzed', () => {
-  it('covers every procedure of the router and every REST route', () => {
+  test('covers every procedure of the router and every REST route', () => {
     expect(PROCEDURES.length).toBeGreaterThan(60);
     expect(settled.length + destructive.length).toBe(PROCEDURES.length);
     expect(restSettled.length + restDestructive.length).toBe(REST_ROUTES.length);
@@ -717,14 +717,14 @@ describe('what is fuzzed', () => {
 
 describe('tRPC, as the hub-admin (no role refusal masks input handling)', () => {
   for (const procedure of settled)
-    it(procedure.path, async () =>
+    test(procedure.path, async () =>
       expectNoFaults(await fuzzProcedure(procedure, 'hub-admin', BUDGET.trpcAdmin)),
     );
 });
 
 describe('tRPC, as an officer of an ordinary member authority', () => {
   for (const procedure of settled.filter((p) => p.type !== 'subscription'))
-    it(procedure.path, async () => {
+    test(procedure.path, async () => {
       // Procedures above the officer's role answer 403 before reading input: the refusal is checked,
       // but fuzzing it would test nothing more.
       if (await officerMayCall(procedure)) await fuzzProcedure(procedure, 'officer', BUDGET.trpcOfficer);
@@ -734,7 +734,7 @@ describe('tRPC, as an officer of an ordinary member authority', () => {
 
 describe('REST routes, inputs in the path, the query string and the body', () => {
   for (const route of restSettled)
-    it(routeLabel(route), async () => expectNoFaults(await fuzzRoute(route, BUDGET.rest)));
+    test(routeLabel(route), async () => expectNoFaults(await fuzzRoute(route, BUDGET.rest)));
 });
 
 describe('raw requests: malformed JSON, wrong content types, odd paths and methods', () => {
@@ -801,7 +801,7 @@ describe('raw requests: malformed JSON, wrong content types, odd paths and metho
     'x-unknown',
   ];
 
-  it('answers malformed bodies and wrong content types with 4xx, on tRPC and REST', async () => {
+  test('answers malformed bodies and wrong content types with 4xx, on tRPC and REST', async () => {
     const block = 'raw bodies';
     // Path parameters get a real id of the right kind, so the body is what is wrong.
     const fill = (route: RestRoute) =>
@@ -839,7 +839,7 @@ describe('raw requests: malformed JSON, wrong content types, odd paths and metho
     expectNoFaults(block);
   });
 
-  it('answers odd URLs, batches, prototype names and unexpected methods with 4xx', async () => {
+  test('answers odd URLs, batches, prototype names and unexpected methods with 4xx', async () => {
     const block = 'raw URLs';
     const provider = pools.provider[0]!;
     const input = (v: string) => `?input=${encodeURIComponent(v)}`;
@@ -921,15 +921,15 @@ describe('raw requests: malformed JSON, wrong content types, odd paths and metho
 
 describe('writes that remove what others aim at, last', () => {
   for (const procedure of destructive)
-    it(`tRPC ${procedure.path} as hub-admin`, async () =>
+    test(`tRPC ${procedure.path} as hub-admin`, async () =>
       expectNoFaults(await fuzzProcedure(procedure, 'hub-admin', BUDGET.trpcAdmin)));
   for (const procedure of destructive)
-    it(`tRPC ${procedure.path} as officer`, async () => {
+    test(`tRPC ${procedure.path} as officer`, async () => {
       if (await officerMayCall(procedure)) await fuzzProcedure(procedure, 'officer', BUDGET.trpcOfficer);
       expectNoFaults(`tRPC ${procedure.path} as officer`);
     });
   for (const route of restDestructive)
-    it(`REST ${routeLabel(route)}`, async () => expectNoFaults(await fuzzRoute(route, BUDGET.rest)));
+    test(`REST ${routeLabel(route)}`, async () => expectNoFaults(await fuzzRoute(route, BUDGET.rest)));
 });
 
 /**
@@ -1238,7 +1238,7 @@ describe('defects found by fuzzing: each fails until the server is fixed', () =>
     },
   ];
 
-  it('lists defects only for procedures and routes that exist', () => {
+  test('lists defects only for procedures and routes that exist', () => {
     for (const c of CASES) {
       expect(PROCEDURES.map((p) => p.path)).toContain(c.procedure);
       if ('rest' in c) expect(c.rest, c.name).toBeDefined();
@@ -1246,7 +1246,7 @@ describe('defects found by fuzzing: each fails until the server is fixed', () =>
   });
 
   for (const c of CASES)
-    it(c.name, async () => {
+    test(c.name, async () => {
       const block = `defect: ${c.name}`;
       const input = await c.input();
       const out = c.rest
@@ -1263,12 +1263,12 @@ describe('defects found by fuzzing: each fails until the server is fixed', () =>
 });
 
 describe('afterwards', () => {
-  it('fuzzed every procedure and route', () => {
+  test('fuzzed every procedure and route', () => {
     expect(PROCEDURES.map((p) => p.path).filter((p) => !triedProcedures.has(p))).toEqual([]);
     expect(REST_ROUTES.map(routeLabel).filter((r) => !triedRoutes.has(r))).toEqual([]);
   });
 
-  it('still answers system.ping and /readyz with 200', async () => {
+  test('still answers system.ping and /readyz with 200', async () => {
     const ping = await send('afterwards', 'hub-admin', trpcRequest(procedureAt('system.ping'), undefined));
     expect(ping.status, ping.text).toBe(200);
     // Fetched directly: its answer names the database kind, which is no leak here.

@@ -3,11 +3,10 @@
 // token, and no answer or header carries a secret it was not meant to, SQL, a stack trace or the
 // names of the software underneath.
 import { Writable } from 'node:stream';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect } from 'vitest';
 import { createLogger } from '@ccx/server/testing';
-import { readAnswer, startHttpHarness, type HttpAnswer, type HttpHarness } from '../support/http.js';
+import { readAnswer, httpTest as test, type HttpAnswer, type HttpHarness } from '../support/http.js';
 
-let h: HttpHarness;
 const logLines: string[] = [];
 /** Every answer of the run, with what it was for. */
 const answers: { what: string; answer: HttpAnswer }[] = [];
@@ -21,7 +20,12 @@ const capture = new Writable({
   },
 });
 
-const send = async (what: string, url: string, init: RequestInit = {}): Promise<HttpAnswer> => {
+const send = async (
+  h: HttpHarness,
+  what: string,
+  url: string,
+  init: RequestInit = {},
+): Promise<HttpAnswer> => {
   const answer = await readAnswer(await fetch(`${h.baseUrl}${url}`, init));
   answers.push({ what, answer });
   return answer;
@@ -37,8 +41,7 @@ const post = (token: string, body: unknown): RequestInit => ({
   body: JSON.stringify(body),
 });
 
-beforeAll(async () => {
-  h = await startHttpHarness();
+test.beforeAll(async ({ h }) => {
   h.hub.log = createLogger('trace', capture);
   const authorityId = (await h.makeAuthority()).id;
   const admin = await h.makeClient(authorityId, 'admin');
@@ -46,6 +49,7 @@ beforeAll(async () => {
 
   // Tokens by both client authentication methods, and refusals of bad secrets.
   const issued = await send(
+    h,
     'token (form)',
     '/oauth/token',
     form({ grant_type: 'client_credentials', client_id: admin.client.id, client_secret: admin.clientSecret }),
@@ -53,7 +57,7 @@ beforeAll(async () => {
   const token = (issued.body as { access_token: string }).access_token;
   secrets.push(token);
   const basic = Buffer.from(`${admin.client.id}:${admin.clientSecret}`).toString('base64');
-  const viaBasic = await send('token (basic)', '/oauth/token', {
+  const viaBasic = await send(h, 'token (basic)', '/oauth/token', {
     ...form({ grant_type: 'client_credentials' }),
     headers: { 'content-type': 'application/x-www-form-urlencoded', authorization: `Basic ${basic}` },
   });
@@ -61,6 +65,7 @@ beforeAll(async () => {
   const wrongSecret = 'ccxs_this-is-a-wrong-secret-that-must-not-be-logged';
   secrets.push(wrongSecret);
   await send(
+    h,
     'token (bad secret)',
     '/oauth/token',
     form({ grant_type: 'client_credentials', client_id: admin.client.id, client_secret: wrongSecret }),
@@ -68,12 +73,14 @@ beforeAll(async () => {
 
   // A client and a webhook made, a secret rotated: their secrets travel only in their answers.
   const client = await send(
+    h,
     'clients.create',
     '/trpc/clients.create',
     post(token, { name: 'tool', role: 'viewer' }),
   );
   secrets.push((client.body as { result: { data: { clientSecret: string } } }).result.data.clientSecret);
   const hook = await send(
+    h,
     'webhooks.create',
     '/trpc/webhooks.create',
     post(token, { url: 'https://receiver.example.org/ccx', eventTypes: ['outcome.published'] }),
@@ -82,6 +89,7 @@ beforeAll(async () => {
     .data;
   secrets.push(created.secret);
   const rotated = await send(
+    h,
     'webhooks.rotateSecret',
     '/trpc/webhooks.rotateSecret',
     post(token, { id: created.webhook.id }),
@@ -91,33 +99,35 @@ beforeAll(async () => {
   // Bad tokens: forged, truncated, in a header and in a subscription's connection parameters.
   const forged = `${token.slice(0, -8)}AAAAAAAA`;
   secrets.push(forged);
-  await send('forged token', '/trpc/authorities.me', { headers: { authorization: `Bearer ${forged}` } });
-  await send('truncated token', '/trpc/authorities.me', {
+  await send(h, 'forged token', '/trpc/authorities.me', { headers: { authorization: `Bearer ${forged}` } });
+  await send(h, 'truncated token', '/trpc/authorities.me', {
     headers: { authorization: `Bearer ${token.slice(0, 40)}` },
   });
   await send(
+    h,
     'subscription with a bad token',
     `/trpc/events.subscribe?connectionParams=${encodeURIComponent(JSON.stringify({ token: forged }))}`,
   );
   // Client mistakes: bad input, malformed JSON, an unknown record, a forbidden call, an unknown route.
   await send(
+    h,
     'bad input',
     '/trpc/provisions.create',
     post(token, { name: "'; select * from clients; --", type: 7 }),
   );
-  await send('malformed JSON', '/trpc/provisions.create', { ...post(token, {}), body: '{"name": ' });
+  await send(h, 'malformed JSON', '/trpc/provisions.create', { ...post(token, {}), body: '{"name": ' });
   await send(
+    h,
     'unknown record',
     `/trpc/outcomes.get?input=${encodeURIComponent(JSON.stringify({ id: 'nope' }))}`,
     {
       headers: { authorization: `Bearer ${token}` },
     },
   );
-  await send('forbidden', '/trpc/authorities.create', post(token, { id: 'x', name: 'X' }));
-  await send('unknown route', '/wp-admin/setup.php');
-  await send('REST bad input', '/api/v1/provisions', post(token, { name: 42 }));
+  await send(h, 'forbidden', '/trpc/authorities.create', post(token, { id: 'x', name: 'X' }));
+  await send(h, 'unknown route', '/wp-admin/setup.php');
+  await send(h, 'REST bad input', '/api/v1/provisions', post(token, { name: 42 }));
 });
-afterAll(() => h.close());
 
 const LEAKS: [string, RegExp][] = [
   ['a stack trace', /\bat [\w.<>]+ \(|node:internal|\.ts:\d+:\d+|\.js:\d+:\d+/],
@@ -126,12 +136,12 @@ const LEAKS: [string, RegExp][] = [
 ];
 
 describe('the logs of the run', () => {
-  it('were written, at trace level, for every request', () => {
+  test('were written, at trace level, for every request', () => {
     expect(logLines.length).toBeGreaterThan(answers.length);
     expect(secrets.length).toBeGreaterThanOrEqual(8);
   });
 
-  it('carry no secret and no token, whole or in part', () => {
+  test('carry no secret and no token, whole or in part', () => {
     for (const line of logLines) {
       for (const secret of secrets) {
         expect(line).not.toContain(secret);
@@ -141,7 +151,7 @@ describe('the logs of the run', () => {
     }
   });
 
-  it('carry no stack trace or SQL for what was the client’s mistake', () => {
+  test('carry no stack trace or SQL for what was the client’s mistake', () => {
     for (const line of logLines) {
       const entry = JSON.parse(line) as { level: number; err?: unknown; stack?: unknown };
       expect(entry.level, line).toBeLessThan(50); // nothing logged as an error
@@ -152,11 +162,11 @@ describe('the logs of the run', () => {
 });
 
 describe('the answers of the run', () => {
-  it('were all client errors or successes', () => {
+  test('were all client errors or successes', () => {
     for (const { what, answer } of answers) expect(answer.status, what).toBeLessThan(500);
   });
 
-  it('carry a secret only where it is handed out, and never in a header', () => {
+  test('carry a secret only where it is handed out, and never in a header', () => {
     const handOut = new Set([
       'token (form)',
       'token (basic)',
@@ -173,7 +183,7 @@ describe('the answers of the run', () => {
     }
   });
 
-  it('carry no stack trace, SQL or names of the software underneath', () => {
+  test('carry no stack trace, SQL or names of the software underneath', () => {
     for (const { what, answer } of answers) {
       // The echoed input is the client's own text, so bad input's SQL-looking name is allowed back.
       const text = answer.text.replace("'; select * from clients; --", '');

@@ -6,10 +6,9 @@
 // is sent SQL-looking text, which must be stored and returned verbatim and run nothing.
 import { randomUUID } from 'node:crypto';
 import { sql } from 'drizzle-orm';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect } from 'vitest';
 import type { Principal } from '@ccx/server';
-import { createHarness, queryRows, type Caller, type Harness } from '../support/harness.js';
-import { fixClock, uniq } from '../support/need-to-know.js';
+import { queryRows, test, uniq, type Caller, type Harness } from '../support/harness.js';
 import {
   NOW,
   PROCEDURES,
@@ -44,7 +43,6 @@ const SENTINEL = {
 } as const;
 
 let h: Harness;
-let restoreClock: () => void;
 let acting: { id: string; officer: Principal; admin: Principal };
 let victim: { id: string; officer: Principal; provisionId: string; providerId: string };
 let third: { id: string };
@@ -871,9 +869,10 @@ const withPayloads = (value: unknown, node: JsonSchema | undefined, used: string
 // ---------------------------------------------------------------------------------------------
 // The tests
 
-beforeAll(async () => {
-  h = await createHarness();
-  restoreClock = fixClock(h.hub, NOW);
+test.override({ clockAt: NOW });
+// The acting authority, its victim and the others the scenarios name, made once on the file's hub.
+test.beforeAll(async ({ h: hub }) => {
+  h = hub;
   const member = async (prefix: string) => {
     const a = await h.makeAuthority({ id: `${prefix}-${uniq()}` });
     return a.id;
@@ -900,9 +899,7 @@ beforeAll(async () => {
   provisionP = (await h.makeProvision({ providerId: providerP, hostAuthorityId: third.id })).id;
 }, 60_000);
 
-afterAll(async () => {
-  restoreClock?.();
-  await h?.close();
+test.afterAll(() => {
   console.log(
     `mass-assignment: ${foreignCalls} writes carrying ${foreignFields.toLocaleString('en-GB')} foreign fields, ` +
       `${textCalls} writes carrying ${textFields} SQL-looking texts, over ${MUTATIONS.length} write procedures`,
@@ -910,7 +907,7 @@ afterAll(async () => {
 });
 
 describe('the write procedures', () => {
-  it('are each given a scenario here, and no scenario is stale', () => {
+  test('are each given a scenario here, and no scenario is stale', () => {
     expect(MUTATIONS.length).toBeGreaterThanOrEqual(25);
     expect(
       MUTATIONS.filter((p) => !(p in SCENARIOS)),
@@ -925,7 +922,7 @@ describe('the write procedures', () => {
 
 describe('fields naming what the caller does not own take no effect', () => {
   for (const [path, s] of Object.entries(SCENARIOS)) {
-    it(`${path}: every foreign field, at every level of the input, is ignored`, async () => {
+    test(`${path}: every foreign field, at every level of the input, is ignored`, async () => {
       const input = await s.prepare();
       const sent = inject(input, procedure(path).schema);
       const added = injectedPaths(sent, input);
@@ -961,12 +958,12 @@ describe('SQL-looking text is data', () => {
     inputFields(procedure(path).schema).some((f) => isFreeText(f.schema) && !isIdField(f)),
   );
 
-  it('every write with free text is exercised', () => {
+  test('every write with free text is exercised', () => {
     expect(textual.length).toBeGreaterThanOrEqual(15);
   });
 
   for (const [path, s] of textual) {
-    it(`${path}: stored and returned verbatim, never run`, async () => {
+    test(`${path}: stored and returned verbatim, never run`, async () => {
       const used: string[] = [];
       const input = withPayloads(await s.prepare(), procedure(path).schema, used) as Record<string, unknown>;
       if (used.length === 0) return; // this valid input carries none of its optional text
@@ -988,7 +985,7 @@ describe('SQL-looking text is data', () => {
     });
   }
 
-  it('a search for that text finds it literally, wildcards included', async () => {
+  test('a search for that text finds it literally, wildcards included', async () => {
     const name = `${PAYLOADS[4]} ${uniq()}`;
     const p = await call().providers.create({ name });
     const found = await call().providers.search({ q: name });
@@ -1003,7 +1000,7 @@ describe('SQL-looking text is data', () => {
     expect(refused.ok ? 'OK' : refused.code).toBe('BAD_REQUEST');
   });
 
-  it('ran nothing: every table is there, none lost a row, and every audit chain verifies', async () => {
+  test('ran nothing: every table is there, none lost a row, and every audit chain verifies', async () => {
     const counts = await queryRows<{ outcomes: number; restrictions: number; audit: number }>(
       db(),
       sql`select (select count(*) from outcomes)::int as outcomes, (select count(*) from restrictions)::int as restrictions,
@@ -1023,7 +1020,7 @@ describe('directory writes by a member officer grant no need to know and lift no
   // The host basis comes from provisions.hostAuthorityId, and a provider-wide record reaches a setting
   // through provisions.providerId (docs/access-model.md): whoever can write them can grant itself
   // detail, or take a setting out from under a provider-wide embargo.
-  it('an officer cannot make its own authority the host of a setting, and so read detail there', async () => {
+  test('an officer cannot make its own authority the host of a setting, and so read detail there', async () => {
     const provisionId = await freshProvision();
     const draft = detail(await h.caller(victim.officer).outcomes.create(outcomeInput(provisionId)));
     await h.caller(victim.officer).outcomes.publish({ id: draft.id, version: draft.version });
@@ -1037,7 +1034,7 @@ describe('directory writes by a member officer grant no need to know and lift no
     expect((await call().outcomes.get({ id: draft.id })).layer).toBe('summary');
   });
 
-  it('an officer cannot read a provider’s records in detail by adding a setting of that provider in its own area', async () => {
+  test('an officer cannot read a provider’s records in detail by adding a setting of that provider in its own area', async () => {
     const provider = await h.makeProvider({ name: `Victim Group ${uniq()}` });
     await h.makeProvision({ providerId: provider.id, hostAuthorityId: victim.id });
     const record = detail(
@@ -1062,7 +1059,7 @@ describe('directory writes by a member officer grant no need to know and lift no
     expect((await call().restrictions.get({ id: record.id })).layer).toBe('summary');
   });
 
-  it('an officer cannot move a setting to another provider, out from under a provider-wide embargo', async () => {
+  test('an officer cannot move a setting to another provider, out from under a provider-wide embargo', async () => {
     const provisionId = await freshProvision();
     const embargo = detail(
       await h.caller(victim.officer).restrictions.create({

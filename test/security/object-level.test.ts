@@ -8,14 +8,13 @@
 import { randomUUID } from 'node:crypto';
 import type { TRPC_ERROR_CODE_KEY } from '@trpc/server/rpc';
 import { sql } from 'drizzle-orm';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect } from 'vitest';
 import { roleRank, type Role } from '@ccx/schema';
 import { appRouter, createCallerFactory, createContextInner } from '@ccx/server';
 import { REST_PREFIX, REST_ROUTES } from '@ccx/server/testing';
 import { accessGrants } from '@ccx/server/testing';
-import { queryRows } from '../support/harness.js';
-import { startHttpHarness, type HttpHarness } from '../support/http.js';
-import { fixClock, uniq } from '../support/need-to-know.js';
+import { queryRows, uniq } from '../support/harness.js';
+import { httpTest as test, type HttpHarness } from '../support/http.js';
 import {
   CALLING_KEYS,
   NOW,
@@ -101,18 +100,16 @@ const objectsIn = (value: unknown, into: Record<string, unknown>[] = []): Record
 
 let h: HttpHarness;
 let w: SecurityWorld;
-let restoreClock: () => void;
 const createCaller = createCallerFactory(appRouter);
 
-beforeAll(async () => {
-  h = await startHttpHarness();
-  restoreClock = fixClock(h.hub, NOW);
+test.override({ clockAt: NOW });
+// The need-to-know world every case is decided in, seeded once on the file's hub.
+test.beforeAll(async ({ h: hub }) => {
+  h = hub;
   w = await seedWorld(h);
 }, 120_000);
 
-afterAll(async () => {
-  restoreClock?.();
-  await h?.close();
+test.afterAll(() => {
   console.log(
     `object-level: ${cases.toLocaleString('en-GB')} cases over ${covered.size} procedures ` +
       `(${twins.toLocaleString('en-GB')} hidden-or-refused answers compared with a missing id in process, ` +
@@ -1327,7 +1324,7 @@ const prospectiveAt = (provisionId: string) => ({
 const ID_TAKING = PROCEDURES.filter((p) => inputFields(p.schema).some(isIdField)).map((p) => p.path);
 
 describe('the id-taking procedures', () => {
-  it('are found by reading the input contracts', () => {
+  test('are found by reading the input contracts', () => {
     expect(ID_TAKING.length).toBeGreaterThanOrEqual(40);
     for (const p of [
       'outcomes.get',
@@ -1339,7 +1336,7 @@ describe('the id-taking procedures', () => {
       expect(ID_TAKING).toContain(p);
   });
 
-  it('are each classified here, and nothing classified is stale', () => {
+  test('are each classified here, and nothing classified is stale', () => {
     const classified = [...Object.keys(SPECS), ...Object.keys(SEPARATELY)];
     const unclassified = ID_TAKING.filter((p) => !classified.includes(p));
     const stale = classified.filter((p) => !ID_TAKING.includes(p));
@@ -1349,7 +1346,7 @@ describe('the id-taking procedures', () => {
 });
 
 describe('the world and its oracle', () => {
-  it('the policy module decides every record as the need-to-know rules of DESIGN.md §3 state', () => {
+  test('the policy module decides every record as the need-to-know rules of DESIGN.md §3 state', () => {
     const disagreements: string[] = [];
     for (const key of CALLING_KEYS)
       for (const r of w.records) {
@@ -1360,7 +1357,7 @@ describe('the world and its oracle', () => {
     expect(disagreements).toEqual([]);
   });
 
-  it('holds records at every layer, and for each type a record someone sees and someone does not', () => {
+  test('holds records at every layer, and for each type a record someone sees and someone does not', () => {
     const layers = new Set(CALLING_KEYS.flatMap((k) => w.records.map((r) => w.decision(k, r).layer)));
     expect([...layers].sort()).toEqual(['detail', 'none', 'signal', 'summary']);
     for (const type of ['outcome', 'restriction', 'concern'] as const) {
@@ -1378,13 +1375,13 @@ describe('the world and its oracle', () => {
 
 describe('object-level authorisation, procedure by procedure', () => {
   for (const [path, spec] of Object.entries(SPECS)) {
-    it(`${path}: ${spec.rule}`, async () => {
+    test(`${path}: ${spec.rule}`, async () => {
       const issues = await runSpec(path, spec);
       expect(issues).toEqual([]);
     });
   }
 
-  it('events.subscribe: a stream resumed from any position carries only what the subscriber may see', async () => {
+  test('events.subscribe: a stream resumed from any position carries only what the subscriber may see', async () => {
     covered.add('events.subscribe');
     const issues: string[] = [];
     // The positions either side of the restricted outcome's own event: resuming there shows no more.
@@ -1497,7 +1494,7 @@ const answerDifferences = (hidden: HttpAnswer, missing: HttpAnswer, ids: string[
 };
 
 describe('over HTTP, a record the caller may not know of answers byte for byte as a missing one', () => {
-  it('through tRPC and through the REST routes, for every procedure and kind of hidden record met above', async () => {
+  test('through tRPC and through the REST routes, for every procedure and kind of hidden record met above', async () => {
     expect(hiddenSeen.length, 'the matrix met hidden records').toBeGreaterThan(0);
     const tokens = new Map<string, string>();
     const tokenOf = async (a: Actor) => {
@@ -1545,7 +1542,7 @@ describe('over HTTP, a record the caller may not know of answers byte for byte a
 
 // A last word on the count, so a run that skipped the matrix cannot pass unnoticed.
 describe('coverage', () => {
-  it('ran the matrix over every classified procedure', async () => {
+  test('ran the matrix over every classified procedure', async () => {
     expect([...covered].sort()).toEqual([...Object.keys(SPECS), ...Object.keys(SEPARATELY)].sort());
     expect(cases).toBeGreaterThan(1000);
     // The world is still the one the oracle judged: no case moved a basis at P.

@@ -2,25 +2,23 @@
 // 429 with Retry-After, for tRPC and REST alike, other clients carry on, and the client is served
 // again once the header's seconds have passed.
 import { setTimeout as sleep } from 'node:timers/promises';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect } from 'vitest';
 import { RateLimiter } from '@ccx/server/testing';
-import { readAnswer, startHttpHarness, type HttpHarness } from '../support/http.js';
+import { httpTest as test, readAnswer } from '../support/http.js';
 
 const BURST = 5;
-let h: HttpHarness;
 let authorityId: string;
 
-beforeAll(async () => {
-  // 60 a minute is one a second, so the test waits about a second for the bucket to refill.
-  h = await startHttpHarness({ CCX_RATE_LIMIT: '60', CCX_RATE_BURST: String(BURST) });
+// 60 a minute is one a second, so the test waits about a second for the bucket to refill.
+test.override({ hubEnv: { CCX_RATE_LIMIT: '60', CCX_RATE_BURST: String(BURST) } });
+test.beforeAll(async ({ h }) => {
   authorityId = (await h.makeAuthority()).id;
 });
-afterAll(() => h.close());
 
 const bearer = (token: string) => `Bearer ${token}`;
 
 describe('a client past its rate', () => {
-  it('is answered 429 with Retry-After over tRPC, while another client is served', async () => {
+  test('is answered 429 with Retry-After over tRPC, while another client is served', async ({ h }) => {
     const a = await h.makeClientWithToken(authorityId, 'viewer');
     const b = await h.makeClientWithToken(authorityId, 'viewer');
     for (let i = 0; i < BURST; i++)
@@ -37,7 +35,7 @@ describe('a client past its rate', () => {
     expect((await h.trpcGet('system.ping', bearer(a.token))).status).toBe(200);
   });
 
-  it('is answered 429 with Retry-After and a problem document over REST', async () => {
+  test('is answered 429 with Retry-After and a problem document over REST', async ({ h }) => {
     const a = await h.makeClientWithToken(authorityId, 'viewer');
     const get = async () =>
       readAnswer(await fetch(`${h.baseUrl}/api/v1/ping`, { headers: { authorization: bearer(a.token) } }));
@@ -49,7 +47,7 @@ describe('a client past its rate', () => {
     expect((refused.body as { status: number }).status).toBe(429);
   });
 
-  it('counts every call of a batch, answering the calls past the burst with 429', async () => {
+  test('counts every call of a batch, answering the calls past the burst with 429', async ({ h }) => {
     const a = await h.makeClientWithToken(authorityId, 'viewer');
     const n = BURST + 3;
     const paths = Array.from({ length: n }, () => 'system.ping').join(',');
@@ -63,7 +61,7 @@ describe('a client past its rate', () => {
     expect(answers.filter((x) => x.error?.data.httpStatus === 429).length).toBe(n - BURST);
   });
 
-  it('does not spend the rate of an unauthenticated caller: a 401 stays a 401', async () => {
+  test('does not spend the rate of an unauthenticated caller: a 401 stays a 401', async ({ h }) => {
     for (let i = 0; i < BURST + 2; i++) expect((await h.trpcGet('system.ping')).status).toBe(401);
   });
 });
@@ -71,7 +69,7 @@ describe('a client past its rate', () => {
 describe('the token bucket', () => {
   const at = (ms: { now: number }) => () => ms.now;
 
-  it('gives the burst at once, then the sustained rate, and says how long to wait', () => {
+  test('gives the burst at once, then the sustained rate, and says how long to wait', () => {
     const clock = { now: 0 };
     const limiter = new RateLimiter({ perMinute: 120, burst: 3 }, at(clock));
     expect([1, 2, 3].map(() => limiter.take('c').ok)).toEqual([true, true, true]);
@@ -83,7 +81,7 @@ describe('the token bucket', () => {
     expect(limiter.take('other').ok).toBe(true);
   });
 
-  it('rounds a long wait up to whole seconds', () => {
+  test('rounds a long wait up to whole seconds', () => {
     const clock = { now: 0 };
     const limiter = new RateLimiter({ perMinute: 6, burst: 1 }, at(clock));
     expect(limiter.take('c').ok).toBe(true);
@@ -92,7 +90,7 @@ describe('the token bucket', () => {
     expect(limiter.take('c')).toEqual({ ok: false, retryAfterSeconds: 8 });
   });
 
-  it('never refills past the burst, and is off at 0', () => {
+  test('never refills past the burst, and is off at 0', () => {
     const clock = { now: 0 };
     const limiter = new RateLimiter({ perMinute: 60, burst: 2 }, at(clock));
     clock.now = 3_600_000;

@@ -6,12 +6,12 @@
 // nothing. Body size and tRPC batch size: test/http/errors.test.ts; request rate: rate-limit.test.ts.
 import { randomUUID } from 'node:crypto';
 import { sql } from 'drizzle-orm';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect } from 'vitest';
 import { PAGE_SIZE, PLACEMENT_IMPORT_MAX_ROWS, PLACEMENT_MANY_MAX, TEXT_LIMITS } from '@ccx/schema';
 import { appRouter } from '@ccx/server';
 import { REST_PREFIX } from '@ccx/server/testing';
-import { readAnswer, startHttpHarness, type HttpAnswer, type HttpHarness } from '../support/http.js';
-import { insertProvisions, makeMember, rowsOf, uniq, type Member } from '../support/need-to-know.js';
+import { readAnswer, httpTest as test, type HttpAnswer, type HttpHarness } from '../support/http.js';
+import { insertProvisions, makeMember, queryRows, uniq, type Member } from '../support/harness.js';
 import {
   asSchema,
   listProcedures,
@@ -142,7 +142,6 @@ const valuesAt = (b: Bound): { edge: unknown; over: unknown } => {
 // ---------------------------------------------------------------------------------------------------
 // The world and the wire.
 
-let h: HttpHarness;
 let hubAdminToken: string;
 let council: Member;
 let councilToken: string;
@@ -152,7 +151,11 @@ const statuses = new Map<number, number>();
 type Issue = { path: string; message: string; code?: string };
 type TrpcError = { error: { message: string; data: { code: string; httpStatus: number; issues?: Issue[] } } };
 
-const send = async (url: string, init: RequestInit & { token: string }): Promise<HttpAnswer> => {
+const send = async (
+  h: HttpHarness,
+  url: string,
+  init: RequestInit & { token: string },
+): Promise<HttpAnswer> => {
   const { token, ...rest } = init;
   const res = await fetch(`${h.baseUrl}${url}`, {
     ...rest,
@@ -168,13 +171,18 @@ const send = async (url: string, init: RequestInit & { token: string }): Promise
 };
 
 /** A tRPC call over HTTP: a query by GET (POST when it would not fit a URL), a mutation by POST. */
-const call = (procedure: Procedure | string, input: unknown, token = hubAdminToken): Promise<HttpAnswer> => {
+const call = (
+  h: HttpHarness,
+  procedure: Procedure | string,
+  input: unknown,
+  token = hubAdminToken,
+): Promise<HttpAnswer> => {
   const p = typeof procedure === 'string' ? PROCEDURES.find((x) => x.path === procedure)! : procedure;
   const body = JSON.stringify(input);
   const url = `/trpc/${p.path}?input=${encodeURIComponent(body)}`;
   if (p.type === 'mutation' || url.length > MAX_GET_URL)
-    return send(`/trpc/${p.path}`, { method: 'POST', body, token });
-  return send(url, { token });
+    return send(h, `/trpc/${p.path}`, { method: 'POST', body, token });
+  return send(h, url, { token });
 };
 
 const issuesOf = (a: HttpAnswer): Issue[] => (a.body as TrpcError | undefined)?.error?.data?.issues ?? [];
@@ -182,37 +190,33 @@ const dataOf = <T>(a: HttpAnswer): T => {
   expect(a.status, a.text.slice(0, 500)).toBe(200);
   return (a.body as { result: { data: T } }).result.data;
 };
-const countRows = async (query: ReturnType<typeof sql>): Promise<number> => {
-  const [row] = await rowsOf<{ n: number }>(h.hub.database.db, query);
+const countRows = async (h: HttpHarness, query: ReturnType<typeof sql>): Promise<number> => {
+  const [row] = await queryRows<{ n: number }>(h.db, query);
   return Number(row?.n ?? 0);
 };
 
-beforeAll(async () => {
-  h = await startHttpHarness();
+test.beforeAll(async ({ h }) => {
   hubAdminToken = (await h.hub.tokens.issue(h.hubAdmin)).token;
   council = await makeMember(h, 'limits');
   councilToken = (await h.hub.tokens.issue(council.officer)).token;
-});
-afterAll(async () => {
-  await h?.close();
 });
 
 // ---------------------------------------------------------------------------------------------------
 
 describe('every input of every procedure is bounded', () => {
-  it('found the procedures and their bounds in the router', () => {
+  test('found the procedures and their bounds in the router', () => {
     expect(PROCEDURES.length).toBeGreaterThanOrEqual(60);
     const kinds = new Set(BOUNDS.map((b) => b.kind));
     expect([...kinds].sort()).toEqual(['items', 'length', 'maximum']);
     expect(BOUNDS.length).toBeGreaterThan(100);
   });
 
-  it('has no string, array or number without a maximum, and no open-ended object', () => {
+  test('has no string, array or number without a maximum, and no open-ended object', () => {
     // A new field without a limit fails here: give it .max(), or a pattern of bounded length.
     expect(unbounded).toEqual([]);
   });
 
-  it('tells a pattern of bounded length from one that is not', () => {
+  test('tells a pattern of bounded length from one that is not', () => {
     expect(patternBoundsLength('^(?:SC\\d{6}|\\d{6,7})$')).toBe(true);
     expect(patternBoundsLength('^\\d{1,18}$')).toBe(true);
     expect(patternBoundsLength('^[A-Za-z0-9._:-]+$')).toBe(false);
@@ -223,12 +227,12 @@ describe('every input of every procedure is bounded', () => {
 });
 
 describe('every bound, at its edge and one past it, over HTTP', () => {
-  it.each(HTTP_BOUNDS.map((b) => [`${b.procedure.path} ${b.field} (${b.kind} ${b.max})`, b] as const))(
+  test.for(HTTP_BOUNDS.map((b) => [`${b.procedure.path} ${b.field} (${b.kind} ${b.max})`, b] as const))(
     '%s',
-    async (_label, b) => {
+    async ([, b], { h }) => {
       const { edge, over } = valuesAt(b);
 
-      const refused = await call(b.procedure, b.wrap(over));
+      const refused = await call(h, b.procedure, b.wrap(over));
       expect(refused.status, refused.text.slice(0, 400)).toBe(400);
       const issue = issuesOf(refused).find((i) => i.path === b.field && i.code === 'too_big');
       expect(
@@ -237,7 +241,7 @@ describe('every bound, at its edge and one past it, over HTTP', () => {
       ).toBeDefined();
       expect(issue!.message).toContain(String(b.max));
 
-      const allowed = await call(b.procedure, b.wrap(edge));
+      const allowed = await call(h, b.procedure, b.wrap(edge));
       expect(allowed.status, allowed.text.slice(0, 400)).toBeLessThan(500);
       const atField = issuesOf(allowed).filter((i) => i.path === b.field);
       expect(atField, `the edge value of ${b.field} was refused`).toEqual([]);
@@ -246,9 +250,9 @@ describe('every bound, at its edge and one past it, over HTTP', () => {
 
   // The live subscription validates its input before it opens the stream; its contract is checked
   // directly, as the stream has no status code to look at once it has opened.
-  it.each(LIVE_BOUNDS.map((b) => [`${b.procedure.path} ${b.field} (${b.kind} ${b.max})`, b] as const))(
+  test.for(LIVE_BOUNDS.map((b) => [`${b.procedure.path} ${b.field} (${b.kind} ${b.max})`, b] as const))(
     '%s (contract)',
-    (_label, b) => {
+    ([, b]) => {
       const parser = b.procedure.parser!;
       const { edge, over } = valuesAt(b);
       const tooBig = parser.safeParse(b.wrap(over)).error?.issues ?? [];
@@ -260,7 +264,9 @@ describe('every bound, at its edge and one past it, over HTTP', () => {
 });
 
 describe('at the edges a council meets', () => {
-  it(`keeps free text of exactly ${TEXT_LIMITS.long.toLocaleString('en-GB')} characters whole, and stores nothing one character longer`, async () => {
+  test(`keeps free text of exactly ${TEXT_LIMITS.long.toLocaleString('en-GB')} characters whole, and stores nothing one character longer`, async ({
+    h,
+  }) => {
     const provision = await h.makeProvision({ hostAuthorityId: council.id });
     const input = (findings: string) => ({
       provisionId: provision.id,
@@ -271,29 +277,31 @@ describe('at the edges a council meets', () => {
       findings,
     });
     const drafts = () =>
-      countRows(sql`select count(*)::int as n from outcomes where provision_id = ${provision.id}`);
+      countRows(h, sql`select count(*)::int as n from outcomes where provision_id = ${provision.id}`);
 
     // Every character two bytes in UTF-8, one with a combining accent: characters are counted, not bytes.
     const longest = `${'é'.repeat(TEXT_LIMITS.long - 2)}e\u0301`;
     expect(longest).toHaveLength(TEXT_LIMITS.long);
     const created = dataOf<{ id: string; layer: string }>(
-      await call('outcomes.create', input(longest), councilToken),
+      await call(h, 'outcomes.create', input(longest), councilToken),
     );
     const read = dataOf<{ layer: string; findings: string; summary: string }>(
-      await call('outcomes.get', { id: created.id }, councilToken),
+      await call(h, 'outcomes.get', { id: created.id }, councilToken),
     );
     expect(read.layer).toBe('detail');
     expect(read.findings).toBe(longest);
     expect(read.summary).toHaveLength(TEXT_LIMITS.long / 4);
     expect(await drafts()).toBe(1);
 
-    const refused = await call('outcomes.create', input(`${longest}x`), councilToken);
+    const refused = await call(h, 'outcomes.create', input(`${longest}x`), councilToken);
     expect(refused.status).toBe(400);
     expect(issuesOf(refused).map((i) => i.path)).toEqual(['findings']);
     expect(await drafts()).toBe(1);
   });
 
-  it(`pages a list at ${PAGE_SIZE.default} by default and at most ${PAGE_SIZE.max}, and the pages hold every record once`, async () => {
+  test(`pages a list at ${PAGE_SIZE.default} by default and at most ${PAGE_SIZE.max}, and the pages hold every record once`, async ({
+    h,
+  }) => {
     const tag = `Paged ${uniq()}`;
     const provider = await h.makeProvider({ name: `${tag} provider` });
     const total = PAGE_SIZE.max + 31;
@@ -305,7 +313,7 @@ describe('at the edges a council meets', () => {
       namePrefix: tag,
     });
     type Page = { items: { id: string }[]; nextCursor: string | null };
-    const first = dataOf<Page>(await call('provisions.search', { q: tag }, councilToken));
+    const first = dataOf<Page>(await call(h, 'provisions.search', { q: tag }, councilToken));
     expect(first.items).toHaveLength(PAGE_SIZE.default);
     expect(first.nextCursor).not.toBeNull();
 
@@ -315,6 +323,7 @@ describe('at the edges a council meets', () => {
     do {
       const page: Page = dataOf<Page>(
         await call(
+          h,
           'provisions.search',
           { q: tag, limit: PAGE_SIZE.max, ...(cursor ? { cursor } : {}) },
           councilToken,
@@ -329,12 +338,13 @@ describe('at the edges a council meets', () => {
     expect(new Set(seen).size).toBe(total);
     expect(seen).toHaveLength(total);
 
-    const refused = await call('provisions.search', { q: tag, limit: PAGE_SIZE.max + 1 }, councilToken);
+    const refused = await call(h, 'provisions.search', { q: tag, limit: PAGE_SIZE.max + 1 }, councilToken);
     expect(refused.status).toBe(400);
     expect(issuesOf(refused).map((i) => i.path)).toEqual(['limit']);
 
     // REST reads the page size from the query string, with the same bound and a problem document.
     const rest = await send(
+      h,
       `${REST_PREFIX}/provisions?q=${encodeURIComponent(tag)}&limit=${PAGE_SIZE.max + 1}`,
       {
         token: councilToken,
@@ -344,6 +354,7 @@ describe('at the edges a council meets', () => {
     expect(rest.headers.get('content-type')).toMatch(/application\/problem\+json/);
     expect((rest.body as { issues: Issue[] }).issues.map((i) => i.path)).toEqual(['limit']);
     const restPage = await send(
+      h,
       `${REST_PREFIX}/provisions?q=${encodeURIComponent(tag)}&limit=${PAGE_SIZE.max}`,
       {
         token: councilToken,
@@ -353,7 +364,9 @@ describe('at the edges a council meets', () => {
     expect((restPage.body as Page).items).toHaveLength(PAGE_SIZE.max);
   });
 
-  it(`checks a shortlist of ${PLACEMENT_MANY_MAX}, and refuses ${PLACEMENT_MANY_MAX + 1} without checking or auditing any`, async () => {
+  test(`checks a shortlist of ${PLACEMENT_MANY_MAX}, and refuses ${PLACEMENT_MANY_MAX + 1} without checking or auditing any`, async ({
+    h,
+  }) => {
     const provider = await h.makeProvider();
     const settings = await insertProvisions(h.hub.database.db, {
       count: PLACEMENT_MANY_MAX + 1,
@@ -365,19 +378,20 @@ describe('at the edges a council meets', () => {
     const items = settings.map((s) => ({ provisionId: s.id }));
     const audited = () =>
       countRows(
+        h,
         sql`select count(*)::int as n from audit_log where authority_id = ${council.id} and action like 'check%'`,
       );
 
     const before = await audited();
     const checked = dataOf<{ results: { ok: boolean }[] }>(
-      await call('checks.placementMany', { items: items.slice(0, PLACEMENT_MANY_MAX) }, councilToken),
+      await call(h, 'checks.placementMany', { items: items.slice(0, PLACEMENT_MANY_MAX) }, councilToken),
     );
     expect(checked.results).toHaveLength(PLACEMENT_MANY_MAX);
     expect(checked.results.every((c) => c.ok)).toBe(true);
     const afterOne = await audited();
     expect(afterOne).toBeGreaterThan(before);
 
-    const refused = await call('checks.placementMany', { items }, councilToken);
+    const refused = await call(h, 'checks.placementMany', { items }, councilToken);
     expect(refused.status).toBe(400);
     expect(issuesOf(refused)).toEqual([
       expect.objectContaining({
@@ -385,7 +399,7 @@ describe('at the edges a council meets', () => {
         message: `at most ${PLACEMENT_MANY_MAX} provisions per call`,
       }),
     ]);
-    const rest = await send(`${REST_PREFIX}/checks/placement/batch`, {
+    const rest = await send(h, `${REST_PREFIX}/checks/placement/batch`, {
       method: 'POST',
       body: JSON.stringify({ items }),
       token: councilToken,
@@ -395,10 +409,13 @@ describe('at the edges a council meets', () => {
     expect(await audited()).toBe(afterOne);
   });
 
-  it(`refuses an import of ${PLACEMENT_IMPORT_MAX_ROWS + 1} rows whole: no declaration made or ended`, async () => {
+  test(`refuses an import of ${PLACEMENT_IMPORT_MAX_ROWS + 1} rows whole: no declaration made or ended`, async ({
+    h,
+  }) => {
     const provision = await h.makeProvision();
     dataOf(
       await call(
+        h,
         'placements.declare',
         { provisionId: provision.id, children: 1, fromDate: '2026-01-01' },
         councilToken,
@@ -406,6 +423,7 @@ describe('at the edges a council meets', () => {
     );
     const open = () =>
       countRows(
+        h,
         sql`select count(*)::int as n from placements where authority_id = ${council.id} and ended_on is null`,
       );
     expect(await open()).toBe(1);
@@ -414,7 +432,7 @@ describe('at the edges a council meets', () => {
       children: 1,
       fromDate: '2026-04-01',
     }));
-    const refused = await call('placements.import', { rows, endMissing: true }, councilToken);
+    const refused = await call(h, 'placements.import', { rows, endMissing: true }, councilToken);
     expect(refused.status).toBe(400);
     expect(issuesOf(refused)).toEqual([
       expect.objectContaining({
@@ -426,7 +444,7 @@ describe('at the edges a council meets', () => {
     expect(await open()).toBe(1);
   });
 
-  it('answered every request of this file with a success or a client error', () => {
+  test('answered every request of this file with a success or a client error', () => {
     expect(requests).toBeGreaterThanOrEqual(2 * HTTP_BOUNDS.length);
     expect([...statuses.keys()].filter((s) => s >= 500)).toEqual([]);
     console.info(

@@ -1,8 +1,8 @@
 // Server-side request forgery through webhooks (OWASP API7): the hub refuses to send to private,
 // loopback, link-local and metadata addresses — literally given, or reached through a name that
 // resolves to one at delivery time — unless the operator allows private targets.
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createHarness, expectTRPCError, type Harness } from '../support/harness.js';
+import { test as vitestTest, describe, expect } from 'vitest';
+import { createHarness, expectTRPCError, test } from '../support/harness.js';
 
 const FORBIDDEN_TARGETS = [
   'https://169.254.169.254/latest/meta-data/',
@@ -13,13 +13,7 @@ const FORBIDDEN_TARGETS = [
 ];
 
 describe('by default', () => {
-  let h: Harness;
-  beforeAll(async () => {
-    h = await createHarness();
-  });
-  afterAll(() => h.close());
-
-  it('refuses a webhook to a private, link-local or metadata address', async () => {
+  test('refuses a webhook to a private, link-local or metadata address', async ({ h }) => {
     const admin = (await h.makeClient((await h.makeAuthority()).id, 'admin')).principal;
     for (const url of FORBIDDEN_TARGETS) {
       const err = await expectTRPCError(
@@ -30,7 +24,7 @@ describe('by default', () => {
     }
   });
 
-  it('sends nothing to a name that resolves to loopback when the delivery is made', async () => {
+  test('sends nothing to a name that resolves to loopback when the delivery is made', async ({ h }) => {
     const admin = (await h.makeClient((await h.makeAuthority()).id, 'admin')).principal;
     // A name passes at creation (names are checked each time they are resolved, so a later
     // re-pointing of the name cannot slip through), and is refused when it resolves to 127.0.0.1.
@@ -45,13 +39,15 @@ describe('by default', () => {
 });
 
 describe('when the operator allows private targets (CCX_WEBHOOK_ALLOW_PRIVATE)', () => {
-  let h: Harness;
-  beforeAll(async () => {
-    h = await createHarness({ CCX_WEBHOOK_ALLOW_PRIVATE: 'true' });
+  // A hub of its own, configured so.
+  // eslint-disable-next-line no-empty-pattern -- vitest reads a fixture's dependencies from its pattern
+  const test = vitestTest.extend('h', async ({}, { onCleanup }) => {
+    const h = await createHarness({ CCX_WEBHOOK_ALLOW_PRIVATE: 'true' });
+    onCleanup(() => h.close());
+    return h;
   });
-  afterAll(() => h.close());
 
-  it('accepts them, still over https only', async () => {
+  test('accepts them, still over https only', async ({ h }) => {
     const admin = (await h.makeClient((await h.makeAuthority()).id, 'admin')).principal;
     for (const url of FORBIDDEN_TARGETS) {
       const made = await h.caller(admin).webhooks.create({ url, eventTypes: ['outcome.published'] });

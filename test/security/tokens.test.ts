@@ -14,15 +14,14 @@ import {
   type JWK,
   type JWTPayload,
 } from 'jose';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startHttpHarness, type HttpAnswer, type HttpHarness } from '../support/http.js';
+import { describe, expect } from 'vitest';
+import { httpTest as test, startHttpHarness, type HttpAnswer, type HttpHarness } from '../support/http.js';
 
 const GENERIC_MESSAGE = 'invalid or expired access token';
 /** Words that would tell a caller why its token failed. */
 const REASON_WORDS =
   /audience|\baud\b|issuer|\biss\b|\bkid\b|unknown|signature|\balg\b|algorithm|\bnone\b|HS256|\btyp\b|claim|revoked|suspended|inactive|malformed|ERR_J|JWS|JWT|timestamp|stack/i;
 
-let h: HttpHarness;
 let authorityId: string;
 let officer: { id: string; secret: string };
 let validToken: string;
@@ -43,7 +42,7 @@ const comparable = (answer: HttpAnswer) => {
   return { status: answer.status, challenge: answer.headers.get('www-authenticate'), body };
 };
 
-const me = (authorization?: string) => h.trpcGet('authorities.me', authorization);
+const me = (h: HttpHarness, authorization?: string) => h.trpcGet('authorities.me', authorization);
 const bearer = (token: string) => `Bearer ${token}`;
 
 /** Signs claims with a key and header of our choosing; defaults to a valid token of `officer`. */
@@ -74,8 +73,7 @@ const expectRefused = (answer: HttpAnswer) => {
   expect(comparable(answer)).toEqual(reference);
 };
 
-beforeAll(async () => {
-  h = await startHttpHarness();
+test.beforeAll(async ({ h }) => {
   authorityId = (await h.makeAuthority()).id;
   const created = await h.makeClient(authorityId, 'officer');
   officer = { id: created.client.id, secret: created.clientSecret };
@@ -84,37 +82,40 @@ beforeAll(async () => {
   ({ kid: realKid, key: realKey } = await h.hub.keys.signingKey());
   expect(decodeProtectedHeader(validToken).kid).toBe(realKid);
 
-  const garbage = await me(bearer('garbage'));
+  const garbage = await me(h, bearer('garbage'));
   expect(garbage.status).toBe(401);
   reference = comparable(garbage);
 });
-afterAll(() => h.close());
 
 describe('a good token', () => {
-  it('from the token endpoint is accepted', async () => {
-    const answer = await me(bearer(validToken));
+  test('from the token endpoint is accepted', async ({ h }) => {
+    const answer = await me(h, bearer(validToken));
     expect(answer.status, answer.text).toBe(200);
   });
 
-  it('forged here with the hub’s real key and claims is accepted, so the refusals below are for their one flaw', async () => {
-    const answer = await me(bearer(await forge({})));
+  test('forged here with the hub’s real key and claims is accepted, so the refusals below are for their one flaw', async ({
+    h,
+  }) => {
+    const answer = await me(h, bearer(await forge({})));
     expect(answer.status, answer.text).toBe(200);
     expect(answer.body).toMatchObject({ result: { data: { client: { id: officer.id } } } });
   });
 });
 
 describe('the Bearer scheme', () => {
-  it('is case-insensitive (RFC 7235 §2.1), as oauth4webapi reports token_type in lower case', async () => {
+  test('is case-insensitive (RFC 7235 §2.1), as oauth4webapi reports token_type in lower case', async ({
+    h,
+  }) => {
     for (const scheme of ['bearer', 'BEARER', 'Bearer']) {
-      const answer = await me(`${scheme} ${validToken}`);
+      const answer = await me(h, `${scheme} ${validToken}`);
       expect(answer.status, `${scheme}: ${answer.text}`).toBe(200);
     }
   });
 });
 
 describe('no token', () => {
-  it('is refused with 401 and a Bearer challenge without an error code (RFC 6750 §3.1)', async () => {
-    const answer = await me();
+  test('is refused with 401 and a Bearer challenge without an error code (RFC 6750 §3.1)', async ({ h }) => {
+    const answer = await me(h);
     expect(answer.status).toBe(401);
     expect(answer.headers.get('www-authenticate')).toBe('Bearer realm="ccx"');
     expect((answer.body as TrpcErrorBody).error.data.code).toBe('UNAUTHORIZED');
@@ -122,61 +123,61 @@ describe('no token', () => {
 });
 
 describe('a bad token is refused with the same 401 whatever its flaw', () => {
-  it('expired', async () => {
+  test('expired', async ({ h }) => {
     const now = Math.floor(Date.now() / 1000);
-    expectRefused(await me(bearer(await forge({ claims: { iat: now - 7200, exp: now - 3600 } }))));
+    expectRefused(await me(h, bearer(await forge({ claims: { iat: now - 7200, exp: now - 3600 } }))));
   });
 
-  it('not yet valid (nbf an hour ahead)', async () => {
+  test('not yet valid (nbf an hour ahead)', async ({ h }) => {
     const now = Math.floor(Date.now() / 1000);
-    expectRefused(await me(bearer(await forge({ claims: { nbf: now + 3600 } }))));
+    expectRefused(await me(h, bearer(await forge({ claims: { nbf: now + 3600 } }))));
   });
 
-  it('for another audience', async () => {
-    expectRefused(await me(bearer(await forge({ claims: { aud: 'another-api' } }))));
+  test('for another audience', async ({ h }) => {
+    expectRefused(await me(h, bearer(await forge({ claims: { aud: 'another-api' } }))));
   });
 
-  it('from another issuer', async () => {
-    expectRefused(await me(bearer(await forge({ claims: { iss: 'https://idp.example.com' } }))));
+  test('from another issuer', async ({ h }) => {
+    expectRefused(await me(h, bearer(await forge({ claims: { iss: 'https://idp.example.com' } }))));
   });
 
-  it('without an expiry', async () => {
+  test('without an expiry', async ({ h }) => {
     const token = await new SignJWT({ ...realClaims, exp: undefined })
       .setProtectedHeader({ alg: 'ES256', typ: 'at+jwt', kid: realKid })
       .sign(realKey);
     expect(decodeJwt(token).exp).toBeUndefined();
-    expectRefused(await me(bearer(token)));
+    expectRefused(await me(h, bearer(token)));
   });
 
-  it('signed by an unknown key under its own kid', async () => {
+  test('signed by an unknown key under its own kid', async ({ h }) => {
     const { privateKey, publicKey } = await generateKeyPair('ES256');
     const kid = await calculateJwkThumbprint(await exportJWK(publicKey));
-    expectRefused(await me(bearer(await forge({ key: privateKey, header: { kid } }))));
+    expectRefused(await me(h, bearer(await forge({ key: privateKey, header: { kid } }))));
   });
 
-  it('signed by an unknown key under the real kid', async () => {
+  test('signed by an unknown key under the real kid', async ({ h }) => {
     const { privateKey } = await generateKeyPair('ES256');
-    expectRefused(await me(bearer(await forge({ key: privateKey }))));
+    expectRefused(await me(h, bearer(await forge({ key: privateKey }))));
   });
 
-  it('without a kid', async () => {
+  test('without a kid', async ({ h }) => {
     const token = await new SignJWT({ ...realClaims })
       .setProtectedHeader({ alg: 'ES256', typ: 'at+jwt' })
       .sign(realKey);
-    expectRefused(await me(bearer(token)));
+    expectRefused(await me(h, bearer(token)));
   });
 
-  it('unsecured (alg: none), with or without a signature part', async () => {
+  test('unsecured (alg: none), with or without a signature part', async ({ h }) => {
     const now = Math.floor(Date.now() / 1000);
     const header = encodeJson({ alg: 'none', typ: 'at+jwt', kid: realKid });
     const payload = encodeJson({ ...realClaims, iat: now, exp: now + 300, role: 'hub-admin' });
-    expectRefused(await me(bearer(`${header}.${payload}.`)));
-    expectRefused(await me(bearer(`${header}.${payload}`)));
+    expectRefused(await me(h, bearer(`${header}.${payload}.`)));
+    expectRefused(await me(h, bearer(`${header}.${payload}`)));
     const realSignature = validToken.split('.')[2]!;
-    expectRefused(await me(bearer(`${header}.${payload}.${realSignature}`)));
+    expectRefused(await me(h, bearer(`${header}.${payload}.${realSignature}`)));
   });
 
-  it('HS256 with the public key as the HMAC secret (key confusion), as JWK or PEM', async () => {
+  test('HS256 with the public key as the HMAC secret (key confusion), as JWK or PEM', async ({ h }) => {
     const jwks = (await (await fetch(`${h.baseUrl}/.well-known/jwks.json`)).json()) as { keys: JWK[] };
     const publicJwk = jwks.keys.find((k) => k.kid === realKid)!;
     const pem = createPublicKey({ key: publicJwk as JsonWebKey, format: 'jwk' })
@@ -186,75 +187,79 @@ describe('a bad token is refused with the same 401 whatever its flaw', () => {
     for (const secret of secrets) {
       const token = await forge({ key: new TextEncoder().encode(secret), header: { alg: 'HS256' } });
       expect(decodeProtectedHeader(token).alg).toBe('HS256');
-      expectRefused(await me(bearer(token)));
+      expectRefused(await me(h, bearer(token)));
     }
   });
 
-  it('tampered (role raised to hub-admin, signature kept)', async () => {
+  test('tampered (role raised to hub-admin, signature kept)', async ({ h }) => {
     const [header, payload, signature] = validToken.split('.') as [string, string, string];
     const claims = JSON.parse(new TextDecoder().decode(base64url.decode(payload))) as JWTPayload;
     const tampered = `${header}.${encodeJson({ ...claims, role: 'hub-admin' })}.${signature}`;
     expect(decodeJwt(tampered).role).toBe('hub-admin');
-    expectRefused(await me(bearer(tampered)));
+    expectRefused(await me(h, bearer(tampered)));
   });
 
-  it('tampered (authority changed, signature kept)', async () => {
+  test('tampered (authority changed, signature kept)', async ({ h }) => {
     const [header, payload, signature] = validToken.split('.') as [string, string, string];
     const claims = JSON.parse(new TextDecoder().decode(base64url.decode(payload))) as JWTPayload;
     const tampered = `${header}.${encodeJson({ ...claims, authority: h.hostAuthorityId })}.${signature}`;
-    expectRefused(await me(bearer(tampered)));
+    expectRefused(await me(h, bearer(tampered)));
   });
 
-  it('validly signed but claiming more than the client has (role hub-admin for an officer)', async () => {
-    expectRefused(await me(bearer(await forge({ claims: { role: 'hub-admin' } }))));
+  test('validly signed but claiming more than the client has (role hub-admin for an officer)', async ({
+    h,
+  }) => {
+    expectRefused(await me(h, bearer(await forge({ claims: { role: 'hub-admin' } }))));
   });
 
-  it('validly signed but with sub and client_id naming different clients', async () => {
+  test('validly signed but with sub and client_id naming different clients', async ({ h }) => {
     const other = await h.makeClient(authorityId, 'officer');
-    expectRefused(await me(bearer(await forge({ claims: { client_id: other.client.id } }))));
+    expectRefused(await me(h, bearer(await forge({ claims: { client_id: other.client.id } }))));
   });
 
-  it('of another type (typ JWT, or none, instead of at+jwt)', async () => {
-    expectRefused(await me(bearer(await forge({ header: { typ: 'JWT' } }))));
+  test('of another type (typ JWT, or none, instead of at+jwt)', async ({ h }) => {
+    expectRefused(await me(h, bearer(await forge({ header: { typ: 'JWT' } }))));
     const untyped = await new SignJWT({ ...realClaims })
       .setProtectedHeader({ alg: 'ES256', kid: realKid })
       .sign(realKey);
-    expectRefused(await me(bearer(untyped)));
+    expectRefused(await me(h, bearer(untyped)));
   });
 
-  it.each([
+  test.for<[string, string]>([
     ['a word', 'garbage'],
     ['three dots of nothing', '..'],
     ['three parts of junk', 'abc.def.ghi'],
     ['JSON that is not a JWT', `${encodeJson({ alg: 'ES256' })}.${encodeJson('x')}.AAAA`],
     ['a very long token', 'a'.repeat(6000)],
-  ])('garbage: %s', async (_case, token) => {
-    expectRefused(await me(bearer(token)));
+  ])('garbage: %s', async ([, token], { h }) => {
+    expectRefused(await me(h, bearer(token)));
   });
 
-  it.each([
+  test.for<[string, (t: string) => string]>([
     ['no Bearer prefix', (t: string) => t],
     ['another scheme', (t: string) => `Basic ${t}`],
     ['Bearer without a token', () => 'Bearer '],
     ['two tokens', (t: string) => `Bearer ${t} ${t}`],
-  ])('a malformed Authorization header: %s', async (_case, header) => {
-    expectRefused(await me(header(validToken)));
+  ])('a malformed Authorization header: %s', async ([, header], { h }) => {
+    expectRefused(await me(h, header(validToken)));
   });
 
-  it('of a client revoked after the token was issued, from the next request on', async () => {
+  test('of a client revoked after the token was issued, from the next request on', async ({ h }) => {
     const victim = await h.makeClientWithToken(authorityId, 'officer');
-    expect((await me(bearer(victim.token))).status).toBe(200);
+    expect((await me(h, bearer(victim.token))).status).toBe(200);
 
     const admin = await h.makeClientWithToken(h.hostAuthorityId, 'hub-admin');
     await h.trpc(admin.token).clients.revoke.mutate({ id: victim.client.id });
 
-    expectRefused(await me(bearer(victim.token)));
+    expectRefused(await me(h, bearer(victim.token)));
   });
 
-  it('of a client whose authority was suspended after the token was issued, until it is reinstated', async () => {
+  test('of a client whose authority was suspended after the token was issued, until it is reinstated', async ({
+    h,
+  }) => {
     const authority = await h.makeAuthority();
     const member = await h.makeClientWithToken(authority.id, 'admin');
-    expect((await me(bearer(member.token))).status).toBe(200);
+    expect((await me(h, bearer(member.token))).status).toBe(200);
 
     const admin = await h.makeClientWithToken(h.hostAuthorityId, 'hub-admin');
     const suspended = await h
@@ -262,18 +267,18 @@ describe('a bad token is refused with the same 401 whatever its flaw', () => {
       .authorities.update.mutate({ id: authority.id, version: authority.version, status: 'suspended' });
     expect(suspended.status).toBe('suspended');
 
-    expectRefused(await me(bearer(member.token)));
+    expectRefused(await me(h, bearer(member.token)));
     expectRefused(await h.trpcGet('authorities.list', bearer(member.token), {}));
 
     await h
       .trpc(admin.token)
       .authorities.update.mutate({ id: authority.id, version: suspended.version, status: 'active' });
-    expect((await me(bearer(member.token))).status).toBe(200);
+    expect((await me(h, bearer(member.token))).status).toBe(200);
   });
 });
 
 describe('a replayed token is refused', () => {
-  it('at another hub, which has its own keys, issuer and audience', async () => {
+  test('at another hub, which has its own keys, issuer and audience', async () => {
     const other = await startHttpHarness({
       CCX_ISSUER: 'https://other-hub.example.gov.uk',
       CCX_AUDIENCE: 'other-api',
@@ -287,7 +292,7 @@ describe('a replayed token is refused', () => {
     }
   });
 
-  it('over REST as over tRPC once its client is revoked, though it has not expired', async () => {
+  test('over REST as over tRPC once its client is revoked, though it has not expired', async ({ h }) => {
     const victim = await h.makeClientWithToken(authorityId, 'viewer');
     const rest = () =>
       fetch(`${h.baseUrl}/api/v1/authorities/me`, { headers: { authorization: bearer(victim.token) } });
@@ -297,7 +302,7 @@ describe('a replayed token is refused', () => {
     const refused = await rest();
     expect(refused.status).toBe(401);
     expect(refused.headers.get('www-authenticate')).toBe('Bearer realm="ccx", error="invalid_token"');
-    expectRefused(await me(bearer(victim.token)));
+    expectRefused(await me(h, bearer(victim.token)));
     // Nor can the revoked client fetch a new one with its secret.
     const again = await h.requestToken({
       form: {

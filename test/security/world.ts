@@ -10,8 +10,7 @@ import type { Role } from '@ccx/schema';
 import { appRouter, type Db, type Principal } from '@ccx/server';
 import { decideRecord, policyRecordFor, type Decision } from '@ccx/server/testing';
 import { sequenceEvents } from '@ccx/server/testing';
-import { queryRows, type Caller, type Harness } from '../support/harness.js';
-import { uniq } from '../support/need-to-know.js';
+import { queryRows, uniq, type Caller, type Harness } from '../support/harness.js';
 
 /** The fixed instant both suites judge at: dates below are before it, grants expire after it. */
 export const NOW = '2026-06-15T10:00:00Z';

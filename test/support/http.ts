@@ -1,10 +1,11 @@
 // An HTTP test world: the harness's hub served by the real express app on an ephemeral port, with
-// helpers for the token endpoint, raw tRPC requests and a real tRPC client.
+// helpers for the token endpoint, raw tRPC requests and a real tRPC client; `httpTest` gives a test
+// file that world as its `h`.
 import type { Server } from 'node:http';
 import { createTRPCClient, httpLink } from '@trpc/client';
 import type { Role } from '@ccx/schema';
 import { createApp, type AppRouter } from '@ccx/server';
-import { createHarness } from './harness.js';
+import { createHarness, test } from './harness.js';
 
 export type HttpHarness = Awaited<ReturnType<typeof startHttpHarness>>;
 
@@ -60,8 +61,11 @@ export type TokenRequest = {
   method?: string;
 };
 
-export const startHttpHarness = async (env: Record<string, string> = {}) => {
-  const h = await createHarness(env);
+export const startHttpHarness = async (
+  env: Record<string, string> = {},
+  opts: { clockAt?: Date | string | null } = {},
+) => {
+  const h = await createHarness(env, opts);
   const server = await serve(createApp(h.hub));
   const { baseUrl } = server;
 
@@ -128,3 +132,10 @@ export const startHttpHarness = async (env: Record<string, string> = {}) => {
     },
   };
 };
+
+/** The fixtures of `test` (harness.ts), with the file's hub served over HTTP as `h`. */
+export const httpTest = test.extend('h', { scope: 'file' }, async ({ hubEnv, clockAt }, { onCleanup }) => {
+  const h = await startHttpHarness(hubEnv, { clockAt });
+  onCleanup(() => h.close());
+  return h;
+});

@@ -86,7 +86,7 @@ const facts = (f: Partial<CheckFacts> = {}): CheckFacts => ({
     createdAt: new Date('2025-01-01T00:00:00Z'),
     updatedAt: new Date('2025-01-01T00:00:00Z'),
     version: 1,
-  } as CheckFacts['provision'],
+  },
   provider: { id: PROVIDER, name: 'Oak Care Ltd', companyNumber: '01234567' } as CheckFacts['provider'],
   months: null,
   lead: { authorityId: OTHER, name: 'Kent', qaInbox: 'qa@kent.example', since: '2025-01-01' },

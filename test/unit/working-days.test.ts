@@ -1,6 +1,7 @@
 // England and Wales working days: the holiday lists published on gov.uk, the substitution rules, and
-// the compliance periods built on them. Random cases come from a seeded generator; a failure prints
-// the seed to replay it with WORKING_DAYS_SEED=<seed>.
+// the compliance periods built on them. Random cases come from fast-check; a failure prints the seed
+// to replay it with WORKING_DAYS_SEED=<seed> (WORKING_DAYS_RUNS=<n> changes how many run).
+import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import {
   addWorkingDays,
@@ -10,19 +11,7 @@ import {
 } from '@ccx/server/testing';
 
 const SEED = Number(process.env.WORKING_DAYS_SEED ?? Math.floor(Math.random() * 2 ** 31));
-
-/** mulberry32, as in the policy property test: the same seed gives the same cases. */
-const seeded = (seed: number) => {
-  let s = seed >>> 0;
-  const next = (): number => {
-    s = (s + 0x6d2b79f5) >>> 0;
-    let t = s;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4_294_967_296;
-  };
-  return { int: (lo: number, hi: number): number => lo + Math.floor(next() * (hi - lo + 1)) };
-};
+const RUNS = Number(process.env.WORKING_DAYS_RUNS ?? 500);
 
 const addDays = (date: string, days: number): string => {
   const d = new Date(`${date}T00:00:00Z`);
@@ -292,18 +281,38 @@ describe('workingDaysBetween', () => {
   });
 
   it(`inverts addWorkingDays and agrees with a day-by-day count (seed ${SEED})`, () => {
-    const rng = seeded(SEED);
+    const DAY_MS = 86_400_000;
     const start = Date.UTC(1990, 0, 1);
-    for (let i = 0; i < 500; i += 1) {
-      const from = new Date(start + rng.int(0, 365 * 45) * 86_400_000).toISOString().slice(0, 10);
-      const n = rng.int(0, i % 10 === 0 ? 600 : 40);
-      const to = addWorkingDays(from, n);
-      expect(workingDaysBetween(from, to), `from ${from}, n ${n}`).toBe(n);
+    // Without fast-check's bias to small values: any date of the 45 years is as likely as another.
+    const cases = fc.noBias(
+      fc.record({
+        from: fc
+          .integer({ min: 0, max: 365 * 45 })
+          .map((d) => new Date(start + d * DAY_MS).toISOString().slice(0, 10)),
+        // Mostly a few weeks, one time in ten up to two and a half years.
+        n: fc.oneof(
+          { weight: 9, arbitrary: fc.nat({ max: 40 }) },
+          { weight: 1, arbitrary: fc.nat({ max: 600 }) },
+        ),
+        span: fc.nat({ max: 120 }),
+      }),
+    );
+    let runs = 0;
+    let longest = 0;
+    fc.assert(
+      fc.property(cases, ({ from, n, span }) => {
+        runs += 1;
+        longest = Math.max(longest, n);
+        const to = addWorkingDays(from, n);
+        expect(workingDaysBetween(from, to), `from ${from}, n ${n}`).toBe(n);
 
-      const other = addDays(from, rng.int(0, 120));
-      let counted = 0;
-      for (let d = addDays(from, 1); d <= other; d = addDays(d, 1)) if (isWorkingDay(d)) counted += 1;
-      expect(workingDaysBetween(from, other), `from ${from} to ${other}`).toBe(counted);
-    }
+        const other = addDays(from, span);
+        let counted = 0;
+        for (let d = addDays(from, 1); d <= other; d = addDays(d, 1)) if (isWorkingDay(d)) counted += 1;
+        expect(workingDaysBetween(from, other), `from ${from} to ${other}`).toBe(counted);
+      }),
+      { seed: SEED, numRuns: RUNS },
+    );
+    console.log(`working days agree: ${runs} cases (periods up to ${longest} working days), seed ${SEED}`);
   });
 });
