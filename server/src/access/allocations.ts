@@ -1,6 +1,6 @@
 // What "current", "lead" and "open" mean for an allocation, said once. Each predicate has an in-memory
 // face (over one allocation's facts and a London date) and an SQL face (over the allocations table);
-// test/api/allocation-predicates.test.ts holds the two faces to the same rows. Nothing else in the
+// test/api/allocations/predicates.test.ts holds the two faces to the same rows. Nothing else in the
 // hub writes a condition on allocations' role, dates or ended_at by hand.
 //
 // An allocation holds from `startsOn` (inclusive) until the day before `endsOn` (its first day no

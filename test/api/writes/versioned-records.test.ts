@@ -3,7 +3,7 @@
 // the current one; only the publisher changes a record; every version is kept.
 import { sql } from 'drizzle-orm';
 import { expect } from 'vitest';
-import { expectTRPCError, publishOutcome, queryRows, test } from '../support/harness.js';
+import { expectTRPCError, publishOutcome, queryRows, test } from '../../support/harness.js';
 
 test.override({ clockAt: '2026-06-15T10:00:00Z' });
 

@@ -26,7 +26,7 @@ import {
   type Harness,
   type Member,
   type World,
-} from '../support/harness.js';
+} from '../../support/harness.js';
 
 const NOW = '2026-06-15T10:00:00Z'; // a Monday
 const TODAY = '2026-06-15';

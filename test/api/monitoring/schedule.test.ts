@@ -14,7 +14,7 @@ import {
   uniq,
   type Harness,
   type Member,
-} from '../support/harness.js';
+} from '../../support/harness.js';
 
 const NOW = '2026-06-15T10:00:00Z';
 const TODAY = '2026-06-15';

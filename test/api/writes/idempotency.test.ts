@@ -14,7 +14,7 @@ import {
   test,
   type Harness,
   type World,
-} from '../support/harness.js';
+} from '../../support/harness.js';
 
 test.override({ clockAt: '2026-06-15T10:00:00Z' });
 

@@ -17,7 +17,7 @@ import {
   test,
   type Harness,
   type Member,
-} from '../support/harness.js';
+} from '../../support/harness.js';
 
 const NOW = '2026-06-15T10:00:00Z';
 test.override({ clockAt: NOW });

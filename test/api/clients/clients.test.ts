@@ -4,7 +4,7 @@ import { sql } from 'drizzle-orm';
 import { describe, expect } from 'vitest';
 import type { Client } from '@ccx/schema';
 import type { Principal } from '@ccx/server';
-import { expectTRPCError, queryRows, type Harness, test } from '../support/harness.js';
+import { expectTRPCError, queryRows, type Harness, test } from '../../support/harness.js';
 
 let a: string;
 let b: string;

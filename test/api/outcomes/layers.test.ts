@@ -11,7 +11,7 @@ import {
   publishOutcome,
   test,
   type Member,
-} from '../support/harness.js';
+} from '../../support/harness.js';
 
 const NOW = '2026-06-15T10:00:00Z';
 test.override({ clockAt: NOW });

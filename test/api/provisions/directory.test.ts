@@ -3,7 +3,7 @@
 import { randomUUID } from 'node:crypto';
 import { describe, expect } from 'vitest';
 import type { Principal } from '@ccx/server';
-import { expectTRPCError, type Harness, test } from '../support/harness.js';
+import { expectTRPCError, type Harness, test } from '../../support/harness.js';
 
 /** An officer of an ordinary member authority: the least role that may write the directory. */
 let officer: Principal;

@@ -12,7 +12,7 @@ import {
   uniq,
   type Harness,
   type Member,
-} from '../support/harness.js';
+} from '../../support/harness.js';
 
 // 23:30 UTC on 1 May is already 2 May in England (BST): the hub dates declarations in London time.
 const NOW = '2026-05-01T23:30:00Z';

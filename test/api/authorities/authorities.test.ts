@@ -2,7 +2,7 @@
 // and ask who it is (authorities.me).
 import { describe, expect } from 'vitest';
 import { sql } from 'drizzle-orm';
-import { expectTRPCError, queryRows, type Harness, test } from '../support/harness.js';
+import { expectTRPCError, queryRows, type Harness, test } from '../../support/harness.js';
 
 const admin = (h: Harness) => h.caller(h.hubAdmin);
 

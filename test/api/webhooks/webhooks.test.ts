@@ -30,7 +30,7 @@ import {
   type Harness,
   type Member,
   type World,
-} from '../support/harness.js';
+} from '../../support/harness.js';
 
 const ENV = {
   CCX_WEBHOOK_ALLOW_HTTP_LOOPBACK: 'true',

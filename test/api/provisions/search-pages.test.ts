@@ -3,7 +3,7 @@
 import { describe, expect } from 'vitest';
 import type { Provision } from '@ccx/schema';
 import type { Principal } from '@ccx/server';
-import { expectTRPCError, type Harness, test } from '../support/harness.js';
+import { expectTRPCError, type Harness, test } from '../../support/harness.js';
 
 let viewer: Principal;
 let providerId: string;

@@ -32,11 +32,11 @@ import { checkRecord, type World as PolicyWorld } from '@ccx/server/testing';
 import { verifyAuditChain } from '@ccx/server/testing';
 import { authenticateClient } from '@ccx/server/testing';
 import { sequenceEvents } from '@ccx/server/testing';
-import { digestGenerated, generateTables } from '../bench/data/generate.js';
-import { loadSyntheticEngland, nonEmptyTables, type LoadReport } from '../bench/data/loader.js';
-import { buildManifest, type Manifest } from '../bench/data/manifest.js';
-import { BASE_COUNTS, scaled, type GenerateOptions } from '../bench/data/plan.js';
-import { queryRows } from '../support/harness.js';
+import { digestGenerated, generateTables } from '../../bench/data/generate.js';
+import { loadSyntheticEngland, nonEmptyTables, type LoadReport } from '../../bench/data/loader.js';
+import { buildManifest, type Manifest } from '../../bench/data/manifest.js';
+import { BASE_COUNTS, scaled, type GenerateOptions } from '../../bench/data/plan.js';
+import { queryRows } from '../../support/harness.js';
 
 const OPTIONS: GenerateOptions = { seed: 7, scale: 0.004, asOf: '2026-06-15' };
 const AS_OF = OPTIONS.asOf;

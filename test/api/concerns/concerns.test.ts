@@ -14,7 +14,7 @@ import {
   test as base,
   uniq,
   type Harness,
-} from '../support/harness.js';
+} from '../../support/harness.js';
 
 // Today is 2026-06-15 in England; the risk window starts on 2025-06-16.
 const NOW = '2026-06-15T10:00:00Z';
