@@ -1,6 +1,6 @@
-// Monitoring outcomes, first cut (need-to-know, issue 3): private drafts, publish (version, twice,
-// by another authority), action-item due dates, byLead, and the layers each authority sees —
-// detail, summary, or the restricted signal that gives nothing away but whom to contact.
+// Monitoring outcomes, who sees and does what: drafts private to their authority; the layers each
+// authority sees — detail, summary, or the restricted signal that gives nothing away but whom to
+// contact; and only the publisher's members (not a viewer, not another authority) amend or withdraw.
 import { randomUUID } from 'node:crypto';
 import { describe, expect } from 'vitest';
 import type { OutcomeView } from '@ccx/schema';
@@ -12,96 +12,9 @@ import {
   test,
   type Member,
 } from '../../support/harness.js';
+import { detail, NOW, secretsOf, SUMMARY_KEYS, versionRows } from './fixtures.js';
 
-const NOW = '2026-06-15T10:00:00Z';
 test.override({ clockAt: NOW });
-
-const SUMMARY_KEYS = [
-  'activityDate',
-  'activityType',
-  'byLead',
-  'id',
-  'layer',
-  'overallRating',
-  'provisionId',
-  'publishedAt',
-  'publisherAuthorityId',
-  'status',
-].sort();
-
-/** Every text of an outcome input that only detail may carry. */
-const secretsOf = (input: ReturnType<typeof outcomeInput>): string[] => [
-  input.summary,
-  input.findings,
-  ...(input.actionItems ?? []).map((a) => a.description),
-  ...(input.sectionJudgements ?? []).flatMap((s) => (s.comment ? [s.comment] : [])),
-];
-
-describe('outcomes.create', () => {
-  test('creates a draft seen in detail by its writer, with due dates defaulted from the concern level', async ({
-    h,
-    w,
-  }) => {
-    const draft = await h.caller(w.lead.officer).outcomes.create(
-      outcomeInput(w.provision.id, {
-        activityDate: '2026-06-10',
-        actionItems: [
-          { description: 'low one', concernLevel: 'low' },
-          { description: 'medium one', concernLevel: 'medium' },
-          { description: 'high one', concernLevel: 'high' },
-          { description: 'significant one', concernLevel: 'significant' },
-          { description: 'low with a date', concernLevel: 'low', dueOn: '2026-06-20' },
-        ],
-      }),
-    );
-    expect(draft).toMatchObject({
-      layer: 'detail',
-      status: 'draft',
-      version: 1,
-      publisherAuthorityId: w.lead.id,
-      provisionId: w.provision.id,
-      publishedAt: null,
-      byLead: false,
-      restricted: false,
-      announced: false,
-    });
-    if (draft.layer !== 'detail') return;
-    expect(draft.actionItems.map((a) => [a.description, a.dueOn, a.status])).toEqual([
-      ['low one', '2026-07-08', 'open'],
-      ['medium one', '2026-06-24', 'open'],
-      ['high one', '2026-06-12', 'open'],
-      ['significant one', '2026-06-10', 'open'],
-      ['low with a date', '2026-06-20', 'open'],
-    ]);
-    expect(new Set(draft.actionItems.map((a) => a.id)).size).toBe(5);
-  });
-
-  test('refuses an activity date in the future (in England), an unknown provision and a viewer', async ({
-    h,
-    w,
-    clock,
-  }) => {
-    const future = await expectTRPCError(
-      h.caller(w.lead.officer).outcomes.create(outcomeInput(w.provision.id, { activityDate: '2026-06-16' })),
-      'BAD_REQUEST',
-    );
-    expect(future.message).toMatch(/future/);
-    await expectTRPCError(h.caller(w.lead.officer).outcomes.create(outcomeInput(randomUUID())), 'NOT_FOUND');
-    await expectTRPCError(
-      h.caller(w.lead.officer).outcomes.create(outcomeInput(w.provision.id, { overallRating: 6 })),
-      'BAD_REQUEST',
-    );
-    const viewer = (await h.makeClient(w.lead.id, 'viewer')).principal;
-    await expectTRPCError(h.caller(viewer).outcomes.create(outcomeInput(w.provision.id)), 'FORBIDDEN');
-
-    // 23:30 UTC on 15 June is already 16 June in England: that date is today, not the future.
-    clock.set('2026-06-15T23:30:00Z');
-    const late = await h
-      .caller(w.lead.officer)
-      .outcomes.create(outcomeInput(w.provision.id, { activityDate: '2026-06-16' }));
-    expect(late.layer === 'detail' && late.activityDate).toBe('2026-06-16');
-  });
-});
 
 describe('drafts are private to their authority', () => {
   let draftId: string;
@@ -141,60 +54,6 @@ describe('drafts are private to their authority', () => {
     expect(await h.caller(w.publisher.officer).outcomes.get({ id: draftId })).toMatchObject({
       layer: 'detail',
       status: 'draft',
-    });
-  });
-});
-
-describe('outcomes.publish', () => {
-  test('answers 404 to another authority for a draft, 409 for a stale version and 409 when published twice', async ({
-    h,
-    w,
-  }) => {
-    const draft = await h.caller(w.publisher.officer).outcomes.create(outcomeInput(w.provision.id));
-    if (draft.layer !== 'detail') throw new Error('expected detail');
-    await expectTRPCError(
-      h.caller(w.lead.officer).outcomes.publish({ id: draft.id, version: 1 }),
-      'NOT_FOUND',
-    );
-    await expectTRPCError(
-      h.caller(w.publisher.officer).outcomes.publish({ id: randomUUID(), version: 1 }),
-      'NOT_FOUND',
-    );
-    const stale = await expectTRPCError(
-      h.caller(w.publisher.officer).outcomes.publish({ id: draft.id, version: 2 }),
-      'CONFLICT',
-    );
-    expect(stale.message).toMatch(/version/);
-
-    const published = await h.caller(w.publisher.officer).outcomes.publish({ id: draft.id, version: 1 });
-    expect(published).toMatchObject({ layer: 'detail', status: 'published', version: 2, byLead: false });
-    if (published.layer !== 'detail') return;
-    expect(published.publishedAt).toBe(new Date(NOW).toISOString());
-
-    await expectTRPCError(
-      h.caller(w.publisher.officer).outcomes.publish({ id: draft.id, version: 2 }),
-      'CONFLICT',
-    );
-    await expectTRPCError(
-      h.caller(w.publisher.officer).outcomes.publish({ id: draft.id, version: 1 }),
-      'CONFLICT',
-    );
-    // Now it is published, another authority knows of it but may not publish it.
-    await expectTRPCError(
-      h.caller(w.lead.officer).outcomes.publish({ id: draft.id, version: 2 }),
-      'FORBIDDEN',
-    );
-  });
-
-  test('marks byLead when the publisher holds the current allocation of the provision', async ({ h, w }) => {
-    const byLead = await publishOutcome(h, w.lead.officer, w.provision.id);
-    expect(byLead.byLead).toBe(true);
-    const byOther = await publishOutcome(h, w.placing.officer, w.provision.id);
-    expect(byOther.byLead).toBe(false);
-    // Everyone sees the flag, in the summary as in detail.
-    expect(await h.caller(w.member.officer).outcomes.get({ id: byLead.id })).toMatchObject({
-      layer: 'summary',
-      byLead: true,
     });
   });
 });
@@ -239,13 +98,6 @@ describe('layers of a published outcome', () => {
       .caller(h.hubAdmin)
       .access.explain({ recordType: 'outcome', recordId: outcome.id });
     expect(explain).toMatchObject({ layer: 'summary', rule: 'member-summary' });
-  });
-
-  test('listForProvision answers 404 for an unknown provision', async ({ h, w }) => {
-    await expectTRPCError(
-      h.caller(w.member.officer).outcomes.listForProvision({ provisionId: randomUUID() }),
-      'NOT_FOUND',
-    );
   });
 });
 
@@ -366,5 +218,110 @@ describe('restricted outcomes', () => {
     );
     expect(listed.filter((o) => o.layer === 'summary')).toEqual([expect.objectContaining({ id: open.id })]);
     expect(JSON.stringify(listed)).not.toContain(fromOther.input.findings);
+  });
+});
+
+describe('refusals', () => {
+  test('another authority may not amend or withdraw: FORBIDDEN once published, NOT_FOUND for a draft', async ({
+    h,
+    w,
+  }) => {
+    const published = await publishOutcome(h, w.lead.officer, w.provision.id);
+    const draft = detail(await h.caller(w.lead.officer).outcomes.create(outcomeInput(w.provision.id)));
+    for (const m of [w.placing, w.host, w.member, w.publisher]) {
+      const other = h.caller(m.officer);
+      await expectTRPCError(
+        other.outcomes.amend({
+          id: published.id,
+          version: published.version,
+          reason: 'not mine',
+          changes: { overallRating: 1 },
+        }),
+        'FORBIDDEN',
+      );
+      await expectTRPCError(
+        other.outcomes.withdraw({ id: published.id, version: published.version, reason: 'not mine' }),
+        'FORBIDDEN',
+      );
+      await expectTRPCError(
+        other.outcomes.updateActionItem({
+          outcomeId: published.id,
+          version: published.version,
+          itemId: published.actionItems[0]!.id,
+          status: 'met',
+        }),
+        'FORBIDDEN',
+      );
+      await expectTRPCError(
+        other.outcomes.amend({ id: draft.id, version: 1, reason: 'not mine', changes: { overallRating: 1 } }),
+        'NOT_FOUND',
+      );
+      await expectTRPCError(
+        other.outcomes.withdraw({ id: draft.id, version: 1, reason: 'not mine' }),
+        'NOT_FOUND',
+      );
+    }
+    await expectTRPCError(
+      h.caller(w.lead.officer).outcomes.amend({
+        id: randomUUID(),
+        version: 1,
+        reason: 'nothing here',
+        changes: { overallRating: 1 },
+      }),
+      'NOT_FOUND',
+    );
+    // Nothing changed.
+    expect(detail(await h.caller(w.lead.officer).outcomes.get({ id: published.id }))).toMatchObject({
+      version: published.version,
+      status: 'published',
+      overallRating: published.overallRating,
+    });
+    expect(await versionRows(h, published.id)).toHaveLength(1);
+  });
+
+  test('a viewer may not amend or withdraw', async ({ h, w }) => {
+    const published = await publishOutcome(h, w.lead.officer, w.provision.id);
+    const viewer = (await h.makeClient(w.lead.id, 'viewer')).principal;
+    await expectTRPCError(
+      h.caller(viewer).outcomes.amend({
+        id: published.id,
+        version: published.version,
+        reason: 'viewer try',
+        changes: { overallRating: 1 },
+      }),
+      'FORBIDDEN',
+    );
+    await expectTRPCError(
+      h.caller(viewer).outcomes.withdraw({ id: published.id, version: published.version, reason: 'viewer' }),
+      'FORBIDDEN',
+    );
+  });
+
+  test('an amendment that restricts an outcome hides its detail and history from need-to-know readers', async ({
+    h,
+    w,
+  }) => {
+    const published = await publishOutcome(h, w.lead.officer, w.provision.id);
+    const amended = detail(
+      await h.caller(w.lead.officer).outcomes.amend({
+        id: published.id,
+        version: published.version,
+        reason: 'matter now under investigation',
+        changes: { restricted: true },
+      }),
+    );
+    expect(amended).toMatchObject({ restricted: true, version: published.version + 1 });
+    expect(amended.history.map((v) => [v.change, v.snapshot.restricted])).toEqual([
+      ['published', false],
+      ['amended', true],
+    ]);
+    const seen = await h.caller(w.placing.officer).outcomes.get({ id: published.id });
+    expect(seen).toEqual({
+      layer: 'signal',
+      provisionId: w.provision.id,
+      contact: w.lead.qaInbox,
+      message: expect.stringContaining(w.lead.qaInbox) as unknown,
+    });
+    expect(JSON.stringify(seen)).not.toContain(published.input.findings);
   });
 });
