@@ -1,8 +1,7 @@
-// API clients: an authority's admin manages its own; the hub-admin manages all, and the hub-admin
-// role lives only on the host authority. Secrets are shown once and never listed.
+// API clients, who may do what: an authority's admin manages only its own and no role above its own; the
+// hub-admin role lives only on the host authority. Secrets are shown once and never listed.
 import { sql } from 'drizzle-orm';
 import { describe, expect } from 'vitest';
-import type { Client } from '@ccx/schema';
 import type { Principal } from '@ccx/server';
 import { expectTRPCError, queryRows, type Harness, test } from '../../support/harness.js';
 
@@ -24,36 +23,6 @@ const secretHashes = async (h: Harness) =>
   );
 
 describe('clients.create', () => {
-  test('lets an authority admin create viewer, officer and admin clients for its own authority', async ({
-    h,
-  }) => {
-    for (const role of ['viewer', 'officer', 'admin'] as const) {
-      const created = await h.caller(adminA).clients.create({ name: `A ${role} tool`, role });
-      expect(created.client).toMatchObject({
-        authorityId: a,
-        name: `A ${role} tool`,
-        role,
-        status: 'active',
-        revokedAt: null,
-        lastUsedAt: null,
-      });
-      expect(created.client.id).toMatch(/^ccx_[a-z0-9]{20}$/);
-      expect(created.clientSecret.length).toBeGreaterThanOrEqual(32);
-    }
-    // Naming its own authority explicitly is the same.
-    const explicit = await h
-      .caller(adminA)
-      .clients.create({ authorityId: a, name: 'A explicit', role: 'viewer' });
-    expect(explicit.client.authorityId).toBe(a);
-  });
-
-  test('gives every client its own secret', async ({ h }) => {
-    const one = await h.caller(adminA).clients.create({ name: 'One', role: 'viewer' });
-    const two = await h.caller(adminA).clients.create({ name: 'Two', role: 'viewer' });
-    expect(one.clientSecret).not.toBe(two.clientSecret);
-    expect(one.client.id).not.toBe(two.client.id);
-  });
-
   test('refuses an authority admin creating a client for another authority (FORBIDDEN), creating nothing', async ({
     h,
   }) => {
@@ -91,15 +60,6 @@ describe('clients.create', () => {
     expect(ok.client).toMatchObject({ authorityId: h.hostAuthorityId, role: 'officer' });
   });
 
-  test('lets the hub-admin create clients of any role below hub-admin for any member authority', async ({
-    h,
-  }) => {
-    for (const role of ['viewer', 'officer', 'admin'] as const) {
-      const created = await hub(h).clients.create({ authorityId: b, name: `B ${role} by hub`, role });
-      expect(created.client).toMatchObject({ authorityId: b, role, status: 'active' });
-    }
-  });
-
   test('creates hub-admin clients only on the host authority', async ({ h }) => {
     const err = await expectTRPCError(
       hub(h).clients.create({ authorityId: b, name: 'Misplaced hub-admin', role: 'hub-admin' }),
@@ -115,21 +75,6 @@ describe('clients.create', () => {
     // With no authority named, the hub-admin's own (the host) is meant.
     const own = await hub(h).clients.create({ name: 'Third hub-admin', role: 'hub-admin' });
     expect(own.client.authorityId).toBe(h.hostAuthorityId);
-  });
-
-  test('refuses an unknown authority (NOT_FOUND) and an inactive one (FORBIDDEN)', async ({ h }) => {
-    await expectTRPCError(
-      hub(h).clients.create({ authorityId: 'atlantis', name: 'Nobody', role: 'viewer' }),
-      'NOT_FOUND',
-    );
-    const s = await h.makeAuthority();
-    await hub(h).authorities.update({ id: s.id, version: s.version, status: 'suspended' });
-    const err = await expectTRPCError(
-      hub(h).clients.create({ authorityId: s.id, name: 'Too late', role: 'viewer' }),
-      'FORBIDDEN',
-    );
-    expect(err.message).toMatch(/suspended/);
-    expect(await hub(h).clients.list({ authorityId: s.id })).toEqual([]);
   });
 });
 
@@ -148,18 +93,6 @@ describe('clients.list', () => {
 
   test("refuses an authority admin listing another authority's clients (FORBIDDEN)", async ({ h }) => {
     await expectTRPCError(h.caller(adminA).clients.list({ authorityId: b }), 'FORBIDDEN');
-  });
-
-  test("shows the hub-admin every client, or one authority's", async ({ h }) => {
-    const all = await hub(h).clients.list();
-    const authorities = new Set(all.map((c) => c.authorityId));
-    expect(authorities).toContain(a);
-    expect(authorities).toContain(b);
-    expect(authorities).toContain(h.hostAuthorityId);
-    const onlyB = await hub(h).clients.list({ authorityId: b });
-    expect(onlyB.length).toBeGreaterThan(0);
-    expect(onlyB.every((c) => c.authorityId === b)).toBe(true);
-    expect(onlyB).toEqual(all.filter((c) => c.authorityId === b));
   });
 
   test('never returns a secret or a secret hash; the secret is returned once, at creation', async ({ h }) => {
@@ -184,17 +117,6 @@ describe('clients.list', () => {
 });
 
 describe('clients.revoke', () => {
-  test('lets an authority admin revoke its own client; revoking again changes nothing', async ({ h }) => {
-    const { client } = await h.caller(adminA).clients.create({ name: 'Short-lived', role: 'viewer' });
-    const revoked = await h.caller(adminA).clients.revoke({ id: client.id });
-    expect(revoked).toMatchObject({ id: client.id, status: 'revoked' });
-    expect(revoked.revokedAt).not.toBeNull();
-    const again = await h.caller(adminA).clients.revoke({ id: client.id });
-    expect(again).toEqual(revoked);
-    const listed = (await h.caller(adminA).clients.list()).find((c) => c.id === client.id);
-    expect(listed).toEqual(revoked);
-  });
-
   test("answers NOT_FOUND when an authority admin revokes another authority's client, which stays active", async ({
     h,
   }) => {
@@ -206,37 +128,5 @@ describe('clients.revoke', () => {
     expect(err.message.replace(client.id, 'X')).toBe(err2.message.replace(unknown, 'X'));
     const still = (await h.caller(adminB).clients.list()).find((c) => c.id === client.id);
     expect(still?.status).toBe('active');
-  });
-
-  test("lets the hub-admin revoke any authority's client", async ({ h }) => {
-    const { client } = await h.caller(adminB).clients.create({ name: 'B tool 2', role: 'viewer' });
-    expect(await hub(h).clients.revoke({ id: client.id })).toMatchObject({ status: 'revoked' });
-  });
-
-  test('never revokes the last active hub-admin client (CONFLICT)', async ({ h }) => {
-    const activeHubAdmins = async (): Promise<Client[]> =>
-      (await hub(h).clients.list()).filter((c) => c.role === 'hub-admin' && c.status === 'active');
-
-    // The bootstrap client, the harness's test hub-admin and any made above: revoke all but the caller's own.
-    const before = await activeHubAdmins();
-    expect(before.length).toBeGreaterThanOrEqual(2);
-    expect(before.map((c) => c.name)).toContain('Bootstrap hub-admin');
-    for (const c of before) if (c.id !== h.hubAdmin.clientId) await hub(h).clients.revoke({ id: c.id });
-    expect((await activeHubAdmins()).map((c) => c.id)).toEqual([h.hubAdmin.clientId]);
-
-    const err = await expectTRPCError(hub(h).clients.revoke({ id: h.hubAdmin.clientId }), 'CONFLICT');
-    expect(err.message).toMatch(/last active hub-admin/);
-    expect((await activeHubAdmins()).map((c) => c.id)).toEqual([h.hubAdmin.clientId]);
-
-    // With a successor in place, the old one can go.
-    const successor = await hub(h).clients.create({ name: 'Successor', role: 'hub-admin' });
-    const revoked = await hub(h).clients.revoke({ id: h.hubAdmin.clientId });
-    expect(revoked.status).toBe('revoked');
-    expect((await activeHubAdmins()).map((c) => c.id)).toEqual([successor.client.id]);
-    const last = await expectTRPCError(
-      h.caller({ ...h.hubAdmin, clientId: successor.client.id }).clients.revoke({ id: successor.client.id }),
-      'CONFLICT',
-    );
-    expect(last.message).toMatch(/last active hub-admin/);
   });
 });
