@@ -17,7 +17,6 @@ import {
   decideRecord,
   londonDate,
   policyRecordFor,
-  type Decision,
   type PolicyRecord,
   type World,
 } from '@ccx/server/testing';
@@ -42,6 +41,7 @@ import {
   uuid,
   worldPlanArb,
   type Drawn,
+  facesDisagree,
 } from './world-arbitraries.js';
 
 const SEED = Number(process.env.POLICY_SEED ?? Math.floor(Math.random() * 2 ** 31));
@@ -135,7 +135,6 @@ const sqlLayers = async (
   return new Map(rows.map((r) => [r.id, r.layer]));
 };
 
-const bases = (d: Decision) => d.bases.map((b) => b.basis).sort();
 const scopeOf = (r: PolicyRecord) => ('providerId' in r.scope ? 'provider' : 'provision');
 
 let database: Database;
@@ -236,26 +235,8 @@ describe('the in-memory, SQL and loaded faces of the policy agree on restriction
             pairs++;
             count(`${scopeOf(record)} ${inMemory.layer}`);
             count(`rule ${inMemory.rule}${inMemory.basis ? ` ${inMemory.basis}` : ''}`);
-            if (
-              sqlLayer !== inMemory.layer ||
-              loaded.layer !== inMemory.layer ||
-              loaded.rule !== inMemory.rule ||
-              loaded.basis !== inMemory.basis ||
-              bases(loaded).join() !== bases(inMemory).join()
-            ) {
-              mismatches.push({
-                caller,
-                record,
-                inMemory: {
-                  layer: inMemory.layer,
-                  rule: inMemory.rule,
-                  basis: inMemory.basis,
-                  bases: bases(inMemory),
-                },
-                sql: sqlLayer,
-                loaded: { layer: loaded.layer, rule: loaded.rule, basis: loaded.basis, bases: bases(loaded) },
-              });
-            }
+            const disagreement = facesDisagree(caller, record, inMemory, sqlLayer, loaded);
+            if (disagreement) mismatches.push(disagreement);
           }
         }
         expect(

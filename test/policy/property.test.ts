@@ -8,17 +8,19 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Layer } from '@ccx/schema';
 import { type Database } from '@ccx/server';
 import { openTestDatabase } from '@ccx/server/testing';
-import {
-  checkRecord,
-  decideRecord,
-  explainAccess,
-  type Decision,
-  type PolicyRecord,
-  type World,
-} from '@ccx/server/testing';
+import { checkRecord, decideRecord, explainAccess, type PolicyRecord, type World } from '@ccx/server/testing';
 import { HUB_HOST, KENT, POLICY_CASES } from './cases.js';
 import { checkLayers, clearWorld, insertWorld, provisionOf, sqlLayers } from './db-world.js';
-import { buildWorld, chance, index, oneOf, uuid, worldPlanArb, type Drawn } from './world-arbitraries.js';
+import {
+  buildWorld,
+  chance,
+  facesDisagree,
+  index,
+  oneOf,
+  uuid,
+  worldPlanArb,
+  type Drawn,
+} from './world-arbitraries.js';
 
 const SEED = Number(process.env.POLICY_SEED ?? Math.floor(Math.random() * 2 ** 31));
 const PATH = process.env.POLICY_PATH;
@@ -67,8 +69,6 @@ const worldOf = (plan: Drawn<typeof planArb>, w: number) =>
     shareProvision: provisionOf,
   });
 
-const bases = (d: Decision) => d.bases.map((b) => b.basis).sort();
-
 let database: Database;
 beforeAll(async () => {
   database = await openTestDatabase();
@@ -114,26 +114,8 @@ describe('the in-memory, SQL and loaded faces of the policy agree', () => {
             const sqlLayer = fromSql.get(record.id);
             pairs++;
             layers.set(inMemory.layer, (layers.get(inMemory.layer) ?? 0) + 1);
-            if (
-              sqlLayer !== inMemory.layer ||
-              loaded.layer !== inMemory.layer ||
-              loaded.rule !== inMemory.rule ||
-              loaded.basis !== inMemory.basis ||
-              bases(loaded).join() !== bases(inMemory).join()
-            ) {
-              mismatches.push({
-                caller,
-                record,
-                inMemory: {
-                  layer: inMemory.layer,
-                  rule: inMemory.rule,
-                  basis: inMemory.basis,
-                  bases: bases(inMemory),
-                },
-                sql: sqlLayer,
-                loaded: { layer: loaded.layer, rule: loaded.rule, basis: loaded.basis, bases: bases(loaded) },
-              });
-            }
+            const disagreement = facesDisagree(caller, record, inMemory, sqlLayer, loaded);
+            if (disagreement) mismatches.push(disagreement);
           }
         }
         expect(

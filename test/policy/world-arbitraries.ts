@@ -6,12 +6,45 @@
 import fc from 'fast-check';
 import {
   londonDate,
+  type Decision,
   type PolicyRecord,
   type World,
   type WorldAllocation,
   type WorldGrant,
   type WorldPlacement,
 } from '@ccx/server/testing';
+
+const basesOf = (d: Decision) => d.bases.map((b) => b.basis).sort();
+
+/**
+ * The three faces' answers for one (caller, record) pair when they disagree, or null when the SQL
+ * layer, the loaded decision and the in-memory one agree on layer, rule, basis and bases.
+ */
+export const facesDisagree = (
+  caller: string,
+  record: PolicyRecord,
+  inMemory: Decision,
+  sqlLayer: string | undefined,
+  loaded: Decision,
+) =>
+  sqlLayer !== inMemory.layer ||
+  loaded.layer !== inMemory.layer ||
+  loaded.rule !== inMemory.rule ||
+  loaded.basis !== inMemory.basis ||
+  basesOf(loaded).join() !== basesOf(inMemory).join()
+    ? {
+        caller,
+        record,
+        inMemory: {
+          layer: inMemory.layer,
+          rule: inMemory.rule,
+          basis: inMemory.basis,
+          bases: basesOf(inMemory),
+        },
+        sql: sqlLayer,
+        loaded: { layer: loaded.layer, rule: loaded.rule, basis: loaded.basis, bases: basesOf(loaded) },
+      }
+    : null;
 
 export const SECOND = 1000;
 export const DAY = 24 * 60 * 60 * SECOND;
