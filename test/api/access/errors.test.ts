@@ -10,18 +10,12 @@ import {
   test,
   type Caller,
 } from '../../support/harness.js';
+import { prospective } from './fixtures.js';
 
 const NOW = '2026-06-15T10:00:00Z';
 test.override({ clockAt: NOW });
 
 type ProspectiveInput = Parameters<Caller['access']['requestProspective']>[0];
-
-const prospective = (provisionId: string, extra: Record<string, unknown> = {}) => ({
-  provisionId,
-  reason: 'considering a placement for a child in our care',
-  caseReference: 'CR-2026-0412',
-  ...extra,
-});
 
 describe('access.requestProspective', () => {
   test('takes up to 14 days; 15 (or 0) is refused', async ({ h, w }) => {

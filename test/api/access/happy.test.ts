@@ -2,28 +2,11 @@
 // their revocation and expiry, and self-service pre-placement (prospective) grants and their expiry.
 import { randomUUID } from 'node:crypto';
 import { describe, expect } from 'vitest';
-import {
-  DAY_MS,
-  expectTRPCError,
-  makeMember,
-  publishOutcome,
-  test,
-  type Harness,
-  type Member,
-} from '../../support/harness.js';
+import { DAY_MS, expectTRPCError, makeMember, publishOutcome, test } from '../../support/harness.js';
+import { layerOf, prospective } from './fixtures.js';
 
 const NOW = '2026-06-15T10:00:00Z';
 test.override({ clockAt: NOW });
-
-const layerOf = async (h: Harness, m: Member, id: string) =>
-  (await h.caller(m.officer).outcomes.get({ id })).layer;
-
-const prospective = (provisionId: string, extra: Record<string, unknown> = {}) => ({
-  provisionId,
-  reason: 'considering a placement for a child in our care',
-  caseReference: 'CR-2026-0412',
-  ...extra,
-});
 
 describe('access.share', () => {
   test('the publisher shares a record; the shared authority then reads detail, with basis granted', async ({

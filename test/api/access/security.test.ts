@@ -9,22 +9,11 @@ import {
   outcomeInput,
   publishOutcome,
   test,
-  type Harness,
-  type Member,
 } from '../../support/harness.js';
+import { layerOf, prospective } from './fixtures.js';
 
 const NOW = '2026-06-15T10:00:00Z';
 test.override({ clockAt: NOW });
-
-const layerOf = async (h: Harness, m: Member, id: string) =>
-  (await h.caller(m.officer).outcomes.get({ id })).layer;
-
-const prospective = (provisionId: string, extra: Record<string, unknown> = {}) => ({
-  provisionId,
-  reason: 'considering a placement for a child in our care',
-  caseReference: 'CR-2026-0412',
-  ...extra,
-});
 
 describe('access.share', () => {
   test('others may not share (403); a record the caller cannot see answers 404', async ({ h, w }) => {

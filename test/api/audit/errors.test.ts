@@ -1,12 +1,10 @@
 // The audit log, refusals: a refused write leaves no entry on the actor's chain.
 import { describe, expect } from 'vitest';
-import { expectTRPCError, makeMember, test, type Harness, type Member } from '../../support/harness.js';
+import { expectTRPCError, makeMember, test } from '../../support/harness.js';
+import { headSeq } from './fixtures.js';
 
 const NOW = '2026-06-15T10:00:00Z';
 test.override({ clockAt: NOW });
-
-const headSeq = async (h: Harness, m: Member): Promise<number> =>
-  (await h.caller(m.officer).audit.verify()).head?.seq ?? 0;
 
 describe('writes are audited', () => {
   test('a refused write leaves no entry', async ({ h, w }) => {

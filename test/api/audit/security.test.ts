@@ -11,15 +11,13 @@ import {
   type Harness,
   type Member,
 } from '../../support/harness.js';
+import { headSeq } from './fixtures.js';
 
 const NOW = '2026-06-15T10:00:00Z';
 test.override({ clockAt: NOW });
 
 const lastEntry = async (h: Harness, m: Member): Promise<AuditEntry | undefined> =>
   (await h.caller(m.officer).audit.list({ scope: 'mine', limit: 1 })).items[0];
-
-const headSeq = async (h: Harness, m: Member): Promise<number> =>
-  (await h.caller(m.officer).audit.verify()).head?.seq ?? 0;
 
 describe('reads of detail are audited with their basis', () => {
   let outcome: Awaited<ReturnType<typeof publishOutcome>>;
