@@ -52,6 +52,14 @@ const zEnv = z.object({
   CCX_HOST_AUTHORITY_REGION: zRegion.default('london'),
   CCX_HOST_AUTHORITY_INBOX: zEmail.default('qa@hub-host.example.gov.uk'),
   CCX_TRUST_PROXY: zBool.default(false),
+  CCX_METRICS_TOKEN: z
+    .string()
+    .min(16, 'must be at least 16 characters (a random string: openssl rand -hex 32)')
+    .max(500)
+    .regex(/^[A-Za-z0-9\-_.~+/]+=*$/, 'must be token characters (letters, digits and -_.~+/)')
+    .optional(),
+  CCX_METRICS_PORT: z.coerce.number().int().min(0).max(65535).optional(),
+  CCX_METRICS_HOST: z.string().min(1).default('127.0.0.1'),
   CCX_SHUTDOWN_GRACE: zDuration.default(10),
   CCX_MAX_PROSPECTIVE_GRANTS: z.coerce.number().int().min(1).max(1000).default(20),
   CCX_JOBS: zBool.default(true),
@@ -91,6 +99,11 @@ export type Config = {
   tokenThrottle: { maxFailures: number; windowSeconds: number; lockSeconds: number; failureDelayMs: number };
   hostAuthority: { id: string; name: string; region: z.infer<typeof zRegion>; qaInbox: string };
   trustProxy: boolean;
+  /**
+   * Who may read /metrics: with a port, it is served there only (no longer on the API port); with a
+   * token, only a request bearing it; with neither, nobody (the route says how to turn it on).
+   */
+  metrics: { token: string | undefined; port: number | undefined; host: string };
   shutdownGraceSeconds: number;
   /** Most open pre-placement grants one authority may hold at once. */
   maxProspectiveGrants: number;
@@ -156,6 +169,7 @@ export const loadConfig = (env: Record<string, string | undefined> = process.env
       qaInbox: e.CCX_HOST_AUTHORITY_INBOX,
     },
     trustProxy: e.CCX_TRUST_PROXY,
+    metrics: { token: e.CCX_METRICS_TOKEN, port: e.CCX_METRICS_PORT, host: e.CCX_METRICS_HOST },
     shutdownGraceSeconds: e.CCX_SHUTDOWN_GRACE,
     maxProspectiveGrants: e.CCX_MAX_PROSPECTIVE_GRANTS,
     jobs: e.CCX_JOBS,

@@ -26,6 +26,8 @@ hub.log.info(
   { url, database: hub.database.kind, readyMs: Math.round(performance.now() - started) },
   `ccx hub ready at ${url} (${hub.database.kind === 'pglite' ? `embedded database in ${config.dataDir}` : 'PostgreSQL'})`,
 );
+if (running.metricsUrl)
+  hub.log.info({ metricsUrl: running.metricsUrl }, `metrics at ${running.metricsUrl}/metrics`);
 if (hub.database.kind === 'postgres' && !hub.database.auditRowsProtected) {
   hub.log.warn(
     'the hub connects to PostgreSQL as a role that could change audit rows if the append-only triggers were dropped; connect as a role of its own and give DATABASE_OWNER_URL (docs/operations.md)',

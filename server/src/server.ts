@@ -1,8 +1,10 @@
 // Starts the hub: configuration, database and migrations, first-start bootstrap, HTTP, graceful shutdown.
 import type { Server } from 'node:http';
+import type { Express } from 'express';
 import { bootstrap, type BootstrapResult } from './bootstrap.js';
 import type { Config } from './config.js';
 import { createApp } from './http/app.js';
+import { createMetricsApp } from './http/metrics-route.js';
 import { createHub, type Hub } from './hub.js';
 import { startJobs } from './jobs.js';
 
@@ -10,8 +12,21 @@ export type RunningHub = {
   hub: Hub;
   server: Server;
   url: string;
+  /** Where /metrics is served when it has a port of its own (CCX_METRICS_PORT). */
+  metricsUrl: string | null;
   bootstrap: BootstrapResult;
   stop(): Promise<void>;
+};
+
+const listen = (app: Express, port: number, host: string): Promise<Server> =>
+  new Promise<Server>((resolve, reject) => {
+    const s = app.listen(port, host, (err?: Error) => (err ? reject(err) : resolve(s)));
+  });
+
+const urlOf = (server: Server, host: string): string => {
+  const address = server.address();
+  const port = typeof address === 'object' && address ? address.port : 0;
+  return `http://${host.includes(':') ? `[${host}]` : host}:${port}`;
 };
 
 export const startHub = async (config: Config, opts: { hub?: Hub } = {}): Promise<RunningHub> => {
@@ -19,13 +34,12 @@ export const startHub = async (config: Config, opts: { hub?: Hub } = {}): Promis
   const boot = await bootstrap(hub);
   const app = createApp(hub);
   const jobs = hub.config.jobs ? startJobs(hub) : null;
-  const server = await new Promise<Server>((resolve, reject) => {
-    const s = app.listen(config.port, config.host, (err?: Error) => (err ? reject(err) : resolve(s)));
-  });
+  const server = await listen(app, config.port, config.host);
   server.keepAliveTimeout = 65_000;
-  const address = server.address();
-  const port = typeof address === 'object' && address ? address.port : config.port;
-  const host = config.host.includes(':') ? `[${config.host}]` : config.host;
+  const metricsServer =
+    config.metrics.port === undefined
+      ? null
+      : await listen(createMetricsApp(hub), config.metrics.port, config.metrics.host);
 
   let stopping: Promise<void> | null = null;
   const stop = () =>
@@ -36,8 +50,20 @@ export const startHub = async (config: Config, opts: { hub?: Hub } = {}): Promis
       const grace = setTimeout(() => server.closeAllConnections(), config.shutdownGraceSeconds * 1000);
       await closed;
       clearTimeout(grace);
+      if (metricsServer) {
+        const metricsClosed = new Promise<void>((resolve) => metricsServer.close(() => resolve()));
+        metricsServer.closeAllConnections();
+        await metricsClosed;
+      }
       await jobs?.stop();
       await hub.close();
     })());
-  return { hub, server, url: `http://${host}:${port}`, bootstrap: boot, stop };
+  return {
+    hub,
+    server,
+    url: urlOf(server, config.host),
+    metricsUrl: metricsServer ? urlOf(metricsServer, config.metrics.host) : null,
+    bootstrap: boot,
+    stop,
+  };
 };

@@ -8,6 +8,7 @@ import { describe, expect } from 'vitest';
 import { PLACEMENT_IMPORT_MAX_ROWS, type Role } from '@ccx/schema';
 import { appRouter, type AppRouter } from '@ccx/server';
 import { ownerDbOf } from '@ccx/server/testing';
+import { METRICS_HEADERS } from '../support/harness.js';
 import { httpTest as test, readAnswer } from '../support/http.js';
 
 type Issue = { path: string; message: string; code?: string };
@@ -368,7 +369,7 @@ describe('unexpected failures', () => {
     }
 
     // The failure is counted, and the hub works again once the table is back.
-    const metrics = await request('/metrics');
+    const metrics = await request('/metrics', { headers: METRICS_HEADERS });
     expect(metrics.text).toMatch(
       /ccx_procedure_calls_total\{procedure="provisions\.search",type="query",code="INTERNAL_SERVER_ERROR"\} 1\b/,
     );

@@ -8,7 +8,7 @@ import postgres from 'postgres';
 import { describe, expect } from 'vitest';
 import { openDatabase, type Database } from '@ccx/server';
 import { ownerDbOf } from '@ccx/server/testing';
-import { queryRows } from '../support/harness.js';
+import { METRICS_HEADERS, queryRows } from '../support/harness.js';
 import { httpTest as test } from '../support/http.js';
 
 let baseUrl: string;
@@ -35,7 +35,7 @@ describe('probes', () => {
     const res = await fetch(`${baseUrl}/readyz`);
     expect(res.status).toBe(200);
     expect(await res.json()).toEqual({ status: 'ready', database: expectedKind });
-    const metrics = await (await fetch(`${baseUrl}/metrics`)).text();
+    const metrics = await (await fetch(`${baseUrl}/metrics`, { headers: METRICS_HEADERS })).text();
     expect(metrics).toMatch(/^ccx_db_up 1$/m);
   });
 });
@@ -49,7 +49,7 @@ describe('GET /metrics', () => {
     const refused = await fetch(`${baseUrl}/trpc/authorities.me`);
     expect(refused.status).toBe(401);
 
-    const res = await fetch(`${baseUrl}/metrics`);
+    const res = await fetch(`${baseUrl}/metrics`, { headers: METRICS_HEADERS });
     expect(res.status).toBe(200);
     expect(res.headers.get('content-type')).toMatch(/^text\/plain/);
     const text = await res.text();
@@ -77,7 +77,7 @@ describe('GET /metrics', () => {
     const batched = await fetch(`${baseUrl}${batch}`, { headers: { authorization: `Bearer ${token}` } });
     expect(batched.status).toBe(200);
     await fetch(`${baseUrl}/trpc/no.such.procedure`);
-    const text = await (await fetch(`${baseUrl}/metrics`)).text();
+    const text = await (await fetch(`${baseUrl}/metrics`, { headers: METRICS_HEADERS })).text();
     expect(text).toMatch(/ccx_http_requests_total\{route="unmatched",method="GET",status="404"\} \d+/);
     expect(text).toMatch(/ccx_http_requests_total\{route="\/trpc",method="GET",status="404"\} 1$/m);
     const routes = new Set(

@@ -4,6 +4,7 @@
 // id is treated exactly like a known one.
 import { setTimeout as sleep } from 'node:timers/promises';
 import { describe, expect } from 'vitest';
+import { METRICS_HEADERS } from '../support/harness.js';
 import { httpTest as test, type HttpAnswer, type HttpHarness, type OAuthError } from '../support/http.js';
 
 const MAX_FAILURES = 5;
@@ -123,7 +124,7 @@ describe('failed attempts for one client id', () => {
   });
 
   test('are counted in the metrics as refused and locked', async ({ h }) => {
-    const metrics = await (await fetch(`${h.baseUrl}/metrics`)).text();
+    const metrics = await (await fetch(`${h.baseUrl}/metrics`, { headers: METRICS_HEADERS })).text();
     expect(metrics).toMatch(/ccx_token_requests_total\{result="refused"\} [1-9]/);
     expect(metrics).toMatch(/ccx_token_requests_total\{result="locked"\} [1-9]/);
     expect(metrics).toMatch(/ccx_token_requests_total\{result="issued"\} [1-9]/);

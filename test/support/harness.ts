@@ -64,6 +64,11 @@ const controlClock = (hub: Hub, startsAt: Date | string | null): TestClock => {
 
 export type Harness = Awaited<ReturnType<typeof createHarness>>;
 
+/** The tests' hubs serve /metrics on the API port to a scraper bearing this token (CCX_METRICS_TOKEN). */
+export const METRICS_TOKEN = 'test-metrics-token-0123456789';
+/** The headers of a Prometheus scraper of the tests' hubs. */
+export const METRICS_HEADERS = { authorization: `Bearer ${METRICS_TOKEN}` } as const;
+
 /**
  * A hub configured by `env` (over the tests' defaults) on a database of its own. `clockAt` stops its
  * clock at that instant once it has bootstrapped; `clock.reset()` comes back to it.
@@ -79,6 +84,7 @@ export const createHarness = async (
     PORT: '0',
     // Tests call at machine speed, not a council's: the rate limit has its own suite (test/security).
     CCX_RATE_LIMIT: '0',
+    CCX_METRICS_TOKEN: METRICS_TOKEN,
     ...env,
   });
   const database = await openTestDatabase();

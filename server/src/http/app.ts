@@ -10,6 +10,7 @@ import { createExpressContext } from './context.js';
 import type { Hub } from '../hub.js';
 import { appRouter } from './routers/index.js';
 import { restApi } from './rest/handler.js';
+import { apiPortMetrics } from './metrics-route.js';
 
 const READY_TIMEOUT_MS = 2000;
 
@@ -50,6 +51,8 @@ const requestContext =
           status: res.statusCode,
           ms: Math.round(ms * 10) / 10,
           clientId: res.locals.clientId as string | undefined,
+          // The caller's address: behind a proxy (CCX_TRUST_PROXY), the one it forwarded.
+          ip: req.ip,
         },
         'request',
       );
@@ -140,10 +143,7 @@ export const createApp = (hub: Hub): Express => {
       res.status(503).json({ status: 'unavailable', database: hub.database.kind });
     }
   });
-  app.get('/metrics', async (_req, res) => {
-    res.setHeader('Content-Type', hub.metrics.registry.contentType);
-    res.send(await hub.metrics.registry.metrics());
-  });
+  app.get('/metrics', apiPortMetrics(hub));
   app.get('/.well-known/jwks.json', async (_req, res) => {
     res.setHeader('Cache-Control', 'public, max-age=300');
     res.json(await hub.keys.jwks());
