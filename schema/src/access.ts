@@ -1,8 +1,9 @@
 // Need-to-know: the bases an authority can hold for a provision or record, the layers a record can
 // be seen at, and the contracts of explain, shares and pre-placement grants.
 import { z } from 'zod';
+import { zAuthorityRef, zProvisionRef } from './refs.js';
 import { zAuthorityId } from './authorities.js';
-import { zDate, zId, zIdempotencyKey, zShortText, zTimestamp } from './common.js';
+import { zDate, zId, zIdempotencyKey, zInput, zShortText, zTimestamp } from './common.js';
 
 export const BASES = ['publisher', 'lead', 'host', 'placing', 'prospective', 'granted', 'member'] as const;
 export const zBasis = z.enum(BASES);
@@ -43,8 +44,8 @@ export const zBasisFound = z.object({
 export type BasisFound = z.infer<typeof zBasisFound>;
 
 export const zExplainInput = z.union([
-  z.object({ provisionId: zId }),
-  z.object({ recordType: zRecordType, recordId: zId }),
+  zInput({ provisionId: zId }),
+  zInput({ recordType: zRecordType, recordId: zId }),
 ]);
 export type ExplainInput = z.infer<typeof zExplainInput>;
 
@@ -71,10 +72,13 @@ export const zGrant = z.object({
   id: zId,
   kind: zGrantKind,
   authorityId: zAuthorityId,
+  authority: zAuthorityRef.optional(),
   provisionId: zId.nullable(),
+  provision: zProvisionRef.nullable().optional(),
   recordType: zRecordType.nullable(),
   recordId: zId.nullable(),
   grantedByAuthorityId: zAuthorityId,
+  grantedByAuthority: zAuthorityRef.optional(),
   reason: z.string().nullable(),
   caseReference: z.string().nullable(),
   createdAt: zTimestamp,
@@ -84,7 +88,7 @@ export const zGrant = z.object({
 });
 export type Grant = z.infer<typeof zGrant>;
 
-export const zShareInput = z.object({
+export const zShareInput = zInput({
   recordType: zRecordType,
   recordId: zId,
   authorityId: zAuthorityId,
@@ -92,7 +96,7 @@ export const zShareInput = z.object({
   idempotencyKey: zIdempotencyKey.optional(),
 });
 
-export const zRevokeGrantInput = z.object({ grantId: zId });
+export const zRevokeGrantInput = zInput({ grantId: zId });
 
 /** Case references identify a case in the placing authority's own system, never a child by name. */
 export const zCaseReference = z
@@ -105,7 +109,7 @@ export const zCaseReference = z
     'must be a case reference such as CR-2026-0412 (letters, digits and / _ . : -), not a name',
   );
 
-export const zRequestProspectiveInput = z.object({
+export const zRequestProspectiveInput = zInput({
   provisionId: zId,
   reason: zShortText.min(10, 'give a reason of at least 10 characters'),
   caseReference: zCaseReference,
@@ -113,10 +117,8 @@ export const zRequestProspectiveInput = z.object({
   idempotencyKey: zIdempotencyKey.optional(),
 });
 
-export const zListGrantsInput = z
-  .object({
-    provisionId: zId.optional(),
-    kind: zGrantKind.optional(),
-    activeOnly: z.boolean().default(true),
-  })
-  .default({ activeOnly: true });
+export const zListGrantsInput = zInput({
+  provisionId: zId.optional(),
+  kind: zGrantKind.optional(),
+  activeOnly: z.boolean().default(true),
+}).default({ activeOnly: true });

@@ -1,10 +1,12 @@
 // The audit log: who did or read what, on what basis, when — one hash chain per authority.
 import { z } from 'zod';
+import { zAuthorityRef, zProvisionRef } from './refs.js';
 import { zAuthorityId } from './authorities.js';
-import { zId, zPageInput, zPage, zTimestamp } from './common.js';
+import { zId, zInput, zPageInput, zPage, zTimestamp } from './common.js';
 
 export const zAuditEntry = z.object({
   authorityId: zAuthorityId,
+  authority: zAuthorityRef.optional(),
   seq: z.number().int(),
   at: zTimestamp,
   clientId: z.string().nullable(),
@@ -12,6 +14,7 @@ export const zAuditEntry = z.object({
   recordType: z.string().nullable(),
   recordIds: z.array(z.string()),
   provisionIds: z.array(z.string()),
+  provisions: z.array(zProvisionRef).optional(),
   basis: z.string().nullable(),
   requestId: z.string().nullable(),
   details: z.record(z.string(), z.unknown()),
@@ -34,7 +37,7 @@ export const zAuditList = zPageInput.extend({
 });
 export const zAuditPage = zPage(zAuditEntry);
 
-export const zAuditVerifyInput = z.object({ authorityId: zAuthorityId.optional() }).default({});
+export const zAuditVerifyInput = zInput({ authorityId: zAuthorityId.optional() }).default({});
 export const zAuditVerifyResult = z.object({
   authorityId: zAuthorityId,
   entries: z.number().int(),

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { zEmail, zIdempotencyKey, zName, zRecordMeta, zVersion } from './common.js';
+import { zEmail, zIdempotencyKey, zInput, zName, zRecordMeta, zVersion } from './common.js';
 import { zMembershipStatus, zRegion } from './enums.js';
 
 /** Authority ids are short slugs, `medway`, `north-tyneside`. */
@@ -29,7 +29,7 @@ export const zAuthority = z.object({
 });
 export type Authority = z.infer<typeof zAuthority>;
 
-export const zAuthorityCreate = z.object({
+export const zAuthorityCreate = zInput({
   id: zAuthorityId,
   name: zName,
   gssCode: zGssCode.optional(),
@@ -39,7 +39,7 @@ export const zAuthorityCreate = z.object({
 });
 export type AuthorityCreate = z.infer<typeof zAuthorityCreate>;
 
-export const zAuthorityUpdate = z.object({
+export const zAuthorityUpdate = zInput({
   id: zAuthorityId,
   version: zVersion,
   name: zName.optional(),
@@ -51,5 +51,5 @@ export const zAuthorityUpdate = z.object({
 });
 export type AuthorityUpdate = z.infer<typeof zAuthorityUpdate>;
 
-export const zAuthorityGet = z.object({ id: zAuthorityId });
-export const zAuthorityList = z.object({ status: zMembershipStatus.optional() }).default({});
+export const zAuthorityGet = zInput({ id: zAuthorityId });
+export const zAuthorityList = zInput({ status: zMembershipStatus.optional() }).default({});

@@ -1,7 +1,7 @@
 // The placement check: one answer, before a child moves in, on whether a setting is clear to use.
 import { z } from 'zod';
 import { zAuthorityId } from './authorities.js';
-import { zDate, zId } from './common.js';
+import { zDate, zId, zInput } from './common.js';
 import { zOfstedUrn } from './directory.js';
 import { zOfstedGrade, zProvisionType, zRegistrationStatus } from './enums.js';
 import { zRiskRag } from './concerns.js';
@@ -44,9 +44,11 @@ export const zCheckReason = z.object({
   contact: z.string().nullable(),
 });
 
-export const zCheckTarget = z.union([z.object({ provisionId: zId }), z.object({ urn: zOfstedUrn })]);
+export const zCheckTarget = z.union([zInput({ provisionId: zId }), zInput({ urn: zOfstedUrn })]);
+/** A target as a result names it (outputs stay open: the output contract strips, it does not refuse). */
+const zCheckTargetNamed = z.union([z.object({ provisionId: zId }), z.object({ urn: zOfstedUrn })]);
 export const PLACEMENT_MANY_MAX = 500;
-export const zCheckMany = z.object({
+export const zCheckMany = zInput({
   items: z
     .array(zCheckTarget)
     .min(1)
@@ -84,7 +86,7 @@ export const zCheckManyResult = z.object({
   results: z.array(
     z.union([
       zPlacementCheck.extend({ ok: z.literal(true) }),
-      z.object({ ok: z.literal(false), target: zCheckTarget, error: z.string() }),
+      z.object({ ok: z.literal(false), target: zCheckTargetNamed, error: z.string() }),
     ]),
   ),
   summary: z.object({

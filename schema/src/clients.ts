@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { zName, zTimestamp } from './common.js';
+import { zInput, zName, zTimestamp } from './common.js';
 import { zAuthorityId } from './authorities.js';
 import { zClientStatus, zRole } from './enums.js';
 
@@ -17,7 +17,7 @@ export const zClient = z.object({
 });
 export type Client = z.infer<typeof zClient>;
 
-export const zClientCreate = z.object({
+export const zClientCreate = zInput({
   /** Defaults to the caller's own authority; only a hub-admin may name another. */
   authorityId: zAuthorityId.optional(),
   name: zName,
@@ -29,5 +29,5 @@ export type ClientCreate = z.infer<typeof zClientCreate>;
 export const zClientCreated = z.object({ client: zClient, clientSecret: z.string() });
 export type ClientCreated = z.infer<typeof zClientCreated>;
 
-export const zClientList = z.object({ authorityId: zAuthorityId.optional() }).default({});
-export const zClientRevoke = z.object({ id: zClientId });
+export const zClientList = zInput({ authorityId: zAuthorityId.optional() }).default({});
+export const zClientRevoke = zInput({ id: zClientId });

@@ -28,7 +28,24 @@ export const zEmail = z
 /** Optimistic concurrency: every update names the version it amends. */
 export const zVersion = z.number().int().min(1).max(2_147_483_647);
 
-export const zPageInput = z.object({
+const unknownFields = (iss: z.core.$ZodRawIssue): string | undefined => {
+  if (iss.code !== 'unrecognized_keys') return undefined;
+  const shape = (iss.inst as { _zod?: { def?: { shape?: object } } } | undefined)?._zod?.def?.shape;
+  // zod copies the raw issue's own fields into the issue it reports: `known` travels with it.
+  if (shape) Object.assign(iss, { known: Object.keys(shape) });
+  const keys = iss.keys.map((k) => `"${k}"`).join(', ');
+  return iss.keys.length === 1 ? `unknown field ${keys}` : `unknown fields ${keys}`;
+};
+
+/**
+ * An input object. A field the contract does not name is refused, not silently dropped: a typo such as
+ * `limt` would otherwise pass unnoticed and the call succeed without it. The refusal keeps the object's
+ * own field names (`known`), so the hub can say which one was probably meant.
+ */
+export const zInput = <Shape extends z.core.$ZodLooseShape>(shape: Shape) =>
+  z.strictObject(shape, { error: unknownFields });
+
+export const zPageInput = zInput({
   cursor: z.string().max(500).optional().describe('opaque cursor from the previous page'),
   limit: z.number().int().min(1).max(PAGE_SIZE.max).default(PAGE_SIZE.default),
 });

@@ -1,7 +1,8 @@
 // Concerns: logged quality or safeguarding concerns ("QA cases") about a provision, feeding its risk RAG.
 import { z } from 'zod';
+import { zAuthorityRef, zProvisionRef } from './refs.js';
 import { zAuthorityId } from './authorities.js';
-import { TEXT_LIMITS, zDate, zId, zIdempotencyKey, zTimestamp } from './common.js';
+import { TEXT_LIMITS, zDate, zId, zIdempotencyKey, zInput, zTimestamp } from './common.js';
 import { zReasonCategory } from './restrictions.js';
 
 export const CONCERN_SEVERITIES = ['low', 'medium', 'high', 'critical'] as const;
@@ -14,7 +15,7 @@ export type RiskRag = z.infer<typeof zRiskRag>;
 export const riskRagOf = (concerns: number): RiskRag =>
   concerns === 0 ? 'none' : concerns <= 4 ? 'low' : concerns <= 10 ? 'medium' : 'high';
 
-export const zConcernLog = z.object({
+export const zConcernLog = zInput({
   provisionId: zId,
   category: zReasonCategory,
   severity: zConcernSeverity,
@@ -32,7 +33,9 @@ export const zConcern = z.object({
   layer: z.literal('detail'),
   id: zId,
   provisionId: zId,
+  provision: zProvisionRef.nullable().optional(),
   loggedByAuthorityId: zAuthorityId,
+  loggedByAuthority: zAuthorityRef.optional(),
   category: zReasonCategory,
   severity: zConcernSeverity,
   occurredOn: zDate,
@@ -43,13 +46,14 @@ export const zConcern = z.object({
 export const zConcernSignal = z.object({
   layer: z.literal('signal'),
   provisionId: zId,
+  provision: zProvisionRef.nullable().optional(),
   contact: z.string(),
   message: z.string(),
 });
 export const zConcernView = z.discriminatedUnion('layer', [zConcern, zConcernSignal]);
 export type ConcernView = z.infer<typeof zConcernView>;
 
-export const zConcernList = z.object({
+export const zConcernList = zInput({
   provisionId: zId,
   sinceMonths: z.number().int().min(1).max(120).default(12),
 });

@@ -4,6 +4,7 @@ import {
   zDate,
   zId,
   zIdempotencyKey,
+  zInput,
   zName,
   zPageInput,
   zRecordMeta,
@@ -36,12 +37,12 @@ export const zProvider = z.object({
 });
 export type Provider = z.infer<typeof zProvider>;
 
-export const zProviderCreate = z.object({
+export const zProviderCreate = zInput({
   name: zName,
   companyNumber: zCompanyNumber.optional(),
   idempotencyKey: zIdempotencyKey.optional(),
 });
-export const zProviderUpdate = z.object({
+export const zProviderUpdate = zInput({
   id: zId,
   version: zVersion,
   name: zName.optional(),
@@ -75,7 +76,7 @@ const zPostcode = z
   .toUpperCase()
   .regex(/^[A-Z]{1,2}\d[A-Z\d]? ?\d[A-Z]{2}$/, 'must be a UK postcode such as ME4 4TR');
 
-export const zProvisionCreate = z.object({
+export const zProvisionCreate = zInput({
   providerId: zId,
   name: zName,
   urn: zOfstedUrn.optional(),
@@ -89,7 +90,7 @@ export const zProvisionCreate = z.object({
 });
 export type ProvisionCreate = z.input<typeof zProvisionCreate>;
 
-export const zProvisionUpdate = z.object({
+export const zProvisionUpdate = zInput({
   id: zId,
   version: zVersion,
   providerId: zId.optional(),
@@ -115,4 +116,4 @@ export const zProvisionSearch = zPageInput.extend({
 export type ProvisionSearch = z.input<typeof zProvisionSearch>;
 export const zProvisionPage = zPage(zProvision);
 
-export const zGetById = z.object({ id: zId });
+export const zGetById = zInput({ id: zId });

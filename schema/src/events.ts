@@ -1,7 +1,8 @@
 // Events: what changed, for the pull feed, live subscriptions and webhooks — each filtered by need-to-know.
 import { z } from 'zod';
 import { zAuthorityId } from './authorities.js';
-import { zId, zIdempotencyKey, zTimestamp } from './common.js';
+import { zId, zIdempotencyKey, zInput, zTimestamp } from './common.js';
+import { zProviderRef, zProvisionRef } from './refs.js';
 
 export const EVENT_TYPES = [
   'outcome.published',
@@ -28,7 +29,10 @@ export const zEvent = z.object({
   at: zTimestamp,
   layer: z.enum(['detail', 'summary', 'signal']),
   provisionId: zId.nullable(),
+  /** The setting's URN and name (directory facts, at every layer). */
+  provision: zProvisionRef.nullable().optional(),
   providerId: zId.nullable(),
+  provider: zProviderRef.nullable().optional(),
   recordType: z.string().nullable(),
   /** Null for a restricted-information signal: the record is not the recipient's to know. */
   recordId: zId.nullable(),
@@ -37,38 +41,34 @@ export const zEvent = z.object({
 export type CcxEvent = z.infer<typeof zEvent>;
 
 export const EVENTS_PAGE_MAX = 500;
-export const zEventsList = z
-  .object({
-    since: z
-      .string()
-      .regex(/^\d{1,18}$/, 'must be an event id as returned by the feed')
-      .optional()
-      .describe('return events after this id; omit to start from the beginning'),
-    latest: z
-      .number()
-      .int()
-      .min(1)
-      .max(EVENTS_PAGE_MAX)
-      .optional()
-      .describe('instead of `since`: the newest N events you may see, oldest first (like tail)'),
-    limit: z.number().int().min(1).max(EVENTS_PAGE_MAX).default(100),
-    types: z.array(zEventType).max(EVENT_TYPES.length).optional(),
-  })
-  .refine((q) => q.since === undefined || q.latest === undefined, {
-    message: 'give since or latest, not both',
-    path: ['latest'],
-  });
+export const zEventsList = zInput({
+  since: z
+    .string()
+    .regex(/^\d{1,18}$/, 'must be an event id as returned by the feed')
+    .optional()
+    .describe('return events after this id; omit to start from the beginning'),
+  latest: z
+    .number()
+    .int()
+    .min(1)
+    .max(EVENTS_PAGE_MAX)
+    .optional()
+    .describe('instead of `since`: the newest N events you may see, oldest first (like tail)'),
+  limit: z.number().int().min(1).max(EVENTS_PAGE_MAX).default(100),
+  types: z.array(zEventType).max(EVENT_TYPES.length).optional(),
+}).refine((q) => q.since === undefined || q.latest === undefined, {
+  message: 'give since or latest, not both',
+  path: ['latest'],
+});
 export const zEventsPage = z.object({ items: z.array(zEvent), nextSince: z.string().nullable() });
 
-export const zEventsSubscribe = z
-  .object({
-    lastEventId: z
-      .string()
-      .regex(/^\d{1,18}$/)
-      .nullish(),
-    types: z.array(zEventType).max(EVENT_TYPES.length).optional(),
-  })
-  .default({});
+export const zEventsSubscribe = zInput({
+  lastEventId: z
+    .string()
+    .regex(/^\d{1,18}$/)
+    .nullish(),
+  types: z.array(zEventType).max(EVENT_TYPES.length).optional(),
+}).default({});
 
 export const zWebhook = z.object({
   id: zId,
@@ -82,7 +82,7 @@ export const zWebhook = z.object({
 });
 export type Webhook = z.infer<typeof zWebhook>;
 
-export const zWebhookCreate = z.object({
+export const zWebhookCreate = zInput({
   url: z.url({ message: 'must be an absolute URL' }).max(2000, 'must be at most 2000 characters'),
   eventTypes: z.array(zEventType).min(1).max(EVENT_TYPES.length),
   provisionIds: z.array(zId).max(500).optional().describe('only events about these provisions'),
@@ -91,8 +91,8 @@ export const zWebhookCreate = z.object({
 /** Returned once, at creation or rotation: the signing secret (`whsec_…`) is never shown again. */
 export const zWebhookWithSecret = z.object({ webhook: zWebhook, secret: z.string() });
 
-export const zWebhookById = z.object({ id: zId });
-export const zWebhookDeliveries = z.object({ id: zId, limit: z.number().int().min(1).max(200).default(50) });
+export const zWebhookById = zInput({ id: zId });
+export const zWebhookDeliveries = zInput({ id: zId, limit: z.number().int().min(1).max(200).default(50) });
 export const DELIVERY_STATUSES = ['pending', 'delivered', 'failed', 'dead'] as const;
 export const zDelivery = z.object({
   id: zId,
@@ -106,4 +106,4 @@ export const zDelivery = z.object({
   deliveredAt: zTimestamp.nullable(),
   createdAt: zTimestamp,
 });
-export const zWebhookResend = z.object({ id: zId, deliveryId: zId });
+export const zWebhookResend = zInput({ id: zId, deliveryId: zId });

@@ -1,6 +1,7 @@
 export * from './common.js';
 export * from './enums.js';
 export * from './authorities.js';
+export * from './refs.js';
 export * from './clients.js';
 export * from './directory.js';
 export * from './access.js';

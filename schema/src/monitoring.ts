@@ -1,7 +1,7 @@
 // The monitoring schedule: how often each type of setting is monitored, and which are due or overdue.
 import { z } from 'zod';
 import { zAuthorityId } from './authorities.js';
-import { zDate, zId } from './common.js';
+import { zDate, zId, zInput } from './common.js';
 import { zProvisionType } from './enums.js';
 
 /** Default months between monitoring activities: annual, unregulated settings every 3 months. */
@@ -23,7 +23,7 @@ export const zMonitoringState = z.object({
 export type MonitoringState = z.infer<typeof zMonitoringState>;
 
 export const zFrequency = z.object({ type: zProvisionType, months: z.number().int().min(1).max(60) });
-export const zFrequencySet = zFrequency;
+export const zFrequencySet = zInput(zFrequency.shape);
 
 export const zOverdueReport = z.array(
   z.object({

@@ -1,7 +1,8 @@
 // Monitoring outcomes: what a quality-assurance visit or review found, published by a member authority.
 import { z } from 'zod';
+import { zAuthorityRef, zProvisionRef } from './refs.js';
 import { zAuthorityId } from './authorities.js';
-import { TEXT_LIMITS, zDate, zId, zIdempotencyKey, zTimestamp, zVersion } from './common.js';
+import { TEXT_LIMITS, zDate, zId, zIdempotencyKey, zInput, zTimestamp, zVersion } from './common.js';
 
 export const ACTIVITY_TYPES = [
   'full-qa-visit',
@@ -24,6 +25,11 @@ export const OVERALL_RATING_LABELS = [
   'catastrophic',
 ] as const;
 export const zOverallRating = z.number().int().min(1).max(5);
+/** The scale's direction in words, wherever people read it: 1 is the best, 5 the most serious. */
+export const OVERALL_RATING_SCALE = '1 no concerns – 5 catastrophic';
+/** An overall rating as people read it: "4 of 5 (significant), where 5 is the most serious". */
+export const overallRatingInWords = (rating: number): string =>
+  `${rating} of 5${OVERALL_RATING_LABELS[rating - 1] ? ` (${OVERALL_RATING_LABELS[rating - 1]})` : ''}, where 5 is the most serious`;
 
 export const JUDGEMENTS = ['outstanding', 'good', 'requires-improvement', 'inadequate'] as const;
 export const zJudgement = z.enum(JUDGEMENTS);
@@ -44,7 +50,10 @@ export const zSectionJudgement = z.object({
   comment: z.string().trim().max(TEXT_LIMITS.short).optional(),
 });
 
-export const zActionItemInput = z.object({
+/** A section judgement as a caller sends it. */
+export const zSectionJudgementInput = zInput(zSectionJudgement.shape);
+
+export const zActionItemInput = zInput({
   description: z
     .string()
     .trim()
@@ -69,19 +78,20 @@ export const zActionItem = z.object({
         dueOn: zDate,
         note: z.string().nullable(),
         byAuthorityId: z.string(),
+        byAuthority: zAuthorityRef.optional(),
       }),
     )
     .default([]),
 });
 export type ActionItem = z.infer<typeof zActionItem>;
 
-export const zOutcomeCreate = z.object({
+export const zOutcomeCreate = zInput({
   provisionId: zId,
   activityType: zActivityType,
   activityDate: zDate,
   announced: z.boolean().default(true),
   overallRating: zOverallRating,
-  sectionJudgements: z.array(zSectionJudgement).max(30).default([]),
+  sectionJudgements: z.array(zSectionJudgementInput).max(30).default([]),
   summary: z
     .string()
     .trim()
@@ -96,34 +106,33 @@ export const zOutcomeCreate = z.object({
 });
 export type OutcomeCreate = z.input<typeof zOutcomeCreate>;
 
-export const zOutcomePublish = z.object({
+export const zOutcomePublish = zInput({
   id: zId,
   version: zVersion,
   idempotencyKey: zIdempotencyKey.optional(),
 });
 
 /** A new version of a published outcome; the earlier versions stay readable to those who may read detail. */
-export const zOutcomeAmend = z.object({
+export const zOutcomeAmend = zInput({
   id: zId,
   version: zVersion,
   reason: z.string().trim().min(3, 'say why it is amended').max(TEXT_LIMITS.short),
-  changes: z
-    .object({
-      activityType: zActivityType,
-      activityDate: zDate,
-      announced: z.boolean(),
-      overallRating: zOverallRating,
-      sectionJudgements: z.array(zSectionJudgement).max(30),
-      summary: z
-        .string()
-        .trim()
-        .min(1)
-        .max(TEXT_LIMITS.long / 4),
-      findings: z.string().trim().max(TEXT_LIMITS.long),
-      nextDueOn: zDate.nullable(),
-      restricted: z.boolean(),
-      addActionItems: z.array(zActionItemInput).max(100),
-    })
+  changes: zInput({
+    activityType: zActivityType,
+    activityDate: zDate,
+    announced: z.boolean(),
+    overallRating: zOverallRating,
+    sectionJudgements: z.array(zSectionJudgementInput).max(30),
+    summary: z
+      .string()
+      .trim()
+      .min(1)
+      .max(TEXT_LIMITS.long / 4),
+    findings: z.string().trim().max(TEXT_LIMITS.long),
+    nextDueOn: zDate.nullable(),
+    restricted: z.boolean(),
+    addActionItems: z.array(zActionItemInput).max(100),
+  })
     .partial()
     // An empty list of new action items (or a field given as undefined) changes nothing.
     .refine(
@@ -134,7 +143,7 @@ export const zOutcomeAmend = z.object({
   idempotencyKey: zIdempotencyKey.optional(),
 });
 
-export const zOutcomeWithdraw = z.object({
+export const zOutcomeWithdraw = zInput({
   id: zId,
   version: zVersion,
   reason: z.string().trim().min(3, 'say why it is withdrawn').max(TEXT_LIMITS.short),
@@ -142,22 +151,20 @@ export const zOutcomeWithdraw = z.object({
 });
 
 /** An action item's status (open, met, extended) or due date changes; every change is kept. */
-export const zActionItemUpdate = z
-  .object({
-    outcomeId: zId,
-    version: zVersion,
-    itemId: z.string().min(1).max(40),
-    status: zActionStatus.optional(),
-    dueOn: zDate.optional(),
-    note: z.string().trim().max(TEXT_LIMITS.short).optional(),
-    idempotencyKey: zIdempotencyKey.optional(),
-  })
-  .refine((u) => u.status !== undefined || u.dueOn !== undefined, {
-    message: 'give a new status or dueOn',
-    path: ['status'],
-  });
-export const zOutcomeGet = z.object({ id: zId });
-export const zOutcomeListForProvision = z.object({
+export const zActionItemUpdate = zInput({
+  outcomeId: zId,
+  version: zVersion,
+  itemId: z.string().min(1).max(40),
+  status: zActionStatus.optional(),
+  dueOn: zDate.optional(),
+  note: z.string().trim().max(TEXT_LIMITS.short).optional(),
+  idempotencyKey: zIdempotencyKey.optional(),
+}).refine((u) => u.status !== undefined || u.dueOn !== undefined, {
+  message: 'give a new status or dueOn',
+  path: ['status'],
+});
+export const zOutcomeGet = zInput({ id: zId });
+export const zOutcomeListForProvision = zInput({
   provisionId: zId,
   includeDrafts: z.boolean().default(false),
 });
@@ -166,23 +173,23 @@ export const OUTCOME_STATUSES = ['draft', 'published', 'amended', 'withdrawn'] a
 export const zOutcomeStatus = z.enum(OUTCOME_STATUSES);
 export type OutcomeStatus = z.infer<typeof zOutcomeStatus>;
 
-export const zOutcomeList = z
-  .object({
-    provisionId: zId.optional(),
-    publisherAuthorityId: zAuthorityId.optional(),
-    status: z.enum(OUTCOME_STATUSES).optional(),
-    activityFrom: zDate.optional().describe('activity on or after this date'),
-    activityTo: zDate.optional().describe('activity on or before this date'),
-    includeDrafts: z.boolean().default(false).describe("the caller's own drafts too"),
-    cursor: z.string().max(500).optional().describe('opaque cursor from the previous page'),
-    limit: z.number().int().min(1).max(500).default(200),
-  })
-  .default({ includeDrafts: false, limit: 200 });
+export const zOutcomeList = zInput({
+  provisionId: zId.optional(),
+  publisherAuthorityId: zAuthorityId.optional(),
+  status: z.enum(OUTCOME_STATUSES).optional(),
+  activityFrom: zDate.optional().describe('activity on or after this date'),
+  activityTo: zDate.optional().describe('activity on or before this date'),
+  includeDrafts: z.boolean().default(false).describe("the caller's own drafts too"),
+  cursor: z.string().max(500).optional().describe('opaque cursor from the previous page'),
+  limit: z.number().int().min(1).max(500).default(200),
+}).default({ includeDrafts: false, limit: 200 });
 
 const summaryFields = {
   id: zId,
   provisionId: zId,
+  provision: zProvisionRef.nullable().optional(),
   publisherAuthorityId: zAuthorityId,
+  publisherAuthority: zAuthorityRef.optional(),
   status: zOutcomeStatus,
   activityType: zActivityType,
   activityDate: zDate,
@@ -214,6 +221,7 @@ export const zOutcomeDetail = z.object({
       change: z.string(),
       note: z.string().nullable(),
       byAuthorityId: zAuthorityId,
+      byAuthority: zAuthorityRef.optional(),
       snapshot: z.record(z.string(), z.unknown()),
     }),
   ),
@@ -222,6 +230,8 @@ export const zOutcomeDetail = z.object({
 export const zRestrictedSignal = z.object({
   layer: z.literal('signal'),
   provisionId: zId,
+  /** The setting's URN and name: directory facts, nothing of the record. */
+  provision: zProvisionRef.nullable().optional(),
   contact: z.string(),
   message: z.string(),
 });

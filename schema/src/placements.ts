@@ -1,7 +1,8 @@
 // Placement declarations: counts of children an authority has placed at a provision. Never a child's identity.
 import { z } from 'zod';
+import { zAuthorityRef, zProvisionRef } from './refs.js';
 import { zAuthorityId } from './authorities.js';
-import { zDate, zId, zIdempotencyKey, zTimestamp, zVersion } from './common.js';
+import { zDate, zId, zIdempotencyKey, zInput, zTimestamp, zVersion } from './common.js';
 
 export const PLACEMENT_IMPORT_MAX_ROWS = 20_000;
 
@@ -10,7 +11,9 @@ export const zChildren = z.number().int().min(1, 'must be at least 1').max(500, 
 export const zPlacement = z.object({
   id: zId,
   authorityId: zAuthorityId,
+  authority: zAuthorityRef.optional(),
   provisionId: zId,
+  provision: zProvisionRef.nullable().optional(),
   children: z.number().int(),
   fromDate: zDate,
   endedOn: zDate.nullable(),
@@ -21,33 +24,33 @@ export const zPlacement = z.object({
 });
 export type Placement = z.infer<typeof zPlacement>;
 
-export const zPlacementDeclare = z.object({
+export const zPlacementDeclare = zInput({
   provisionId: zId,
   children: zChildren,
   fromDate: zDate.optional().describe('defaults to today'),
   idempotencyKey: zIdempotencyKey.optional(),
 });
 
-export const zPlacementEnd = z.object({
+export const zPlacementEnd = zInput({
   id: zId,
   version: zVersion,
   endedOn: zDate.optional().describe('defaults to today'),
   idempotencyKey: zIdempotencyKey.optional(),
 });
 
-export const zPlacementMine = z
-  .object({ includeEnded: z.boolean().default(false) })
-  .default({ includeEnded: false });
+export const zPlacementMine = zInput({ includeEnded: z.boolean().default(false) }).default({
+  includeEnded: false,
+});
 
 /** One row of the yearly data input. Rows name a provision by id or by Ofsted URN. */
-export const zPlacementImportRow = z.object({
+export const zPlacementImportRow = zInput({
   provisionId: z.unknown().optional(),
   urn: z.unknown().optional(),
   children: z.unknown(),
   fromDate: z.unknown().optional(),
 });
 
-export const zPlacementImport = z.object({
+export const zPlacementImport = zInput({
   rows: z
     .array(zPlacementImportRow)
     .min(1)

@@ -1,7 +1,8 @@
 // Restrictions and embargoes on a provision or a whole provider, published by members or relayed from the regulator.
 import { z } from 'zod';
+import { zAuthorityRef, zProviderRef, zProvisionRef } from './refs.js';
 import { zAuthorityId } from './authorities.js';
-import { TEXT_LIMITS, zDate, zId, zIdempotencyKey, zTimestamp, zVersion } from './common.js';
+import { TEXT_LIMITS, zDate, zId, zIdempotencyKey, zInput, zTimestamp, zVersion } from './common.js';
 
 export const RESTRICTION_KINDS = [
   'embargo',
@@ -60,12 +61,12 @@ export const zRestrictionReason = z.object({
 
 /** A restriction applies to one provision, or to a whole provider and so to every provision of it. */
 export const zRestrictionTarget = z.union([
-  z.object({ provisionId: zId, providerId: z.undefined().optional() }),
-  z.object({ providerId: zId, provisionId: z.undefined().optional() }),
+  zInput({ provisionId: zId, providerId: z.undefined().optional() }),
+  zInput({ providerId: zId, provisionId: z.undefined().optional() }),
 ]);
 
 const contentFields = {
-  reasons: z.array(zRestrictionReason).min(1, 'give at least one reason').max(20),
+  reasons: z.array(zInput(zRestrictionReason.shape)).min(1, 'give at least one reason').max(20),
   contractScope: zContractScope.default('all'),
   contractReference: z.string().trim().max(200).optional().describe('the framework lot or DPS it affects'),
   summary: z
@@ -76,32 +77,28 @@ const contentFields = {
   details: z.string().trim().max(TEXT_LIMITS.long).default(''),
 };
 
-export const zRestrictionCreate = z
-  .object({
-    provisionId: zId.optional(),
-    providerId: zId.optional(),
-    kind: zRestrictionKind,
-    source: zRestrictionSource.default('member'),
-    regulatorReference: z.string().trim().min(1).max(100).optional(),
-    effectiveFrom: zDate.optional().describe('defaults to today'),
-    reviewOn: zDate.optional().describe('regulator-sourced kinds default to 12 weeks after effectiveFrom'),
-    expiresOn: zDate
-      .optional()
-      .describe('the first day it no longer applies; it stops being active by itself'),
-    complianceDueOn: zDate.optional().describe('letters of concern default to 15 working days'),
-    /** Applied by the partnership to all members: a do-not-place for everyone. */
-    partnershipWide: z.boolean().default(false),
-    restricted: z.boolean().default(false),
-    idempotencyKey: zIdempotencyKey.optional(),
-    ...contentFields,
-  })
-  .refine((r) => Boolean(r.provisionId) !== Boolean(r.providerId), {
-    message: 'give exactly one of provisionId or providerId',
-    path: ['provisionId'],
-  });
+export const zRestrictionCreate = zInput({
+  provisionId: zId.optional(),
+  providerId: zId.optional(),
+  kind: zRestrictionKind,
+  source: zRestrictionSource.default('member'),
+  regulatorReference: z.string().trim().min(1).max(100).optional(),
+  effectiveFrom: zDate.optional().describe('defaults to today'),
+  reviewOn: zDate.optional().describe('regulator-sourced kinds default to 12 weeks after effectiveFrom'),
+  expiresOn: zDate.optional().describe('the first day it no longer applies; it stops being active by itself'),
+  complianceDueOn: zDate.optional().describe('letters of concern default to 15 working days'),
+  /** Applied by the partnership to all members: a do-not-place for everyone. */
+  partnershipWide: z.boolean().default(false),
+  restricted: z.boolean().default(false),
+  idempotencyKey: zIdempotencyKey.optional(),
+  ...contentFields,
+}).refine((r) => Boolean(r.provisionId) !== Boolean(r.providerId), {
+  message: 'give exactly one of provisionId or providerId',
+  path: ['provisionId'],
+});
 export type RestrictionCreate = z.input<typeof zRestrictionCreate>;
 
-export const zRestrictionUpdate = z.object({
+export const zRestrictionUpdate = zInput({
   id: zId,
   version: zVersion,
   reviewOn: zDate.nullable().optional(),
@@ -122,7 +119,7 @@ export const zRestrictionUpdate = z.object({
   idempotencyKey: zIdempotencyKey.optional(),
 });
 
-export const zRestrictionLift = z.object({
+export const zRestrictionLift = zInput({
   id: zId,
   version: zVersion,
   liftedOn: zDate.optional().describe('defaults to today'),
@@ -130,19 +127,17 @@ export const zRestrictionLift = z.object({
   idempotencyKey: zIdempotencyKey.optional(),
 });
 
-export const zRestrictionGet = z.object({ id: zId });
+export const zRestrictionGet = zInput({ id: zId });
 
-export const zRestrictionList = z
-  .object({
-    provisionId: zId.optional().describe("includes restrictions on the provision's provider"),
-    providerId: zId.optional(),
-    issuerAuthorityId: zAuthorityId.optional(),
-    kind: zRestrictionKind.optional(),
-    active: z.boolean().optional().describe('true: only active; false: only lifted or expired'),
-    cursor: z.string().max(500).optional().describe('opaque cursor from the previous page'),
-    limit: z.number().int().min(1).max(500).default(200),
-  })
-  .default({ limit: 200 });
+export const zRestrictionList = zInput({
+  provisionId: zId.optional().describe("includes restrictions on the provision's provider"),
+  providerId: zId.optional(),
+  issuerAuthorityId: zAuthorityId.optional(),
+  kind: zRestrictionKind.optional(),
+  active: z.boolean().optional().describe('true: only active; false: only lifted or expired'),
+  cursor: z.string().max(500).optional().describe('opaque cursor from the previous page'),
+  limit: z.number().int().min(1).max(500).default(200),
+}).default({ limit: 200 });
 
 export const RESTRICTION_STATUSES = ['active', 'pending', 'expired', 'lifted'] as const;
 export const zRestrictionStatus = z.enum(RESTRICTION_STATUSES);
@@ -150,10 +145,13 @@ export const zRestrictionStatus = z.enum(RESTRICTION_STATUSES);
 const summaryFields = {
   id: zId,
   provisionId: zId.nullable(),
+  provision: zProvisionRef.nullable().optional(),
   providerId: zId.nullable(),
+  provider: zProviderRef.nullable().optional(),
   kind: zRestrictionKind,
   status: zRestrictionStatus,
   issuerAuthorityId: zAuthorityId,
+  issuerAuthority: zAuthorityRef.optional(),
   source: zRestrictionSource,
   partnershipWide: z.boolean(),
   effectiveFrom: zDate,
@@ -183,6 +181,7 @@ export const zRestrictionDetail = z.object({
       version: zVersion,
       at: zTimestamp,
       byAuthorityId: zAuthorityId,
+      byAuthority: zAuthorityRef.optional(),
       change: z.string(),
       note: z.string().nullable(),
     }),
@@ -191,7 +190,10 @@ export const zRestrictionDetail = z.object({
 export const zRestrictionSignal = z.object({
   layer: z.literal('signal'),
   provisionId: zId.nullable(),
+  /** The setting's (or provider's) name: directory facts, nothing of the record. */
+  provision: zProvisionRef.nullable().optional(),
   providerId: zId.nullable(),
+  provider: zProviderRef.nullable().optional(),
   contact: z.string(),
   message: z.string(),
 });

@@ -213,7 +213,7 @@ describe('the end-to-end flow, as child processes', () => {
     );
     const created = await runCli(['restrictions', 'create', 'restriction.json'], envFor(h, lead));
     expect(created.code).toBe(0);
-    expect(created.stdout).toMatch(/action-plan\s+active\s+lead-shire/);
+    expect(created.stdout).toMatch(/action-plan\s+active\s+Lead Shire Council \(lead-shire\)/);
     expect(created.stdout).toContain('1 restriction published');
 
     const check = await runCli(['check', oak.urn], envFor(h, placing));
@@ -317,7 +317,11 @@ describe('the end-to-end flow, as child processes', () => {
     expect(restriction && 'id' in restriction).toBe(true);
     expect(r.stdout).toMatch(/^ID\s+KIND\s+STATUS\s+ISSUER\s+APPLIES TO\s+FROM\s+UNTIL\s+REASONS/);
     expect(r.stdout).toContain(restriction && 'id' in restriction ? restriction.id : '?');
-    expect(r.stdout).toMatch(/action-plan\s+active\s+lead-shire\s+provision /);
+    expect(r.stdout).toMatch(
+      new RegExp(
+        `action-plan\\s+active\\s+Lead Shire Council \\(lead-shire\\)\\s+setting ${oak.urn} Oak House`,
+      ),
+    );
   });
 
   test('export restrictions as CSV: every page, parsed back, matches the API’s list', async ({ h }) => {
@@ -339,7 +343,7 @@ describe('the end-to-end flow, as child processes', () => {
     expect(text.startsWith('\uFEFF')).toBe(true);
     const [header, ...rows] = parseCsv(text);
     const col = (name: string) => header!.indexOf(name);
-    expect(header!.slice(0, 2)).toEqual(['id', 'layer']);
+    expect(header!.slice(0, 4)).toEqual(['id', 'layer', 'status', 'kind']);
     const ccx = sdk(h, placing);
     const api = [];
     for await (const x of items((i: { cursor?: string; limit?: number }) => ccx.restrictions.list.query(i), {
@@ -354,8 +358,10 @@ describe('the end-to-end flow, as child processes', () => {
       expect(row[col('kind')]).toBe(x.kind);
       expect(row[col('status')]).toBe(x.status);
       expect(row[col('layer')]).toBe(x.layer);
-      expect(row[col('effectiveFrom')]).toBe(x.effectiveFrom);
-      if (x.layer === 'detail') expect(row[col('reasons.0.text')]).toBe(x.reasons[0]!.text);
+      expect(row[col('effective from')]).toBe(x.effectiveFrom);
+      // Every reason in one cell, `category: text; …`.
+      if (x.layer === 'detail')
+        expect(row[col('reasons')]).toBe(x.reasons.map((y) => `${y.category}: ${y.text}`).join('; '));
     }
   });
 
@@ -733,7 +739,9 @@ describe('in-process cases', () => {
     expect(allocations.stdout.startsWith('\uFEFF')).toBe(false);
     const apiAllocations = (await sdk(h, placing).allocations.list.query({ limit: 500 })).items;
     expect(rows).toHaveLength(apiAllocations.length);
-    expect(header).toEqual(expect.arrayContaining(['id', 'provisionId', 'authorityId', 'startsOn']));
+    expect(header).toEqual(
+      expect.arrayContaining(['id', 'setting URN', 'setting name', 'lead authority', 'starts on']),
+    );
   });
 
   /**
@@ -816,7 +824,7 @@ describe('in-process cases', () => {
       (out) => out.includes('restriction.lifted'),
     );
     expect(r.code).toBe(0);
-    expect(r.stdout).toMatch(/restriction\.created\s+summary\s+provision .*action-plan/);
+    expect(r.stdout).toMatch(/restriction\.created\s+summary\s+setting SC\d+ .*action-plan/);
     expect(r.stdout).toMatch(/restriction\.lifted/);
   });
 

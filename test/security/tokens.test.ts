@@ -1,6 +1,7 @@
 // Bearer tokens on a tRPC call over real HTTP (OWASP API2): every kind of bad token is refused with
-// the same 401, a Bearer challenge and no hint of why; a revoked client or suspended authority stops at
-// once; a token replayed at another hub or after its client was revoked gets nowhere.
+// the same 401, a Bearer challenge and no hint of why — but for a genuine token that has only expired,
+// which is told so; a revoked client or suspended authority stops at once; a token replayed at another
+// hub or after its client was revoked gets nowhere.
 import { createPublicKey, type JsonWebKey } from 'node:crypto';
 import {
   base64url,
@@ -17,7 +18,9 @@ import {
 import { describe, expect } from 'vitest';
 import { httpTest as test, startHttpHarness, type HttpAnswer, type HttpHarness } from '../support/http.js';
 
-const GENERIC_MESSAGE = 'invalid or expired access token';
+const GENERIC_MESSAGE = 'the access token is not valid';
+const GENERIC_CHALLENGE = `Bearer realm="ccx", error="invalid_token", error_description="${GENERIC_MESSAGE}"`;
+const EXPIRED_MESSAGE = 'the access token has expired; get a new one from /oauth/token';
 /** Words that would tell a caller why its token failed. */
 const REASON_WORDS =
   /audience|\baud\b|issuer|\biss\b|\bkid\b|unknown|signature|\balg\b|algorithm|\bnone\b|HS256|\btyp\b|claim|revoked|suspended|inactive|malformed|ERR_J|JWS|JWT|timestamp|stack/i;
@@ -65,10 +68,10 @@ const expectRefused = (answer: HttpAnswer) => {
   const body = answer.body as TrpcErrorBody;
   expect(body.error.message).toBe(GENERIC_MESSAGE);
   expect(body.error.data.code).toBe('UNAUTHORIZED');
-  expect(answer.headers.get('www-authenticate')).toBe('Bearer realm="ccx", error="invalid_token"');
+  expect(answer.headers.get('www-authenticate')).toBe(GENERIC_CHALLENGE);
   expect(answer.headers.get('cache-control')).toBe('no-store');
-  // Nothing but the generic message may explain the refusal.
-  expect(answer.text.replace(GENERIC_MESSAGE, '')).not.toMatch(/expir/i);
+  // Nothing but the generic message may explain the refusal; only a genuine token is called expired.
+  expect(answer.text).not.toMatch(/expir/i);
   expect(answer.text).not.toMatch(REASON_WORDS);
   expect(comparable(answer)).toEqual(reference);
 };
@@ -122,12 +125,52 @@ describe('no token', () => {
   });
 });
 
-describe('a bad token is refused with the same 401 whatever its flaw', () => {
-  test('expired', async ({ h }) => {
+describe('an expired token', () => {
+  const expired = () => {
     const now = Math.floor(Date.now() / 1000);
-    expectRefused(await me(h, bearer(await forge({ claims: { iat: now - 7200, exp: now - 3600 } }))));
+    return { iat: now - 7200, exp: now - 3600 };
+  };
+
+  test('that is genuine in every other respect is told it has expired, and where to get a new one', async ({
+    h,
+  }) => {
+    const answer = await me(h, bearer(await forge({ claims: expired() })));
+    expect(answer.status).toBe(401);
+    expect((answer.body as TrpcErrorBody).error.message).toBe(EXPIRED_MESSAGE);
+    expect(answer.headers.get('www-authenticate')).toBe(
+      `Bearer realm="ccx", error="invalid_token", error_description="${EXPIRED_MESSAGE}"`,
+    );
+    expect(answer.text).not.toMatch(REASON_WORDS);
   });
 
+  test('with any other flaw is only "not valid": forged, foreign, tampered or of a revoked client', async ({
+    h,
+  }) => {
+    const { privateKey } = await generateKeyPair('ES256');
+    expectRefused(await me(h, bearer(await forge({ key: privateKey, claims: expired() }))));
+    expectRefused(await me(h, bearer(await forge({ claims: { ...expired(), aud: 'another-api' } }))));
+    expectRefused(
+      await me(h, bearer(await forge({ claims: { ...expired(), iss: 'https://idp.example.com' } }))),
+    );
+    expectRefused(await me(h, bearer(await forge({ header: { kid: 'no-such-key' }, claims: expired() }))));
+    expectRefused(await me(h, bearer(await forge({ claims: { ...expired(), role: 'hub-admin' } }))));
+    const victim = await h.makeClient(authorityId, 'viewer');
+    const admin = await h.makeClientWithToken(h.hostAuthorityId, 'hub-admin');
+    await h.trpc(admin.token).clients.revoke.mutate({ id: victim.client.id });
+    expectRefused(
+      await me(
+        h,
+        bearer(
+          await forge({
+            claims: { ...expired(), sub: victim.client.id, client_id: victim.client.id, role: 'viewer' },
+          }),
+        ),
+      ),
+    );
+  });
+});
+
+describe('a bad token is refused with the same 401 whatever its flaw', () => {
   test('not yet valid (nbf an hour ahead)', async ({ h }) => {
     const now = Math.floor(Date.now() / 1000);
     expectRefused(await me(h, bearer(await forge({ claims: { nbf: now + 3600 } }))));
@@ -301,7 +344,7 @@ describe('a replayed token is refused', () => {
     await h.trpc(admin.token).clients.revoke.mutate({ id: victim.client.id });
     const refused = await rest();
     expect(refused.status).toBe(401);
-    expect(refused.headers.get('www-authenticate')).toBe('Bearer realm="ccx", error="invalid_token"');
+    expect(refused.headers.get('www-authenticate')).toBe(GENERIC_CHALLENGE);
     expectRefused(await me(h, bearer(victim.token)));
     // Nor can the revoked client fetch a new one with its secret.
     const again = await h.requestToken({

@@ -1,5 +1,6 @@
-// Output shared by every command: aligned tables for people, JSON for scripts, and CSV with nested
-// fields flattened to dotted column names for spreadsheet users.
+// Output shared by every command: aligned tables for people, JSON for scripts, CSV for spreadsheet
+// users (a fixed set of columns per kind of record, see `ccx export`), and how people name things:
+// settings as `SC123456 Harbour House`, authorities by name, ratings with their direction.
 import { BOM, formatCsv } from './csv.js';
 import type { OutStream } from './io.js';
 
@@ -151,6 +152,59 @@ export const recordsToCsv = (records: readonly unknown[], opts: CsvOptions = {})
   );
   return formatCsv([header, ...rows], { bom: opts.bom ?? true });
 };
+
+/** A fixed column of a CSV export: its header, and its cell for one record ('' when the record has none). */
+export type CsvColumn<T> = { header: string; cell: (record: T) => string };
+
+/**
+ * Records as a CSV file with a fixed header, the same whatever the records hold (and for none at all):
+ * one row per record, one cell per column.
+ */
+export const columnsToCsv = <T>(
+  columns: readonly CsvColumn<T>[],
+  records: readonly T[],
+  opts: Pick<CsvOptions, 'bom' | 'raw'> = {},
+): string =>
+  formatCsv(
+    [
+      columns.map((c) => c.header),
+      ...records.map((r) =>
+        columns.map((c) => {
+          const cell = c.cell(r);
+          return opts.raw ? cell : guardFormula(cell);
+        }),
+      ),
+    ],
+    { bom: opts.bom ?? true },
+  );
+
+/** How the hub names a setting beside its id (a hub before names were added leaves it out). */
+export type ProvisionRef = { id: string; urn: string | null; name: string };
+/** How the hub names a provider or an authority beside its id. */
+export type NamedRef = { id: string; name: string };
+
+/** A setting as people name it, `SC123456 Harbour House`; its id only when the hub gave no name. */
+export const settingName = (ref: ProvisionRef | null | undefined, id?: string | null): string =>
+  ref ? [ref.urn, ref.name].filter(Boolean).join(' ') : (id ?? '');
+
+/** A provider by name; its id only when the hub gave no name. */
+export const providerName = (ref: NamedRef | null | undefined, id?: string | null): string =>
+  ref ? ref.name : (id ?? '');
+
+/** An authority by name with its id (a short slug): `Medway Council (medway)`. */
+export const authorityName = (ref: NamedRef | null | undefined, id?: string | null): string =>
+  ref ? (ref.name === ref.id ? ref.id : `${ref.name} (${ref.id})`) : (id ?? '');
+
+/** The overall concern rating's words (Bolton PQR), 1 the best and 5 the most serious; as in @ccx/schema. */
+export const OVERALL_RATING_WORDS = ['no concerns', 'minor', 'moderate', 'significant', 'catastrophic'];
+/** The direction of the overall rating, for a column header: `rating (5 = most serious)`. */
+export const RATING_HEADER = 'rating (5 = most serious)';
+/** A rating in a table cell, under RATING_HEADER: `4 of 5 significant`. */
+export const ratingCell = (rating: number): string =>
+  `${rating} of 5${OVERALL_RATING_WORDS[rating - 1] ? ` ${OVERALL_RATING_WORDS[rating - 1]}` : ''}`;
+/** A rating in a sentence: `4 of 5 (significant), where 5 is the most serious`. */
+export const ratingInWords = (rating: number): string =>
+  `${rating} of 5${OVERALL_RATING_WORDS[rating - 1] ? ` (${OVERALL_RATING_WORDS[rating - 1]})` : ''}, where 5 is the most serious`;
 
 /** A short date-time for tables: `2026-11-23 10:04`. */
 export const shortTime = (iso: string | null | undefined): string =>

@@ -17,11 +17,18 @@ export type Principal = {
   tokenId: string;
 };
 
-/** Raised for every token problem; its message is deliberately the same for all of them. */
+/**
+ * The reason given when a token is genuine in every way but its age: signed by one of our keys, for
+ * us, of a client still active. Only then may a caller be told "expired"; every other failure is
+ * the same "not valid", with the detail kept for the log.
+ */
+export const TOKEN_EXPIRED = 'expired';
+
+/** Raised for every token problem; `reason` is for the log (and TOKEN_EXPIRED tells an expired token apart). */
 export class InvalidTokenError extends Error {
   override name = 'InvalidTokenError';
   constructor(readonly reason: string) {
-    super('invalid or expired access token');
+    super(reason === TOKEN_EXPIRED ? 'the access token has expired' : 'the access token is not valid');
   }
 }
 
@@ -88,6 +95,22 @@ export class TokenService {
   async verify(token: string): Promise<Principal> {
     let payload: unknown;
     try {
+      payload = await this.verifiedPayload(token);
+    } catch (err) {
+      if (!(err instanceof joseErrors.JWTExpired)) throw err;
+      const { exp } = err.payload;
+      if (typeof exp !== 'number' || !Number.isSafeInteger(exp)) throw new InvalidTokenError('bad exp');
+      // Expired: verified again as of a second before its expiry, and through the client check, so
+      // that "expired" is only ever said of a token that is ours in every other respect.
+      await this.principalOf(await this.verifiedPayload(token, new Date((exp - 1) * 1000)));
+      throw new InvalidTokenError(TOKEN_EXPIRED);
+    }
+    return this.principalOf(payload);
+  }
+
+  /** The claims of a token whose signature, type, issuer, audience and times hold (at `currentDate`, else now). */
+  private async verifiedPayload(token: string, currentDate?: Date): Promise<unknown> {
+    try {
       const result = await jwtVerify(
         token,
         async (header: JWTHeaderParameters) => {
@@ -103,14 +126,22 @@ export class TokenService {
           typ: 'at+jwt',
           requiredClaims: ['exp', 'iat', 'jti', 'sub'],
           clockTolerance: 5,
+          ...(currentDate ? { currentDate } : {}),
         },
       );
-      payload = result.payload;
+      return result.payload;
     } catch (err) {
       if (err instanceof InvalidTokenError) throw err;
+      // Left as it is for verify() to tell apart; any other failure is "not valid".
+      if (err instanceof joseErrors.JWTExpired && err.code === 'ERR_JWT_EXPIRED' && err.claim === 'exp')
+        throw err;
       if (err instanceof joseErrors.JOSEError) throw new InvalidTokenError(err.code);
       throw err;
     }
+  }
+
+  /** The principal of verified claims, while the client and its authority are active and still match them. */
+  private async principalOf(payload: unknown): Promise<Principal> {
     const claims = zClaims.safeParse(payload);
     if (!claims.success || claims.data.sub !== claims.data.client_id)
       throw new InvalidTokenError('bad claims');

@@ -3,6 +3,7 @@
 import { and, asc, desc, gt, inArray, lte, or, sql, type SQL } from 'drizzle-orm';
 import type { CcxEvent, EventType } from '@ccx/schema';
 import { anyRecordLayerSql, signalMessage } from '../access/index.js';
+import { nameAll } from '../db/names.js';
 import type { Db } from '../db/index.js';
 import { authorities, events, provisions } from '../db/schema/index.js';
 
@@ -65,8 +66,11 @@ export const eventsVisibleTo = async (
     )
     .orderBy(q.order === 'desc' ? desc(events.seq) : asc(events.seq))
     .limit(q.limit);
-  return rows.map(({ e, layer: l, contact }) =>
-    renderEvent(e, l as 'detail' | 'summary' | 'signal', contact),
+  // Named as every list is (the setting's URN and name, authorities' names): the feed, the live
+  // stream and each webhook's payload alike.
+  return nameAll(
+    db,
+    rows.map(({ e, layer: l, contact }) => renderEvent(e, l as 'detail' | 'summary' | 'signal', contact)),
   );
 };
 

@@ -5,11 +5,15 @@ import { TRPCError } from '@trpc/server';
 import { createExpressMiddleware } from '@trpc/server/adapters/express';
 import express, { type ErrorRequestHandler, type Express, type RequestHandler } from 'express';
 import { tokenRouter } from './token-endpoint.js';
-import { authenticate, type Authentication } from './authenticate.js';
+import { authenticate, unauthenticated, type Authentication } from './authenticate.js';
 import { createExpressContext } from './context.js';
 import type { Hub } from '../hub.js';
 import { appRouter } from './routers/index.js';
 import { restApi } from './rest/handler.js';
+import { OPENAPI_PATH, REFERENCE_PAGE_PATH } from './rest/openapi.js';
+import { REST_PREFIX } from './rest/routes.js';
+import { notJsonMessage } from './trpc.js';
+import { didYouMean } from '../shared/suggest.js';
 import { apiPortMetrics } from './metrics-route.js';
 
 const READY_TIMEOUT_MS = 2000;
@@ -100,18 +104,52 @@ const subscriptionAuth =
       return;
     }
     if ('principal' in auth) return next();
-    const presented = 'failure' in auth;
-    res.setHeader(
-      'WWW-Authenticate',
-      presented ? 'Bearer realm="ccx", error="invalid_token"' : 'Bearer realm="ccx"',
-    );
-    error(
-      401,
-      'UNAUTHORIZED',
-      -32001,
-      presented ? 'invalid or expired access token' : 'an access token is required (Authorization: Bearer …)',
-    );
+    const failure = 'failure' in auth ? auth.failure : null;
+    if (failure) (res.locals.log as Hub['log']).info({ reason: failure }, 'token refused');
+    const { message, wwwAuthenticate } = unauthenticated(failure);
+    res.setHeader('WWW-Authenticate', wwwAuthenticate);
+    error(401, 'UNAUTHORIZED', -32001, message);
   };
+
+/** A name as an answer quotes it: never echoed whole when absurdly long. */
+const quoted = (name: string): string => (name.length > 100 ? `${name.slice(0, 100)}…` : name);
+
+/**
+ * A single call to a procedure the router does not have: 404 naming the nearest one, where tRPC would
+ * only say it found none. (A batch is left to tRPC, which answers each of its calls by itself.)
+ */
+const unknownProcedure: RequestHandler = (req, res, next) => {
+  if (req.query.batch !== undefined) return next();
+  let path: string;
+  try {
+    path = decodeURIComponent(req.path.slice(1));
+  } catch {
+    return next();
+  }
+  const procedures = appRouter._def.procedures as Record<string, unknown>;
+  if (path === '' || Object.hasOwn(procedures, path)) return next();
+  res.status(404).json({
+    error: {
+      message: `no procedure "${quoted(path)}"${didYouMean(path, Object.keys(procedures))}`,
+      code: -32004,
+      data: { code: 'NOT_FOUND', httpStatus: 404, requestId: res.locals.requestId as string },
+    },
+  });
+};
+
+/** The plain-HTTP paths outside /trpc and the REST routes, for "did you mean" on an unknown one. */
+const PLAIN_PATHS = [
+  '/healthz',
+  '/readyz',
+  '/metrics',
+  '/oauth/token',
+  '/.well-known/jwks.json',
+  '/.well-known/oauth-authorization-server',
+  OPENAPI_PATH,
+  REFERENCE_PAGE_PATH,
+  REST_PREFIX,
+  '/trpc',
+];
 
 export const createApp = (hub: Hub): Express => {
   const app = express();
@@ -170,6 +208,7 @@ export const createApp = (hub: Hub): Express => {
       res.setHeader('Cache-Control', 'no-store');
       next();
     },
+    unknownProcedure,
     subscriptionAuth(hub),
     createExpressMiddleware({
       router: appRouter,
@@ -183,9 +222,17 @@ export const createApp = (hub: Hub): Express => {
   );
 
   app.use((req, res) => {
-    res.status(404).json({ error: 'not_found', message: `no route for ${req.method} ${req.path}` });
+    res.status(404).json({
+      error: 'not_found',
+      message: `no route for ${req.method} ${quoted(req.path)}${didYouMean(req.path, PLAIN_PATHS)}`,
+    });
   });
-  const onError: ErrorRequestHandler = (err: { status?: number; type?: string }, _req, res, _next) => {
+  const onError: ErrorRequestHandler = (
+    err: { status?: number; type?: string; message?: string },
+    _req,
+    res,
+    _next,
+  ) => {
     const status = typeof err.status === 'number' && err.status >= 400 && err.status < 500 ? err.status : 500;
     if (status === 500) (res.locals.log as Hub['log'] | undefined)?.error({ err }, 'unhandled error');
     const message =
@@ -193,7 +240,9 @@ export const createApp = (hub: Hub): Express => {
         ? 'request body too large'
         : status === 500
           ? `internal error (request id ${String(res.locals.requestId)})`
-          : 'malformed request';
+          : err.type === 'entity.parse.failed'
+            ? notJsonMessage('body', String(err.message))
+            : 'malformed request';
     res.status(status).json({ error: status === 500 ? 'internal_error' : 'bad_request', message });
   };
   app.use(onError);

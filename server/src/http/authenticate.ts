@@ -1,7 +1,7 @@
 // One authentication for every door — tRPC calls, live subscriptions and REST: the bearer token from
 // the Authorization header (or, for a browser's EventSource, a connection parameter), verified once.
 import { TRPCError } from '@trpc/server';
-import type { Principal } from '../auth/tokens.js';
+import { TOKEN_EXPIRED, type Principal } from '../auth/tokens.js';
 import type { Hub } from '../hub.js';
 import { DATABASE_UNAVAILABLE, isDatabaseUnavailable } from '../shared/errors.js';
 
@@ -13,6 +13,24 @@ export type Authentication =
   /** A credential was presented and refused; the reason is for the log, never the caller. */
   | { failure: string }
   | { none: true };
+
+export const TOKEN_REQUIRED_MESSAGE = 'an access token is required (Authorization: Bearer …)';
+export const TOKEN_EXPIRED_MESSAGE = 'the access token has expired; get a new one from /oauth/token';
+export const TOKEN_INVALID_MESSAGE = 'the access token is not valid';
+
+/**
+ * What every door says to a caller it cannot authenticate: the 401's message and its
+ * WWW-Authenticate header (RFC 6750 §3). A token is only called expired when it is genuine in every
+ * other respect (auth/tokens.ts); any other refusal gets the same words, which help no attacker.
+ */
+export const unauthenticated = (failure: string | null): { message: string; wwwAuthenticate: string } => {
+  if (failure === null) return { message: TOKEN_REQUIRED_MESSAGE, wwwAuthenticate: 'Bearer realm="ccx"' };
+  const message = failure === TOKEN_EXPIRED ? TOKEN_EXPIRED_MESSAGE : TOKEN_INVALID_MESSAGE;
+  return {
+    message,
+    wwwAuthenticate: `Bearer realm="ccx", error="invalid_token", error_description="${message}"`,
+  };
+};
 
 /** The 503 every door answers while the database is away (checking a client reads it). */
 export const databaseUnavailableError = (cause?: unknown): TRPCError =>

@@ -3,10 +3,11 @@
 import { initTRPC, TRPCError } from '@trpc/server';
 import type { TRPC_ERROR_CODE_KEY } from '@trpc/server/rpc';
 import { roleRank, type Role } from '@ccx/schema';
-import { databaseUnavailableError } from './authenticate.js';
+import { databaseUnavailableError, unauthenticated } from './authenticate.js';
 import type { Context } from './context.js';
 import type { Actor } from '../domain/actor.js';
 import { AppError, isDatabaseUnavailable, pgErrorCode, type AppErrorCode } from '../shared/errors.js';
+import { didYouMean } from '../shared/suggest.js';
 
 /** SQLSTATEs of a value PostgreSQL cannot take: numeric out of range, bad datetime, bad text form. */
 const VALUE_REFUSED = new Set(['22003', '22007', '22008', '22009', '22P02']);
@@ -24,19 +25,146 @@ const APP_TO_TRPC: Record<AppErrorCode, TRPC_ERROR_CODE_KEY> = {
 
 export type FieldIssue = { path: string; message: string; code?: string };
 
-/** Zod (or any Standard Schema) issues, flattened to one entry per field. */
-const issuesOf = (cause: unknown): FieldIssue[] | undefined => {
-  const issues = (cause as { issues?: unknown } | undefined)?.issues;
-  if (!Array.isArray(issues)) return undefined;
-  return issues.map((i: { path?: PropertyKey[]; message?: string; code?: string }) => ({
-    path: (i.path ?? []).map(String).join('.') || '(input)',
-    message: i.message ?? 'invalid',
-    ...(i.code ? { code: i.code } : {}),
-  }));
+/** A zod issue as the formatter reads it: any Standard Schema issue, plus zod's own fields. */
+type RawIssue = {
+  path?: PropertyKey[];
+  message?: string;
+  code?: string;
+  /** unrecognized_keys: the unknown fields, and the fields the object knows (schema/src/common.ts zInput). */
+  keys?: unknown;
+  known?: unknown;
+  /** invalid_union: each alternative's own issues. */
+  errors?: unknown;
+  expected?: unknown;
 };
 
+/** A name as an error quotes it: an absurdly long one is cut, never echoed whole. */
+const quoted = (name: string): string => (name.length > 60 ? `${name.slice(0, 60)}…` : name);
+const dotted = (path: readonly PropertyKey[]): string =>
+  path.map((p) => quoted(String(p))).join('.') || '(input)';
+const strings = (value: unknown): string[] =>
+  Array.isArray(value) ? value.filter((v): v is string => typeof v === 'string') : [];
+const issueList = (value: unknown): RawIssue[] =>
+  Array.isArray(value) ? value.filter((v): v is RawIssue => typeof v === 'object' && v !== null) : [];
+
+/** One issue per unknown field, naming the known field it was probably meant to be. */
+const unknownFieldIssues = (path: PropertyKey[], keys: string[], known: string[]): FieldIssue[] =>
+  keys.map((key) => ({
+    path: dotted([...path, key]),
+    message: `unknown field "${quoted(key)}"${didYouMean(key, known)}`,
+    code: 'unrecognized_keys',
+  }));
+
+const listed = (names: string[]): string => names.join(' and ');
+
+/** The input's value at a path, or undefined. */
+const valueAt = (input: unknown, path: readonly PropertyKey[]): unknown => {
+  let value = input;
+  for (const key of path) {
+    if (value === null || typeof value !== 'object' || !Object.hasOwn(value, key)) return undefined;
+    value = (value as Record<PropertyKey, unknown>)[key];
+  }
+  return value;
+};
+
+/**
+ * An input that fits none of a union's alternatives (zod's bare "Invalid input"), said as what to
+ * give: "give either provisionId or urn". Each alternative is named by the fields its own issues
+ * point at (those it misses) and the fields given that it takes; a field given to one alternative
+ * that belongs to another means two were mixed ("…, not both"); a field no alternative knows is
+ * reported as unknown.
+ */
+const unionIssues = (path: PropertyKey[], union: RawIssue, value: unknown): FieldIssue[] => {
+  const given =
+    value !== null && typeof value === 'object' && !Array.isArray(value) ? Object.keys(value) : [];
+  const branches = issueList(union.errors).map(issueList);
+  const alternatives = branches.map((issues) => {
+    const fields = new Set<string>();
+    const known: string[] = [];
+    const unknown: string[] = [];
+    let refused = false;
+    for (const issue of issues) {
+      const at = issue.path ?? [];
+      if (issue.code === 'unrecognized_keys' && at.length === 0) {
+        known.push(...strings(issue.known));
+        unknown.push(...strings(issue.keys));
+      } else if (issue.code === 'invalid_type' && issue.expected === 'undefined') {
+        refused = true; // a field this alternative forbids because another one takes it
+      } else if (at.length > 0) fields.add(String(at[0]));
+    }
+    // A field given that this alternative did not refuse is one of its own, though it was right.
+    for (const key of given) if (!unknown.includes(key) && !fields.has(key)) fields.add(key);
+    const own = given.filter((k) => fields.has(k));
+    const ordered = [...own, ...[...fields].filter((f) => !own.includes(f))];
+    return { fields: ordered.length > 0 ? ordered : known, known, unknown, refused };
+  });
+  if (alternatives.length === 0 || alternatives.some((a) => a.fields.length === 0)) {
+    // Not alternatives of fields (the input is not an object at all, say): the first alternative's words.
+    const first = branches[0]?.[0];
+    return [{ path: dotted(path), message: first?.message ?? 'invalid input', code: 'invalid_union' }];
+  }
+  const everyField = new Set(alternatives.flatMap((a) => [...a.fields, ...a.known]));
+  const mixed = alternatives.some((a) => a.refused || a.unknown.some((k) => everyField.has(k)));
+  const forms = alternatives.map((a) => listed(a.fields));
+  const words =
+    forms.length === 2 ? `give either ${forms[0]} or ${forms[1]}` : `give one of: ${forms.join('; ')}`;
+  const issues: FieldIssue[] = [
+    { path: dotted(path), message: mixed ? `${words}, not both` : words, code: 'invalid_union' },
+  ];
+  // Unknown to every alternative: a field of its own, reported as any unknown field is.
+  const strangers = [...new Set(alternatives.flatMap((a) => a.unknown))].filter(
+    (k) => !everyField.has(k) && alternatives.every((a) => a.unknown.includes(k)),
+  );
+  return [...issues, ...unknownFieldIssues(path, strangers, [...everyField])];
+};
+
+/** At most this many issues are reported; a body of ten thousand unknown fields gets no longer answer. */
+const MAX_ISSUES = 50;
+
+/** Zod (or any Standard Schema) issues, flattened to one entry per field; `input` is the raw input. */
+const issuesOf = (cause: unknown, input?: unknown): FieldIssue[] | undefined => {
+  const issues = (cause as { issues?: unknown } | undefined)?.issues;
+  if (!Array.isArray(issues)) return undefined;
+  const flat = issueList(issues).flatMap((i): FieldIssue[] => {
+    const path = i.path ?? [];
+    if (i.code === 'unrecognized_keys') return unknownFieldIssues(path, strings(i.keys), strings(i.known));
+    if (i.code === 'invalid_union' && (i.message === undefined || i.message === 'Invalid input'))
+      return unionIssues(path, i, valueAt(input, path));
+    return [{ path: dotted(path), message: i.message ?? 'invalid', ...(i.code ? { code: i.code } : {}) }];
+  });
+  if (flat.length <= MAX_ISSUES) return flat;
+  return [
+    ...flat.slice(0, MAX_ISSUES),
+    { path: '(input)', message: `and ${flat.length - MAX_ISSUES} more issues`, code: 'too_many_issues' },
+  ];
+};
+
+/** The position a JSON parser names, "at position 12 (line 1 column 13)", and nothing of the text itself. */
+const jsonPosition = (message: string): string => {
+  const position = /position (\d+)/.exec(message)?.[1];
+  const lineColumn = /line (\d+) column (\d+)/.exec(message);
+  if (position === undefined) {
+    if (/end of (?:JSON|data)/i.test(message)) return 'it ends too soon';
+    // V8 names the character (and quotes the text around it, which is left out).
+    const token = /^Unexpected token '([\x21-\x7e])'/.exec(message)?.[1];
+    return token === undefined ? 'it cannot be read' : `unexpected character '${token}'`;
+  }
+  return lineColumn
+    ? `at position ${position} (line ${lineColumn[1]}, column ${lineColumn[2]})`
+    : `at position ${position}`;
+};
+
+/**
+ * What to say of input that is not JSON at all. tRPC's own words are the parser's, which quote the
+ * text sent; these say where it broke and nothing more.
+ */
+export const notJsonMessage = (source: 'body' | 'query', parserMessage: string): string =>
+  source === 'query'
+    ? `the input query parameter is not valid JSON: ${jsonPosition(parserMessage)}`
+    : `the request body is not valid JSON: ${jsonPosition(parserMessage)}`;
+
 const t = initTRPC.context<Context>().create({
-  errorFormatter({ shape, error, ctx }) {
+  errorFormatter({ shape, error, ctx, input }) {
     const { stack: _stack, ...data } = shape.data;
     const requestId = ctx?.requestId;
     if (error.code === 'INTERNAL_SERVER_ERROR') {
@@ -47,9 +175,24 @@ const t = initTRPC.context<Context>().create({
         data: { ...data, requestId },
       };
     }
-    const issues = error.code === 'BAD_REQUEST' ? issuesOf(error.cause) : undefined;
+    if (
+      (error.code === 'BAD_REQUEST' || error.code === 'PARSE_ERROR') &&
+      error.cause instanceof SyntaxError
+    ) {
+      // The input did not parse as JSON: from ?input= on a GET, else from the body (or, for a live
+      // subscription, its connectionParams, which tRPC parses apart and names).
+      const message =
+        error.code === 'PARSE_ERROR' && /connection ?params|query params/i.test(error.message)
+          ? 'the connectionParams query parameter is not valid JSON'
+          : notJsonMessage(ctx?.res?.req.method === 'GET' ? 'query' : 'body', error.cause.message);
+      const issues: FieldIssue[] = [{ path: '(input)', message, code: 'invalid_json' }];
+      return { ...shape, message, data: { ...data, requestId, issues } };
+    }
+    const issues = error.code === 'BAD_REQUEST' ? issuesOf(error.cause, input) : undefined;
     if (issues) {
-      const message = `invalid input: ${issues.map((i) => `${i.path}: ${i.message}`).join('; ')}`;
+      const message = `invalid input: ${issues
+        .map((i) => (i.path === '(input)' ? i.message : `${i.path}: ${i.message}`))
+        .join('; ')}`;
       return { ...shape, message: message.slice(0, 2000), data: { ...data, requestId, issues } };
     }
     return { ...shape, data: { ...data, requestId } };
@@ -152,16 +295,9 @@ export const baseProcedure = t.procedure.use(errorMapping).use(rawInputGuard);
 export const authedProcedure = baseProcedure.use(({ ctx, next }) => {
   if (!ctx.principal) {
     if (ctx.authFailure) ctx.log.info({ reason: ctx.authFailure }, 'token refused');
-    ctx.res?.setHeader(
-      'WWW-Authenticate',
-      ctx.authFailure ? 'Bearer realm="ccx", error="invalid_token"' : 'Bearer realm="ccx"',
-    );
-    throw new TRPCError({
-      code: 'UNAUTHORIZED',
-      message: ctx.authFailure
-        ? 'invalid or expired access token'
-        : 'an access token is required (Authorization: Bearer …)',
-    });
+    const { message, wwwAuthenticate } = unauthenticated(ctx.authFailure);
+    ctx.res?.setHeader('WWW-Authenticate', wwwAuthenticate);
+    throw new TRPCError({ code: 'UNAUTHORIZED', message });
   }
   const rate = ctx.hub.rateLimiter.take(ctx.principal.clientId);
   if (!rate.ok) {

@@ -52,8 +52,8 @@ describe('allocations.autoAllocate', () => {
     expect(proposal?.rationale).toContain(host!.id);
     expect(proposal?.placing).toEqual(
       expect.arrayContaining([
-        { authorityId: host!.id, children: 1 },
-        { authorityId: big!.id, children: 5 },
+        { authorityId: host!.id, authority: { id: host!.id, name: `Council ${host!.id}` }, children: 1 },
+        { authorityId: big!.id, authority: { id: big!.id, name: `Council ${big!.id}` }, children: 5 },
       ]),
     );
   });

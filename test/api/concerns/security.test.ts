@@ -171,9 +171,17 @@ describe('restricted concerns', () => {
     expect(signals, label).toHaveLength(contacts.length);
     expect(signals.map((s) => s.layer === 'signal' && s.contact).sort(), label).toEqual([...contacts].sort());
     for (const s of signals) {
-      expect(Object.keys(s).sort(), label).toEqual(['contact', 'layer', 'message', 'provisionId']);
+      // The setting named beside its id (a directory fact), and nothing more.
+      expect(Object.keys(s).sort(), label).toEqual([
+        'contact',
+        'layer',
+        'message',
+        'provision',
+        'provisionId',
+      ]);
       if (s.layer !== 'signal') continue;
       expect(s.provisionId).toBe(site);
+      expect(Object.keys(s.provision ?? {}).sort(), label).toEqual(['id', 'name', 'urn']);
       expect(s.message).toContain(s.contact);
     }
   };

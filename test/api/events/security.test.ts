@@ -35,7 +35,10 @@ describe('outcome events', () => {
         at: mine.at,
         layer: 'signal',
         provisionId: w.provision.id,
+        // The setting's directory names, which every member may know, and nothing of the record.
+        provision: { id: w.provision.id, urn: w.provision.urn ?? null, name: w.provision.name },
         providerId: null,
+        provider: null,
         recordType: null,
         recordId: null,
         data: {

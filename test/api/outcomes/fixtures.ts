@@ -13,8 +13,10 @@ export const SUMMARY_KEYS = [
   'id',
   'layer',
   'overallRating',
+  'provision',
   'provisionId',
   'publishedAt',
+  'publisherAuthority',
   'publisherAuthorityId',
   'status',
 ].sort();

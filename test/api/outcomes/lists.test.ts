@@ -392,8 +392,10 @@ describe('outcomes.list: layers', () => {
           'id',
           'layer',
           'overallRating',
+          'provision',
           'provisionId',
           'publishedAt',
+          'publisherAuthority',
           'publisherAuthorityId',
           'status',
         ].sort(),
@@ -452,7 +454,16 @@ describe('outcomes.list: restricted signals', () => {
           c.name,
         ).toEqual([]);
       for (const signal of pages[0]!.filter((v) => v.layer === 'signal')) {
-        expect(Object.keys(signal).sort()).toEqual(['contact', 'layer', 'message', 'provisionId']);
+        // The setting's URN and name (directory facts) beside its id, and nothing more.
+        expect(Object.keys(signal).sort()).toEqual([
+          'contact',
+          'layer',
+          'message',
+          'provision',
+          'provisionId',
+        ]);
+        if (signal.layer === 'signal')
+          expect(Object.keys(signal.provision ?? {}).sort()).toEqual(['id', 'name', 'urn']);
         if (signal.layer === 'signal') expect(signal.message).toContain(signal.contact);
       }
       // Never an id, a rating or a text of a restricted outcome, on any page.
@@ -790,7 +801,15 @@ describe('restrictions.list: paging, layers and signals', () => {
       );
       for (const later of pages.slice(1)) expect(signalsOf(later), c.name).toEqual([]);
       for (const s of pages[0]!.filter((v) => v.layer === 'signal'))
-        expect(Object.keys(s).sort()).toEqual(['contact', 'layer', 'message', 'providerId', 'provisionId']);
+        expect(Object.keys(s).sort()).toEqual([
+          'contact',
+          'layer',
+          'message',
+          'provider',
+          'providerId',
+          'provision',
+          'provisionId',
+        ]);
       const json = JSON.stringify(pages);
       for (const id of restrictedIds) expect(json, c.name).not.toContain(id);
       expect(json).not.toContain('informal-embargo');

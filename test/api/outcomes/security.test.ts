@@ -141,6 +141,7 @@ describe('restricted outcomes', () => {
     expect(view, label).toEqual({
       layer: 'signal',
       provisionId,
+      provision: expect.objectContaining({ id: provisionId }) as unknown,
       contact,
       message: expect.stringContaining(contact) as unknown,
     });
@@ -319,6 +320,7 @@ describe('refusals', () => {
     expect(seen).toEqual({
       layer: 'signal',
       provisionId: w.provision.id,
+      provision: { id: w.provision.id, urn: w.provision.urn, name: w.provision.name },
       contact: w.lead.qaInbox,
       message: expect.stringContaining(w.lead.qaInbox) as unknown,
     });

@@ -93,6 +93,7 @@ describe('restrictions.create: every kind', () => {
         version: 1,
         at: expect.any(String) as string,
         byAuthorityId: w.publisher.id,
+        byAuthority: { id: w.publisher.id, name: `Council ${w.publisher.id}` },
         change: 'created',
         note: null,
       },

@@ -189,7 +189,9 @@ describe('a provider-level restriction reaches every provision of the provider',
     expect(seen).toEqual({
       layer: 'signal',
       provisionId: null,
+      provision: null,
       providerId: w.provision.providerId,
+      provider: { id: w.provision.providerId, name: expect.any(String) as string },
       contact: w.publisher.qaInbox,
       message: expect.stringContaining(w.publisher.qaInbox) as string,
     });
@@ -262,10 +264,13 @@ describe('layers', () => {
         layer: 'summary',
         id: u.id,
         provisionId: w.provision.id,
+        provision: { id: w.provision.id, urn: w.provision.urn, name: w.provision.name },
         providerId: null,
+        provider: null,
         kind: 'ofsted-restriction',
         status: 'active',
         issuerAuthorityId: w.publisher.id,
+        issuerAuthority: { id: w.publisher.id, name: `Council ${w.publisher.id}` },
         source: 'regulator',
         partnershipWide: false,
         effectiveFrom: '2026-06-01',
@@ -354,7 +359,15 @@ describe('restricted restrictions: one neutral signal per issuer and target', ()
         ].sort(),
       );
       for (const v of listed) {
-        expect(Object.keys(v).sort()).toEqual(['contact', 'layer', 'message', 'providerId', 'provisionId']);
+        expect(Object.keys(v).sort()).toEqual([
+          'contact',
+          'layer',
+          'message',
+          'provider',
+          'providerId',
+          'provision',
+          'provisionId',
+        ]);
       }
       expect(leaks(JSON.stringify(listed)), m.id).toEqual([]);
       for (const r of made) {

@@ -6,10 +6,28 @@ import type { RouterInputs, RouterOutputs } from '../../router.js';
 import { intOption, parseCommand, type Command } from '../command.js';
 import { EXIT, UsageError } from '../errors.js';
 import type { CliIo } from '../io.js';
-import { shortTime, writeJsonLine, writeLine } from '../output.js';
+import {
+  authorityName,
+  providerName,
+  ratingInWords,
+  settingName,
+  shortTime,
+  writeJsonLine,
+  writeLine,
+  type NamedRef,
+} from '../output.js';
 
 type CcxEvent = RouterOutputs['events']['list']['items'][number];
 type EventType = NonNullable<RouterInputs['events']['list']['types']>[number];
+
+/** A `{ id, name }` the hub put beside an id in the event's data, if it is one. */
+const refIn = (v: unknown): NamedRef | undefined =>
+  typeof v === 'object' &&
+  v !== null &&
+  typeof (v as NamedRef).id === 'string' &&
+  typeof (v as NamedRef).name === 'string'
+    ? (v as NamedRef)
+    : undefined;
 
 /** A few words from the event's data, where it has them, so a line says what happened. */
 const gist = (e: CcxEvent): string => {
@@ -19,8 +37,10 @@ const gist = (e: CcxEvent): string => {
     ...text('kind'),
     ...text('activityType'),
     ...text('status'),
-    ...(typeof d.overallRating === 'number' ? [`rating ${d.overallRating}`] : []),
-    ...(e.type === 'allocation.changed' ? text('authorityId').map((a) => `lead ${a}`) : []),
+    ...(typeof d.overallRating === 'number' ? [`rated ${ratingInWords(d.overallRating)}`] : []),
+    ...(e.type === 'allocation.changed'
+      ? text('authorityId').map((a) => `lead ${authorityName(refIn(d.authority), a)}`)
+      : []),
     ...text('message'),
   ].join(' ');
 };
@@ -35,7 +55,11 @@ const printer = (io: CliIo, json: boolean) => (e: CcxEvent) => {
         shortTime(e.at),
         e.type.padEnd(30),
         e.layer.padEnd(7),
-        e.provisionId ? `provision ${e.provisionId}` : e.providerId ? `provider ${e.providerId}` : '-',
+        e.provisionId
+          ? `setting ${settingName(e.provision, e.provisionId)}`
+          : e.providerId
+            ? `provider ${providerName(e.provider, e.providerId)}`
+            : '-',
         e.recordId ? `${e.recordType ?? 'record'} ${e.recordId}` : '',
         gist(e),
       ]

@@ -4,7 +4,15 @@ import type { RouterInputs, RouterOutputs } from '../../router.js';
 import { parseCommand, type Command } from '../command.js';
 import { CliError, describeCcxError, EXIT } from '../errors.js';
 import { followUpKey, idempotencyKeyFor, readJsonRecords } from '../json-input.js';
-import { writeJson, writeLine, writeTable } from '../output.js';
+import {
+  authorityName,
+  RATING_HEADER,
+  ratingCell,
+  settingName,
+  writeJson,
+  writeLine,
+  writeTable,
+} from '../output.js';
 
 type OutcomeCreate = RouterInputs['outcomes']['create'];
 type OutcomeView = RouterOutputs['outcomes']['get'];
@@ -100,14 +108,14 @@ const publishCommand: Command = {
     else {
       writeTable(
         ctx.io.stdout,
-        ['id', 'status', 'provision', 'activity', 'date', 'rating'],
+        ['id', 'status', 'setting', 'activity', 'date', RATING_HEADER],
         results.map((o) => [
           o.id,
           o.status,
-          o.provisionId,
+          settingName(o.provision, o.provisionId),
           o.activityType,
           o.activityDate,
-          String(o.overallRating),
+          ratingCell(o.overallRating),
         ]),
       );
       writeLine(
@@ -122,15 +130,24 @@ const publishCommand: Command = {
 /** Outcomes at any layer, as table cells. */
 const outcomeCells = (o: OutcomeView): string[] =>
   o.layer === 'signal'
-    ? ['(restricted)', 'signal', o.provisionId, '', '', '', '', `${o.message} (contact ${o.contact})`]
+    ? [
+        '(restricted)',
+        'signal',
+        settingName(o.provision, o.provisionId),
+        '',
+        '',
+        '',
+        '',
+        o.message.includes(o.contact) ? o.message : `${o.message} (contact ${o.contact})`,
+      ]
     : [
         o.id,
         o.layer,
-        o.provisionId,
-        o.publisherAuthorityId,
+        settingName(o.provision, o.provisionId),
+        authorityName(o.publisherAuthority, o.publisherAuthorityId),
         o.activityType,
         o.activityDate,
-        String(o.overallRating),
+        ratingCell(o.overallRating),
         o.status,
       ];
 
@@ -180,7 +197,7 @@ const listCommand: Command = {
     else
       writeTable(
         ctx.io.stdout,
-        ['id', 'layer', 'provision', 'publisher', 'activity', 'date', 'rating', 'status'],
+        ['id', 'layer', 'setting', 'publisher', 'activity', 'date', RATING_HEADER, 'status'],
         list.map(outcomeCells),
       );
     return EXIT.ok;

@@ -5,7 +5,7 @@ import type { RouterInputs, RouterOutputs } from '../../router.js';
 import { parseCommand, type Command } from '../command.js';
 import { normaliseHeader, readCsvFile, type CsvTable } from '../csv-file.js';
 import { CliError, EXIT, UsageError } from '../errors.js';
-import { writeJson, writeLine, writeTable } from '../output.js';
+import { settingName, writeJson, writeLine, writeTable } from '../output.js';
 import { Progress } from '../progress.js';
 
 type ImportRow = RouterInputs['placements']['import']['rows'][number];
@@ -247,8 +247,14 @@ const listCommand: Command = {
     else
       writeTable(
         ctx.io.stdout,
-        ['id', 'provision', 'children', 'from', 'ended'],
-        list.map((p) => [p.id, p.provisionId, String(p.children), p.fromDate, p.endedOn ?? '']),
+        ['id', 'setting', 'children', 'from', 'ended'],
+        list.map((p) => [
+          p.id,
+          settingName(p.provision, p.provisionId),
+          String(p.children),
+          p.fromDate,
+          p.endedOn ?? '',
+        ]),
       );
     return EXIT.ok;
   },

@@ -4,7 +4,7 @@ import type { RouterInputs, RouterOutputs } from '../../router.js';
 import { intOption, parseCommand, type Command } from '../command.js';
 import { CliError, describeCcxError, EXIT, UsageError } from '../errors.js';
 import { idempotencyKeyFor, readJsonRecords } from '../json-input.js';
-import { writeJson, writeLine, writeTable } from '../output.js';
+import { authorityName, providerName, settingName, writeJson, writeLine, writeTable } from '../output.js';
 import { resolveProvisionId } from '../targets.js';
 
 type RestrictionView = RouterOutputs['restrictions']['get'];
@@ -21,6 +21,14 @@ const until = (r: Extract<RestrictionView, { layer: 'summary' | 'detail' }>): st
         ? `review ${r.reviewOn}`
         : '';
 
+/** What a restriction applies to, as people name it: `setting SC123456 Harbour House` or `provider Acme Care`. */
+export const appliesTo = (
+  r: Pick<RestrictionView, 'provisionId' | 'providerId' | 'provision' | 'provider'>,
+): string =>
+  r.provisionId
+    ? `setting ${settingName(r.provision, r.provisionId)}`
+    : `provider ${providerName(r.provider, r.providerId)}`;
+
 export const restrictionCells = (r: RestrictionView): string[] =>
   r.layer === 'signal'
     ? [
@@ -28,17 +36,17 @@ export const restrictionCells = (r: RestrictionView): string[] =>
         '-',
         '-',
         '-',
-        r.provisionId ?? r.providerId ?? '',
+        appliesTo(r),
         '',
         '',
-        `${r.message} (contact ${r.contact})`,
+        r.message.includes(r.contact) ? r.message : `${r.message} (contact ${r.contact})`,
       ]
     : [
         r.id,
         r.kind,
         r.status,
-        r.issuerAuthorityId,
-        r.provisionId ? `provision ${r.provisionId}` : `provider ${r.providerId ?? ''}`,
+        authorityName(r.issuerAuthority, r.issuerAuthorityId),
+        appliesTo(r),
         r.effectiveFrom,
         until(r),
         r.layer === 'detail' ? r.reasons.map((x) => `${x.category}: ${x.text}`).join('; ') : '(summary)',

@@ -16,6 +16,7 @@ import { AppError, notFound } from '../../shared/errors.js';
 import { auditActor, type Actor } from '../actor.js';
 import { endOfLondonDay, londonDate } from '../../shared/dates.js';
 import { iso, isoOrNull } from '../pagination.js';
+import { nameAll, nameOne } from '../../db/names.js';
 
 type GrantRow = typeof accessGrants.$inferSelect;
 
@@ -94,7 +95,7 @@ export const shareRecord = async (
     basis: isPublisher ? 'publisher' : 'lead',
     details: { to: input.authorityId, until: input.until ?? null },
   });
-  return toGrant(row!, actor.now);
+  return nameOne(tx, toGrant(row!, actor.now));
 };
 
 /** access.requestProspective: self-service pre-placement access to one provision, for a few days. */
@@ -194,7 +195,7 @@ export const requestProspective = async (
       expiresAt: row!.expiresAt?.toISOString() ?? null,
     },
   });
-  return toGrant(row!, actor.now);
+  return nameOne(tx, toGrant(row!, actor.now));
 };
 
 /** access.revoke: the granting authority ends a grant (an authority may also end its own pre-placement grant). */
@@ -215,7 +216,7 @@ export const revokeGrant = async (tx: Db, actor: Actor, input: { grantId: string
   if (row.grantedByAuthorityId !== actor.authorityId && row.kind !== 'prospective') {
     throw new AppError('FORBIDDEN', 'only the authority that shared a record can revoke the share');
   }
-  if (row.revokedAt) return toGrant(row, actor.now);
+  if (row.revokedAt) return nameOne(tx, toGrant(row, actor.now));
   const [updated] = await tx
     .update(accessGrants)
     .set({ revokedAt: actor.now })
@@ -229,7 +230,7 @@ export const revokeGrant = async (tx: Db, actor: Actor, input: { grantId: string
     provisionIds: row.provisionId ? [row.provisionId] : [],
     basis: row.grantedByAuthorityId === actor.authorityId ? 'granter' : 'grantee',
   });
-  return toGrant(updated!, actor.now);
+  return nameOne(tx, toGrant(updated!, actor.now));
 };
 
 /**
@@ -269,5 +270,8 @@ export const listGrants = async (
     )
     .orderBy(desc(accessGrants.createdAt))
     .limit(1000);
-  return rows.map((r) => toGrant(r, now));
+  return nameAll(
+    db,
+    rows.map((r) => toGrant(r, now)),
+  );
 };

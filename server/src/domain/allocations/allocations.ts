@@ -18,6 +18,7 @@ import { auditActor, type Actor } from '../actor.js';
 import { londonDate } from '../../shared/dates.js';
 import { monitoringStates } from '../monitoring/schedule.js';
 import { afterKeys, encodeKeys, iso, toPage } from '../pagination.js';
+import { nameAll, nameOne } from '../../db/names.js';
 
 type AllocationRow = typeof allocations.$inferSelect;
 
@@ -106,7 +107,7 @@ const insertAllocation = async (
       startsOn,
     },
   });
-  return toAllocation(row!, today);
+  return nameOne(tx, toAllocation(row!, today));
 };
 
 export const assignAllocation = async (tx: Db, actor: Actor, input: AssignInput): Promise<Allocation> => {
@@ -161,11 +162,12 @@ export const listAllocations = async (
     )
     .orderBy(asc(allocations.provisionId), asc(allocations.startsOn), asc(allocations.id))
     .limit(input.limit + 1);
-  return toPage(
+  const page = toPage(
     rows.map((r) => toAllocation(r, today)),
     input.limit,
     (a) => encodeKeys([a.provisionId, a.startsOn, a.id]),
   );
+  return { ...page, items: await nameAll(db, page.items) };
 };
 
 /**
@@ -187,7 +189,10 @@ export const myAllocations = async (db: Db, actor: Actor): Promise<Allocation[]>
     mine.map((a) => a.provisionId),
     actor.now,
   );
-  return mine.map((a) => ({ ...a, monitoring: states.get(a.provisionId) }));
+  return nameAll(
+    db,
+    mine.map((a) => ({ ...a, monitoring: states.get(a.provisionId) })),
+  );
 };
 
 /**
@@ -298,5 +303,5 @@ export const autoAllocate = async (
       );
     }
   }
-  return { dryRun: input.dryRun, proposals, assigned: input.dryRun ? 0 : proposals.length };
+  return nameOne(tx, { dryRun: input.dryRun, proposals, assigned: input.dryRun ? 0 : proposals.length });
 };

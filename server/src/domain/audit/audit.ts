@@ -14,6 +14,7 @@ import type { Db } from '../../db/index.js';
 import { accessGrants, allocations, auditLog, provisions } from '../../db/schema/index.js';
 import { londonDate } from '../../shared/dates.js';
 import { AppError } from '../../shared/errors.js';
+import { nameAll } from '../../db/names.js';
 
 /**
  * What other authorities' entries an authority may see: reads of, and access given to, the records it
@@ -88,7 +89,11 @@ export const listAudit = async (
   const last = items[items.length - 1];
   const entries = items.map(toEntry);
   return {
-    items: input.scope === 'mine' ? entries : await cutToWhatViewerKnows(db, viewer, entries, input.recordId),
+    // The authority and settings each entry names, beside their ids (its details stay as hashed).
+    items: await nameAll(
+      db,
+      input.scope === 'mine' ? entries : await cutToWhatViewerKnows(db, viewer, entries, input.recordId),
+    ),
     nextCursor: rows.length > input.limit && last ? Buffer.from(String(last.id)).toString('base64url') : null,
   };
 };

@@ -113,6 +113,7 @@ const restrictionsStatement = (db: Db) => {
     .select({
       restriction: restrictions,
       contact: authorities.qaInbox,
+      issuerName: authorities.name,
       layer: RESTRICTION.layerSql(PREPARED_POLICY, sql`${known.known}`),
     })
     .from(restrictions)
@@ -269,10 +270,11 @@ export const loadCheckFacts = async (
         ...(restrictionsOf.provider.get(provider.id) ?? []),
       ]
         .sort((a, b) => a.at - b.at)
-        .map(({ restriction, layer, contact }) => ({
+        .map(({ restriction, layer, contact, issuerName }) => ({
           restriction,
           layer,
           contact,
+          issuerName,
           history: rHist.get(restriction.id) ?? [],
         })),
       concerns: { n: concernFacts?.n ?? 0, signals: concernFacts?.signals ?? [] },

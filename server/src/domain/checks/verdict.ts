@@ -3,6 +3,7 @@
 // caller may see it and whom to contact, and the worst verdict among them (DESIGN.md §4).
 import {
   CHECK_REASONS,
+  overallRatingInWords,
   riskRagOf,
   type CheckReasonCode,
   type OutcomeView,
@@ -51,6 +52,8 @@ export type CheckFacts = {
     restriction: typeof restrictions.$inferSelect;
     layer: Layer;
     contact: string;
+    /** The issuing authority's name, for the reason's words (its id when absent). */
+    issuerName?: string;
     history: Extract<RestrictionView, { layer: 'detail' }>['history'];
   }[];
   /** Concerns of the last 12 months: how many, and who holds restricted ones the caller may not read. */
@@ -78,6 +81,7 @@ const restrictionReason = (
   r: Extract<RestrictionView, { layer: 'summary' | 'detail' }>,
   callerId: string,
   contact: string,
+  issuerName?: string,
 ): Reason => {
   const kind: RestrictionKind = r.kind;
   const own = r.issuerAuthorityId === callerId;
@@ -105,7 +109,7 @@ const restrictionReason = (
     return reason('partnership-embargo', 'the partnership has embargoed this for all members', r.id, contact);
   return reason(
     'restriction-by-member',
-    `${kind.replace(/-/g, ' ')} issued by ${own ? 'your authority' : r.issuerAuthorityId}${r.provisionId ? '' : ' on the provider'}`,
+    `${kind.replace(/-/g, ' ')} issued by ${own ? 'your authority' : issuerName && issuerName !== r.issuerAuthorityId ? `${issuerName} (${r.issuerAuthorityId})` : r.issuerAuthorityId}${r.provisionId ? '' : ' on the provider'}`,
     r.id,
     contact,
   );
@@ -143,7 +147,7 @@ const findings = (provisionId: string): Findings => {
 const restrictionFindings = (facts: CheckFacts, caller: Caller, f: Findings): RestrictionView[] => {
   const views: RestrictionView[] = [];
   const signalled = new Set<string>();
-  for (const { restriction: r, layer, contact, history } of facts.restrictions) {
+  for (const { restriction: r, layer, contact, issuerName, history } of facts.restrictions) {
     if (layer === 'signal') {
       f.signal(r.issuerAuthorityId, contact, RESTRICTION.noun);
       const key = `${r.issuerAuthorityId}:${r.provisionId ?? r.providerId}`;
@@ -159,7 +163,7 @@ const restrictionFindings = (facts: CheckFacts, caller: Caller, f: Findings): Re
     views.push(view);
     f.seen.push(r.id);
     if (layer === 'detail') f.detail.restrictions.push(r.id);
-    f.reasons.push(restrictionReason(view, caller.authorityId, contact));
+    f.reasons.push(restrictionReason(view, caller.authorityId, contact, issuerName));
   }
   return views;
 };
@@ -178,7 +182,7 @@ const outcomeFindings = (facts: CheckFacts, f: Findings): OutcomeView | null => 
     f.reasons.push(
       reason(
         'latest-rating-of-concern',
-        `latest monitoring (${last.outcome.activityDate}) rated ${last.outcome.overallRating} of 5`,
+        `latest monitoring (${last.outcome.activityDate}) rated ${overallRatingInWords(last.outcome.overallRating)}`,
         last.outcome.id,
         last.contact,
       ),

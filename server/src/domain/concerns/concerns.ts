@@ -70,7 +70,7 @@ export const logConcern = async (
     basis: 'publisher',
     details: { category: input.category, severity: input.severity },
   });
-  return toConcern(row!);
+  return concernRecords.named(tx, toConcern(row!));
 };
 
 /** Concerns at a provision in the window: how many in all, its risk RAG, and those the caller may read. */

@@ -28,7 +28,7 @@ const lockForChange = (
   });
 
 const detailOf = async (tx: Db, row: OutcomeRow): Promise<OutcomeView> =>
-  toDetail(row, (await historyOf(tx, [row.id])).get(row.id));
+  outcomeRecords.named(tx, toDetail(row, (await historyOf(tx, [row.id])).get(row.id)));
 
 export type AmendInput = {
   id: string;

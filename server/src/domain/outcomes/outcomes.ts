@@ -165,7 +165,7 @@ export const createOutcome = async (
     provisionIds: [input.provisionId],
     basis: 'publisher',
   });
-  return toDetail(row!);
+  return outcomeRecords.named(tx, toDetail(row!));
 };
 
 export const publishOutcome = async (
@@ -218,7 +218,7 @@ export const publishOutcome = async (
   // A draft has no versions: the one just recorded is its whole history.
   const published = await outcomeRecords.keepVersion(tx, actor, updated, 'published', null);
   await outcomeRecords.emit(tx, 'outcome.published', updated, actor.now);
-  return toDetail(updated, [published]);
+  return outcomeRecords.named(tx, toDetail(updated, [published]));
 };
 
 export const getOutcome = (tx: Db, actor: Actor, id: string): Promise<OutcomeView> =>

@@ -10,6 +10,7 @@ import { isPlacementOpen } from '../../access/policy.js';
 import { auditActor, type Actor } from '../actor.js';
 import { londonDate } from '../../shared/dates.js';
 import { iso } from '../pagination.js';
+import { nameAll, nameOne } from '../../db/names.js';
 
 type PlacementRow = typeof placements.$inferSelect;
 
@@ -80,7 +81,7 @@ export const declarePlacement = async (
     basis: 'placing',
     details: { children: input.children, fromDate, superseded: open?.id ?? null },
   });
-  return toPlacement(row!, today);
+  return nameOne(tx, toPlacement(row!, today));
 };
 
 export const endPlacement = async (
@@ -119,7 +120,7 @@ export const endPlacement = async (
     basis: 'placing',
     details: { endedOn },
   });
-  return toPlacement(updated!, today);
+  return nameOne(tx, toPlacement(updated!, today));
 };
 
 export const myPlacements = async (
@@ -138,5 +139,8 @@ export const myPlacements = async (
       ),
     )
     .orderBy(desc(placements.fromDate), asc(placements.id));
-  return rows.map((r) => toPlacement(r, today));
+  return nameAll(
+    db,
+    rows.map((r) => toPlacement(r, today)),
+  );
 };

@@ -24,6 +24,7 @@ import { londonDate } from '../../shared/dates.js';
 import { AppError, notFound } from '../../shared/errors.js';
 import { auditActor, type Actor } from '../actor.js';
 import { iso } from '../pagination.js';
+import { nameAll, nameOne } from '../../db/names.js';
 
 type Layer = Decision['layer'];
 
@@ -240,6 +241,7 @@ const readKit = <T extends PgTable, S, D, H>(
     const decision = await decideRecord(tx, actor.authorityId, d.policyRecord(row), actor.now);
     const result = await view(tx, row, decision.layer, londonDate(actor.now));
     if (!result) throw notFound(`${d.type} ${id}`);
+    const named = await nameOne(tx, result);
     if (decision.layer === 'detail') {
       await appendAudit(tx, {
         ...auditActor(actor),
@@ -251,13 +253,14 @@ const readKit = <T extends PgTable, S, D, H>(
         details: { rule: decision.rule },
       });
     }
-    return result;
+    return named;
   };
 
   /**
    * Listed rows as views: restricted ones the caller may not read collapse into one signal per
    * publisher and scope (their number is itself restricted), rows at 'none' are left out, and the
-   * reads are audited in one entry when any was of detail.
+   * reads are audited in one entry when any was of detail. Every view names its setting, provider and
+   * authorities beside their ids (names.ts), all of them from one statement.
    */
   const present = async (
     tx: Db,
@@ -289,10 +292,14 @@ const readKit = <T extends PgTable, S, D, H>(
         rows.filter((r) => r.layer === 'detail' || r.layer === 'summary').map((r) => r.row),
         detailRows,
       );
-    return items;
+    // The settings, providers and authorities the page mentions, named in one statement.
+    return nameAll(tx, items);
   };
 
-  return { signal, view, get, present };
+  /** A record's view (a write's answer) with the directory's names beside its ids. */
+  const named = <V>(tx: Db, value: V): Promise<V> => nameOne(tx, value);
+
+  return { signal, view, get, present, named };
 };
 
 /** Changing: lock, version check, refusing an amendment that changes nothing, the event. */

@@ -228,7 +228,10 @@ export const createRestriction = async (
     basis: 'publisher',
     details: { kind: input.kind, providerId: input.providerId ?? null },
   });
-  return toDetail(row!, today, (await historyOf(tx, [row!.id])).get(row!.id) ?? []);
+  return restrictionRecords.named(
+    tx,
+    toDetail(row!, today, (await historyOf(tx, [row!.id])).get(row!.id) ?? []),
+  );
 };
 
 const lockForChange = (tx: Db, actor: Actor, id: string, version: number): Promise<RestrictionRow> =>
@@ -290,7 +293,10 @@ export const updateRestriction = async (
     basis: 'publisher',
     details: { fromVersion: version, fields: Object.keys(defined).sort(), note: note ?? null },
   });
-  return toDetail(updated!, londonDate(actor.now), (await historyOf(tx, [id])).get(id) ?? []);
+  return restrictionRecords.named(
+    tx,
+    toDetail(updated!, londonDate(actor.now), (await historyOf(tx, [id])).get(id) ?? []),
+  );
 };
 
 export const liftRestriction = async (
@@ -324,7 +330,10 @@ export const liftRestriction = async (
     basis: 'publisher',
     details: { liftedOn, reason: input.reason },
   });
-  return toDetail(updated!, today, (await historyOf(tx, [input.id])).get(input.id) ?? []);
+  return restrictionRecords.named(
+    tx,
+    toDetail(updated!, today, (await historyOf(tx, [input.id])).get(input.id) ?? []),
+  );
 };
 
 export const getRestriction = (tx: Db, actor: Actor, id: string): Promise<RestrictionView> =>

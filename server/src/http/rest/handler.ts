@@ -17,7 +17,9 @@ import { buildInput } from './input.js';
 import { buildRestApi, OPENAPI_PATH, takesBody, type RoutePlan } from './openapi.js';
 import { describeProblemType, inputError, sendInternalProblem, sendProblem } from './problem.js';
 import { referencePage } from './reference.js';
+import { notJsonMessage } from '../trpc.js';
 import { REST_PREFIX } from './routes.js';
+import { nearest } from '../../shared/suggest.js';
 
 const JSON_TYPES = ['application/json', 'application/*+json'];
 
@@ -120,10 +122,24 @@ const methodNotAllowed =
     );
   };
 
+/**
+ * The route template nearest to a path that matched none, with its parameters filled from the path
+ * (`/api/v1/provision/1234` → `/api/v1/provisions/1234`), or undefined when none is near.
+ */
+const nearestRoute = (path: string, templates: readonly string[]): string | undefined => {
+  const segments = path.split('/');
+  const filled = templates.map((template) => {
+    const parts = template.split('/');
+    if (parts.length !== segments.length) return template.replace(/:([A-Za-z0-9_]+)/g, '{$1}');
+    return parts.map((part, i) => (part.startsWith(':') ? segments[i]! : part)).join('/');
+  });
+  return nearest(path, filled);
+};
+
 /** Refusals from express itself (body parser, path decoding) as problems; anything else is a fault. */
 const problemErrors =
   (hub: Hub): ErrorRequestHandler =>
-  (err: { status?: unknown; type?: unknown }, _req, res, next) => {
+  (err: { status?: unknown; type?: unknown; message?: unknown }, _req, res, next) => {
     if (res.headersSent) return next(err);
     const status = typeof err.status === 'number' ? err.status : 500;
     if (status === 413)
@@ -140,8 +156,11 @@ const problemErrors =
         new TRPCError({ code: 'UNSUPPORTED_MEDIA_TYPE', message: 'unsupported charset or content encoding' }),
       );
     if (status >= 400 && status < 500) {
-      const message = err.type === 'entity.parse.failed' ? 'the body is not valid JSON' : 'malformed request';
-      return sendProblem(res, inputError(message, [{ path: [], message }]));
+      const message =
+        err.type === 'entity.parse.failed'
+          ? notJsonMessage('body', String(err.message))
+          : 'malformed request';
+      return sendProblem(res, inputError(message, [{ path: [], message }]), { detail: message });
     }
     sendInternalProblem(res, err);
   };
@@ -179,10 +198,17 @@ export const restApi = (hub: Hub): Router => {
   // After every route: a known path with another method. Registered per path template, so the
   // request metrics label it by its template rather than by the ids in it.
   for (const [path, methods] of methodsByPath) r.all(path, methodNotAllowed(methods));
+  const templates = [...methodsByPath.keys()];
   r.use('/api', (req, res) => {
+    const path = `${req.baseUrl}${req.path}`;
+    const shown = path.length > 200 ? `${path.slice(0, 200)}…` : path;
+    const guess = path.length > 200 ? undefined : nearestRoute(path, templates);
     sendProblem(
       res,
-      new TRPCError({ code: 'NOT_FOUND', message: `no route for ${req.method} ${req.baseUrl}${req.path}` }),
+      new TRPCError({
+        code: 'NOT_FOUND',
+        message: `no route for ${req.method} ${shown}${guess ? ` — did you mean "${guess}"?` : ''}`,
+      }),
     );
   });
   r.use(problemErrors(hub));

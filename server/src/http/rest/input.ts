@@ -5,6 +5,7 @@ import type { Request } from 'express';
 import { derefSchema, type JsonSchema } from './contracts.js';
 import { inputError } from './problem.js';
 import { takesBody, type RoutePlan } from './openapi.js';
+import { didYouMean } from '../../shared/suggest.js';
 
 type Kind = 'integer' | 'number' | 'boolean' | 'array' | 'other';
 
@@ -54,10 +55,17 @@ export const buildInput = (plan: RoutePlan, req: Request): unknown => {
   const search = new URL(req.originalUrl, 'http://localhost').searchParams;
   const queryNames = [...new Set(search.keys())];
   if (!takesBody(plan.route.method)) {
+    // Every parameter must be one the route takes: a typo (`limt=5`) is refused, not ignored, and so
+    // is a parameter such as `limit` or `cursor` on a route that does not page.
+    const accepted = [...shape.properties.keys()].filter((name) => !plan.pathParams.includes(name));
     for (const name of queryNames) {
       const schema = shape.properties.get(name);
       if (!schema || plan.pathParams.includes(name)) {
-        issues.push({ path: [name], message: 'unknown query parameter' });
+        const shown = name.length > 60 ? `${name.slice(0, 60)}…` : name;
+        issues.push({
+          path: [shown],
+          message: `unknown query parameter "${shown}"${didYouMean(name, accepted)}`,
+        });
         continue;
       }
       input[name] = coerceQuery(search.getAll(name), schema, components);

@@ -1,0 +1,43 @@
+// Names beside ids (issue 16): a concern names its setting and the authority that logged it; a signal
+// names its setting (a directory fact) and nothing more of the concern than it did before.
+import { expect } from 'vitest';
+import { test } from '../../support/harness.js';
+
+test.override({ clockAt: '2026-06-15T10:00:00Z' });
+
+test('a concern names its setting and its logger; a signal only its setting', async ({ h, w }) => {
+  const setting = await h.caller(h.hubAdmin).provisions.get({ id: w.provision.id });
+  const ref = { id: setting.id, urn: setting.urn, name: setting.name };
+  const logged = await h.caller(w.lead.officer).concerns.log({
+    provisionId: w.provision.id,
+    category: 'quality',
+    severity: 'medium',
+    occurredOn: '2026-06-01',
+    summary: 'Invented: a missed medication round',
+  });
+  expect(logged).toMatchObject({
+    provision: ref,
+    loggedByAuthority: { id: w.lead.id, name: `Council ${w.lead.id}` },
+  });
+  await h.caller(w.lead.officer).concerns.log({
+    provisionId: w.provision.id,
+    category: 'safeguarding',
+    severity: 'high',
+    occurredOn: '2026-06-02',
+    summary: 'Invented: restricted matter',
+    restricted: true,
+  });
+  const asPlacing = await h.caller(w.placing.officer).concerns.list({ provisionId: w.provision.id });
+  const detail = asPlacing.items.find((v) => v.layer === 'detail');
+  expect(detail).toMatchObject({ provision: ref, loggedByAuthority: { id: w.lead.id } });
+  const signal = asPlacing.items.find((v) => v.layer === 'signal');
+  expect(signal && Object.keys(signal).sort()).toEqual([
+    'contact',
+    'layer',
+    'message',
+    'provision',
+    'provisionId',
+  ]);
+  expect(signal).toMatchObject({ provision: ref });
+  expect(JSON.stringify(signal)).not.toContain('restricted matter');
+});
