@@ -17,6 +17,7 @@ import { CcxError } from './errors.js';
 import { createAuthedFetch } from './fetch.js';
 import { KEYED_WRITES } from './keyed-writes.js';
 import { retryLink, type RetryOptions } from './retry.js';
+import { DEFAULT_TIMEOUT_MS } from './timeout.js';
 import { TokenSource } from './tokens.js';
 
 export type CcxClientOptions = {
@@ -28,6 +29,12 @@ export type CcxClientOptions = {
   /** Most calls in one HTTP batch (the hub refuses more than its CCX_MAX_BATCH_SIZE, 50 by default). */
   maxBatchSize?: number;
   fetch?: typeof fetch;
+  /**
+   * Give up on a request the hub has not answered in full within this many ms (default 30 000; 0: never):
+   * a CcxError with code TIMEOUT. Covers the token request too; each attempt of a retried call has its
+   * own. Live subscriptions are not cut by it.
+   */
+  timeoutMs?: number;
 };
 
 /**
@@ -76,13 +83,15 @@ export type CcxClient = TRPCClient<AppRouter> & {
 
 export const createCcxClient = (opts: CcxClientOptions): CcxClient => {
   const baseUrl = opts.baseUrl.replace(/\/+$/, '');
+  const timeoutMs = opts.timeoutMs ?? DEFAULT_TIMEOUT_MS;
   const tokens = new TokenSource({
     baseUrl,
     clientId: opts.clientId,
     clientSecret: opts.clientSecret,
+    timeoutMs,
     ...(opts.fetch ? { fetch: opts.fetch } : {}),
   });
-  const authedFetch = createAuthedFetch(tokens, opts.fetch);
+  const authedFetch = createAuthedFetch(tokens, opts.fetch, timeoutMs);
   const url = `${baseUrl}/trpc`;
   const client = createTRPCClient<AppRouter>({
     links: [

@@ -1,11 +1,14 @@
 // Safe retries: network errors, 429 (honouring Retry-After) and 503 are retried with backoff and
 // jitter — but only for calls that are safe to repeat: queries, and the writes the hub keys (see
 // keyed-writes.ts) carrying an idempotency key (the SDK adds one), so a retry never makes a second record.
+// A timed-out call is retried once: the hub may still be working on the first attempt, which the key
+// makes harmless, but a hub that has not answered twice is not helped by more.
 import type { TRPCClientError, TRPCLink } from '@trpc/client';
 import { observable } from '@trpc/server/observable';
 import { KEYED_WRITES } from './keyed-writes.js';
 import type { AppRouter } from './router.js';
-import { TokenError } from './tokens.js';
+import { RequestTimeoutError } from './timeout.js';
+import { parseRetryAfter, TokenError } from './tokens.js';
 
 export type RetryOptions = {
   /** Most attempts in all, the first included (default 4). */
@@ -17,14 +20,12 @@ export type RetryOptions = {
 };
 
 const RETRYABLE_STATUS = new Set([429, 502, 503, 504]);
+/** Most attempts of a call whose attempts time out, the first included. */
+const TIMEOUT_ATTEMPTS = 2;
 
 const retryAfterMs = (response: unknown): number | undefined => {
-  const header = response instanceof Response ? response.headers.get('retry-after') : null;
-  if (!header) return undefined;
-  const seconds = Number(header);
-  if (Number.isFinite(seconds)) return seconds * 1000;
-  const at = Date.parse(header);
-  return Number.isNaN(at) ? undefined : Math.max(0, at - Date.now());
+  const seconds = parseRetryAfter(response instanceof Response ? response.headers.get('retry-after') : null);
+  return seconds === undefined ? undefined : seconds * 1000;
 };
 
 export const retryLink = (opts: RetryOptions = {}): TRPCLink<AppRouter> => {
@@ -34,18 +35,26 @@ export const retryLink = (opts: RetryOptions = {}): TRPCLink<AppRouter> => {
   /** The wait before the next attempt, or null when the error is final. */
   const delayFor = (repeatable: boolean, err: TRPCClientError<AppRouter>, attempt: number): number | null => {
     if (!repeatable || attempt >= attempts) return null;
-    // Refused credentials are final; a token endpoint that is busy or down is not.
+    const backoff = base * 2 ** (attempt - 1) * (0.5 + Math.random());
+    // Refused credentials are final, and so is a locked client id (asking again does not unlock it);
+    // a token endpoint that is busy or down is not.
     if (err.cause instanceof TokenError) {
-      return RETRYABLE_STATUS.has(err.cause.status)
-        ? Math.min(max, base * 2 ** (attempt - 1) * (0.5 + Math.random()))
-        : null;
+      if (err.cause.locked || !RETRYABLE_STATUS.has(err.cause.status)) return null;
+      const after = err.cause.retryAfterSeconds;
+      if (after !== undefined && after * 1000 > max) return null;
+      return Math.min(max, after !== undefined ? after * 1000 : backoff);
     }
+    if (err.cause instanceof RequestTimeoutError)
+      return attempt < TIMEOUT_ATTEMPTS ? Math.min(max, backoff) : null;
     const response = err.meta?.response;
     const status = err.data?.httpStatus ?? (response instanceof Response ? response.status : undefined);
     // No answer at all (a network error) or a retryable status.
     if (status !== undefined && !RETRYABLE_STATUS.has(status)) return null;
     if (status === undefined && !err.cause) return null;
-    return Math.min(max, retryAfterMs(response) ?? base * 2 ** (attempt - 1) * (0.5 + Math.random()));
+    const after = retryAfterMs(response);
+    // Asked to wait longer than we would: give up now, and the error says when to try again.
+    if (after !== undefined && after > max) return null;
+    return Math.min(max, after ?? backoff);
   };
   return () =>
     ({ op, next }) => {

@@ -1,8 +1,9 @@
 // The published SDK as a council's developer gets it: `npm pack` of @ccx/client, installed into an
 // empty folder, a ten-line script that type-checks (strict, library types checked too) and runs against
-// a running hub, the `ccx` command from the package, and a wrong call refused by the compiler.
+// a running hub, the `ccx` command from the package, and a wrong call refused by the compiler. And
+// `npm install -g` of the tarball, as docs/cli.md tells an officer to install `ccx`.
 import { execFile } from 'node:child_process';
-import { mkdtemp, readdir, rm, writeFile } from 'node:fs/promises';
+import { mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createRequire } from 'node:module';
@@ -16,6 +17,7 @@ const tsc = createRequire(import.meta.url).resolve('typescript/bin/tsc');
 
 let dir: string;
 let project: string;
+let tarball: string;
 let env: NodeJS.ProcessEnv;
 
 const SCRIPT = `import { createCcxClient, isCcxError } from '@ccx/client';
@@ -51,8 +53,9 @@ test.beforeAll(async ({ h }) => {
     cwd: root,
     maxBuffer: 16 << 20,
   });
-  const tarball = (await readdir(dir)).find((f) => f.endsWith('.tgz'));
-  if (!tarball) throw new Error('npm pack wrote no tarball');
+  const packed = (await readdir(dir)).find((f) => f.endsWith('.tgz'));
+  if (!packed) throw new Error('npm pack wrote no tarball');
+  tarball = packed;
   await run('mkdir', [project]);
   await writeFile(
     join(project, 'package.json'),
@@ -140,5 +143,26 @@ describe('@ccx/client from a packed tarball, in an empty project', () => {
   test('installs the ccx command, which answers --help', async () => {
     const { stdout } = await run(join(project, 'node_modules/.bin/ccx'), ['--help'], { cwd: project, env });
     expect(stdout).toMatch(/ccx check/);
+  });
+
+  test('installs globally from the tarball (npm install -g --prefix), as docs/cli.md says: ccx --version, --help, completion', async () => {
+    const { version } = JSON.parse(await readFile(join(root, 'client-sdk/package.json'), 'utf8')) as {
+      version: string;
+    };
+    // The file name docs/cli.md gives: ccx-client-<version>.tgz.
+    expect(tarball).toBe(`ccx-client-${version}.tgz`);
+    const prefix = join(dir, 'prefix');
+    await run(
+      'npm',
+      ['install', '-g', '--prefix', prefix, '--no-audit', '--no-fund', '--prefer-offline', `./${tarball}`],
+      { cwd: dir, maxBuffer: 16 << 20 },
+    );
+    const ccx = join(prefix, 'bin', 'ccx');
+    expect((await run(ccx, ['--version'], { cwd: dir, env })).stdout).toBe(`ccx ${version}\n`);
+    const help = await run(ccx, ['--help'], { cwd: dir, env });
+    expect(help.stdout).toMatch(/Usage: ccx <command>/);
+    expect(help.stdout).toMatch(/profiles/);
+    const completion = await run(ccx, ['completion', 'bash'], { cwd: dir, env });
+    expect(completion.stdout).toContain('complete -o bashdefault -o default -F _ccx ccx');
   });
 });

@@ -36,15 +36,21 @@ export const GLOBAL_OPTIONS = {
   url: { type: 'string' },
   'client-id': { type: 'string' },
   'client-secret': { type: 'string' },
+  profile: { type: 'string' },
+  timeout: { type: 'string' },
   help: { type: 'boolean', short: 'h' },
 } as const satisfies OptionsConfig;
 
+/** The global options' help: how to reach the hub (the first CONNECTION_HELP lines), then --help. */
 export const GLOBAL_HELP: readonly (readonly [string, string])[] = [
-  ['--url <url>', 'the hub address (else CCX_URL, else the config file)'],
-  ['--client-id <id>', 'the API client id (else CCX_CLIENT_ID, else the config file)'],
-  ['--client-secret <secret>', 'its secret (else CCX_CLIENT_SECRET, else the config file)'],
+  ['--url <url>', 'the hub address (else CCX_URL, else the profile)'],
+  ['--client-id <id>', 'the API client id (else CCX_CLIENT_ID, else the profile)'],
+  ['--client-secret <secret>', 'its secret (else CCX_CLIENT_SECRET, else the profile)'],
+  ['--profile <name>', 'the saved profile to use (else CCX_PROFILE, else the default one)'],
+  ['--timeout <seconds>', 'how long to wait for the hub (else CCX_TIMEOUT, else the profile, else 30)'],
   ['-h, --help', 'show help for the command'],
 ];
+const CONNECTION_HELP = 5;
 
 const hintFor = (name: string) => `run \`ccx ${name} --help\` for its usage`;
 
@@ -123,7 +129,7 @@ export const commandHelp = (cmd: Command): string => {
   const lines = [`Usage: ccx ${cmd.name}${cmd.usage ? ` ${cmd.usage}` : ''}`, '', cmd.summary];
   if (cmd.description) lines.push('', cmd.description);
   if (cmd.options?.length) lines.push('', 'Options:', ...optionLines(cmd.options));
-  if (!cmd.offline) lines.push('', 'Credentials:', ...optionLines(GLOBAL_HELP.slice(0, 3)));
+  if (!cmd.offline) lines.push('', 'Credentials:', ...optionLines(GLOBAL_HELP.slice(0, CONNECTION_HELP)));
   if (cmd.examples?.length) lines.push('', 'Examples:', ...cmd.examples.map((e) => `  ${e}`));
   return `${lines.join('\n')}\n`;
 };
@@ -135,6 +141,7 @@ export const connectWith = async (flags: CredentialFlags, io: CliIo): Promise<Co
     baseUrl: credentials.url,
     clientId: credentials.clientId,
     clientSecret: credentials.clientSecret,
+    timeoutMs: credentials.timeoutMs,
   });
   return { ccx, credentials };
 };

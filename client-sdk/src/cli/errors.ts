@@ -67,12 +67,50 @@ const networkCause = (err: unknown): string | undefined => {
   return deepest;
 };
 
+const twoDigits = (n: number) => String(n).padStart(2, '0');
+
+/** A wait in words: "40 s", "15 min", "2 h 5 min" (rounded up, never too early). */
+export const inWords = (seconds: number): string => {
+  const s = Math.max(1, Math.ceil(seconds));
+  if (s < 60) return `${s} s`;
+  const min = Math.ceil(s / 60);
+  if (min < 60) return `${min} min`;
+  return `${Math.floor(min / 60)} h${min % 60 ? ` ${min % 60} min` : ''}`;
+};
+
+/**
+ * When to try again, in the local time of the terminal: "14:32 (in 15 min)", to the second for a short
+ * wait ("14:31:05 (in 40 s)"), with the date when it is not today. Rounded up, never too early.
+ */
+export const retryTime = (seconds: number, now: Date = new Date()): string => {
+  const short = seconds < 60;
+  const step = short ? 1000 : 60_000;
+  const at = new Date(Math.ceil((now.getTime() + seconds * 1000) / step) * step);
+  const sameDay = at.toDateString() === now.toDateString();
+  const date = `${at.getFullYear()}-${twoDigits(at.getMonth() + 1)}-${twoDigits(at.getDate())} `;
+  const time = `${twoDigits(at.getHours())}:${twoDigits(at.getMinutes())}${short ? `:${twoDigits(at.getSeconds())}` : ''}`;
+  return `${sameDay ? '' : date}${time} (in ${inWords(seconds)})`;
+};
+
 /**
  * An error of the hub for a person to read: the message (or, for a 400, one line per field issue),
  * a hint where one helps, and the request id to quote to the hub's operators.
  */
-export const describeCcxError = (err: CcxError): string[] => {
+export const describeCcxError = (err: CcxError, now: Date = new Date()): string[] => {
   if (err.code === 'NETWORK') return [`cannot reach the hub: ${networkCause(err) ?? err.message}`];
+  if (err.code === 'TIMEOUT')
+    return [
+      err.message,
+      'the hub may be down or overloaded: try again later, or allow it longer with --timeout <seconds> (or CCX_TIMEOUT)',
+    ];
+  // A locked client id refuses even the right secret: saying "check the secret" would mislead.
+  if (err.tokenError?.locked) {
+    const after = err.tokenError.retryAfterSeconds;
+    return [
+      `this client is locked after too many failed attempts; ${after === undefined ? 'try again later' : `try again after ${retryTime(after, now)}`}`,
+      "until then even the right secret is refused; if the failed attempts were not yours, tell your authority's administrator",
+    ];
+  }
   // A 400's message repeats its issues; list them one per line instead.
   // Some refusals come from the HTTP layer with the bare code as their message.
   const message = err.message === err.code ? (PLAIN[err.code] ?? err.message) : err.message;
@@ -80,7 +118,13 @@ export const describeCcxError = (err: CcxError): string[] => {
     `${err.issues.length > 0 ? 'the hub refused the input' : message} (${err.code}${err.httpStatus ? ` ${err.httpStatus}` : ''})`,
     ...err.issues.map((issue) => `  ${issue.path}: ${issue.message}`),
   ];
-  const hint = HINTS[err.code];
+  const after = err.retryAfterSeconds;
+  const hint =
+    after !== undefined && err.code === 'TOO_MANY_REQUESTS'
+      ? `the hub is rate-limiting this client; try again after ${retryTime(after, now)}`
+      : after !== undefined && err.code === 'SERVICE_UNAVAILABLE'
+        ? `the hub is temporarily unavailable; try again after ${retryTime(after, now)}`
+        : HINTS[err.code];
   if (hint) lines.push(hint);
   if (err.requestId) lines.push(`request id: ${err.requestId} (quote it to the hub's operators)`);
   return lines;

@@ -7,6 +7,9 @@ export type OutStream = { write(chunk: string): unknown; isTTY?: boolean | undef
 
 export type PromptOptions = { secret?: boolean };
 
+/** Standard input, for a secret piped in (`ccx login --secret-stdin`). */
+export type InStream = { isTTY?: boolean | undefined; readAll(): Promise<string> };
+
 export type CliIo = {
   stdout: OutStream;
   stderr: OutStream;
@@ -16,6 +19,15 @@ export type CliIo = {
   prompt?: ((question: string, opts?: PromptOptions) => Promise<string>) | undefined;
   /** Aborted when the user stops a long-running command (Ctrl+C). */
   signal?: AbortSignal | undefined;
+  /** Standard input; undefined when there is none to read. */
+  stdin?: InStream | undefined;
+};
+
+/** Everything on the process's standard input, as text. */
+const readAllStdin = async (): Promise<string> => {
+  const chunks: Buffer[] = [];
+  for await (const chunk of process.stdin) chunks.push(chunk as Buffer);
+  return Buffer.concat(chunks).toString('utf8');
 };
 
 /** A prompt on the terminal; with `secret`, what is typed is not echoed. */
@@ -55,6 +67,7 @@ export const processIo = (): CliIo => {
     env: process.env,
     cwd: process.cwd(),
     prompt: process.stdin.isTTY ? terminalPrompt : undefined,
+    stdin: { isTTY: process.stdin.isTTY, readAll: readAllStdin },
     // Only a command that asks for the signal (events tail --follow) takes over Ctrl+C, to stop cleanly;
     // every other command keeps Node's default, so Ctrl+C ends it at once.
     get signal() {

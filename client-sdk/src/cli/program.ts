@@ -10,7 +10,9 @@ import { exportCommand } from './commands/export.js';
 import { loginCommands } from './commands/login.js';
 import { outcomesCommands } from './commands/outcomes.js';
 import { placementsCommands } from './commands/placements.js';
+import { profilesCommands } from './commands/profiles.js';
 import { restrictionsCommands } from './commands/restrictions.js';
+import { completionCommand } from './completion.js';
 import { EXIT, reportError, UsageError } from './errors.js';
 import type { CliIo } from './io.js';
 
@@ -24,6 +26,11 @@ export const COMMANDS: readonly Command[] = [
   ...authoritiesCommands,
   ...clientsCommands,
   ...loginCommands,
+  ...profilesCommands,
+  completionCommand(
+    () => COMMANDS,
+    () => version(),
+  ),
 ];
 
 const GROUP_SUMMARIES: Record<string, string> = {
@@ -33,6 +40,7 @@ const GROUP_SUMMARIES: Record<string, string> = {
   events: 'the event feed',
   authorities: 'member authorities (create and update: hub-admin)',
   clients: 'API clients of an authority (admin)',
+  profiles: 'the profiles of the config file',
 };
 
 const groupOf = (name: string): string | undefined => (name.includes(' ') ? name.split(' ')[0] : undefined);
@@ -60,9 +68,11 @@ const topHelp = (): string => {
     'Commands:',
     ...COMMANDS.map((c) => `  ${c.name.padEnd(width)}  ${c.summary}`),
     '',
-    'Credentials (each from its flag, else the environment, else the config file `ccx login` wrote):',
+    'Credentials (each from its flag, else the environment, else the profile `ccx login` saved):',
     ...GLOBAL_HELP.map(([flag, text]) => `  ${flag.padEnd(24)}  ${text}`),
     '  --version                 print the version',
+    '',
+    'Completion: source <(ccx completion bash)   (or zsh, fish: see `ccx completion --help`)',
     '',
     'Exit codes: 0 ok, 1 the command failed, 2 usage error; ccx check: 3 caution, 4 not found, 5 do-not-place.',
     'Run `ccx <command> --help` for a command’s options and examples. Documentation: docs/cli.md',
@@ -72,6 +82,16 @@ const topHelp = (): string => {
 
 const groupHelp = (group: string): string => {
   const subs = COMMANDS.filter((c) => groupOf(c.name) === group);
+  // A group that is also a command of its own (`ccx profiles`): its help, then its subcommands.
+  const bare = findCommand([group]);
+  if (bare)
+    return [
+      commandHelp(bare).trimEnd(),
+      '',
+      'Commands:',
+      ...subs.map((c) => `  ${c.name}  ${c.summary}`),
+      '',
+    ].join('\n');
   const width = Math.max(...subs.map((c) => c.name.length));
   return [
     `Usage: ccx ${group} <${subs.map((c) => c.name.split(' ')[1]).join('|')}> [options]`,
@@ -115,7 +135,7 @@ const unknown = (what: string, word: string, candidates: readonly string[], help
 };
 
 /** Global options that take a value, so their value is not taken for the command's name. */
-const VALUED_GLOBALS = new Set(['--url', '--client-id', '--client-secret']);
+const VALUED_GLOBALS = new Set(['--url', '--client-id', '--client-secret', '--profile', '--timeout']);
 
 /** The positions of the first `count` words of argv that are not options or their values. */
 const commandWords = (argv: readonly string[], count: number): number[] => {
@@ -181,23 +201,29 @@ const run = async (argv: string[], io: CliIo): Promise<number> => {
   if (GROUPS.has(first)) {
     const [subAt] = commandWords(rest, 1);
     const sub = subAt === undefined ? undefined : rest[subAt];
+    const bare = findCommand([first]);
     if (sub === undefined || subAt === undefined) {
+      // `ccx profiles`: a group that is a command of its own runs it; --help shows it with its subcommands.
       if (wantsHelp(rest)) {
         io.stdout.write(groupHelp(first));
         return EXIT.ok;
       }
-      io.stderr.write(groupHelp(first));
-      throw new UsageError(`\`ccx ${first}\` needs a command`);
+      if (!bare) {
+        io.stderr.write(groupHelp(first));
+        throw new UsageError(`\`ccx ${first}\` needs a command`);
+      }
+      command = bare;
+    } else {
+      command = findCommand([first, sub]);
+      if (!command)
+        throw unknown(
+          `${first} command`,
+          sub,
+          COMMANDS.filter((c) => groupOf(c.name) === first).map((c) => c.name.split(' ')[1]!),
+          `ccx ${first} --help`,
+        );
+      args = [...rest.slice(0, subAt), ...rest.slice(subAt + 1)];
     }
-    command = findCommand([first, sub]);
-    if (!command)
-      throw unknown(
-        `${first} command`,
-        sub,
-        COMMANDS.filter((c) => groupOf(c.name) === first).map((c) => c.name.split(' ')[1]!),
-        `ccx ${first} --help`,
-      );
-    args = [...rest.slice(0, subAt), ...rest.slice(subAt + 1)];
   } else command = findCommand([first]);
   if (!command) throw unknown('command', first, topWords, 'ccx --help');
 
