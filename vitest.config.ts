@@ -29,7 +29,7 @@ export default defineConfig({
       // These start the hub as a process on its embedded database, or pack the SDK: nothing in them
       // depends on the test database, so the PostgreSQL pass (TEST_DATABASE_URL) does not repeat them.
       ...(process.env.TEST_DATABASE_URL
-        ? ['test/e2e/start.test.ts', 'test/e2e/journeys.test.ts', 'test/e2e/pack.test.ts']
+        ? ['test/e2e/start.test.ts', 'test/e2e/journeys.test.ts', 'test/e2e/pack.test.ts', 'test/docs/**']
         : []),
     ],
     testTimeout: 30_000,

@@ -137,12 +137,12 @@ What changed — the event feed, filtered the same way (webhooks and a live subs
   curl -s -G -H "Authorization: Bearer $BOLTON" ${base}/trpc/events.list --data-urlencode 'input={"since":"0","limit":5}'
   curl -s -G -H "Authorization: Bearer $NTYNE" ${base}/trpc/events.list --data-urlencode 'input={"since":"0","limit":5}'
 
-From a terminal — the ccx command, as Bolton (docs/cli.md):
+From a terminal — the ccx command, as Bolton (docs/cli.md; -s keeps npm's own lines out of the output):
   export CCX_URL=${base} CCX_CLIENT_ID=${bolton!.clientId} CCX_CLIENT_SECRET=${bolton!.clientSecret}
-  npm run ccx -- check ${s.urn ?? s.provisionId}                       # the verdict and its reasons; exit code 3 = caution
-  npm run ccx -- check --file ${shortlistFile}   # a shortlist: one row each, the worst verdict as the exit code
-  npm run ccx -- export restrictions --format csv > restrictions.csv   # for a spreadsheet
-  npm run ccx -- events tail                                           # what changed, at Bolton's layer
+  npm run -s ccx -- check ${s.urn ?? s.provisionId}                       # the verdict and its reasons; expected: exit 3 (caution)
+  npm run -s ccx -- check --file ${shortlistFile}   # one row each, the worst as the exit code; expected: exit 4 (a mistyped URN is not found)
+  npm run -s ccx -- export restrictions --format csv > restrictions.csv   # for a spreadsheet
+  npm run -s ccx -- events tail                                           # what changed, at Bolton's layer
 
 From any language — REST with an OpenAPI 3.1 document (docs/rest.md):
   ${base}/openapi.json     ${base}/docs/api   (a browsable reference; Authorize with a token from above)
@@ -150,20 +150,20 @@ From any language — REST with an OpenAPI 3.1 document (docs/rest.md):
   curl -s -H "Authorization: Bearer $NTYNE" '${base}/api/v1/outcomes?provisionId=${s.provisionId}'
 
 From TypeScript — @ccx/client, with the CCX_ variables above (docs/sdk.md):
-  npx tsx --conditions=ccx-source docs/sdk-examples/check-a-setting.ts ${s.urn ?? ''}
+  npx tsx --conditions=ccx-source docs/sdk-examples/check-a-setting.ts ${s.urn ?? ''}   # exits as ccx check does; expected: exit 3 (caution)
   npx tsx --conditions=ccx-source docs/sdk-examples/export-restrictions.ts
 
 Hardened — guessing secrets, tampering, flooding (docs/security.md):
   for i in $(seq 12); do curl -s -o /dev/null -w '%{http_code} ' -u 'ccx_guess:wrong' -d grant_type=client_credentials ${base}/oauth/token; done; echo
-      # 401 ten times, ever more slowly, then 429 with Retry-After: that client id is locked for 15 minutes
+      # expected: 401 ten times, ever more slowly, then 429 with Retry-After: that client id is locked for 15 minutes
   curl -s -H "Authorization: Bearer $MEDWAY" ${base}/trpc/audit.verify      # Medway's hash-chained audit trail verifies
-  curl -s -H "Authorization: Bearer $MEDWAY.forged" ${base}/trpc/system.ping  # one generic 401 for every kind of bad token
-  curl -s -H "Authorization: Bearer $MEDWAY" '${base}/api/v1/provisions?limit=201'  # every input is bounded: a 400 naming the field
+  curl -s -H "Authorization: Bearer $MEDWAY.forged" ${base}/trpc/system.ping  # expected: 401, one generic answer for every kind of bad token
+  curl -s -H "Authorization: Bearer $MEDWAY" '${base}/api/v1/provisions?limit=201'  # expected: 400 naming the field, as every input is bounded
 
 At national scale — a synthetic England of 153 councils and 15,000 settings, and a benchmark that
 drives a hub on it over HTTP (docs/benchmarking.md; needs PostgreSQL):
-  npm run bench:data -- --reset --database-url postgres://root@127.0.0.1:5432/ccx_bench
-  npm run bench
+  npm run bench:data -- --reset --database-url postgres://root@127.0.0.1:5432/ccx_bench   # needs PostgreSQL
+  npm run bench                                                                           # needs PostgreSQL
 
 Press Ctrl+C to stop.`);
 
