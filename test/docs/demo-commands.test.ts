@@ -150,7 +150,7 @@ describe('the commands npm run demo prints', () => {
       expect.stringMatching(/^npm run bench:data /),
       'npm run bench',
     ]);
-    expect(commands.filter((c) => c.expectExit !== undefined || c.expectStatuses)).toHaveLength(6);
+    expect(commands.filter((c) => c.expectExit !== undefined || c.expectStatuses)).toHaveLength(8);
   });
 
   it('work against the demo hub, and those meant to fail fail exactly as the demo says', () => {

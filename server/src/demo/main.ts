@@ -141,7 +141,8 @@ From a terminal — the ccx command, as Bolton (docs/cli.md; -s keeps npm's own 
   export CCX_URL=${base} CCX_CLIENT_ID=${bolton!.clientId} CCX_CLIENT_SECRET=${bolton!.clientSecret}
   npm run -s ccx -- check ${s.urn ?? s.provisionId}                       # the verdict and its reasons; expected: exit 3 (caution)
   npm run -s ccx -- check --file ${shortlistFile}   # one row each, the worst as the exit code; expected: exit 4 (a mistyped URN is not found)
-  npm run -s ccx -- export restrictions --format csv > restrictions.csv   # for a spreadsheet
+  npm run -s ccx -- restrictions list --active                            # each setting by URN and name, each issuer by name
+  npm run -s ccx -- export restrictions --format csv > restrictions.csv   # for a spreadsheet: the same columns whatever the data
   npm run -s ccx -- events tail                                           # what changed, at Bolton's layer
 
 From any language — REST with an OpenAPI 3.1 document (docs/rest.md):
@@ -153,12 +154,14 @@ From TypeScript — @ccx/client, with the CCX_ variables above (docs/sdk.md):
   npx tsx --conditions=ccx-source docs/sdk-examples/check-a-setting.ts ${s.urn ?? ''}   # exits as ccx check does; expected: exit 3 (caution)
   npx tsx --conditions=ccx-source docs/sdk-examples/export-restrictions.ts
 
-Hardened — guessing secrets, tampering, flooding (docs/security.md):
+Hardened — guessing secrets, tampering, flooding, typos (docs/security.md):
   for i in $(seq 12); do curl -s -o /dev/null -w '%{http_code} ' -u 'ccx_guess:wrong' -d grant_type=client_credentials ${base}/oauth/token; done; echo
       # expected: 401 ten times, ever more slowly, then 429 with Retry-After: that client id is locked for 15 minutes
   curl -s -H "Authorization: Bearer $MEDWAY" ${base}/trpc/audit.verify      # Medway's hash-chained audit trail verifies
   curl -s -H "Authorization: Bearer $MEDWAY.forged" ${base}/trpc/system.ping  # expected: 401, one generic answer for every kind of bad token
   curl -s -H "Authorization: Bearer $MEDWAY" '${base}/api/v1/provisions?limit=201'  # expected: 400 naming the field, as every input is bounded
+  curl -s -G -H "Authorization: Bearer $MEDWAY" ${base}/trpc/provisions.search --data-urlencode 'input={"q":"house","limt":5}'  # expected: 400 unknown field "limt" — did you mean "limit"? Nothing is dropped silently
+  curl -s -G -H "Authorization: Bearer $MEDWAY" ${base}/trpc/checks.placment --data-urlencode ${listInput}  # expected: 404 no procedure "checks.placment" — did you mean "checks.placement"?
 
 At national scale — a synthetic England of 153 councils and 15,000 settings, and a benchmark that
 drives a hub on it over HTTP (docs/benchmarking.md; needs PostgreSQL):
