@@ -1,8 +1,8 @@
 // Safe retries: network errors, 429 (honouring Retry-After) and 503 are retried with backoff and
 // jitter — but only for calls that are safe to repeat: queries, and the writes the hub keys (see
 // keyed-writes.ts) carrying an idempotency key (the SDK adds one), so a retry never makes a second record.
-// A timed-out call is retried once: the hub may still be working on the first attempt, which the key
-// makes harmless, but a hub that has not answered twice is not helped by more.
+// A timed-out call is not retried: timeoutMs is what the caller allowed for the call, and a hub that
+// has not answered in that time is down or overloaded, which asking again does not help.
 import type { TRPCClientError, TRPCLink } from '@trpc/client';
 import { observable } from '@trpc/server/observable';
 import { KEYED_WRITES } from './keyed-writes.js';
@@ -20,8 +20,6 @@ export type RetryOptions = {
 };
 
 const RETRYABLE_STATUS = new Set([429, 502, 503, 504]);
-/** Most attempts of a call whose attempts time out, the first included. */
-const TIMEOUT_ATTEMPTS = 2;
 
 const retryAfterMs = (response: unknown): number | undefined => {
   const seconds = parseRetryAfter(response instanceof Response ? response.headers.get('retry-after') : null);
@@ -44,8 +42,7 @@ export const retryLink = (opts: RetryOptions = {}): TRPCLink<AppRouter> => {
       if (after !== undefined && after * 1000 > max) return null;
       return Math.min(max, after !== undefined ? after * 1000 : backoff);
     }
-    if (err.cause instanceof RequestTimeoutError)
-      return attempt < TIMEOUT_ATTEMPTS ? Math.min(max, backoff) : null;
+    if (err.cause instanceof RequestTimeoutError) return null;
     const response = err.meta?.response;
     const status = err.data?.httpStatus ?? (response instanceof Response ? response.status : undefined);
     // No answer at all (a network error) or a retryable status.
