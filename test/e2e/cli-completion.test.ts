@@ -6,24 +6,14 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
-import type { CliIo } from '../../client-sdk/src/cli/io.js';
-import { COMMANDS, main } from '../../client-sdk/src/cli/program.js';
+import { COMMANDS } from '../../client-sdk/src/cli/program.js';
+import { runMain } from '../support/cli.js';
 
 const run = promisify(execFile);
 let dir: string;
 let script: string;
 
-const ccx = async (args: string[]) => {
-  let stdout = '';
-  let stderr = '';
-  const io: CliIo = {
-    stdout: { write: (s: string) => (stdout += s) },
-    stderr: { write: (s: string) => (stderr += s) },
-    env: {},
-    cwd: dir,
-  };
-  return { code: await main(args, io), stdout, stderr };
-};
+const ccx = (args: string[]) => runMain(args, { env: {}, cwd: dir });
 
 beforeAll(async () => {
   dir = await mkdtemp(path.join(tmpdir(), 'ccx-completion-'));

@@ -1,24 +1,18 @@
 // How `ccx` and the SDK tell failures apart: a hub that never answers (--timeout, CCX_TIMEOUT, the
 // profile's timeout), a client id locked after too many failed attempts (when to try again, no hint
 // about the secret), a wrong secret (the secret hint), and a rate limit (when to try again).
-import { spawn } from 'node:child_process';
 import { mkdtemp, rm, stat, writeFile } from 'node:fs/promises';
 import { createServer as createHttpServer } from 'node:http';
-import { createServer, type Socket } from 'node:net';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { describe, expect } from 'vitest';
 import { CcxError, createCcxClient, TokenError } from '@ccx/client';
-import type { CliIo } from '../../client-sdk/src/cli/io.js';
-import { main } from '../../client-sdk/src/cli/program.js';
-import { httpTest as test, type HttpHarness } from '../support/http.js';
+import { isolatedEnv, runMain, spawnCli, type CliEnv, type CliRun } from '../support/cli.js';
+import { httpTest as test, silentPort, type HttpHarness } from '../support/http.js';
 
-const ROOT = path.resolve(import.meta.dirname, '../..');
-const TSX = path.join(ROOT, 'node_modules/.bin/tsx');
-const CLI = path.join(ROOT, 'client-sdk/src/cli/main.ts');
 const LOCK_SECONDS = 900;
 
-type Run = { code: number; stdout: string; stderr: string; ms: number };
+type Run = CliRun & { ms: number };
 
 // Two failures are allowed; the third locks the id for 15 minutes.
 test.override({
@@ -38,59 +32,19 @@ test.afterAll(async () => {
 });
 
 /** The environment without the developer's own ccx settings. */
-const cleanEnv = (extra: Record<string, string> = {}): Record<string, string | undefined> => ({
-  ...Object.fromEntries(Object.entries(process.env).filter(([k]) => !k.startsWith('CCX_'))),
-  HOME: dir,
-  CCX_CONFIG: path.join(dir, 'no-config.json'),
-  ...extra,
-});
+const cleanEnv = (extra: Record<string, string> = {}): CliEnv =>
+  isolatedEnv(dir, path.join(dir, 'no-config.json'), extra);
 
-const runIn = async (args: string[], env: Record<string, string | undefined>): Promise<Run> => {
-  let stdout = '';
-  let stderr = '';
-  const io: CliIo = {
-    stdout: { write: (s: string) => (stdout += s) },
-    stderr: { write: (s: string) => (stderr += s) },
-    env,
-    cwd: dir,
-  };
+/** A run of `ccx`, with how long it took. */
+const timed = async (run: () => Promise<CliRun>): Promise<Run> => {
   const started = performance.now();
-  const code = await main(args, io);
-  return { code, stdout, stderr, ms: performance.now() - started };
+  const r = await run();
+  return { ...r, ms: performance.now() - started };
 };
 
-const runCli = (args: string[], env: Record<string, string | undefined>): Promise<Run> =>
-  new Promise((resolve, reject) => {
-    const started = performance.now();
-    const child = spawn(TSX, [CLI, ...args], { cwd: dir, env, stdio: ['ignore', 'pipe', 'pipe'] });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.setEncoding('utf8').on('data', (d: string) => (stdout += d));
-    child.stderr.setEncoding('utf8').on('data', (d: string) => (stderr += d));
-    child.on('error', reject);
-    child.on('close', (code) =>
-      resolve({ code: code ?? -1, stdout, stderr, ms: performance.now() - started }),
-    );
-  });
+const runIn = (args: string[], env: CliEnv): Promise<Run> => timed(() => runMain(args, { env, cwd: dir }));
 
-/** A port that accepts connections and never answers. */
-const silentPort = async () => {
-  const sockets = new Set<Socket>();
-  const server = createServer((s) => {
-    sockets.add(s);
-    s.on('error', () => undefined);
-  });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as { port: number };
-  return {
-    url: `http://127.0.0.1:${port}`,
-    close: () =>
-      new Promise<void>((resolve) => {
-        for (const s of sockets) s.destroy();
-        server.close(() => resolve());
-      }),
-  };
-};
+const runCli = (args: string[], env: CliEnv): Promise<Run> => timed(() => spawnCli(args, { cwd: dir, env }));
 
 const newClient = async (h: HttpHarness, name: string) => {
   const authority = await h.makeAuthority();

@@ -6,9 +6,8 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, afterEach, beforeAll, describe, expect, test, vi } from 'vitest';
 import { readCsvFile } from '../../client-sdk/src/cli/csv-file.js';
-import type { CliIo } from '../../client-sdk/src/cli/io.js';
-import { main } from '../../client-sdk/src/cli/program.js';
 import { Progress } from '../../client-sdk/src/cli/progress.js';
+import { runMain } from '../support/cli.js';
 
 let dir: string;
 beforeAll(async () => {
@@ -24,12 +23,8 @@ const file = async (name: string, content: Buffer | string): Promise<string> => 
 };
 
 /** `ccx` in this process, with credentials for a hub that is never reached: the file is refused first. */
-const ccx = async (args: string[]) => {
-  let stdout = '';
-  let stderr = '';
-  const io: CliIo = {
-    stdout: { write: (s: string) => (stdout += s) },
-    stderr: { write: (s: string) => (stderr += s) },
+const ccx = (args: string[]) =>
+  runMain(args, {
     env: {
       CCX_CONFIG: path.join(dir, 'none.json'),
       CCX_URL: 'http://127.0.0.1:9',
@@ -37,9 +32,7 @@ const ccx = async (args: string[]) => {
       CCX_CLIENT_SECRET: 'ccxs_files',
     },
     cwd: dir,
-  };
-  return { code: await main(args, io), stdout, stderr };
-};
+  });
 
 const zipHeader = Buffer.from([0x50, 0x4b, 0x03, 0x04, 0x14, 0x00, 0x06, 0x00, 0x08, 0x00]);
 const xlsx = Buffer.concat([

@@ -6,15 +6,13 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { expect } from 'vitest';
 import { parseCsv } from '../../client-sdk/src/cli/csv.js';
-import type { CliIo } from '../../client-sdk/src/cli/io.js';
-import { main } from '../../client-sdk/src/cli/program.js';
 import { columnsToCsv, type CsvColumn } from '../../client-sdk/src/cli/output.js';
 import { EXPORT_COLUMNS } from '../../client-sdk/src/cli/commands/export.js';
+import { runMain, type CliRun } from '../support/cli.js';
 import { httpTest as test, type HttpHarness } from '../support/http.js';
-import { outcomeInput } from '../support/harness.js';
+import { leadAndPlace, outcomeInput } from '../support/harness.js';
 
 type Creds = { id: string; secret: string };
-type Run = { code: number; stdout: string; stderr: string };
 
 let dir: string;
 let lead: Creds & { authorityId: string };
@@ -22,12 +20,8 @@ let placing: Creds & { authorityId: string };
 let quiet: Creds;
 let harbour: { id: string; urn: string };
 
-const runIn = async (h: HttpHarness, c: Creds, args: string[]): Promise<Run> => {
-  let stdout = '';
-  let stderr = '';
-  const io: CliIo = {
-    stdout: { write: (s: string) => ((stdout += s), true) },
-    stderr: { write: (s: string) => ((stderr += s), true) },
+const runIn = (h: HttpHarness, c: Creds, args: string[]): Promise<CliRun> =>
+  runMain(args, {
     env: {
       HOME: dir,
       CCX_CONFIG: path.join(dir, 'no-config.json'),
@@ -36,10 +30,7 @@ const runIn = async (h: HttpHarness, c: Creds, args: string[]): Promise<Run> => 
       CCX_CLIENT_SECRET: c.secret,
     },
     cwd: dir,
-  };
-  const code = await main(args, io);
-  return { code, stdout, stderr };
-};
+  });
 
 const UUID = /[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}/;
 
@@ -64,15 +55,14 @@ test.beforeAll(async ({ h }) => {
     hostAuthorityId: l.authorityId,
   });
   harbour = { id: provision.id, urn: 'SC777001' };
-  await h.caller(h.hubAdmin).allocations.assign({
-    provisionId: provision.id,
-    authorityId: l.authorityId,
+  await leadAndPlace(h, provision.id, {
+    lead: l.authorityId,
     rationale: 'lead by agreement',
     startsOn: '2026-01-01',
+    placing: p.principal,
+    children: 1,
+    fromDate: '2026-01-01',
   });
-  await h
-    .caller(p.principal)
-    .placements.declare({ provisionId: provision.id, children: 1, fromDate: '2026-01-01' });
   const lc = h.caller(l.principal);
   await lc.restrictions.create({
     provisionId: provision.id,

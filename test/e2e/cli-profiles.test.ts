@@ -1,20 +1,13 @@
 // `ccx` with several hubs or clients: named profiles in the one config file (mode 600), chosen by
 // --profile or CCX_PROFILE, else the default; `ccx profiles` lists them without secrets; the original
 // single-profile file is still read; and `ccx login --secret-stdin` takes the secret from a pipe.
-import { spawn } from 'node:child_process';
 import { mkdtemp, readFile, rm, stat, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { describe, expect } from 'vitest';
-import type { CliIo } from '../../client-sdk/src/cli/io.js';
-import { main } from '../../client-sdk/src/cli/program.js';
+import { isolatedEnv, runMain, spawnCli, type CliEnv, type CliRun } from '../support/cli.js';
 import { httpTest as test } from '../support/http.js';
 
-const ROOT = path.resolve(import.meta.dirname, '../..');
-const TSX = path.join(ROOT, 'node_modules/.bin/tsx');
-const CLI = path.join(ROOT, 'client-sdk/src/cli/main.ts');
-
-type Run = { code: number; stdout: string; stderr: string };
 type Creds = { id: string; secret: string };
 
 let dir: string;
@@ -35,34 +28,19 @@ test.afterAll(async () => {
   await rm(dir, { recursive: true, force: true });
 });
 
-const envWith = (config: string, extra: Record<string, string> = {}): Record<string, string | undefined> => ({
-  ...Object.fromEntries(Object.entries(process.env).filter(([k]) => !k.startsWith('CCX_'))),
-  HOME: dir,
-  CCX_CONFIG: config,
-  ...extra,
-});
+const envWith = (config: string, extra: Record<string, string> = {}): CliEnv =>
+  isolatedEnv(dir, config, extra);
 
 /** `main(argv, io)` in this process; `stdin` is what is piped in (undefined: a terminal). */
-const runIn = async (
-  args: string[],
-  env: Record<string, string | undefined>,
-  stdin?: string,
-): Promise<Run> => {
-  let stdout = '';
-  let stderr = '';
-  const io: CliIo = {
-    stdout: { write: (s: string) => (stdout += s) },
-    stderr: { write: (s: string) => (stderr += s) },
+const runIn = (args: string[], env: CliEnv, stdin?: string): Promise<CliRun> =>
+  runMain(args, {
     env,
     cwd: dir,
     stdin:
       stdin === undefined
         ? { isTTY: true, readAll: () => Promise.reject(new Error('a terminal')) }
         : { readAll: () => Promise.resolve(stdin) },
-  };
-  const code = await main(args, io);
-  return { code, stdout, stderr };
-};
+  });
 
 const modeOf = async (file: string) => (await stat(file)).mode & 0o777;
 const json = async (file: string) => JSON.parse(await readFile(file, 'utf8')) as Record<string, unknown>;
@@ -255,16 +233,7 @@ describe('ccx login --secret-stdin', () => {
     await expect(stat(config)).rejects.toThrow();
 
     // A real pipe into the command, as a script would do it.
-    const piped = await new Promise<Run>((resolve, reject) => {
-      const child = spawn(TSX, [CLI, ...base], { cwd: dir, env, stdio: ['pipe', 'pipe', 'pipe'] });
-      let stdout = '';
-      let stderr = '';
-      child.stdout.setEncoding('utf8').on('data', (d: string) => (stdout += d));
-      child.stderr.setEncoding('utf8').on('data', (d: string) => (stderr += d));
-      child.on('error', reject);
-      child.on('close', (code) => resolve({ code: code ?? -1, stdout, stderr }));
-      child.stdin.end(bolton.secret);
-    });
+    const piped = await spawnCli(base, { cwd: dir, env, stdin: bolton.secret });
     expect([piped.code, piped.stderr]).toEqual([0, '']);
     expect(piped.stdout).toContain(`saved to ${config} (mode 600)`);
     expect(piped.stdout).not.toContain(bolton.secret);

@@ -1,6 +1,5 @@
 // The `ccx` command line against a real hub over HTTP. The main flow runs the CLI as child processes
 // (as a council officer would run it); the many small cases call `main(argv, io)` in-process.
-import { spawn } from 'node:child_process';
 import { chmod, mkdtemp, readFile, rm, stat, writeFile } from 'node:fs/promises';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
@@ -9,17 +8,14 @@ import { describe, expect } from 'vitest';
 import { createCcxClient, items, type CcxClient } from '@ccx/client';
 import { parseCsv } from '../../client-sdk/src/cli/csv.js';
 import type { CliIo } from '../../client-sdk/src/cli/io.js';
-import { COMMANDS, main } from '../../client-sdk/src/cli/program.js';
+import { COMMANDS } from '../../client-sdk/src/cli/program.js';
 import { startJobs } from '@ccx/server/testing';
 import { httpTest, type HttpHarness } from '../support/http.js';
 import { londonToday, plusDays, publishOutcome } from '../support/harness.js';
-
-const ROOT = path.resolve(import.meta.dirname, '../..');
-const TSX = path.join(ROOT, 'node_modules/.bin/tsx');
-const CLI = path.join(ROOT, 'client-sdk/src/cli/main.ts');
+import { isolatedEnv, runMain, spawnCli, type CliEnv, type CliRun as Run } from '../support/cli.js';
+import { repoRoot } from '../support/hub-process.js';
 
 type Creds = { id: string; secret: string };
-type Run = { code: number; stdout: string; stderr: string };
 
 /** The hub's background jobs, running fast for the whole file. */
 const test = httpTest.extend('jobs', { scope: 'file', auto: true }, ({ h }, { onCleanup }) => {
@@ -42,58 +38,21 @@ let ash: { id: string; urn: string };
 let today: string;
 
 /** Environment without the developer's own ccx settings, so only what a test gives is used. */
-const cleanEnv = (): Record<string, string | undefined> =>
-  Object.fromEntries(Object.entries(process.env).filter(([k]) => !k.startsWith('CCX_')));
-
-const envFor = (
-  h: HttpHarness,
-  c: Creds | null,
-  extra: Record<string, string> = {},
-): Record<string, string | undefined> => ({
-  ...cleanEnv(),
-  HOME: dir,
-  CCX_CONFIG: path.join(dir, 'no-config.json'),
-  ...(c ? { CCX_URL: h.baseUrl, CCX_CLIENT_ID: c.id, CCX_CLIENT_SECRET: c.secret } : {}),
-  ...extra,
-});
-
-/** Runs `ccx` as a child process, as `npm run ccx` does. */
-const runCli = (args: string[], env: Record<string, string | undefined>): Promise<Run> =>
-  new Promise((resolve, reject) => {
-    const child = spawn(TSX, [CLI, ...args], { cwd: dir, env, stdio: ['ignore', 'pipe', 'pipe'] });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.setEncoding('utf8').on('data', (d: string) => (stdout += d));
-    child.stderr.setEncoding('utf8').on('data', (d: string) => (stderr += d));
-    child.on('error', reject);
-    child.on('close', (code) => resolve({ code: code ?? -1, stdout, stderr }));
+const envFor = (h: HttpHarness, c: Creds | null, extra: Record<string, string> = {}): CliEnv =>
+  isolatedEnv(dir, path.join(dir, 'no-config.json'), {
+    ...(c ? { CCX_URL: h.baseUrl, CCX_CLIENT_ID: c.id, CCX_CLIENT_SECRET: c.secret } : {}),
+    ...extra,
   });
 
+/** Runs `ccx` as a child process, as `npm run ccx` does. */
+const runCli = (args: string[], env: CliEnv): Promise<Run> => spawnCli(args, { cwd: dir, env });
+
 /** Runs `main(argv, io)` in this process with captured output. */
-const runIn = async (
+const runIn = (
   args: string[],
-  env: Record<string, string | undefined>,
+  env: CliEnv,
   opts: { signal?: AbortSignal; onOutput?: (stdout: string) => void; prompt?: CliIo['prompt'] } = {},
-): Promise<Run> => {
-  let stdout = '';
-  let stderr = '';
-  const io: CliIo = {
-    stdout: {
-      write: (s: string) => {
-        stdout += s;
-        opts.onOutput?.(stdout);
-        return true;
-      },
-    },
-    stderr: { write: (s: string) => (stderr += s) },
-    env,
-    cwd: dir,
-    signal: opts.signal,
-    prompt: opts.prompt,
-  };
-  const code = await main(args, io);
-  return { code, stdout, stderr };
-};
+): Promise<Run> => runMain(args, { env, cwd: dir, signal: opts.signal, prompt: opts.prompt }, opts.onOutput);
 
 const sdk = (h: HttpHarness, c: Creds): CcxClient =>
   createCcxClient({ baseUrl: h.baseUrl, clientId: c.id, clientSecret: c.secret, retry: { baseDelayMs: 10 } });
@@ -685,7 +644,7 @@ describe('in-process cases', () => {
   });
 
   test('the sample files of docs/examples are read as documented', async ({ h }) => {
-    const examples = path.join(ROOT, 'docs/examples');
+    const examples = path.join(repoRoot, 'docs/examples');
     const shortlist = await runIn(
       ['check', '--file', path.join(examples, 'shortlist.csv'), '--json'],
       envFor(h, placing),

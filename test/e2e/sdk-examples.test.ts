@@ -8,6 +8,7 @@ import { promisify } from 'node:util';
 import { Webhook } from 'standardwebhooks';
 import { describe, expect } from 'vitest';
 import { repoRoot, tsxBin } from '../support/hub-process.js';
+import { leadAndPlace } from '../support/harness.js';
 import { httpTest as test, type HttpHarness } from '../support/http.js';
 import { sequenceEvents } from '@ccx/server/testing';
 
@@ -54,15 +55,14 @@ test.beforeAll(async ({ h }) => {
   lead = { id: leadClient.client.id, secret: leadClient.clientSecret };
   placing = { id: placingClient.client.id, secret: placingClient.clientSecret };
   provision = await h.makeProvision({ hostAuthorityId: host.id, urn: 'SC880001', name: 'Elm Tree House' });
-  await h.caller(h.hubAdmin).allocations.assign({
-    provisionId: provision.id,
-    authorityId: host.id,
+  await leadAndPlace(h, provision.id, {
+    lead: host.id,
     rationale: 'host authority leads',
     startsOn: '2026-01-01',
+    placing: placingClient.principal,
+    children: 1,
+    fromDate: '2026-03-01',
   });
-  await h
-    .caller(placingClient.principal)
-    .placements.declare({ provisionId: provision.id, children: 1, fromDate: '2026-03-01' });
 }, 60_000);
 
 describe('docs/sdk.md', () => {

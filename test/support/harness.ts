@@ -264,6 +264,33 @@ export const makeMember = async (h: Harness, prefix: string): Promise<Member> =>
 };
 
 /**
+ * Makes `lead` the lead authority of a provision (its quality allocation, by the hub admin) and
+ * declares `children` placed there by `placing`; answers the declaration.
+ */
+export const leadAndPlace = async (
+  h: Harness,
+  provisionId: string,
+  opts: {
+    lead: string;
+    rationale: string;
+    startsOn: string;
+    placing: Principal;
+    children: number;
+    fromDate: string;
+  },
+) => {
+  await h.caller(h.hubAdmin).allocations.assign({
+    provisionId,
+    authorityId: opts.lead,
+    rationale: opts.rationale,
+    startsOn: opts.startsOn,
+  });
+  return h
+    .caller(opts.placing)
+    .placements.declare({ provisionId, children: opts.children, fromDate: opts.fromDate });
+};
+
+/**
  * The usual need-to-know world around one provision P: the host authority H (P stands in its area),
  * the lead L (current quality allocation), a placing authority PL (open declaration of 2 children),
  * a bare member M, and a publisher X with no basis at P of its own.
@@ -275,15 +302,14 @@ export const makeWorld = async (h: Harness) => {
   const member = await makeMember(h, 'member');
   const publisher = await makeMember(h, 'publisher');
   const provision = await h.makeProvision({ hostAuthorityId: host.id });
-  await h.caller(h.hubAdmin).allocations.assign({
-    provisionId: provision.id,
-    authorityId: lead.id,
+  const placement = await leadAndPlace(h, provision.id, {
+    lead: lead.id,
     rationale: 'lead by agreement',
     startsOn: '2026-01-01',
+    placing: placing.officer,
+    children: 2,
+    fromDate: '2026-01-01',
   });
-  const placement = await h
-    .caller(placing.officer)
-    .placements.declare({ provisionId: provision.id, children: 2, fromDate: '2026-01-01' });
   return { host, lead, placing, member, publisher, provision, placement };
 };
 export type World = Awaited<ReturnType<typeof makeWorld>>;

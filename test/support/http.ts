@@ -2,6 +2,7 @@
 // helpers for the token endpoint, raw tRPC requests and a real tRPC client; `httpTest` gives a test
 // file that world as its `h`.
 import type { Server } from 'node:http';
+import { createServer, type Socket } from 'node:net';
 import { createTRPCClient, httpLink } from '@trpc/client';
 import type { Role } from '@ccx/schema';
 import { createApp, type AppRouter } from '@ccx/server';
@@ -31,6 +32,32 @@ export const serve = async (app: Listenable): Promise<{ baseUrl: string; close()
       new Promise<void>((resolve, reject) => {
         server.close((err) => (err ? reject(err) : resolve()));
         server.closeAllConnections();
+      }),
+  };
+};
+
+/** A port that accepts every connection and never says a word; counts the connections. */
+export const silentPort = async (): Promise<{
+  url: string;
+  connections: () => number;
+  close(): Promise<void>;
+}> => {
+  const sockets = new Set<Socket>();
+  let count = 0;
+  const server = createServer((s) => {
+    count++;
+    sockets.add(s);
+    s.on('error', () => undefined);
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const { port } = server.address() as { port: number };
+  return {
+    url: `http://127.0.0.1:${port}`,
+    connections: () => count,
+    close: () =>
+      new Promise<void>((resolve) => {
+        for (const s of sockets) s.destroy();
+        server.close(() => resolve());
       }),
   };
 };

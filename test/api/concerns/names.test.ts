@@ -2,12 +2,12 @@
 // names its setting (a directory fact) and nothing more of the concern than it did before.
 import { expect } from 'vitest';
 import { test } from '../../support/harness.js';
+import { CONCERN_SIGNAL_KEYS, councilRef, settingRef, worldSetting } from '../names-fixtures.js';
 
 test.override({ clockAt: '2026-06-15T10:00:00Z' });
 
 test('a concern names its setting and its logger; a signal only its setting', async ({ h, w }) => {
-  const setting = await h.caller(h.hubAdmin).provisions.get({ id: w.provision.id });
-  const ref = { id: setting.id, urn: setting.urn, name: setting.name };
+  const ref = settingRef(await worldSetting(h, w));
   const logged = await h.caller(w.lead.officer).concerns.log({
     provisionId: w.provision.id,
     category: 'quality',
@@ -17,7 +17,7 @@ test('a concern names its setting and its logger; a signal only its setting', as
   });
   expect(logged).toMatchObject({
     provision: ref,
-    loggedByAuthority: { id: w.lead.id, name: `Council ${w.lead.id}` },
+    loggedByAuthority: councilRef(w.lead.id),
   });
   await h.caller(w.lead.officer).concerns.log({
     provisionId: w.provision.id,
@@ -31,13 +31,7 @@ test('a concern names its setting and its logger; a signal only its setting', as
   const detail = asPlacing.items.find((v) => v.layer === 'detail');
   expect(detail).toMatchObject({ provision: ref, loggedByAuthority: { id: w.lead.id } });
   const signal = asPlacing.items.find((v) => v.layer === 'signal');
-  expect(signal && Object.keys(signal).sort()).toEqual([
-    'contact',
-    'layer',
-    'message',
-    'provision',
-    'provisionId',
-  ]);
+  expect(signal && Object.keys(signal).sort()).toEqual(CONCERN_SIGNAL_KEYS);
   expect(signal).toMatchObject({ provision: ref });
   expect(JSON.stringify(signal)).not.toContain('restricted matter');
 });

@@ -19,6 +19,7 @@ import {
   type Member,
   type World,
 } from '../../support/harness.js';
+import { RESTRICTION_SIGNAL_KEYS } from '../names-fixtures.js';
 
 const NOW = '2026-06-15T10:00:00Z';
 const TODAY = '2026-06-15';
@@ -801,15 +802,7 @@ describe('restrictions.list: paging, layers and signals', () => {
       );
       for (const later of pages.slice(1)) expect(signalsOf(later), c.name).toEqual([]);
       for (const s of pages[0]!.filter((v) => v.layer === 'signal'))
-        expect(Object.keys(s).sort()).toEqual([
-          'contact',
-          'layer',
-          'message',
-          'provider',
-          'providerId',
-          'provision',
-          'provisionId',
-        ]);
+        expect(Object.keys(s).sort()).toEqual(RESTRICTION_SIGNAL_KEYS);
       const json = JSON.stringify(pages);
       for (const id of restrictedIds) expect(json, c.name).not.toContain(id);
       expect(json).not.toContain('informal-embargo');

@@ -3,6 +3,7 @@
 // setting's URN and name (directory facts) and nothing more of the outcome than it did before.
 import { expect } from 'vitest';
 import { publishOutcome, test } from '../../support/harness.js';
+import { councilRef } from '../names-fixtures.js';
 import { NOW, secretsOf } from './fixtures.js';
 
 test.override({ clockAt: NOW });
@@ -19,7 +20,7 @@ test('detail, summary and signal name the setting; detail and summary name the p
     name: 'Invented Quay House',
   });
   const setting = { id: w.provision.id, urn: 'SC770002', name: 'Invented Quay House' };
-  const publisher = { id: w.lead.id, name: `Council ${w.lead.id}` };
+  const publisher = councilRef(w.lead.id);
   const open = await publishOutcome(h, w.lead.officer, w.provision.id, { overallRating: 4 });
   const hidden = await publishOutcome(h, w.lead.officer, w.provision.id, { restricted: true });
   expect(open).toMatchObject({

@@ -1,14 +1,15 @@
 // Names beside ids (issue 16): placement declarations name their setting and their authority.
 import { expect } from 'vitest';
 import { test } from '../../support/harness.js';
+import { councilRef, settingRef, worldSetting } from '../names-fixtures.js';
 
 test.override({ clockAt: '2026-06-15T10:00:00Z' });
 
 test('placements.mine and declare name the setting and the authority', async ({ h, w }) => {
-  const setting = await h.caller(h.hubAdmin).provisions.get({ id: w.provision.id });
+  const setting = await worldSetting(h, w);
   const expected = {
-    provision: { id: setting.id, urn: setting.urn, name: setting.name },
-    authority: { id: w.placing.id, name: `Council ${w.placing.id}` },
+    provision: settingRef(setting),
+    authority: councilRef(w.placing.id),
   };
   const mine = await h.caller(w.placing.officer).placements.mine();
   expect(mine.find((p) => p.provisionId === w.provision.id)).toMatchObject(expected);

@@ -4,6 +4,7 @@
 import { describe, expect } from 'vitest';
 import type { RestrictionView } from '@ccx/schema';
 import { makeMember, test, type Harness, type World } from '../../support/harness.js';
+import { councilRef, RESTRICTION_SIGNAL_KEYS } from '../names-fixtures.js';
 import { create, get, input, NOW, secretsOf } from './fixtures.js';
 
 test.override({ clockAt: NOW });
@@ -24,8 +25,6 @@ const namedWorld = async (h: Harness, w: World) => {
   return { provision, provider, urn };
 };
 
-const councilOf = (id: string) => ({ id, name: `Council ${id}` });
-
 describe('restrictions name their setting, provider and authorities', () => {
   test('detail, summary and the list: setting, provider and issuer named beside their ids', async ({
     h,
@@ -45,8 +44,8 @@ describe('restrictions name their setting, provider and authorities', () => {
     expect(onSetting).toMatchObject({
       provision: settingRef,
       provider: null,
-      issuerAuthority: councilOf(w.publisher.id),
-      history: [{ byAuthorityId: w.publisher.id, byAuthority: councilOf(w.publisher.id) }],
+      issuerAuthority: councilRef(w.publisher.id),
+      history: [{ byAuthorityId: w.publisher.id, byAuthority: councilRef(w.publisher.id) }],
     });
     expect(onProvider).toMatchObject({ provision: null, provider: providerRef });
 
@@ -63,11 +62,11 @@ describe('restrictions name their setting, provider and authorities', () => {
         providerId: null,
         provider: null,
         issuerAuthorityId: w.publisher.id,
-        issuerAuthority: councilOf(w.publisher.id),
+        issuerAuthority: councilRef(w.publisher.id),
       });
       const listed = await h.caller(who.officer).restrictions.list({ provisionId: provision.id });
       const item = listed.items.find((v) => v.layer !== 'signal' && v.id === onProvider.id);
-      expect(item).toMatchObject({ provider: providerRef, issuerAuthority: councilOf(w.publisher.id) });
+      expect(item).toMatchObject({ provider: providerRef, issuerAuthority: councilRef(w.publisher.id) });
     }
   });
 
@@ -90,15 +89,7 @@ describe('restrictions name their setting, provider and authorities', () => {
     expect(signals.length).toBeGreaterThanOrEqual(3);
     for (const s of signals) {
       // What a signal carried before (layer, where, whom to contact, the neutral words) and the names.
-      expect(Object.keys(s).sort()).toEqual([
-        'contact',
-        'layer',
-        'message',
-        'provider',
-        'providerId',
-        'provision',
-        'provisionId',
-      ]);
+      expect(Object.keys(s).sort()).toEqual(RESTRICTION_SIGNAL_KEYS);
       if (s.provisionId) {
         expect(s.provision).toEqual({ id: provision.id, urn, name: 'Invented Harbour House' });
         expect(s.provider).toBeNull();

@@ -11,6 +11,7 @@ import {
   type Member,
   type World,
 } from '../../support/harness.js';
+import { RESTRICTION_SIGNAL_KEYS } from '../names-fixtures.js';
 import {
   create,
   detailOf,
@@ -359,15 +360,7 @@ describe('restricted restrictions: one neutral signal per issuer and target', ()
         ].sort(),
       );
       for (const v of listed) {
-        expect(Object.keys(v).sort()).toEqual([
-          'contact',
-          'layer',
-          'message',
-          'provider',
-          'providerId',
-          'provision',
-          'provisionId',
-        ]);
+        expect(Object.keys(v).sort()).toEqual(RESTRICTION_SIGNAL_KEYS);
       }
       expect(leaks(JSON.stringify(listed)), m.id).toEqual([]);
       for (const r of made) {
