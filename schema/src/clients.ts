@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { zAuthorityRef } from './refs.js';
 import { zInput, zName, zTimestamp } from './common.js';
 import { zAuthorityId } from './authorities.js';
 import { zClientStatus, zRole } from './enums.js';
@@ -8,6 +9,8 @@ export const zClientId = z.string().regex(/^ccx_[a-z0-9]{20}$/, 'must be a clien
 export const zClient = z.object({
   id: zClientId,
   authorityId: zAuthorityId,
+  /** The authority's name beside its id (in lists). */
+  authority: zAuthorityRef.optional(),
   name: zName,
   role: zRole,
   status: zClientStatus,

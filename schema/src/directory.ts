@@ -1,5 +1,6 @@
 // Providers (organisations) and provisions (settings) — the directory the host authority keeps.
 import { z } from 'zod';
+import { zAuthorityRef, zProviderRef } from './refs.js';
 import {
   zDate,
   zId,
@@ -58,10 +59,13 @@ export const zProviderPage = zPage(zProvider);
 export const zProvision = z.object({
   id: zId,
   providerId: zId,
+  /** The provider's name beside its id, as every answer names what its ids point at. */
+  provider: zProviderRef.optional(),
   name: zName,
   urn: zOfstedUrn.nullable(),
   type: zProvisionType,
   hostAuthorityId: zAuthorityId,
+  hostAuthority: zAuthorityRef.optional(),
   registrationStatus: zRegistrationStatus,
   ofstedGrade: zOfstedGrade,
   ofstedGradeDate: zDate.nullable(),

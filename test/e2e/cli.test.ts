@@ -841,7 +841,9 @@ describe('in-process cases', () => {
     expect(made.stderr).toContain('shown only this once');
     expect((await runIn(['whoami'], envFor(h, { id, secret }))).stdout).toContain('role:         viewer');
     const clients = await runIn(['clients', 'list'], envFor(h, placingAdmin));
-    expect(clients.stdout).toMatch(new RegExp(`${id}\\s+case system\\s+viewer\\s+active`));
+    expect(clients.stdout).toMatch(
+      new RegExp(`${id}\\s+.+\\(placing-borough\\)\\s+case system\\s+viewer\\s+active`),
+    );
     expect(clients.stdout).not.toContain(secret);
     const revoked = await runIn(['clients', 'revoke', id], envFor(h, placingAdmin));
     expect([revoked.code, revoked.stdout]).toEqual([0, expect.stringContaining(`revoked ${id}`)]);

@@ -106,7 +106,17 @@ describe('clients.list', () => {
       expect(json).not.toContain(created.clientSecret);
       for (const c of list) {
         expect(Object.keys(c).sort()).toEqual(
-          ['authorityId', 'createdAt', 'id', 'lastUsedAt', 'name', 'revokedAt', 'role', 'status'].sort(),
+          [
+            'authority',
+            'authorityId',
+            'createdAt',
+            'id',
+            'lastUsedAt',
+            'name',
+            'revokedAt',
+            'role',
+            'status',
+          ].sort(),
         );
       }
     }

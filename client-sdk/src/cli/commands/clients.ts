@@ -3,7 +3,7 @@
 import type { RouterInputs } from '../../router.js';
 import { parseCommand, type Command } from '../command.js';
 import { EXIT, UsageError } from '../errors.js';
-import { shortTime, writeJson, writeLine, writeTable } from '../output.js';
+import { authorityName, shortTime, writeJson, writeLine, writeTable } from '../output.js';
 
 type ClientCreate = RouterInputs['clients']['create'];
 type ClientListInput = Exclude<RouterInputs['clients']['list'], void | undefined>;
@@ -83,9 +83,10 @@ const listCommand: Command = {
     else
       writeTable(
         ctx.io.stdout,
-        ['id', 'name', 'role', 'status', 'created', 'last used'],
+        ['id', 'authority', 'name', 'role', 'status', 'created', 'last used'],
         list.map((c) => [
           c.id,
+          authorityName(c.authority, c.authorityId),
           c.name,
           c.role,
           c.status,

@@ -6,6 +6,7 @@ import type { Principal } from '../../auth/tokens.js';
 import { appendAudit } from '../../audit/index.js';
 import { auditActor, type Actor } from '../actor.js';
 import type { Db } from '../../db/index.js';
+import { nameAll, nameOne } from '../../db/names.js';
 import { authorities, clients } from '../../db/schema/index.js';
 import { AppError, notFound } from '../../shared/errors.js';
 import { iso, isoOrNull } from '../pagination.js';
@@ -86,7 +87,7 @@ export const createClient = async (db: Db, principal: Actor, input: ClientCreate
     basis: principal.role,
     details: { authorityId, name: input.name, role: input.role },
   });
-  return created;
+  return { ...created, client: await nameOne(db, created.client) };
 };
 
 export const listClients = async (
@@ -105,7 +106,8 @@ export const listClients = async (
     .from(clients)
     .where(authorityId ? eq(clients.authorityId, authorityId) : undefined)
     .orderBy(desc(clients.createdAt), clients.id);
-  return rows.map(toClient);
+  // A hub-admin lists every authority's clients: each names its authority.
+  return nameAll(db, rows.map(toClient));
 };
 
 export const revokeClient = async (db: Db, principal: Actor, id: string): Promise<Client> => {
@@ -113,7 +115,7 @@ export const revokeClient = async (db: Db, principal: Actor, id: string): Promis
   // Another authority's client is answered as missing, not forbidden: its existence is not the caller's business.
   if (!row || (row.authorityId !== principal.authorityId && !isHubAdmin(principal)))
     throw notFound(`client ${id}`);
-  if (row.status === 'revoked') return toClient(row);
+  if (row.status === 'revoked') return nameOne(db, toClient(row));
   if (row.role === 'hub-admin') {
     // Serialise hub-admin revocations, so two at once cannot both see the other as "another active one".
     await db.execute(sql`select pg_advisory_xact_lock(${HUB_ADMIN_REVOKE_LOCK})`);
@@ -141,7 +143,7 @@ export const revokeClient = async (db: Db, principal: Actor, id: string): Promis
     basis: principal.role,
     details: { authorityId: row.authorityId },
   });
-  return toClient(updated!);
+  return nameOne(db, toClient(updated!));
 };
 
 export type AuthenticatedClient = { clientId: string; authorityId: string; role: Role };
@@ -177,5 +179,6 @@ export const authenticateClient = async (
 export const getOwnClient = async (db: Db, principal: Principal): Promise<Client> => {
   const [row] = await db.select().from(clients).where(eq(clients.id, principal.clientId));
   if (!row) throw notFound(`client ${principal.clientId}`);
+  // authorities.me answers the authority beside it: the client need not name it again.
   return toClient(row);
 };

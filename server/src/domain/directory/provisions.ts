@@ -5,6 +5,7 @@ import { appendAudit } from '../../audit/index.js';
 import { emitEvent } from '../../events/emit.js';
 import { auditActor, type Actor } from '../actor.js';
 import type { Db } from '../../db/index.js';
+import { nameAll, nameOne } from '../../db/names.js';
 import { authorities, providers, provisions } from '../../db/schema/index.js';
 import { AppError, notFound, pgErrorCode } from '../../shared/errors.js';
 import { staleVersion } from '../authorities/authorities.js';
@@ -70,7 +71,7 @@ const assertReferences = async (
 export const getProvision = async (db: Db, id: string): Promise<Provision> => {
   const [row] = await db.select().from(provisions).where(eq(provisions.id, id));
   if (!row) throw notFound(`provision ${id}`);
-  return toProvision(row);
+  return nameOne(db, toProvision(row));
 };
 
 export const createProvision = async (db: Db, actor: Actor, input: ProvisionWrite): Promise<Provision> => {
@@ -94,7 +95,7 @@ export const createProvision = async (db: Db, actor: Actor, input: ProvisionWrit
       basis: actor.role,
       details: { ...input },
     });
-    return toProvision(row!);
+    return nameOne(db, toProvision(row!));
   } catch (err) {
     return urnConflict(err, input.urn);
   }
@@ -166,7 +167,7 @@ export const updateProvision = async (
       basis: actor.role,
       details: { version, changes },
     });
-    return toProvision(row);
+    return nameOne(db, toProvision(row));
   } catch (err) {
     return urnConflict(err, changes.urn);
   }
@@ -205,5 +206,6 @@ export const searchProvisions = async (db: Db, input: ProvisionSearchInput): Pro
     )
     .orderBy(asc(provisions.name), asc(provisions.id))
     .limit(input.limit + 1);
-  return toPage(rows.map(toProvision), input.limit, (p) => encodeKeys([p.name, p.id]));
+  const page = toPage(rows.map(toProvision), input.limit, (p) => encodeKeys([p.name, p.id]));
+  return { ...page, items: await nameAll(db, page.items) };
 };
