@@ -758,7 +758,14 @@ describe.skipIf(!TEST_DATABASE_URL || unavailable !== undefined)(
         const attempts = await Promise.all(
           Array.from({ length: AMENDS }, (_, i) => {
             const w = team[i % team.length]!;
-            const rating = sameKey ? 5 : 1 + ((i + round) % 4);
+            // Each rival changes something: never the rating the outcome already holds, or the one that
+            // locks first while its version is still current is rightly refused as changing nothing (400).
+            const newRatings = [1, 2, 3, 4, 5].filter((r) => r !== before.rating);
+            const rating = sameKey
+              ? before.rating === 5
+                ? 4
+                : 5
+              : newRatings[(i + round) % newRatings.length]!;
             return attemptWrite(
               hub,
               w,
