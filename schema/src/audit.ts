@@ -1,6 +1,6 @@
 // The audit log: who did or read what, on what basis, when — one hash chain per authority.
 import { z } from 'zod';
-import { zAuthorityRef, zProvisionRef } from './refs.js';
+import { zActorRef, zAuthorityRef, zProvisionRef } from './refs.js';
 import { zAuthorityId } from './authorities.js';
 import { zId, zInput, zPageInput, zPage, zTimestamp } from './common.js';
 
@@ -9,7 +9,15 @@ export const zAuditEntry = z.object({
   authority: zAuthorityRef.optional(),
   seq: z.number().int(),
   at: zTimestamp,
-  clientId: z.string().nullable(),
+  clientId: z.string().nullable().describe('the API client that acted (null when a person did)'),
+  /** The client's name beside its id. */
+  client: zActorRef.nullable().optional(),
+  personId: z
+    .string()
+    .nullable()
+    .describe('the person who acted, signed in with a session (null when an API client did)'),
+  /** The person's name beside its id. */
+  person: zActorRef.nullable().optional(),
   action: z.string(),
   recordType: z.string().nullable(),
   recordIds: z.array(z.string()),

@@ -14,3 +14,5 @@ export * from './concerns.js';
 export * from './monitoring.js';
 export * from './checks.js';
 export * from './events.js';
+export * from './people.js';
+export * from './passkeys.js';

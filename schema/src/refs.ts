@@ -16,3 +16,7 @@ export type ProvisionRef = z.infer<typeof zProvisionRef>;
 
 export const zProviderRef = z.object({ id: zId, name: z.string() });
 export type ProviderRef = z.infer<typeof zProviderRef>;
+
+/** Who acted — a person or an API client — named beside the `personId` or `clientId` of an answer. */
+export const zActorRef = z.object({ id: z.string(), name: z.string() });
+export type ActorRef = z.infer<typeof zActorRef>;

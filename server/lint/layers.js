@@ -18,6 +18,7 @@ export const LAYERS = {
   db: ['shared', 'config', 'logger'],
   access: ['shared', 'db'],
   auth: ['shared', 'db', 'config', 'logger'],
+  mail: ['shared', 'config', 'logger'],
   audit: ['shared', 'db', 'auth'],
   events: ['shared', 'db', 'access', 'config', 'logger'],
   domain: ['shared', 'db', 'access', 'audit', 'auth', 'events', 'config', 'logger'],

@@ -5,6 +5,7 @@ import path from 'node:path';
 import { eq } from 'drizzle-orm';
 import { authorities } from './db/schema/index.js';
 import { insertClient } from './domain/clients/clients.js';
+import { issueSetupLink, linkUrl, SETUP_LINK_HOURS } from './domain/people/people.js';
 import type { Hub } from './hub.js';
 
 export type BootstrapResult =
@@ -39,8 +40,14 @@ export const bootstrap = async (hub: Hub): Promise<BootstrapResult> => {
       role: 'hub-admin',
       createdBy: null,
     });
+    // The first hub-admin person: a one-time set-up link (password and second factor), valid 24 hours.
+    // Written here only, never to the log. The address is chosen when the link is opened.
+    const setup = await issueSetupLink(tx, { hostAuthorityId: host.id, now: hub.clock.now() });
     await writeCredentials(credentialsFile, {
       note: 'Credentials of the first hub-admin client. Keep them secret; create named clients with clients.create and revoke this one.',
+      setupNote: `A one-time link to set up the first hub-admin person (your e-mail address, a password and a second factor), valid ${SETUP_LINK_HOURS} hours. Open it in a browser, or see docs/people-and-sign-in.md.`,
+      setupUrl: linkUrl(config.issuer, 'setup', setup.token),
+      setupExpiresAt: setup.expiresAt.toISOString(),
       issuer: config.issuer,
       tokenEndpoint: `${config.issuer}/oauth/token`,
       authorityId: client.client.authorityId,

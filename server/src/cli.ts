@@ -10,6 +10,8 @@ import { ConfigError, loadConfig } from './config.js';
 import { authorities } from './db/schema/index.js';
 import { insertClient } from './domain/clients/clients.js';
 import { openConfiguredDatabase } from './hub.js';
+import { totpAt, totpStep } from './auth/totp.js';
+import { issueSetupLink, linkUrl, SETUP_LINK_HOURS } from './domain/people/people.js';
 
 const HELP = `ccx admin — operator commands
 
@@ -17,6 +19,10 @@ const HELP = `ccx admin — operator commands
   npm run admin -- keys rotate               make a new signing key; the old one verifies until its tokens expire
   npm run admin -- clients create --authority <id> --role <viewer|officer|admin|hub-admin> --name <text>
                                              create an API client and print its secret once
+  npm run admin -- setup-link                a new one-time link to set up a hub-admin person (valid 24 hours),
+                                             for when the first one was lost or expired
+  npm run admin -- totp-code --secret <base32>
+                                             the code an authenticator app shows now for a TOTP secret (demos, tests)
   npm run admin -- help                      this text
 `;
 
@@ -24,11 +30,21 @@ const main = async (argv: string[]): Promise<number> => {
   const { positionals, values } = parseArgs({
     args: argv,
     allowPositionals: true,
-    options: { authority: { type: 'string' }, role: { type: 'string' }, name: { type: 'string' } },
+    options: {
+      authority: { type: 'string' },
+      role: { type: 'string' },
+      name: { type: 'string' },
+      secret: { type: 'string' },
+    },
   });
   const [group, action] = positionals;
   if (!group || group === 'help' || group === '--help') {
     console.log(HELP);
+    return 0;
+  }
+  if (group === 'totp-code') {
+    if (!values.secret) throw new Error('totp-code needs --secret <base32 TOTP secret>');
+    console.log(totpAt(values.secret, totpStep(new Date())));
     return 0;
   }
   const config = loadConfig();
@@ -44,6 +60,19 @@ const main = async (argv: string[]): Promise<number> => {
         console.log(
           `${k.kid}  ${k.status.padEnd(7)}  created ${k.createdAt}${k.retiredAt ? `  retired ${k.retiredAt}` : ''}`,
         );
+      return 0;
+    }
+    if (group === 'setup-link') {
+      const [host] = await database.db.select().from(authorities).where(eq(authorities.isHost, true));
+      if (!host) throw new Error('the hub has not been started yet: start it once, then ask for a link');
+      const setup = await issueSetupLink(database.db, {
+        hostAuthorityId: host.id,
+        now: new Date(),
+        name: 'Hub-admin (set-up link)',
+      });
+      console.log(
+        `${linkUrl(config.issuer, 'setup', setup.token)}\n(one use, valid ${SETUP_LINK_HOURS} hours, until ${setup.expiresAt.toISOString()}; it sets up a hub-admin person of ${host.id})`,
+      );
       return 0;
     }
     if (group === 'clients' && action === 'create') {

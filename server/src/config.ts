@@ -77,6 +77,21 @@ const zEnv = z.object({
         .max(7 * 86_400),
     )
     .default(86_400),
+  CCX_SESSION_IDLE: zDuration.pipe(z.number().min(60).max(86_400)).default(1800),
+  CCX_SESSION_MAX: zDuration
+    .pipe(
+      z
+        .number()
+        .min(300)
+        .max(7 * 86_400),
+    )
+    .default(43_200),
+  CCX_SMTP_URL: z
+    .string()
+    .regex(/^smtps?:\/\//, 'must be an smtp:// or smtps:// URL such as smtps://user:pass@smtp.example.gov.uk')
+    .optional(),
+  CCX_MAIL_FROM: zEmail.optional(),
+  CCX_OIDC_ALLOW_HTTP: zBool.default(false),
 });
 
 export type Config = {
@@ -119,6 +134,12 @@ export type Config = {
     leaseMs: number;
     secretOverlapSeconds: number;
   };
+  /** People's browser sessions: idle timeout and absolute limit, in seconds. */
+  sessions: { idleSeconds: number; maxSeconds: number };
+  /** Outgoing e-mail (invitations): off unless an SMTP URL is set. */
+  mail: { smtpUrl: string | undefined; from: string };
+  /** Allow identity providers on plain http (tests and local trials only). */
+  oidcAllowHttp: boolean;
 };
 
 export class ConfigError extends Error {
@@ -134,7 +155,10 @@ export const loadConfig = (env: Record<string, string | undefined> = process.env
     const lines = parsed.error.issues.map((i) => {
       const name = String(i.path[0] ?? '?');
       // A database URL may carry a password: name the variable, never echo its value.
-      const value = name.startsWith('DATABASE_') && name.endsWith('_URL') ? undefined : cleaned[name];
+      const value =
+        (name.startsWith('DATABASE_') && name.endsWith('_URL')) || name === 'CCX_SMTP_URL'
+          ? undefined
+          : cleaned[name];
       return `  ${name}${value === undefined ? '' : `=${JSON.stringify(value)}`}: ${i.message}`;
     });
     throw new ConfigError(`invalid configuration:\n${lines.join('\n')}`);
@@ -182,5 +206,11 @@ export const loadConfig = (env: Record<string, string | undefined> = process.env
       leaseMs: e.CCX_WEBHOOK_LEASE_MS,
       secretOverlapSeconds: e.CCX_WEBHOOK_SECRET_OVERLAP,
     },
+    sessions: { idleSeconds: e.CCX_SESSION_IDLE, maxSeconds: e.CCX_SESSION_MAX },
+    mail: {
+      smtpUrl: e.CCX_SMTP_URL,
+      from: e.CCX_MAIL_FROM ?? `no-reply@${new URL(e.CCX_ISSUER ?? 'http://ccx.localhost').hostname}`,
+    },
+    oidcAllowHttp: e.CCX_OIDC_ALLOW_HTTP,
   };
 };

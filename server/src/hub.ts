@@ -6,6 +6,9 @@ import { RateLimiter } from './auth/rate-limiter.js';
 import { TokenThrottle } from './auth/token-throttle.js';
 import { InvalidTokenError, TokenService, type Principal } from './auth/tokens.js';
 import { createLogger, type Logger } from './logger.js';
+import { OidcClients } from './auth/oidc.js';
+import { createMailer, redactSmtpUrl, type Mailer } from './mail/mailer.js';
+import { findSession, SESSION_REFUSED } from './domain/people/sessions.js';
 import { createMetrics, type Metrics } from './metrics.js';
 
 export type Hub = {
@@ -18,10 +21,18 @@ export type Hub = {
   rateLimiter: RateLimiter;
   /** Failed attempts at the token endpoint per client id. */
   tokenThrottle: TokenThrottle;
+  /** Failed sign-ins per e-mail address (the same rules as the token endpoint). */
+  signInThrottle: TokenThrottle;
+  /** Relying-party state for the authorities' OpenID Connect providers (discovery cache). */
+  oidc: OidcClients;
+  /** Outgoing e-mail, when CCX_SMTP_URL is set. */
+  mailer: Mailer | null;
   metrics: Metrics;
   /** The hub's idea of now for need-to-know decisions; tests move it to exercise expiry. */
   clock: { now: () => Date };
   verifyToken(token: string): Promise<{ principal: Principal } | { failure: string }>;
+  /** The person a session cookie's secret signs in, while the session, person and authority are live. */
+  verifySession(secret: string): Promise<{ principal: Principal } | { failure: string }>;
   close(): Promise<void>;
 };
 
@@ -47,6 +58,11 @@ export const createHub = async (opts: CreateHubOptions): Promise<Hub> => {
     audience: opts.config.audience,
     ttlSeconds: opts.config.tokenTtlSeconds,
   });
+  const mailer = opts.config.mail.smtpUrl
+    ? createMailer({ smtpUrl: opts.config.mail.smtpUrl, from: opts.config.mail.from })
+    : null;
+  if (mailer) log.info({ smtp: redactSmtpUrl(opts.config.mail.smtpUrl!) }, 'invitations are sent by e-mail');
+  const clock = { now: () => new Date() };
   return {
     config: opts.config,
     database,
@@ -55,8 +71,11 @@ export const createHub = async (opts: CreateHubOptions): Promise<Hub> => {
     tokens,
     rateLimiter: new RateLimiter(opts.config.rateLimit),
     tokenThrottle: new TokenThrottle(database.db, opts.config.tokenThrottle),
+    signInThrottle: new TokenThrottle(database.db, opts.config.tokenThrottle),
+    oidc: new OidcClients({ allowInsecureHttp: opts.config.oidcAllowHttp }),
+    mailer,
     metrics: createMetrics(database),
-    clock: { now: () => new Date() },
+    clock,
     async verifyToken(token) {
       try {
         return { principal: await tokens.verify(token) };
@@ -65,6 +84,22 @@ export const createHub = async (opts: CreateHubOptions): Promise<Hub> => {
         throw err;
       }
     },
-    close: () => database.close(),
+    async verifySession(secret) {
+      const live = await findSession(database.db, secret, 'active', clock.now(), opts.config.sessions);
+      if (!live) return { failure: SESSION_REFUSED };
+      return {
+        principal: {
+          authorityId: live.person.authorityId,
+          role: live.person.role,
+          clientId: null,
+          personId: live.person.id,
+          sessionHandle: live.session.handle,
+        },
+      };
+    },
+    close: async () => {
+      mailer?.close();
+      await database.close();
+    },
   };
 };

@@ -9,5 +9,5 @@ export { createApp } from './http/app.js';
 export { startHub, type RunningHub } from './server.js';
 export { bootstrap } from './bootstrap.js';
 export { openDatabase, type Database, type Db } from './db/index.js';
-export type { Principal } from './auth/tokens.js';
+export type { ClientPrincipal, Principal } from './auth/tokens.js';
 export { AppError } from './shared/errors.js';

@@ -19,7 +19,7 @@ const { hub, url } = running;
 if (running.bootstrap.created) {
   hub.log.info(
     { hostAuthority: running.bootstrap.hostAuthorityId, credentialsFile: running.bootstrap.credentialsFile },
-    `first start: created host authority ${running.bootstrap.hostAuthorityId} and a hub-admin client; its credentials were written to ${running.bootstrap.credentialsFile}`,
+    `first start: created host authority ${running.bootstrap.hostAuthorityId} and a hub-admin client; its credentials and a one-time link to set up the first hub-admin person (valid 24 hours) were written to ${running.bootstrap.credentialsFile}`,
   );
 }
 hub.log.info(

@@ -108,7 +108,11 @@ beforeAll(async () => {
       label: `demo output line ${c.line}: ${c.command.slice(0, 100)}`,
       firstLine: c.line,
       // The CSV goes to a folder of the test's, not into the checkout.
-      code: c.command.replace('> restrictions.csv', `> '${path.join(workDir, 'restrictions.csv')}'`),
+      code: c.command
+        .replace('> restrictions.csv', `> '${path.join(workDir, 'restrictions.csv')}'`)
+        // The compiled admin tool runs as in a person's shell, without the test's source condition
+        // (which points @ccx/schema at its TypeScript, for tsx).
+        .replaceAll('npm run -s admin', 'NODE_OPTIONS= npm run -s admin'),
       ...(c.expectExit === undefined ? {} : { expectExit: c.expectExit }),
       ...(c.expectStatuses ? { allowHttpErrors: true } : {}),
     }));
@@ -135,7 +139,7 @@ describe('the commands npm run demo prints', () => {
   it('are commands to paste, with the ccx credentials exported before ccx and the SDK need them', () => {
     expect(commands.length).toBeGreaterThanOrEqual(25);
     // Indented lines that are not commands: the client credentials and the REST addresses.
-    for (const line of others) expect(line).toMatch(/client_id=|^ {2}http:\/\//);
+    for (const line of others) expect(line).toMatch(/client_id=|password=|^ {2}http:\/\//);
     expect(printed).not.toMatch(/npm run ccx\b/);
     const exportAt = commands.findIndex((c) => c.command.startsWith('export CCX_URL='));
     expect(exportAt).toBeGreaterThanOrEqual(0);
@@ -150,7 +154,7 @@ describe('the commands npm run demo prints', () => {
       expect.stringMatching(/^npm run bench:data /),
       'npm run bench',
     ]);
-    expect(commands.filter((c) => c.expectExit !== undefined || c.expectStatuses)).toHaveLength(8);
+    expect(commands.filter((c) => c.expectExit !== undefined || c.expectStatuses)).toHaveLength(9);
   });
 
   it('work against the demo hub, and those meant to fail fail exactly as the demo says', () => {

@@ -58,6 +58,12 @@ describe('ccx completion bash', () => {
     expect(await complete('events', 'tail', '--since', '5', '--fol')).toEqual(['--follow']);
     expect(await complete('whoami', '--ti')).toEqual(['--timeout']);
     expect(await complete('completion', '')).toEqual(['bash', 'zsh', 'fish']);
+    // An option that allows only some values offers them; its other options still complete.
+    expect(await complete('people', '')).toEqual(['list', 'invite', 'reinvite', 'role', 'deactivate']);
+    expect(await complete('people', 'invite', 'sam@example.gov.uk', '--role', 'o')).toEqual(['officer']);
+    expect(await complete('people', 'list', '--status', '')).toEqual(['invited', 'active', 'deactivated']);
+    expect(await complete('sso', 'set', '--default-role', '')).toEqual(['viewer', 'officer']);
+    expect(await complete('sso', 'set', '--client-secret-s')).toEqual(['--client-secret-stdin']);
     // Every command's every long option is offered.
     for (const cmd of COMMANDS) {
       const flags = (cmd.options ?? []).flatMap(([flag]) =>

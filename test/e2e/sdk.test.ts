@@ -41,7 +41,7 @@ describe('typed calls', () => {
     const ccx = clientFor(officer);
     const me = await ccx.authorities.me.query();
     expect(me.authority.id).toBe('sdk-council');
-    expect(me.client.role).toBe('officer');
+    expect(me.client?.role).toBe('officer');
   });
 
   test('gives its cached access token for calls of your own, and still answers typed calls', async () => {

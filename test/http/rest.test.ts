@@ -3,8 +3,9 @@
 // placing authority checks the setting; a bare member sees what the need-to-know policy gives it (404
 // for what it may not know of, exactly like a missing id); the event feed; imports with row errors;
 // every refusal as an RFC 9457 problem; webhooks to a loopback receiver, the audit trail, API clients,
-// shares and pre-placement grants, and the hub-admin's authorities. The document passes a real OpenAPI 3.1 validator, and every
-// answer this file receives is checked with Ajv against that operation's schema in the document.
+// shares and pre-placement grants, the hub-admin's authorities, people and single sign-on, and a
+// person's own sessions with a session cookie. The document passes a real OpenAPI 3.1 validator, and
+// every answer this file receives is checked with Ajv against that operation's schema in the document.
 import { randomUUID } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
@@ -1212,6 +1213,199 @@ describe('REST routes for webhooks, the audit trail, API clients, grants and aut
       }),
       403,
     );
+  });
+});
+
+describe('people and single sign-on over REST', () => {
+  test("lets an admin invite, list, re-invite, change the role of and deactivate the authority's people", async ({
+    h,
+  }) => {
+    const admin = await tokenFor(h, placing.id, 'admin');
+    const email = `sam.patel.${uniq()}@${placing.id}.example.gov.uk`;
+    const invited = await call(h, 'POST', api('/people'), {
+      token: admin,
+      body: { email: email.toUpperCase(), name: 'Sam Patel', role: 'viewer' },
+    });
+    expect(invited.status, invited.text).toBe(201);
+    const first = invited.body as {
+      person: { id: string; email: string; status: string; role: string; authorityId: string };
+      invitationUrl: string;
+      emailed: boolean;
+    };
+    expect(first.person).toMatchObject({ email, status: 'invited', role: 'viewer', authorityId: placing.id });
+    expect(first.invitationUrl).toMatch(new RegExp(`^${h.baseUrl}/welcome#invitation=[A-Za-z0-9_-]{20,}$`));
+    // No mail server in this world; and there is no GET for one person, so no Location.
+    expect(first.emailed).toBe(false);
+    expect(invited.headers.get('location')).toBeNull();
+    const id = first.person.id;
+
+    const listed = await ok<{ id: string; status: string }[]>(
+      call(h, 'GET', api('/people?status=invited'), { token: admin }),
+    );
+    expect(listed).toEqual(expect.arrayContaining([expect.objectContaining({ id, status: 'invited' })]));
+    expect(JSON.stringify(listed)).not.toContain(first.invitationUrl.split('#')[1]);
+
+    // A new link replaces the first; no body is needed.
+    const again = await ok<{ invitationUrl: string; person: { id: string } }>(
+      call(h, 'POST', api(`/people/${id}/reinvite`), { token: admin }),
+    );
+    expect(again.person.id).toBe(id);
+    expect(again.invitationUrl).not.toBe(first.invitationUrl);
+
+    const promoted = await ok(
+      call(h, 'POST', api(`/people/${id}/role`), { token: admin, body: { role: 'officer' } }),
+    );
+    expect(promoted).toMatchObject({ id, role: 'officer' });
+
+    // Not above your own role, not for an officer, not another authority's person (404, as if missing).
+    const tooHigh = await problem(
+      call(h, 'POST', api(`/people/${id}/role`), { token: admin, body: { role: 'hub-admin' } }),
+      403,
+    );
+    expect(tooHigh.code).toBe('FORBIDDEN');
+    const officer = await problem(call(h, 'GET', api('/people'), { token: placing.officer }), 403);
+    expect(officer.detail).toContain('admin role');
+    const otherAdmin = await tokenFor(h, member.id, 'admin');
+    await problem(call(h, 'POST', api(`/people/${id}/deactivate`), { token: otherAdmin }), 404);
+    const badRole = await problem(
+      call(h, 'POST', api(`/people/${id}/role`), { token: admin, body: { role: 'boss' } }),
+      400,
+    );
+    expect(badRole.issues?.[0]?.path).toBe('role');
+    const badEmail = await problem(
+      call(h, 'POST', api('/people'), {
+        token: admin,
+        body: { email: 'not an address', name: 'X', role: 'viewer' },
+      }),
+      400,
+    );
+    expect(badEmail.issues?.map((i) => i.path)).toContain('email');
+    await problem(
+      call(h, 'POST', api('/people'), { token: admin, body: { email, name: 'Sam Again', role: 'viewer' } }),
+      409,
+    );
+
+    const deactivated = await ok(call(h, 'POST', api(`/people/${id}/deactivate`), { token: admin }));
+    expect(deactivated).toMatchObject({ id, status: 'deactivated' });
+    const gone = await ok<{ id: string }[]>(
+      call(h, 'GET', api('/people?status=deactivated'), { token: admin }),
+    );
+    expect(gone.map((p) => p.id)).toContain(id);
+    await problem(call(h, 'POST', api(`/people/${id}/reinvite`), { token: admin }), 409);
+  });
+
+  test("lets an admin set, read and remove the authority's single sign-on, the secret never answered", async ({
+    h,
+  }) => {
+    const admin = await tokenFor(h, member.id, 'admin');
+    expect(await ok(call(h, 'GET', api('/identity-provider'), { token: admin }))).toBeNull();
+
+    const secret = `oidc-secret-${uniq()}`;
+    const issuer = 'https://login.example.test/tenant/v2.0';
+    const body = {
+      issuer,
+      clientId: 'ccx-hub',
+      clientSecret: secret,
+      allowedDomains: [`${member.id}.example.gov.uk`],
+      createUnknown: true,
+      defaultRole: 'officer',
+    };
+    const set = await call(h, 'POST', api('/identity-provider'), { token: admin, body });
+    expect(set.status, set.text).toBe(200);
+    expect(set.body).toMatchObject({
+      authorityId: member.id,
+      issuer,
+      clientId: 'ccx-hub',
+      clientSecretSet: true,
+      createUnknown: true,
+      defaultRole: 'officer',
+      redirectUri: `${h.baseUrl}/auth/sso/callback`,
+    });
+    expect(set.text).not.toContain(secret);
+    const read = await call(h, 'GET', api('/identity-provider'), { token: admin });
+    expect(read.body).toMatchObject({ issuer, clientSecretSet: true });
+    expect(read.text).not.toContain(secret);
+
+    // Without clientSecret the stored one is kept.
+    const { clientSecret: _kept, ...withoutSecret } = body;
+    const changed = await ok(
+      call(h, 'POST', api('/identity-provider'), {
+        token: admin,
+        body: { ...withoutSecret, createUnknown: false, defaultRole: 'viewer' },
+      }),
+    );
+    expect(changed).toMatchObject({ clientSecretSet: true, createUnknown: false, defaultRole: 'viewer' });
+
+    // An officer may not; nor may an admin configure another authority's; an admin role is no default.
+    await problem(call(h, 'GET', api('/identity-provider'), { token: member.officer }), 403);
+    await problem(call(h, 'GET', api(`/identity-provider?authorityId=${lead.id}`), { token: admin }), 403);
+    const badRole = await problem(
+      call(h, 'POST', api('/identity-provider'), { token: admin, body: { ...body, defaultRole: 'admin' } }),
+      400,
+    );
+    expect(badRole.issues?.[0]?.path).toBe('defaultRole');
+    const badDomain = await problem(
+      call(h, 'POST', api('/identity-provider'), {
+        token: admin,
+        body: { ...body, allowedDomains: ['not a domain'] },
+      }),
+      400,
+    );
+    expect(badDomain.issues?.[0]?.path).toMatch(/^allowedDomains/);
+
+    // No body is needed to remove it; a second remove removes nothing.
+    expect(await ok(call(h, 'POST', api('/identity-provider/remove'), { token: admin }))).toEqual({
+      removed: true,
+    });
+    expect(await ok(call(h, 'POST', api('/identity-provider/remove'), { token: admin, body: {} }))).toEqual({
+      removed: false,
+    });
+    expect(await ok(call(h, 'GET', api('/identity-provider'), { token: admin }))).toBeNull();
+  });
+
+  test("lists and ends a person's own sessions with the session cookie, only from the hub's own pages", async ({
+    h,
+  }) => {
+    const { cookie } = await h.makePerson(lead.id, 'officer');
+    const fromHub = { cookie, origin: new URL(h.baseUrl).origin, 'x-ccx-csrf': '1' };
+    const sessions = await ok<{ handle: string; current: boolean }[]>(
+      call(h, 'GET', api('/me/sessions'), { headers: { cookie } }),
+    );
+    expect(sessions).toEqual([expect.objectContaining({ current: true })]);
+    const handle = sessions[0]!.handle;
+
+    // A state-changing call with a session but without the hub's Origin and header: refused, and nothing ends.
+    const bare = await problem(
+      call(h, 'POST', api(`/me/sessions/${handle}/end`), { headers: { cookie } }),
+      403,
+    );
+    expect(bare).toMatchObject({ code: 'FORBIDDEN' });
+    expect(bare.detail).toContain('Origin');
+    const otherSite = await problem(
+      call(h, 'POST', api(`/me/sessions/${handle}/end`), {
+        headers: { ...fromHub, origin: 'https://evil.example' },
+      }),
+      403,
+    );
+    expect(otherSite.detail).toContain('https://evil.example');
+    const noHeader = await problem(
+      call(h, 'POST', api(`/me/sessions/${handle}/end`), {
+        headers: { cookie, origin: new URL(h.baseUrl).origin },
+      }),
+      403,
+    );
+    expect(noHeader.detail).toContain('x-ccx-csrf');
+    expect(await ok<unknown[]>(call(h, 'GET', api('/me/sessions'), { headers: { cookie } }))).toHaveLength(1);
+
+    // An API client has no sessions of its own.
+    await problem(call(h, 'GET', api('/me/sessions'), { token: lead.officer }), 403);
+
+    expect(await ok(call(h, 'POST', api(`/me/sessions/${handle}/end`), { headers: fromHub }))).toEqual({
+      ended: 1,
+    });
+    // That was this session: the cookie no longer signs in.
+    const ended = await problem(call(h, 'GET', api('/me/sessions'), { headers: { cookie } }), 401);
+    expect(ended.detail).toContain('session has ended');
   });
 });
 

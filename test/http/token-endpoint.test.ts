@@ -105,7 +105,7 @@ describe('POST /oauth/token issues a token', () => {
     const me = await h.trpc(token).authorities.me.query();
     expect(me.authority.id).toBe(authorityId);
     expect(me.client).toMatchObject({ id: officer.id, authorityId, role: 'officer', status: 'active' });
-    expect(me.client.lastUsedAt).not.toBeNull();
+    expect(me.client?.lastUsedAt).not.toBeNull();
   });
 });
 
@@ -132,7 +132,7 @@ describe('oauth4webapi (a client library none of us wrote)', () => {
     expect(result.token_type).toBe('bearer');
     expect(result.expires_in).toBe(TTL_SECONDS);
     const me = await h.trpc(result.access_token).authorities.me.query();
-    expect(me.client.id).toBe(officer.id);
+    expect(me.client?.id).toBe(officer.id);
   });
 
   test('sees a bad secret as a Basic challenge with invalid_client', async ({ h }) => {

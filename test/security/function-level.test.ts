@@ -77,7 +77,52 @@ const MIN_ROLE: Record<string, Role> = {
   'webhooks.resend': 'admin',
   'events.list': 'viewer',
   'events.subscribe': 'viewer',
+  // People (docs/people-and-sign-in.md): an authority's admin manages its people and its single sign-on.
+  'people.invite': 'admin',
+  'people.reinvite': 'admin',
+  'people.list': 'admin',
+  'people.setRole': 'admin',
+  'people.deactivate': 'admin',
+  'identityProviders.get': 'admin',
+  'identityProviders.set': 'admin',
+  'identityProviders.remove': 'admin',
+  // A person's own session: any role, but a person's only (an API client is refused).
+  'auth.me': 'viewer',
+  'auth.sessions': 'viewer',
+  'auth.signOut': 'viewer',
+  'auth.signOutEverywhere': 'viewer',
+  'auth.endSession': 'viewer',
+  'auth.newRecoveryCodes': 'viewer',
+  'passkeys.registrationOptions': 'viewer',
+  'passkeys.register': 'viewer',
+  'passkeys.list': 'viewer',
+  'passkeys.remove': 'viewer',
 };
+
+/** The ways in: open to a caller with no principal (each proves who it is by what it sends). */
+const PUBLIC = new Set([
+  'auth.signIn',
+  'auth.secondFactor',
+  'auth.acceptLink',
+  'auth.confirmTotp',
+  'auth.ssoFor',
+  'passkeys.signInOptions',
+  'passkeys.signIn',
+]);
+
+/** Calls about the signed-in person's own sessions: an API client of any role is refused. */
+const PERSON_ONLY = new Set([
+  'auth.me',
+  'auth.sessions',
+  'auth.signOut',
+  'auth.signOutEverywhere',
+  'auth.endSession',
+  'auth.newRecoveryCodes',
+  'passkeys.registrationOptions',
+  'passkeys.register',
+  'passkeys.list',
+  'passkeys.remove',
+]);
 
 /** Every procedure path in the router ("authorities.list", …), from its flattened record. */
 const PATHS = Object.keys(appRouter._def.procedures).sort();
@@ -104,14 +149,22 @@ const outcomeOf = async (call: Promise<unknown>): Promise<string> => {
 /** Dummy input: valid for some procedures, invalid for others; either way no role check may depend on it. */
 const DUMMY = {};
 
-/** A client of each role, of an ordinary member (and the hub-admin of the host authority). */
-const principals = {} as Record<Role, Principal>;
+/**
+ * A caller of each role, of an ordinary member (and the hub-admin of the host authority): an API
+ * client with a token, and a person with a session. Both kinds must meet the same table.
+ */
+const CALLER_KINDS = ['client', 'person'] as const;
+const principals = { client: {}, person: {} } as Record<
+  (typeof CALLER_KINDS)[number],
+  Record<Role, Principal>
+>;
 test.beforeAll(async ({ h }) => {
   const member = await h.makeAuthority();
   for (const role of ROLES) {
     // hub-admin exists only on the host authority; the others belong to an ordinary member.
     const authorityId = role === 'hub-admin' ? h.hostAuthorityId : member.id;
-    principals[role] = (await h.makeClient(authorityId, role)).principal;
+    principals.client[role] = (await h.makeClient(authorityId, role)).principal;
+    principals.person[role] = (await h.makePerson(authorityId, role)).principal;
   }
 });
 
@@ -121,7 +174,7 @@ test('the router has procedures to check', () => {
 });
 
 test('every procedure in the router has a minimal role in the table, and the table has no stale entries', () => {
-  const missing = PATHS.filter((p) => !(p in MIN_ROLE));
+  const missing = PATHS.filter((p) => !(p in MIN_ROLE) && !PUBLIC.has(p));
   const stale = Object.keys(MIN_ROLE).filter((p) => !PATHS.includes(p));
   expect(missing, 'procedures without an entry in MIN_ROLE').toEqual([]);
   expect(stale, 'MIN_ROLE entries with no procedure').toEqual([]);
@@ -130,34 +183,62 @@ test('every procedure in the router has a minimal role in the table, and the tab
 describe.each(PATHS)('%s', (path) => {
   const min = MIN_ROLE[path];
 
-  test('has an entry in MIN_ROLE', () => {
-    expect(min, `add "${path}" to MIN_ROLE in test/security/function-level.test.ts`).toBeDefined();
+  test('has an entry in MIN_ROLE, or is a way in', () => {
+    expect(
+      min ?? (PUBLIC.has(path) ? 'public' : undefined),
+      `add "${path}" to MIN_ROLE in test/security/function-level.test.ts`,
+    ).toBeDefined();
   });
+  if (PUBLIC.has(path)) {
+    test('is open to a caller with no principal (refusing only what it is sent), never failing inside', async ({
+      h,
+    }) => {
+      const code = await outcomeOf(callPath(h.caller(null), path, DUMMY));
+      expect(['FORBIDDEN', 'INTERNAL_SERVER_ERROR']).not.toContain(code);
+      expect(code).not.toMatch(/^thrown/);
+    });
+    return;
+  }
   if (!min) return;
 
   test('refuses a caller with no principal: UNAUTHORIZED', async ({ h }) => {
     expect(await outcomeOf(callPath(h.caller(null), path, DUMMY))).toBe('UNAUTHORIZED');
   });
 
-  for (const role of ROLES) {
-    if (roleRank(role) < roleRank(min)) {
-      test(`refuses ${role}: FORBIDDEN, naming the role needed`, async ({ h }) => {
-        let message = '';
-        const code = await outcomeOf(
-          callPath(h.caller(principals[role]), path, DUMMY).catch((err: unknown) => {
-            message = err instanceof Error ? err.message : '';
-            throw err;
-          }),
-        );
-        expect(code).toBe('FORBIDDEN');
-        expect(message).toContain(min);
-      });
-    } else {
-      test(`lets ${role} past the role check`, async ({ h }) => {
-        const code = await outcomeOf(callPath(h.caller(principals[role]), path, DUMMY));
-        expect(['UNAUTHORIZED', 'FORBIDDEN', 'INTERNAL_SERVER_ERROR']).not.toContain(code);
-        expect(code).not.toMatch(/^thrown/);
-      });
+  for (const kind of CALLER_KINDS) {
+    for (const role of ROLES) {
+      const principal = () => principals[kind][role];
+      if (kind === 'client' && PERSON_ONLY.has(path)) {
+        test(`refuses a ${role} API client: FORBIDDEN, saying it is a person's call`, async ({ h }) => {
+          let message = '';
+          const code = await outcomeOf(
+            callPath(h.caller(principal()), path, DUMMY).catch((err: unknown) => {
+              message = err instanceof Error ? err.message : '';
+              throw err;
+            }),
+          );
+          expect(code).toBe('FORBIDDEN');
+          expect(message).toContain('person');
+        });
+      } else if (roleRank(role) < roleRank(min)) {
+        test(`refuses a ${role} ${kind}: FORBIDDEN, naming the role needed`, async ({ h }) => {
+          let message = '';
+          const code = await outcomeOf(
+            callPath(h.caller(principal()), path, DUMMY).catch((err: unknown) => {
+              message = err instanceof Error ? err.message : '';
+              throw err;
+            }),
+          );
+          expect(code).toBe('FORBIDDEN');
+          expect(message).toContain(min);
+        });
+      } else {
+        test(`lets a ${role} ${kind} past the role check`, async ({ h }) => {
+          const code = await outcomeOf(callPath(h.caller(principal()), path, DUMMY));
+          expect(['UNAUTHORIZED', 'FORBIDDEN', 'INTERNAL_SERVER_ERROR']).not.toContain(code);
+          expect(code).not.toMatch(/^thrown/);
+        });
+      }
     }
   }
 });
@@ -166,11 +247,13 @@ describe.each(PATHS)('%s', (path) => {
 // refuses no token with 401 and each role below its procedure's minimum with 403, as a problem.
 describe('over REST', () => {
   const tokens = {} as Record<Role, string>;
+  const cookies = {} as Record<Role, string>;
   test.beforeAll(async ({ h }) => {
     const member = await h.makeAuthority();
     for (const role of ROLES) {
       const authorityId = role === 'hub-admin' ? h.hostAuthorityId : member.id;
       tokens[role] = (await h.makeClientWithToken(authorityId, role)).token;
+      cookies[role] = (await h.makePerson(authorityId, role)).cookie;
     }
   });
 
@@ -182,11 +265,13 @@ describe('over REST', () => {
     '%s: 401 without a token, 403 for each role below the minimum',
     async ([, route], { h }) => {
       const url = `${h.baseUrl}${REST_PREFIX}${route.path.replace(/:(\w+)/g, 'x-$1')}`;
-      const send = (token?: string) =>
+      const send = (token?: string, cookie?: string) =>
         fetch(url, {
           method: route.method.toUpperCase(),
           headers: {
             ...(token ? { authorization: `Bearer ${token}` } : {}),
+            // A session's call, made as the hub's own pages make it.
+            ...(cookie ? { cookie, origin: new URL(h.baseUrl).origin, 'x-ccx-csrf': '1' } : {}),
             ...(route.method === 'get' || route.method === 'delete'
               ? {}
               : { 'content-type': 'application/json' }),
@@ -196,12 +281,16 @@ describe('over REST', () => {
       expect((await send()).status).toBe(401);
       const min = MIN_ROLE[route.procedure]!;
       for (const role of ROLES) {
-        const res = await send(tokens[role]);
-        if (roleRank(role) < roleRank(min)) {
-          expect(res.status, role).toBe(403);
-          expect(res.headers.get('content-type')).toMatch(/^application\/problem\+json/);
-        } else {
-          expect([401, 403, 500], role).not.toContain(res.status);
+        for (const [kind, res] of [
+          ['client', await send(tokens[role])],
+          ['person', await send(undefined, cookies[role])],
+        ] as const) {
+          if (roleRank(role) < roleRank(min) || (kind === 'client' && PERSON_ONLY.has(route.procedure))) {
+            expect(res.status, `${role} ${kind}`).toBe(403);
+            expect(res.headers.get('content-type')).toMatch(/^application\/problem\+json/);
+          } else {
+            expect([401, 403, 500], `${role} ${kind}`).not.toContain(res.status);
+          }
         }
       }
     },

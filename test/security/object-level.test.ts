@@ -5,7 +5,7 @@
 // drafts, grants, webhooks, clients and declarations. Each answer must be the one the access policy
 // decides; a record the caller may not know of must answer exactly as a missing one (in process and,
 // byte for byte, over HTTP); and a refused write must leave the database as it was.
-import { randomUUID } from 'node:crypto';
+import { generateKeyPairSync, randomBytes, randomUUID } from 'node:crypto';
 import type { TRPC_ERROR_CODE_KEY } from '@trpc/server/rpc';
 import { sql } from 'drizzle-orm';
 import { describe, expect } from 'vitest';
@@ -14,7 +14,9 @@ import { appRouter, createCallerFactory, createContextInner } from '@ccx/server'
 import { REST_PREFIX, REST_ROUTES } from '@ccx/server/testing';
 import { accessGrants } from '@ccx/server/testing';
 import { queryRows, uniq } from '../support/harness.js';
+import { browserFor } from '../support/browser.js';
 import { httpTest as test, type HttpHarness } from '../support/http.js';
+import { softwareAuthenticator, type SoftwareAuthenticator } from '../support/software-authenticator.js';
 import {
   CALLING_KEYS,
   NOW,
@@ -107,6 +109,7 @@ test.override({ clockAt: NOW });
 test.beforeAll(async ({ h: hub }) => {
   h = hub;
   w = await seedWorld(h);
+  staff = await seedPeople();
 }, 120_000);
 
 test.afterAll(() => {
@@ -362,6 +365,192 @@ const cloneGrant = async (g: SeededGrant): Promise<string> => {
     from ${accessGrants} where id = ${g.id}::uuid`);
   return id;
 };
+
+// ---------------------------------------------------------------------------------------------
+// People and sign-in settings: each authority's own, managed by its admins and the hub-admin
+
+/** The authorities whose people the table manages: two members, and the operator (the host). */
+type Staffed = 'pub' | 'member' | 'operator';
+type Staff = {
+  /** An active viewer of each authority, and an invited one (only those can be sent a new link). */
+  active: Record<Staffed, string>;
+  invited: Record<Staffed, string>;
+  /** An active and an invited hub-admin person of the operator: above an authority admin. */
+  hubAdmin: { active: string; invited: string };
+};
+
+let staff: Staff;
+
+const MISSING_PERSON = 'ccxp_00000000000000000000';
+const PROVIDER_SECRET = `idp-secret-${randomBytes(8).toString('hex')}`;
+
+const activePerson = async (authorityId: string, role: Role = 'viewer'): Promise<string> =>
+  (await h.makePerson(authorityId, role)).person.id;
+
+const invitedPerson = async (authorityId: string, role: Role = 'viewer'): Promise<string> =>
+  (
+    await h.caller(h.hubAdmin).people.invite({
+      authorityId,
+      email: `invitee-${uniq()}@${authorityId}.example.gov.uk`,
+      name: 'An invitee',
+      role,
+    })
+  ).person.id;
+
+/** Sign-in settings for an authority (the caller's own when none is named). */
+const providerOf = (authorityId: string | undefined, domainOf = authorityId ?? 'own') => ({
+  ...(authorityId ? { authorityId } : {}),
+  issuer: 'https://login.example.com/tenant/v2.0',
+  clientId: 'ccx-hub',
+  clientSecret: PROVIDER_SECRET,
+  allowedDomains: [`${domainOf}.example.gov.uk`],
+});
+
+/** Pub's identity provider, set by pub's admin (again before each permitted removal). */
+const seedProvider = async (): Promise<void> => {
+  await callerOf('pub', 'admin').identityProviders.set(providerOf(w.authorities.pub.id));
+};
+
+const seedPeople = async (): Promise<Staff> => {
+  const ids = (key: Staffed) => w.authorities[key].id;
+  const staffed = ['pub', 'member', 'operator'] as const;
+  const active = {} as Record<Staffed, string>;
+  const invited = {} as Record<Staffed, string>;
+  for (const key of staffed) {
+    active[key] = await activePerson(ids(key));
+    invited[key] = await invitedPerson(ids(key));
+  }
+  await seedProvider();
+  return {
+    active,
+    invited,
+    hubAdmin: {
+      active: await activePerson(ids('operator'), 'hub-admin'),
+      invited: await invitedPerson(ids('operator'), 'hub-admin'),
+    },
+  };
+};
+
+/**
+ * A call on one person: their authority's admins and the hub-admin manage them (a person of a
+ * higher role than the caller's is forbidden, one of another authority is missing); a permitted
+ * call that changes them runs on a fresh person of the same authority, role and status.
+ */
+const personTargets = (
+  status: 'active' | 'invited',
+  input: (id: string) => unknown,
+  check: (v: unknown, authorityId: string) => string[],
+): Target[] => {
+  const fresh = status === 'active' ? activePerson : invitedPerson;
+  const viewers = (['pub', 'member', 'operator'] as const).map((owner): Target => ({
+    name: `${owner}'s ${status} viewer`,
+    input: () => input(staff[status][owner]),
+    subject: staff[status][owner],
+    expect: (a) =>
+      a.key === owner || a.role === 'hub-admin' ? ok((v) => check(v, w.authorities[owner].id)) : HIDDEN,
+    fresh: async () => input(await fresh(w.authorities[owner].id)),
+  }));
+  const operator = w.authorities.operator.id;
+  return [
+    ...viewers,
+    {
+      name: `the operator's ${status} hub-admin person`,
+      input: () => input(staff.hubAdmin[status]),
+      subject: staff.hubAdmin[status],
+      expect: (a) =>
+        a.role === 'hub-admin'
+          ? ok((v) => check(v, operator))
+          : // The operator's own admin knows of the person, but may not manage one above itself.
+            a.key === 'operator'
+            ? FORBIDDEN
+            : HIDDEN,
+      fresh: async () => input(await fresh(operator, 'hub-admin')),
+    },
+    {
+      name: 'a missing person',
+      input: () => input(MISSING_PERSON),
+      subject: MISSING_PERSON,
+      expect: () => MISSING,
+    },
+  ];
+};
+
+const personIs = (v: unknown, authorityId: string, want: Record<string, unknown>): string[] => [
+  ...(get(v, 'authorityId') === authorityId
+    ? []
+    : [`answers a person of ${String(get(v, 'authorityId'))}, not ${authorityId}`]),
+  ...Object.entries(want).flatMap(([k, value]) =>
+    get(v, k) === value ? [] : [`the person's ${k} is ${String(get(v, k))}, not ${String(value)}`],
+  ),
+];
+
+const onlyPeopleOf = (v: unknown, authorityId: string): string[] =>
+  arr(v).every((p) => get(p, 'authorityId') === authorityId)
+    ? []
+    : [`lists people of authorities other than ${authorityId}`];
+
+/** An identity provider's answer: the named authority's, and never its client secret. */
+const providerIssues = (v: unknown, authorityId: string): string[] => [
+  ...(v === null || get(v, 'authorityId') === authorityId
+    ? []
+    : [`answers the provider of ${String(get(v, 'authorityId'))}, not ${authorityId}`]),
+  ...(JSON.stringify(v).includes(PROVIDER_SECRET) ? ['shows the client secret'] : []),
+];
+
+/**
+ * The calls that name an authority by `authorityId` (people, sign-in settings): as clients.list and
+ * clients.create — the caller's own, or any for the hub-admin; another's is forbidden, for every
+ * member knows the authorities; a missing one answers `missingAnswer` to the hub-admin.
+ */
+const authorityTargets = (
+  input: (a: Actor, authorityId: string | undefined) => unknown,
+  check: (v: unknown, authorityId: string) => string[],
+  missingAnswer: Expectation,
+  opts: {
+    /** Naming no authority, the hub-admin is answered for every authority (a list of all). */
+    unnamedIsEvery?: boolean;
+    /** A permitted call on pub's runs on a fresh equivalent (pub's provider set again, to be removed). */
+    fresh?: (a: Actor) => Promise<unknown>;
+  } = {},
+): Target[] => {
+  const pub = w.authorities.pub.id;
+  const missing = missingLike(pub);
+  return [
+    {
+      name: 'its own authority',
+      input: (a) => input(a, a.authorityId),
+      subject: null,
+      expect: (a) => ok((v) => check(v, a.authorityId)),
+    },
+    {
+      name: 'no authority named',
+      input: (a) => input(a, undefined),
+      subject: null,
+      expect: (a) =>
+        opts.unnamedIsEvery && a.role === 'hub-admin' ? ok() : ok((v) => check(v, a.authorityId)),
+    },
+    {
+      name: 'authority pub',
+      input: (a) => input(a, pub),
+      subject: null,
+      expect: (a) => (a.key === 'pub' || a.role === 'hub-admin' ? ok((v) => check(v, pub)) : FORBIDDEN),
+      ...(opts.fresh ? { fresh: opts.fresh } : {}),
+    },
+    {
+      name: 'a missing authority',
+      input: (a) => input(a, missing),
+      subject: null,
+      expect: (a) => (a.role === 'hub-admin' ? missingAnswer : FORBIDDEN),
+    },
+  ];
+};
+
+const inviteOf = (authorityId: string | undefined) => ({
+  ...(authorityId ? { authorityId } : {}),
+  email: `invitee-${uniq()}@example.gov.uk`,
+  name: 'An invitee',
+  role: 'viewer',
+});
 
 // ---------------------------------------------------------------------------------------------
 // Every procedure that takes an id, with the rule that governs it
@@ -1168,12 +1357,123 @@ const SPECS: Record<string, Spec> = {
       publicTarget('filtered to a missing setting', { ...w.webhooks.input, provisionIds: [randomUUID()] }),
     ],
   },
+
+  // People and sign-in settings: an authority's own, managed by its admins; the hub-admin any.
+  'people.reinvite': {
+    min: 'admin',
+    rule: 'an authority admin re-invites its own people, the hub-admin any (not one above the caller); another’s answers as missing',
+    targets: () => [
+      ...personTargets(
+        'invited',
+        (id) => ({ id }),
+        (v, authorityId) => personIs(get(v, 'person'), authorityId, { status: 'invited' }),
+      ),
+      {
+        // Only an invited person is sent a new link: one who has set up is a conflict to those who know of them.
+        name: "pub's active viewer",
+        input: () => ({ id: staff.active.pub }),
+        subject: staff.active.pub,
+        expect: (a) => (a.key === 'pub' || a.role === 'hub-admin' ? CONFLICT : HIDDEN),
+      },
+    ],
+  },
+  'people.setRole': {
+    min: 'admin',
+    rule: 'an authority admin sets its own people’s roles, the hub-admin any (not one above the caller); another’s answers as missing',
+    targets: () =>
+      personTargets(
+        'active',
+        (id) => ({ id, role: 'officer' }),
+        (v, authorityId) => personIs(v, authorityId, { role: 'officer', status: 'active' }),
+      ),
+  },
+  'people.deactivate': {
+    min: 'admin',
+    rule: 'an authority admin deactivates its own people, the hub-admin any (not one above the caller); another’s answers as missing',
+    targets: () =>
+      personTargets(
+        'active',
+        (id) => ({ id }),
+        (v, authorityId) => personIs(v, authorityId, { status: 'deactivated' }),
+      ),
+  },
+  'people.invite': {
+    min: 'admin',
+    rule: 'an authority admin invites people to its own authority; the hub-admin to any',
+    targets: () =>
+      authorityTargets(
+        (_a, authorityId) => inviteOf(authorityId),
+        (v, authorityId) => personIs(get(v, 'person'), authorityId, { status: 'invited', role: 'viewer' }),
+        MISSING,
+      ),
+  },
+  'people.list': {
+    min: 'admin',
+    rule: 'an authority admin lists its own people; the hub-admin any authority’s, or everyone',
+    targets: () =>
+      authorityTargets(
+        (_a, authorityId) => (authorityId ? { authorityId } : {}),
+        (v, authorityId) => onlyPeopleOf(v, authorityId),
+        ok((v) => (arr(v).length === 0 ? [] : ['lists people of no authority'])),
+        { unnamedIsEvery: true },
+      ),
+  },
+  'identityProviders.get': {
+    min: 'admin',
+    rule: 'an authority admin reads its own sign-in settings; the hub-admin any authority’s; the client secret never',
+    targets: () =>
+      authorityTargets(
+        (_a, authorityId) => (authorityId ? { authorityId } : {}),
+        (v, authorityId) => [
+          ...providerIssues(v, authorityId),
+          ...(authorityId === w.authorities.pub.id && v === null ? ['does not answer pub’s provider'] : []),
+        ],
+        ok((v) => (v === null ? [] : ['answers a provider of no authority'])),
+      ),
+  },
+  'identityProviders.set': {
+    min: 'admin',
+    rule: 'an authority admin sets its own sign-in settings; the hub-admin any authority’s',
+    targets: () =>
+      authorityTargets(
+        (a, authorityId) => providerOf(authorityId, authorityId ?? a.authorityId),
+        (v, authorityId) => [
+          ...providerIssues(v, authorityId),
+          ...(v === null ? ['answers no provider'] : []),
+        ],
+        MISSING,
+      ),
+  },
+  'identityProviders.remove': {
+    min: 'admin',
+    rule: 'an authority admin removes its own sign-in settings; the hub-admin any authority’s',
+    targets: () =>
+      authorityTargets(
+        (_a, authorityId) => (authorityId ? { authorityId } : {}),
+        (v) => (typeof get(v, 'removed') === 'boolean' ? [] : ['answers no verdict']),
+        ok((v) => (get(v, 'removed') === false ? [] : ['removes a provider of no authority'])),
+        {
+          fresh: async () => {
+            await seedProvider();
+            return { authorityId: w.authorities.pub.id };
+          },
+        },
+      ),
+  },
 };
 
 /** Procedures whose id is not a record's, each tested on its own below. */
 const SEPARATELY: Record<string, string> = {
   'events.subscribe':
     'lastEventId is a position in the feed, not a record: the stream from any position carries only what the subscriber may see',
+  // A person's own passkeys: the table's callers are API clients, which have none (a person's call,
+  // refused to any client with FORBIDDEN), so each rule is proved person by person below.
+  'passkeys.remove':
+    'a passkey id is looked for only among the signed-in caller’s own passkeys: another person’s answers exactly as a missing one (in process and byte for byte over HTTP), changes nothing, and still signs its owner in',
+  'passkeys.register':
+    'id and rawId are the credential id the authenticator chose, inside the WebAuthn answer, naming nothing of another’s to reach: the passkey is always the caller’s own, and a credential id another person holds (not secret: passkeys.signInOptions offers it for their address) is a CONFLICT that leaves theirs as it was',
+  'passkeys.signIn':
+    'challengeId is the hub’s one-use challenge (kept hashed), and the credential id is believed only with a signature by its stored key: another person’s id signed with the caller’s own registered key is refused exactly as an unknown credential is (an unknown credential and a user handle naming another person: test/api/people/passkeys.test.ts)',
 };
 
 // ---------------------------------------------------------------------------------------------
@@ -1422,6 +1722,51 @@ describe('object-level authorisation, procedure by procedure', () => {
 });
 
 // ---------------------------------------------------------------------------------------------
+// A person's own things, which no table of clients can reach: their sessions, and themselves
+
+describe('a person’s sessions and standing are their own', () => {
+  // auth.endSession names a session by its handle, not an id: the handle is looked for only among
+  // the caller's own sessions, so another person's ends nothing — shown here rather than classified.
+  test('auth.endSession: another person’s session handle ends nothing, and that session still works', async () => {
+    const a = await h.makePerson(w.authorities.pub.id, 'admin');
+    const b = await h.makePerson(w.authorities.member.id, 'viewer');
+    const colleague = await h.makePerson(w.authorities.pub.id, 'viewer');
+    const handle = b.principal.sessionHandle!;
+    for (const who of [a, colleague])
+      expect(await h.caller(who.principal).auth.endSession({ handle })).toEqual({ ended: 0 });
+    expect((await h.caller(b.principal).auth.me()).session).toMatchObject({ handle, current: true });
+    expect((await h.caller(b.principal).auth.sessions()).map((s) => s.handle)).toContain(handle);
+    // The same call on the person's own handle does end it: the refusal above is the rule, not a no-op.
+    expect(await h.caller(b.principal).auth.endSession({ handle })).toEqual({ ended: 1 });
+    const after = await settle(h.caller(b.principal).auth.me());
+    expect(after.ok ? 'OK' : after.code).toBe('UNAUTHORIZED');
+  });
+
+  test('people.setRole and people.deactivate: an admin cannot change itself, and another authority’s admin cannot reach it', async () => {
+    const admin = await h.makePerson(w.authorities.pub.id, 'admin');
+    const id = admin.person.id;
+    const self = h.caller(admin.principal);
+    for (const [name, call] of [
+      ['setRole', () => self.people.setRole({ id, role: 'viewer' })],
+      ['deactivate', () => self.people.deactivate({ id })],
+    ] as const) {
+      const got = await settle(call());
+      expect(got.ok ? 'OK' : got.code, `${name} on itself`).toBe('FORBIDDEN');
+    }
+    const other = h.caller((await h.makePerson(w.authorities.member.id, 'admin')).principal);
+    const missingId = missingLike(id);
+    const answer = (s: Settled, subject: string) =>
+      s.ok ? 'OK' : `${s.code}: ${s.message.split(subject).join('<id>')}`;
+    const hidden = answer(await settle(other.people.deactivate({ id })), id);
+    expect(hidden).toMatch(/^NOT_FOUND/);
+    expect(hidden).toBe(answer(await settle(other.people.deactivate({ id: missingId })), missingId));
+    expect(await h.caller(admin.principal).auth.me()).toMatchObject({
+      person: { id, role: 'admin', status: 'active' },
+    });
+  });
+});
+
+// ---------------------------------------------------------------------------------------------
 // Over HTTP: the same refusals, compared byte for byte (status, headers and body)
 
 type HttpAnswer = { status: number; headers: [string, string][]; text: string };
@@ -1500,7 +1845,7 @@ describe('over HTTP, a record the caller may not know of answers byte for byte a
     const tokenOf = async (a: Actor) => {
       const cached = tokens.get(a.label);
       if (cached) return cached;
-      const token = await h.getToken(a.principal.clientId, a.clientSecret);
+      const token = await h.getToken(a.principal.clientId!, a.clientSecret);
       tokens.set(a.label, token);
       return token;
     };
@@ -1537,6 +1882,177 @@ describe('over HTTP, a record the caller may not know of answers byte for byte a
       }
     }
     expect(issues).toEqual([]);
+  });
+});
+
+// ---------------------------------------------------------------------------------------------
+// A person's passkeys: the ids are credential ids, their owner's alone to remove or sign in with
+
+describe('a person’s passkeys are their own', () => {
+  const origin = () => new URL(h.hub.config.issuer).origin;
+  const nobody = () => h.caller(null);
+  /** The one answer to every refused passkey sign-in. */
+  const PASSKEY_REFUSED = 'the passkey sign-in did not succeed; start again, or sign in with your password';
+
+  /** A new key pair under the given credential id (random when none), as an authenticator holds one. */
+  const keyState = (credentialId = randomBytes(32)) => ({
+    ...generateKeyPairSync('ec', { namedCurve: 'P-256' }),
+    credentialId,
+    counter: 0,
+    userHandle: null,
+  });
+
+  /** A signed-in person of `authorityId` with one passkey, registered in process from its session. */
+  const personWithPasskey = async (
+    authorityId: string,
+    role: Role = 'viewer',
+    key = softwareAuthenticator(origin()),
+  ) => {
+    const p = await h.makePerson(authorityId, role);
+    const me = h.caller(p.principal);
+    const passkey = await me.passkeys.register({
+      response: key.create(await me.passkeys.registrationOptions()),
+    });
+    return { ...p, me, key, passkey };
+  };
+
+  /** Signs in with the authenticator's passkey, discoverable (no address given). */
+  const signInWith = async (key: SoftwareAuthenticator): Promise<Settled> => {
+    const options = await nobody().passkeys.signInOptions({});
+    return settle(
+      nobody().passkeys.signIn({ challengeId: options.challengeId, response: key.get(options.options) }),
+    );
+  };
+  const signsIn = (s: Settled, personId: string): string =>
+    s.ok
+      ? String(get(s.value, 'person', 'id')) === personId
+        ? 'OK'
+        : 'another person'
+      : `${s.code}: ${s.message}`;
+
+  const passkeyRow = async (id: string) =>
+    (
+      await queryRows<{ person_id: string; public_key: string; counter: number }>(
+        h.hub.database.db,
+        sql`select person_id, public_key, counter::int as counter from passkeys where id = ${id}`,
+      )
+    )[0];
+
+  test('passkeys.remove: another person’s passkey answers as a missing one, byte for byte, and stays its owner’s', async () => {
+    covered.add('passkeys.remove');
+    const owner = await personWithPasskey(w.authorities.pub.id, 'admin');
+    const id = owner.passkey.id;
+    // A credential id nobody holds, of the same length.
+    const missingId = softwareAuthenticator(origin()).credentialId;
+    expect(missingId).toHaveLength(id.length);
+    const others = [
+      await h.makePerson(w.authorities.pub.id, 'admin'),
+      await h.makePerson(w.authorities.member.id, 'admin'),
+      await h.makePerson(w.authorities.operator.id, 'hub-admin'),
+    ];
+    const answer = (s: Settled) =>
+      s.ok ? 'OK' : `${s.code}: ${s.message.split(id).join('<id>').split(missingId).join('<id>')}`;
+    const before = await snapshotDb(h.hub.database.db, APPEND_ONLY);
+    for (const other of others) {
+      cases++;
+      twins++;
+      const caller = h.caller(other.principal);
+      const hidden = answer(await settle(caller.passkeys.remove({ id })));
+      expect(hidden, `${other.person.role} of ${other.person.authorityId}`).toMatch(/^NOT_FOUND/);
+      expect(hidden).toBe(answer(await settle(caller.passkeys.remove({ id: missingId }))));
+
+      // Over HTTP, from the person's own browser: status, headers and body as for a missing id.
+      const b = browserFor(h.baseUrl);
+      b.jar.set('ccx_session', other.sessionSecret);
+      const headers = { 'x-request-id': REQUEST_ID };
+      const raw = async (input: unknown): Promise<HttpAnswer> => {
+        const a = await b.mutate('passkeys.remove', input, headers);
+        return { status: a.status, headers: [...a.headers.entries()], text: a.text };
+      };
+      const overHttp = await raw({ id });
+      httpPairs++;
+      expect(overHttp.status).toBe(404);
+      expect(answerDifferences(overHttp, await raw({ id: missingId }), [id, missingId])).toEqual([]);
+    }
+    // An API client, even the hub-admin's, has no passkeys to name.
+    for (const a of w.actors.filter((x) => x.role === 'hub-admin' || x.key === 'pub')) {
+      cases++;
+      const got = await settle(h.caller(a.principal).passkeys.remove({ id }));
+      expect(got.ok ? 'OK' : got.code, a.label).toBe('FORBIDDEN');
+    }
+    const changes = snapshotDifferences(before, await snapshotDb(h.hub.database.db, APPEND_ONLY));
+    expect(changes, 'refused removals changed the database').toEqual([]);
+    expect((await owner.me.passkeys.list()).map((k) => k.id)).toEqual([id]);
+    expect(signsIn(await signInWith(owner.key), owner.person.id)).toBe('OK');
+    // The owner's own call does remove it: the refusals above are the rule, not a no-op.
+    expect((await owner.me.passkeys.remove({ id })).id).toBe(id);
+    expect(await owner.me.passkeys.list()).toEqual([]);
+  });
+
+  test('passkeys.register: a credential id another person holds is a conflict, and theirs is left as it was', async () => {
+    covered.add('passkeys.register');
+    const owner = await personWithPasskey(w.authorities.pub.id);
+    const id = owner.passkey.id;
+    const stored = await passkeyRow(id);
+    const thief = await h.makePerson(w.authorities.member.id, 'admin');
+    const me = h.caller(thief.principal);
+    // The thief's own key pair under the owner's credential id: a `none` attestation vouches for neither.
+    const forged = softwareAuthenticator(origin(), keyState(Buffer.from(id, 'base64url')));
+    cases++;
+    const got = await settle(
+      me.passkeys.register({ response: forged.create(await me.passkeys.registrationOptions()) }),
+    );
+    expect(got.ok ? 'OK' : `${got.code}: ${got.message}`).toBe(
+      'CONFLICT: this passkey is already registered',
+    );
+    expect(await passkeyRow(id)).toEqual(stored);
+    expect(await me.passkeys.list()).toEqual([]);
+    expect((await owner.me.passkeys.list()).map((k) => k.id)).toEqual([id]);
+    expect(signsIn(await signInWith(owner.key), owner.person.id)).toBe('OK');
+    // The same key under a credential id of its own registers: the refusal is the id's, not the key's.
+    const own = softwareAuthenticator(origin());
+    const added = await me.passkeys.register({
+      response: own.create(await me.passkeys.registrationOptions()),
+    });
+    expect(added.id).toBe(own.credentialId);
+    expect((await passkeyRow(own.credentialId))?.person_id).toBe(thief.person.id);
+  });
+
+  test('passkeys.signIn: another person’s credential id signed with the caller’s own key is refused as an unknown one is', async () => {
+    covered.add('passkeys.signIn');
+    const owner = await personWithPasskey(w.authorities.pub.id);
+    const stored = await passkeyRow(owner.passkey.id);
+    // The intruder holds a passkey of their own, registered and working.
+    const keys = keyState();
+    const intruder = await personWithPasskey(
+      w.authorities.member.id,
+      'admin',
+      softwareAuthenticator(origin(), keys),
+    );
+    expect(signsIn(await signInWith(intruder.key), intruder.person.id)).toBe('OK');
+    // The same key, its counter moved well on, naming the owner's credential id or one nobody holds.
+    const under = (credentialId: string, userHandle: string | null) =>
+      softwareAuthenticator(origin(), {
+        ...keys,
+        credentialId: Buffer.from(credentialId, 'base64url'),
+        counter: 50,
+        userHandle,
+      });
+    const intruderHandle = Buffer.from(intruder.person.id).toString('base64url');
+    const missingId = softwareAuthenticator(origin()).credentialId;
+    for (const userHandle of [null, intruderHandle]) {
+      cases++;
+      twins++;
+      const hidden = await signInWith(under(owner.passkey.id, userHandle));
+      const missing = await signInWith(under(missingId, userHandle));
+      expect(signsIn(hidden, owner.person.id), `user handle ${String(userHandle)}`).toBe(
+        `UNAUTHORIZED: ${PASSKEY_REFUSED}`,
+      );
+      expect(signsIn(hidden, owner.person.id)).toBe(signsIn(missing, owner.person.id));
+    }
+    // The owner's passkey is as it was (its counter unmoved), and still signs its owner in.
+    expect(await passkeyRow(owner.passkey.id)).toEqual(stored);
+    expect(signsIn(await signInWith(owner.key), owner.person.id)).toBe('OK');
   });
 });
 

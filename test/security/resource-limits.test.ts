@@ -151,16 +151,23 @@ const statuses = new Map<number, number>();
 type Issue = { path: string; message: string; code?: string };
 type TrpcError = { error: { message: string; data: { code: string; httpStatus: number; issues?: Issue[] } } };
 
+let personCookie: string;
+
 const send = async (
   h: HttpHarness,
   url: string,
   init: RequestInit & { token: string },
 ): Promise<HttpAnswer> => {
   const { token, ...rest } = init;
+  // A person's own calls (auth.*) are made with a session, as the hub's own pages make them; every
+  // other call with the token.
+  const asPerson = url.startsWith('/trpc/auth.') || url.startsWith('/trpc/passkeys.');
   const res = await fetch(`${h.baseUrl}${url}`, {
     ...rest,
     headers: {
-      authorization: `Bearer ${token}`,
+      ...(asPerson
+        ? { cookie: personCookie, origin: new URL(h.baseUrl).origin, 'x-ccx-csrf': '1' }
+        : { authorization: `Bearer ${token}` }),
       ...(rest.body ? { 'content-type': 'application/json' } : {}),
     },
   });
@@ -197,6 +204,7 @@ const countRows = async (h: HttpHarness, query: ReturnType<typeof sql>): Promise
 
 test.beforeAll(async ({ h }) => {
   hubAdminToken = (await h.hub.tokens.issue(h.hubAdmin)).token;
+  personCookie = (await h.makePerson(h.hostAuthorityId, 'hub-admin')).cookie;
   council = await makeMember(h, 'limits');
   councilToken = (await h.hub.tokens.issue(council.officer)).token;
 });

@@ -222,6 +222,7 @@ export const leavesOf = (value: unknown, into: (string | number)[] = []): (strin
 export const missingLike = (id: string): string => {
   if (/^[0-9a-f]{8}-[0-9a-f]{4}-/i.test(id)) return randomUUID();
   if (/^ccx_[a-z0-9]{20}$/.test(id)) return `ccx_${randomBytes(10).toString('hex')}`;
+  if (/^ccxp_[a-z0-9]{20}$/.test(id)) return `ccxp_${randomBytes(10).toString('hex')}`;
   if (/^SC\d{6}$/.test(id)) return `SC${String(100000 + Math.floor(Math.random() * 899999))}`;
   // Same length, so an HTTP answer's Content-Length cannot tell the two apart either.
   const slug = `missing-${randomBytes(30).toString('hex')}`.slice(0, id.length);

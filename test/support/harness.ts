@@ -19,9 +19,17 @@ import {
   type Config,
   type Db,
   type Hub,
+  type ClientPrincipal,
   type Principal,
 } from '@ccx/server';
-import { insertClient, openTestDatabase, rowsOf } from '@ccx/server/testing';
+import {
+  insertClient,
+  newPersonId,
+  openSession,
+  openTestDatabase,
+  rowsOf,
+  tables,
+} from '@ccx/server/testing';
 
 const createCaller = createCallerFactory(appRouter);
 export type Caller = ReturnType<typeof createCaller>;
@@ -96,7 +104,7 @@ export const createHarness = async (
   /** A principal for a new (or the given) client, inserted as the API would. */
   const makeClient = async (authorityId: string, role: Role, name = `test ${role}`) => {
     const created = await insertClient(hub.database.db, { authorityId, name, role, createdBy: null });
-    const principal: Principal = {
+    const principal: ClientPrincipal = {
       clientId: created.client.id,
       authorityId,
       role,
@@ -106,6 +114,50 @@ export const createHarness = async (
   };
 
   const hubAdmin = (await makeClient(hostAuthorityId, 'hub-admin', 'test hub-admin')).principal;
+
+  /**
+   * An active person with a signed-in session, inserted as sign-in would leave them: the principal a
+   * session call carries, and the cookie a browser would send.
+   */
+  const makePerson = async (authorityId: string, role: Role, name = `Test ${role} person`) => {
+    const [person] = await hub.database.db
+      .insert(tables.people)
+      .values({
+        id: newPersonId(),
+        authorityId,
+        email: `${role}-${uniq()}@${authorityId}.example.gov.uk`,
+        name,
+        role,
+        status: 'active',
+        // A local account as set-up leaves it, but with a hash no password matches: this person
+        // signs in only through the session made here.
+        passwordHash: '$argon2id$v=19$m=65536,t=3,p=4$no-password$no-password',
+        totpSecret: 'JBSWY3DPEHPK3PXP',
+        totpConfirmedAt: hub.clock.now(),
+        activatedAt: hub.clock.now(),
+      })
+      .returning();
+    const session = await openSession(hub.database.db, {
+      personId: person!.id,
+      stage: 'active',
+      method: 'test',
+      now: hub.clock.now(),
+      lifetimeSeconds: config.sessions.maxSeconds,
+    });
+    const principal: Principal = {
+      authorityId,
+      role,
+      clientId: null,
+      personId: person!.id,
+      sessionHandle: session.handle,
+    };
+    return {
+      person: person!,
+      principal,
+      sessionSecret: session.secret,
+      cookie: `ccx_session=${session.secret}`,
+    };
+  };
 
   const caller = (principal: Principal | null): Caller =>
     createCaller(createContextInner({ hub, principal }));
@@ -148,6 +200,7 @@ export const createHarness = async (
     db: hub.database.db,
     caller,
     makeClient,
+    makePerson,
     makeAuthority,
     makeProvider,
     makeProvision,
@@ -253,7 +306,7 @@ export const outcomeInput = (
 };
 
 /** One member authority in a test world, with an officer client (the usual actor) and its id. */
-export type Member = { id: string; qaInbox: string; officer: Principal };
+export type Member = { id: string; qaInbox: string; officer: ClientPrincipal };
 
 /** A new member authority with an officer client. */
 export const makeMember = async (h: Harness, prefix: string): Promise<Member> => {
@@ -274,7 +327,7 @@ export const leadAndPlace = async (
     lead: string;
     rationale: string;
     startsOn: string;
-    placing: Principal;
+    placing: ClientPrincipal;
     children: number;
     fromDate: string;
   },

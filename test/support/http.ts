@@ -19,10 +19,13 @@ export type OAuthError = { error: string; error_description: string };
 /** The express app of `createApp`, or anything else with express's `listen`. */
 type Listenable = { listen(port: number, host: string, cb: (err?: Error) => void): Server };
 
-/** Serves an app on 127.0.0.1 and an ephemeral port; `close` also drops keep-alive connections. */
-export const serve = async (app: Listenable): Promise<{ baseUrl: string; close(): Promise<void> }> => {
+/** Serves an app on 127.0.0.1 and an ephemeral (or the given) port; `close` also drops keep-alive connections. */
+export const serve = async (
+  app: Listenable,
+  port = 0,
+): Promise<{ baseUrl: string; close(): Promise<void> }> => {
   const server = await new Promise<Server>((resolve, reject) => {
-    const s = app.listen(0, '127.0.0.1', (err?: Error) => (err ? reject(err) : resolve(s)));
+    const s = app.listen(port, '127.0.0.1', (err?: Error) => (err ? reject(err) : resolve(s)));
   });
   const address = server.address();
   if (!address || typeof address === 'string') throw new Error('server has no TCP address');
@@ -34,6 +37,15 @@ export const serve = async (app: Listenable): Promise<{ baseUrl: string; close()
         server.closeAllConnections();
       }),
   };
+};
+
+/** A port free at this moment, for a hub whose issuer must name its own address before it listens. */
+export const freePort = async (): Promise<number> => {
+  const server = createServer();
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const { port } = server.address() as { port: number };
+  await new Promise<void>((resolve) => server.close(() => resolve()));
+  return port;
 };
 
 /** A port that accepts every connection and never says a word; counts the connections. */
@@ -92,8 +104,11 @@ export const startHttpHarness = async (
   env: Record<string, string> = {},
   opts: { clockAt?: Date | string | null } = {},
 ) => {
-  const h = await createHarness(env, opts);
-  const server = await serve(createApp(h.hub));
+  // The hub's issuer is its real address, as in production: the Origin check of a session's calls
+  // and single sign-on's redirect URI both name it.
+  const port = await freePort();
+  const h = await createHarness({ CCX_ISSUER: `http://127.0.0.1:${port}`, ...env }, opts);
+  const server = await serve(createApp(h.hub), port);
   const { baseUrl } = server;
 
   /** Any request to POST /oauth/token (or another method), answered raw. */

@@ -26,6 +26,8 @@ export type Command = {
   /** Its own options, as shown by --help. */
   options?: readonly (readonly [flag: string, text: string])[];
   examples?: readonly string[];
+  /** The values an option allows, by its long flag (`--role`): shell completion offers them. */
+  choices?: Readonly<Record<string, readonly string[]>>;
   /** Without credentials (login, help). */
   offline?: boolean;
   run(argv: string[], ctx: CommandContext): Promise<number>;
@@ -129,7 +131,16 @@ export const commandHelp = (cmd: Command): string => {
   const lines = [`Usage: ccx ${cmd.name}${cmd.usage ? ` ${cmd.usage}` : ''}`, '', cmd.summary];
   if (cmd.description) lines.push('', cmd.description);
   if (cmd.options?.length) lines.push('', 'Options:', ...optionLines(cmd.options));
-  if (!cmd.offline) lines.push('', 'Credentials:', ...optionLines(GLOBAL_HELP.slice(0, CONNECTION_HELP)));
+  if (!cmd.offline) {
+    // A command's own option of the same flag (`ccx sso set --client-id`) takes the place of the global
+    // one; the client secret goes with the client id it belongs to.
+    const own = new Set((cmd.options ?? []).map(([flag]) => flag.split(' ')[0]));
+    if (own.has('--client-id')) own.add('--client-secret');
+    const credentials = GLOBAL_HELP.slice(0, CONNECTION_HELP).filter(
+      ([flag]) => !own.has(flag.split(' ')[0]),
+    );
+    lines.push('', 'Credentials:', ...optionLines(credentials));
+  }
   if (cmd.examples?.length) lines.push('', 'Examples:', ...cmd.examples.map((e) => `  ${e}`));
   return `${lines.join('\n')}\n`;
 };

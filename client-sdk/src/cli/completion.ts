@@ -4,7 +4,13 @@ import { GLOBAL_HELP, parseCommand, type Command } from './command.js';
 import { EXIT, UsageError } from './errors.js';
 
 type Opt = { names: string[]; value: boolean; text: string };
-type Spec = { name: string; summary: string; options: Opt[] };
+/** `choices`: the values an option allows, by its long flag, offered when its value is typed. */
+type Spec = {
+  name: string;
+  summary: string;
+  options: Opt[];
+  choices: Readonly<Record<string, readonly string[]>>;
+};
 
 export const SHELLS = ['bash', 'zsh', 'fish'] as const;
 type Shell = (typeof SHELLS)[number];
@@ -17,7 +23,12 @@ const optOf = ([flag, text]: readonly [string, string]): Opt => ({
 });
 
 const specsOf = (commands: readonly Command[]): Spec[] =>
-  commands.map((c) => ({ name: c.name, summary: c.summary, options: (c.options ?? []).map(optOf) }));
+  commands.map((c) => ({
+    name: c.name,
+    summary: c.summary,
+    options: (c.options ?? []).map(optOf),
+    choices: c.choices ?? {},
+  }));
 
 /** Single-quoted for a POSIX shell (and fish, whose quoting differs only for backslashes). */
 const sq = (s: string): string => `'${s.replace(/'/g, `'\\''`)}'`;
@@ -55,6 +66,19 @@ const groupText = (m: Model, group: string): string =>
 const longNames = (opts: readonly Opt[]): string[] =>
   opts.flatMap((o) => o.names.filter((n) => n.startsWith('--')));
 
+/** Every option with allowed values: the command, the flag and the values. */
+const choicesOf = (m: Model): { name: string; flag: string; values: readonly string[] }[] =>
+  m.specs.flatMap((s) => Object.entries(s.choices).map(([flag, values]) => ({ name: s.name, flag, values })));
+
+/**
+ * Shell patterns matching "<the first two command words> <the option before the cursor>" for an
+ * option of this command: a one-word command may have an argument as its second word.
+ */
+const choicePatterns = (name: string, flag: string, quote: (s: string) => string): string =>
+  name.includes(' ')
+    ? quote(`${name} ${flag}`)
+    : `${quote(`${name} ${flag}`)}|${quote(`${name} `)}*${quote(` ${flag}`)}`;
+
 const bash = (m: Model, version: string): string => {
   const valued = m.valued.join('|');
   const groupCases = [...m.groups]
@@ -85,6 +109,15 @@ _ccx() {
       *) found+=("$w") ;;
     esac
   done
+  # The value of an option that allows only some.
+  case "\${found[*]:0:2} $prev" in
+${choicesOf(m)
+  .map(
+    (c) =>
+      `    ${choicePatterns(c.name, c.flag, sq)}) COMPREPLY=($(compgen -W ${sq(c.values.join(' '))} -- "$cur")); return ;;`,
+  )
+  .join('\n')}
+  esac
   case $prev in
     ${valued}) return ;; # a value: the shell's own (file name) completion
   esac
@@ -162,6 +195,11 @@ _ccx() {
     esac
   done
   local cur=\${words[CURRENT]} prev=\${words[CURRENT-1]}
+  case "\${found[1,2]} $prev" in
+${choicesOf(m)
+  .map((c) => `    (${choicePatterns(c.name, c.flag, sq)}) compadd -- ${c.values.join(' ')}; return ;;`)
+  .join('\n')}
+  esac
   case $prev in
     (${valued}) _files; return ;;
   esac
@@ -238,11 +276,13 @@ const fish = (m: Model, version: string): string => {
     '    test (count (__ccx_words)) -eq $argv[1]',
     'end',
   ];
-  const opt = (cond: string, o: Opt) => {
+  const opt = (cond: string, o: Opt, choices?: readonly string[]) => {
     const flags = o.names
       .map((n) => (n.startsWith('--') ? `-l ${n.slice(2)}` : `-s ${n.slice(1)}`))
       .join(' ');
-    return `complete -c ccx${cond ? ` -n ${fishq(cond)}` : ''} ${flags}${o.value ? ' -r' : ''} -d ${fishq(o.text)}`;
+    // -x: a value is required and it is one of the choices, not a file name.
+    const value = choices ? ` -x -a ${fishq(choices.join(' '))}` : o.value ? ' -r' : '';
+    return `complete -c ccx${cond ? ` -n ${fishq(cond)}` : ''} ${flags}${value} -d ${fishq(o.text)}`;
   };
   for (const o of m.globals) lines.push(opt('', o));
   lines.push(`complete -c ccx -n '__ccx_count 0' -l version -d 'print the version'`);
@@ -256,7 +296,9 @@ const fish = (m: Model, version: string): string => {
       lines.push(
         `complete -c ccx -n ${fishq(`__ccx_count 1; and __ccx_using ${g}`)} -f -a ${fishq(s.name.split(' ')[1]!)} -d ${fishq(s.summary)}`,
       );
-  for (const s of m.specs) for (const o of s.options) lines.push(opt(`__ccx_using ${s.name}`, o));
+  for (const s of m.specs)
+    for (const o of s.options)
+      lines.push(opt(`__ccx_using ${s.name}`, o, o.names.map((n) => s.choices[n]).find(Boolean)));
   lines.push(`complete -c ccx -n '__ccx_using completion' -f -a ${fishq(SHELLS.join(' '))}`);
   return `${lines.join('\n')}\n`;
 };

@@ -9,9 +9,11 @@ import { eventsTailCommand } from './commands/events.js';
 import { exportCommand } from './commands/export.js';
 import { loginCommands } from './commands/login.js';
 import { outcomesCommands } from './commands/outcomes.js';
+import { peopleCommands } from './commands/people.js';
 import { placementsCommands } from './commands/placements.js';
 import { profilesCommands } from './commands/profiles.js';
 import { restrictionsCommands } from './commands/restrictions.js';
+import { ssoCommands } from './commands/sso.js';
 import { completionCommand } from './completion.js';
 import { EXIT, reportError, UsageError } from './errors.js';
 import type { CliIo } from './io.js';
@@ -25,6 +27,8 @@ export const COMMANDS: readonly Command[] = [
   eventsTailCommand,
   ...authoritiesCommands,
   ...clientsCommands,
+  ...peopleCommands,
+  ...ssoCommands,
   ...loginCommands,
   ...profilesCommands,
   completionCommand(
@@ -40,6 +44,8 @@ const GROUP_SUMMARIES: Record<string, string> = {
   events: 'the event feed',
   authorities: 'member authorities (create and update: hub-admin)',
   clients: 'API clients of an authority (admin)',
+  people: 'the people who sign in for an authority (admin)',
+  sso: 'an authority’s single sign-on (admin)',
   profiles: 'the profiles of the config file',
 };
 

@@ -17,6 +17,8 @@ export const GENESIS_HASH = '0'.repeat(64);
 export type AuditInput = {
   authorityId: string;
   clientId: string | null;
+  /** The person who acted, when the call was made with a session. */
+  personId?: string | null;
   action: string;
   recordType?: string | null;
   recordIds?: string[];
@@ -28,11 +30,27 @@ export type AuditInput = {
   at?: Date;
 };
 
-/** Who is acting, for audit entries: a principal plus the request id. */
-export type Actor = { authorityId: string; clientId: string; requestId?: string | undefined };
-
 /** An audit entry as its hash covers it: every field but the hashes, `at` as an ISO string. */
 export type HashedAuditEntry = Omit<AuditEntry, 'hash' | 'prevHash'>;
+
+/**
+ * The fields an entry's hash covers. `personId` is present only when a person acted, so entries
+ * written before people could sign in (and every entry of an API client) hash exactly as they did.
+ */
+const hashedFields = (e: Omit<HashedAuditEntry, 'seq'> & { seq?: number }) => ({
+  authorityId: e.authorityId,
+  ...(e.seq === undefined ? {} : { seq: e.seq }),
+  at: e.at,
+  clientId: e.clientId,
+  ...(e.personId ? { personId: e.personId } : {}),
+  action: e.action,
+  recordType: e.recordType,
+  recordIds: e.recordIds,
+  provisionIds: e.provisionIds,
+  basis: e.basis,
+  requestId: e.requestId,
+  details: e.details,
+});
 
 /**
  * The hash of one entry: SHA-256 over the previous entry's hash and the entry's canonical JSON. The
@@ -41,21 +59,7 @@ export type HashedAuditEntry = Omit<AuditEntry, 'hash' | 'prevHash'>;
 export const hashAuditEntry = (prevHash: string, e: HashedAuditEntry): string =>
   createHash('sha256')
     .update(`${prevHash}\n`)
-    .update(
-      canonicalJson({
-        authorityId: e.authorityId,
-        seq: e.seq,
-        at: e.at,
-        clientId: e.clientId,
-        action: e.action,
-        recordType: e.recordType,
-        recordIds: e.recordIds,
-        provisionIds: e.provisionIds,
-        basis: e.basis,
-        requestId: e.requestId,
-        details: e.details,
-      }),
-    )
+    .update(canonicalJson(hashedFields(e)))
     .digest('hex');
 
 /**
@@ -71,6 +75,7 @@ export const appendAudit = async (tx: Db, input: AuditInput): Promise<{ seq: num
     authorityId: input.authorityId,
     at: (input.at ?? new Date()).toISOString(),
     clientId: input.clientId,
+    personId: input.personId ?? null,
     action: input.action,
     recordType: input.recordType ?? null,
     recordIds: input.recordIds ?? [],
@@ -79,7 +84,7 @@ export const appendAudit = async (tx: Db, input: AuditInput): Promise<{ seq: num
     requestId: input.requestId ?? null,
     details: input.details ?? {},
   };
-  const withoutSeq = canonicalJson(entry);
+  const withoutSeq = canonicalJson(hashedFields(entry));
   const prefix = `${withoutSeq.slice(0, -1)},"seq":`;
   const hashOf = (prev: SQL, seq: SQL) =>
     sql`encode(sha256(convert_to(${prev} || E'\n' || ${prefix}::text || (${seq})::text || '}', 'UTF8')), 'hex')`;
@@ -93,8 +98,8 @@ export const appendAudit = async (tx: Db, input: AuditInput): Promise<{ seq: num
         hash = ${hashOf(sql`h.hash`, sql`h.seq + 1`)}
       returning h.seq, h.prev_hash, h.hash
     )
-    insert into ${auditLog} (authority_id, seq, at, client_id, action, record_type, record_ids, provision_ids, basis, request_id, details, prev_hash, hash)
-    select ${entry.authorityId}, head.seq, ${entry.at}::timestamptz, ${entry.clientId}, ${entry.action}, ${entry.recordType},
+    insert into ${auditLog} (authority_id, seq, at, client_id, person_id, action, record_type, record_ids, provision_ids, basis, request_id, details, prev_hash, hash)
+    select ${entry.authorityId}, head.seq, ${entry.at}::timestamptz, ${entry.clientId}, ${entry.personId}, ${entry.action}, ${entry.recordType},
       ${sql.param(entry.recordIds)}::text[], ${sql.param(entry.provisionIds)}::text[], ${entry.basis}, ${entry.requestId},
       ${JSON.stringify(entry.details)}::jsonb, head.prev_hash, head.hash
     from head
@@ -110,6 +115,7 @@ export const toEntry = (r: AuditRow): AuditEntry => ({
   seq: r.seq,
   at: r.at.toISOString(),
   clientId: r.clientId,
+  personId: r.personId,
   action: r.action,
   recordType: r.recordType,
   recordIds: r.recordIds,

@@ -4,12 +4,22 @@ import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
 
 const ID_ALPHABET = 'abcdefghijklmnopqrstuvwxyz0123456789';
 
-export const newClientId = (): string => {
+/** A random id of 20 lower-case letters and digits after a prefix that says what it names. */
+const newId = (prefix: string): string => {
   const bytes = randomBytes(20);
-  let id = 'ccx_';
+  let id = prefix;
   for (const b of bytes) id += ID_ALPHABET[b % ID_ALPHABET.length];
   return id;
 };
+
+export const newClientId = (): string => newId('ccx_');
+/** People's ids differ from clients' (ccxp_ against ccx_), so a created-by column can hold either. */
+export const newPersonId = (): string => newId('ccxp_');
+/** A session's public handle (not its secret). */
+export const newSessionHandle = (): string => newId('ses_');
+
+/** A bearer secret for a cookie or a link: 256 random bits, base64url. Only its hashSecret is stored. */
+export const newOpaqueSecret = (): string => randomBytes(32).toString('base64url');
 
 export const newClientSecret = (): string => `ccxs_${randomBytes(32).toString('base64url')}`;
 

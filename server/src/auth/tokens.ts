@@ -9,13 +9,26 @@ import type { Db } from '../db/index.js';
 import { authorities, clients } from '../db/schema/index.js';
 import { SIGNING_ALG, type SigningKeyStore } from './signing-keys.js';
 
-/** Who is calling: one API client of one authority, with one role. */
+/**
+ * Who is calling: one API client (with an access token) or one person (with a session) of one
+ * authority, with one role. The access policy looks only at the authority and the role, so a person
+ * and a client of the same authority and role see exactly the same; the audit names whichever acted.
+ */
 export type Principal = {
-  clientId: string;
   authorityId: string;
   role: Role;
-  tokenId: string;
+  /** The API client, when the call carries an access token; null for a person. */
+  clientId: string | null;
+  /** The person, when the call carries a session. */
+  personId?: string | null;
+  /** The access token's id (jti). */
+  tokenId?: string;
+  /** The session's public handle. */
+  sessionHandle?: string;
 };
+
+/** An API client's principal: what an access token proves. */
+export type ClientPrincipal = Principal & { clientId: string; tokenId: string };
 
 /**
  * The reason given when a token is genuine in every way but its age: signed by one of our keys, for
@@ -92,7 +105,7 @@ export class TokenService {
   }
 
   /** Verifies a bearer token; throws InvalidTokenError (with an internal reason for the log) on any failure. */
-  async verify(token: string): Promise<Principal> {
+  async verify(token: string): Promise<ClientPrincipal> {
     let payload: unknown;
     try {
       payload = await this.verifiedPayload(token);
@@ -141,7 +154,7 @@ export class TokenService {
   }
 
   /** The principal of verified claims, while the client and its authority are active and still match them. */
-  private async principalOf(payload: unknown): Promise<Principal> {
+  private async principalOf(payload: unknown): Promise<ClientPrincipal> {
     const claims = zClaims.safeParse(payload);
     if (!claims.success || claims.data.sub !== claims.data.client_id)
       throw new InvalidTokenError('bad claims');

@@ -7,20 +7,30 @@
 // Every name an answer needs comes from one statement, whatever the number of records.
 import { inArray, sql } from 'drizzle-orm';
 import type { Db } from './index.js';
-import { authorities, providers, provisions } from './schema/index.js';
+import { authorities, clients, people, providers, provisions } from './schema/index.js';
 
 export type ProvisionRef = { id: string; urn: string | null; name: string };
 export type ProviderRef = { id: string; name: string };
 export type AuthorityRef = { id: string; name: string };
+/** A person or an API client named beside its id: who acted, in the audit and wherever else an answer says. */
+export type ActorRef = { id: string; name: string };
 
 /** The names of the settings, providers and authorities some answers mention. */
 export type Names = {
   provisions: Map<string, ProvisionRef>;
   providers: Map<string, ProviderRef>;
   authorities: Map<string, AuthorityRef>;
+  people: Map<string, ActorRef>;
+  clients: Map<string, ActorRef>;
 };
 
-type Ids = { provisions: Set<string>; providers: Set<string>; authorities: Set<string> };
+type Ids = {
+  provisions: Set<string>;
+  providers: Set<string>;
+  authorities: Set<string>;
+  people: Set<string>;
+  clients: Set<string>;
+};
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
@@ -34,6 +44,8 @@ const siblingOf = (key: string): { field: string; kind: keyof Ids; many: boolean
   if (key === 'providerId') return { field: 'provider', kind: 'providers', many: false };
   if (key === 'authorityId') return { field: 'authority', kind: 'authorities', many: false };
   if (key.endsWith('AuthorityId')) return { field: key.slice(0, -2), kind: 'authorities', many: false };
+  if (key === 'personId') return { field: 'person', kind: 'people', many: false };
+  if (key === 'clientId') return { field: 'client', kind: 'clients', many: false };
   return undefined;
 };
 
@@ -42,7 +54,13 @@ const isPlainObject = (v: unknown): v is Record<string, unknown> =>
 
 /** Every id that `values` name by the rule above. */
 const collectIds = (values: unknown[]): Ids => {
-  const ids: Ids = { provisions: new Set(), providers: new Set(), authorities: new Set() };
+  const ids: Ids = {
+    provisions: new Set(),
+    providers: new Set(),
+    authorities: new Set(),
+    people: new Set(),
+    clients: new Set(),
+  };
   const visit = (v: unknown): void => {
     if (Array.isArray(v)) {
       for (const x of v) visit(x);
@@ -54,7 +72,11 @@ const collectIds = (values: unknown[]): Ids => {
       const s = siblingOf(k);
       if (s) {
         for (const id of s.many && Array.isArray(x) ? x : [x])
-          if (typeof id === 'string' && (s.kind === 'authorities' || UUID.test(id))) ids[s.kind].add(id);
+          if (
+            typeof id === 'string' &&
+            ((s.kind !== 'provisions' && s.kind !== 'providers') || UUID.test(id))
+          )
+            ids[s.kind].add(id);
       } else visit(x);
     }
   };
@@ -64,7 +86,13 @@ const collectIds = (values: unknown[]): Ids => {
 
 /** The names of the given ids, in one statement (none when there are no ids). */
 export const loadNames = async (db: Db, ids: Ids): Promise<Names> => {
-  const names: Names = { provisions: new Map(), providers: new Map(), authorities: new Map() };
+  const names: Names = {
+    provisions: new Map(),
+    providers: new Map(),
+    authorities: new Map(),
+    people: new Map(),
+    clients: new Map(),
+  };
   const parts = [
     ids.provisions.size > 0 &&
       db
@@ -96,6 +124,26 @@ export const loadNames = async (db: Db, ids: Ids): Promise<Names> => {
         })
         .from(authorities)
         .where(inArray(authorities.id, [...ids.authorities])),
+    ids.people.size > 0 &&
+      db
+        .select({
+          kind: sql<string>`'person'`.as('kind'),
+          id: people.id,
+          urn: sql<string | null>`null::text`.as('urn'),
+          name: people.name,
+        })
+        .from(people)
+        .where(inArray(people.id, [...ids.people])),
+    ids.clients.size > 0 &&
+      db
+        .select({
+          kind: sql<string>`'client'`.as('kind'),
+          id: clients.id,
+          urn: sql<string | null>`null::text`.as('urn'),
+          name: clients.name,
+        })
+        .from(clients)
+        .where(inArray(clients.id, [...ids.clients])),
   ].filter((p) => p !== false);
   const [first, ...rest] = parts;
   if (!first) return names;
@@ -105,6 +153,8 @@ export const loadNames = async (db: Db, ids: Ids): Promise<Names> => {
   for (const r of rows) {
     if (r.kind === 'provision') names.provisions.set(r.id, { id: r.id, urn: r.urn, name: r.name });
     else if (r.kind === 'provider') names.providers.set(r.id, { id: r.id, name: r.name });
+    else if (r.kind === 'person') names.people.set(r.id, { id: r.id, name: r.name });
+    else if (r.kind === 'client') names.clients.set(r.id, { id: r.id, name: r.name });
     else names.authorities.set(r.id, { id: r.id, name: r.name });
   }
   return names;
@@ -113,8 +163,7 @@ export const loadNames = async (db: Db, ids: Ids): Promise<Names> => {
 /** The reference that names one id; an id the directory does not know (never, with its keys) names itself. */
 const refOf = (names: Names, kind: keyof Ids, id: string): ProvisionRef | ProviderRef | AuthorityRef => {
   if (kind === 'provisions') return names.provisions.get(id) ?? { id, urn: null, name: id };
-  if (kind === 'providers') return names.providers.get(id) ?? { id, name: id };
-  return names.authorities.get(id) ?? { id, name: id };
+  return names[kind].get(id) ?? { id, name: id };
 };
 
 /** A copy of `value` with a named sibling beside every id field (a sibling already there is kept). */

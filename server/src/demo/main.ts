@@ -10,6 +10,7 @@ import { startHub } from '../server.js';
 import { DEMO_CLIENTS, seedDemoDirectory } from './data.js';
 import { seedDemoMonitoring } from './monitoring.js';
 import { seedDemoNeedToKnow, type Showcase } from './need-to-know.js';
+import { seedDemoPeople, type DemoPerson } from './people.js';
 
 type DemoCredential = {
   authorityId: string;
@@ -18,7 +19,7 @@ type DemoCredential = {
   clientId: string;
   clientSecret: string;
 };
-type DemoState = { clients: DemoCredential[]; showcase: Showcase };
+type DemoState = { clients: DemoCredential[]; showcase: Showcase; people?: DemoPerson[] };
 
 const env = {
   CCX_DATA_DIR: './.demo-data',
@@ -98,12 +99,22 @@ try {
   );
 }
 
+// A demo folder made before people could sign in gains them now.
+if (!state.people) {
+  state.people = await seedDemoPeople(hub.database.db, new Date());
+  await writeFile(stateFile, `${JSON.stringify(state, null, 2)}\n`, { mode: 0o600 });
+}
+const demoPeople = state.people;
+const priya = demoPeople[0]!;
+
 const base = running.url;
 const tokenCmd = (c: DemoCredential) =>
   `$(curl -s -u '${c.clientId}:${c.clientSecret}' -d grant_type=client_credentials ${base}/oauth/token | sed -E 's/.*"access_token":"([^"]+)".*/\\1/')`;
 const [medway, bolton, northTyneside] = state.clients;
 const s = state.showcase;
 const listInput = `'input={"provisionId":"${s.provisionId}"}'`;
+const jar = path.resolve(config.dataDir, 'priya.cookies');
+const pageHeaders = `-H 'Origin: ${new URL(base).origin}' -H 'x-ccx-csrf: 1' -H 'content-type: application/json'`;
 console.log(`
 ccx demo hub ready at ${base}  (data in ${path.resolve(config.dataDir)}; delete that folder to start afresh)
 
@@ -136,6 +147,17 @@ Before a placement — one call, three verdicts (Medway has informally embargoed
 What changed — the event feed, filtered the same way (webhooks and a live subscription carry the same events):
   curl -s -G -H "Authorization: Bearer $BOLTON" ${base}/trpc/events.list --data-urlencode 'input={"since":"0","limit":5}'
   curl -s -G -H "Authorization: Bearer $NTYNE" ${base}/trpc/events.list --data-urlencode 'input={"since":"0","limit":5}'
+
+People sign in as themselves — a password, then a code from an authenticator app (docs/people-and-sign-in.md).
+Add a demo person's TOTP secret to an app such as Microsoft Authenticator (or ask for the code as below):
+${demoPeople.map((p) => `  ${p.authorityId.padEnd(15)} ${p.role.padEnd(8)} ${p.name.padEnd(11)} ${p.email}  password=${p.password}  TOTP secret=${p.totpSecret}`).join('\n')}
+The console comes in a later release; meanwhile sign in as ${priya.name} with curl as a browser would — a cookie jar, and
+the Origin and x-ccx-csrf headers the hub's own pages send with every call that changes something:
+  curl -s -c ${jar} ${pageHeaders} -d '{"email":"${priya.email}","password":"${priya.password}"}' ${base}/trpc/auth.signIn
+  curl -s -b ${jar} -c ${jar} ${pageHeaders} -d "{\\"code\\":\\"$(npm run -s admin -- totp-code --secret ${priya.totpSecret})\\"}" ${base}/trpc/auth.secondFactor
+  curl -s -b ${jar} ${base}/trpc/auth.me        # signed in as ${priya.name}, ${priya.role} of ${priya.authorityId}: a session, not a token
+  curl -s -G -b ${jar} ${base}/trpc/audit.list --data-urlencode 'input={"limit":3}'   # Medway's audit names her sign-in and every call she makes
+  curl -s -H "Authorization: Bearer $BOLTON" ${base}/api/v1/people   # expected: 403 — people are managed by an admin, such as ${demoPeople[1]!.name} of Bolton
 
 From a terminal — the ccx command, as Bolton (docs/cli.md; -s keeps npm's own lines out of the output):
   export CCX_URL=${base} CCX_CLIENT_ID=${bolton!.clientId} CCX_CLIENT_SECRET=${bolton!.clientSecret}

@@ -15,6 +15,8 @@ import { REST_PREFIX } from './rest/routes.js';
 import { notJsonMessage } from './trpc.js';
 import { didYouMean } from '../shared/suggest.js';
 import { apiPortMetrics } from './metrics-route.js';
+import { readCookie, sessionCookieName } from './session-cookie.js';
+import { ssoRouter } from './sso-routes.js';
 
 const READY_TIMEOUT_MS = 2000;
 
@@ -55,6 +57,7 @@ const requestContext =
           status: res.statusCode,
           ms: Math.round(ms * 10) / 10,
           clientId: res.locals.clientId as string | undefined,
+          personId: res.locals.personId as string | undefined,
           // The caller's address: behind a proxy (CCX_TRUST_PROXY), the one it forwarded.
           ip: req.ip,
         },
@@ -95,7 +98,11 @@ const subscriptionAuth =
       });
     let auth: Authentication;
     try {
-      auth = await authenticate(hub, { authorization: req.headers.authorization, token });
+      auth = await authenticate(hub, {
+        authorization: req.headers.authorization,
+        token,
+        session: readCookie(req, sessionCookieName(hub.config)),
+      });
     } catch (err) {
       if (!(err instanceof TRPCError && err.code === 'SERVICE_UNAVAILABLE')) throw err;
       (res.locals.log as Hub['log']).warn({ err: err.cause }, 'database unavailable');
@@ -143,6 +150,8 @@ const PLAIN_PATHS = [
   '/readyz',
   '/metrics',
   '/oauth/token',
+  '/auth/sso/start',
+  '/auth/sso/callback',
   '/.well-known/jwks.json',
   '/.well-known/oauth-authorization-server',
   OPENAPI_PATH,
@@ -199,6 +208,8 @@ export const createApp = (hub: Hub): Express => {
     });
   });
   app.use(tokenRouter(hub));
+  // Single sign-on with each authority's OpenID Connect provider (GET /auth/sso/start and /callback).
+  app.use(ssoRouter(hub));
   // REST routes under /api/v1 (each calls a tRPC procedure), /openapi.json and the reference at /docs/api.
   app.use(restApi(hub));
 

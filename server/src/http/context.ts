@@ -1,9 +1,10 @@
 // The per-request context: the database, the verified principal (or why there is none), and the hub's services.
 import type { CreateExpressContextOptions } from '@trpc/server/adapters/express';
-import type { Response } from 'express';
+import type { Request, Response } from 'express';
 import { TRPCError } from '@trpc/server';
 import type { Principal } from '../auth/tokens.js';
 import { authenticate, type Authentication } from './authenticate.js';
+import { crossSiteRefusal, readCookie, sessionCookieName } from './session-cookie.js';
 import type { Hub } from '../hub.js';
 import type { Logger } from '../logger.js';
 
@@ -16,6 +17,9 @@ export type Context = {
   requestId: string;
   log: Logger;
   res?: Response;
+  req?: Request;
+  /** The session cookie's secret, when the request carried one (the sign-in calls read it). */
+  sessionSecret?: string | undefined;
 };
 
 export type ContextInnerOptions = {
@@ -25,6 +29,8 @@ export type ContextInnerOptions = {
   authFailure?: string | null;
   log?: Logger;
   res?: Response;
+  req?: Request;
+  sessionSecret?: string | undefined;
 };
 
 /** Builds a context without HTTP: used by createCaller in tests and by the express wrapper below. */
@@ -38,6 +44,8 @@ export const createContextInner = (opts: ContextInnerOptions): Context => {
     requestId,
     log: opts.log ?? opts.hub.log.child({ reqId: requestId }),
     res: opts.res,
+    req: opts.req,
+    sessionSecret: opts.sessionSecret,
   };
 };
 
@@ -48,11 +56,13 @@ export const createExpressContext =
     const requestId = res.locals.requestId as string;
     const log = res.locals.log as Logger;
     // Browsers' EventSource cannot send headers: a subscription may carry the token as a connection parameter.
+    const sessionSecret = readCookie(req, sessionCookieName(hub.config));
     let auth: Authentication;
     try {
       auth = await authenticate(hub, {
         authorization: req.headers.authorization,
         token: info.connectionParams?.token,
+        session: sessionSecret,
       });
     } catch (err) {
       // An error thrown here never reaches the procedures' error mapping: log the outage here.
@@ -61,14 +71,25 @@ export const createExpressContext =
       throw err;
     }
     if ('principal' in auth) {
-      res.locals.clientId = auth.principal.clientId;
-      return createContextInner({ hub, requestId, log, res, principal: auth.principal });
+      if (auth.principal.personId) {
+        // A browser's session rides along on every request to the hub, a forged one's included:
+        // a state-changing call must prove it came from the hub's own pages.
+        const refusal = crossSiteRefusal(req, hub.config.issuer);
+        if (refusal) {
+          log.info({ reason: refusal }, 'cross-site request refused');
+          throw new TRPCError({ code: 'FORBIDDEN', message: refusal });
+        }
+        res.locals.personId = auth.principal.personId;
+      } else res.locals.clientId = auth.principal.clientId;
+      return createContextInner({ hub, requestId, log, res, req, sessionSecret, principal: auth.principal });
     }
     return createContextInner({
       hub,
       requestId,
       log,
       res,
+      req,
+      sessionSecret,
       authFailure: 'failure' in auth ? auth.failure : null,
     });
   };

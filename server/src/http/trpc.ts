@@ -216,6 +216,9 @@ const errorMapping = t.middleware(async ({ ctx, next, path, type }) => {
   const cause = error.cause;
   if (cause instanceof AppError) {
     error = new TRPCError({ code: APP_TO_TRPC[cause.code], message: cause.message, cause });
+    const retryAfter = cause.details?.retryAfterSeconds;
+    if (cause.code === 'TOO_MANY_REQUESTS' && typeof retryAfter === 'number')
+      ctx.res?.setHeader('Retry-After', String(retryAfter));
   } else if (error.code === 'INTERNAL_SERVER_ERROR' && pgErrorCode(cause) === '22021') {
     // PostgreSQL text cannot hold U+0000; zod lets it through, so it is bad input, not a server fault.
     error = new TRPCError({
@@ -299,15 +302,22 @@ export const authedProcedure = baseProcedure.use(({ ctx, next }) => {
     ctx.res?.setHeader('WWW-Authenticate', wwwAuthenticate);
     throw new TRPCError({ code: 'UNAUTHORIZED', message });
   }
-  const rate = ctx.hub.rateLimiter.take(ctx.principal.clientId);
+  const rate = ctx.hub.rateLimiter.take(ctx.principal.personId ?? ctx.principal.clientId ?? '');
   if (!rate.ok) {
     ctx.res?.setHeader('Retry-After', String(rate.retryAfterSeconds));
     throw new TRPCError({
       code: 'TOO_MANY_REQUESTS',
-      message: `this client has made too many requests; retry after ${rate.retryAfterSeconds} s`,
+      message: `${ctx.principal.personId ? 'you have' : 'this client has'} made too many requests; retry after ${rate.retryAfterSeconds} s`,
     });
   }
-  const actor: Actor = { ...ctx.principal, requestId: ctx.requestId, now: ctx.hub.clock.now() };
+  const actor: Actor = {
+    authorityId: ctx.principal.authorityId,
+    clientId: ctx.principal.clientId,
+    personId: ctx.principal.personId ?? null,
+    role: ctx.principal.role,
+    requestId: ctx.requestId,
+    now: ctx.hub.clock.now(),
+  };
   return next({ ctx: { ...ctx, principal: ctx.principal, actor } });
 });
 
@@ -317,7 +327,7 @@ export const roleProcedure = (min: Role) =>
     if (roleRank(ctx.principal.role) < roleRank(min)) {
       throw new TRPCError({
         code: 'FORBIDDEN',
-        message: `this action needs the ${min} role; your client has ${ctx.principal.role}`,
+        message: `this action needs the ${min} role; ${ctx.principal.personId ? 'you have' : 'your client has'} ${ctx.principal.role}`,
       });
     }
     return next();

@@ -32,7 +32,13 @@ export {
   type WorldPlacement,
 } from '../access/index.js';
 export { appendAudit, GENESIS_HASH, hashAuditEntry, verifyAuditChain } from '../audit/index.js';
-export { hashSecret } from '../auth/secrets.js';
+export { hashSecret, newPersonId } from '../auth/secrets.js';
+export { openSession, findSession } from '../domain/people/sessions.js';
+export { insertInvitedPerson, linkUrl } from '../domain/people/people.js';
+export { hashPassword, passwordMatches, PASSWORD_HASH_OPTIONS } from '../auth/passwords.js';
+export * as totp from '../auth/totp.js';
+export { createMailer, redactSmtpUrl, type Mailer } from '../mail/mailer.js';
+export { OidcClients, OidcRefusal, type OidcSettings } from '../auth/oidc.js';
 export { RateLimiter } from '../auth/rate-limiter.js';
 export { loadConfig } from '../config.js';
 export { createLogger } from '../logger.js';

@@ -586,6 +586,7 @@ export function* auditRows(world: World): Generator<AuditRow> {
         seq,
         at: at.toISOString(),
         clientId: entry.clientId,
+        personId: null,
         action: entry.action,
         recordType: entry.recordType,
         recordIds: entry.recordIds,

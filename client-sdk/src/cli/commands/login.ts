@@ -33,17 +33,21 @@ const configToUpdate = async (file: string, io: CliIo): Promise<ConfigFile | und
   }
 };
 
-/** The secret piped to standard input: one line, the line end dropped. */
-const secretFromStdin = async (io: CliIo): Promise<string> => {
+/**
+ * A secret piped to standard input: one line, the line end dropped. `flag` names the option that asked
+ * for it; `hint` shows how to pipe it in when standard input is a terminal.
+ */
+export const secretFromStdin = async (
+  io: CliIo,
+  flag = '--secret-stdin',
+  hint = 'pipe it in, e.g.  printf \'%s\' "$CCX_CLIENT_SECRET" | ccx login --client-id ccx_… --secret-stdin\n(or leave out --secret-stdin to be asked for it without echo)',
+): Promise<string> => {
   if (!io.stdin || io.stdin.isTTY)
-    throw new UsageError(
-      '--secret-stdin reads the secret from standard input, which is a terminal here',
-      'pipe it in, e.g.  printf \'%s\' "$CCX_CLIENT_SECRET" | ccx login --client-id ccx_… --secret-stdin\n(or leave out --secret-stdin to be asked for it without echo)',
-    );
+    throw new UsageError(`${flag} reads the secret from standard input, which is a terminal here`, hint);
   const text = (await io.stdin.readAll()).replace(/^\uFEFF/, '').trim();
-  if (!text) throw new UsageError('--secret-stdin: standard input was empty, so no secret was given');
+  if (!text) throw new UsageError(`${flag}: standard input was empty, so no secret was given`);
   if (/[\r\n]/.test(text))
-    throw new UsageError('--secret-stdin: standard input must hold the secret alone, on one line');
+    throw new UsageError(`${flag}: standard input must hold the secret alone, on one line`);
   return text;
 };
 
@@ -141,6 +145,7 @@ const loginCommand: Command = {
     });
     // Refused credentials fail here, before anything is written: a token is fetched, then used.
     const me = await ccx.authorities.me.query();
+    const caller = me.client ?? { name: me.person?.name ?? 'unknown', role: me.person?.role ?? 'unknown' };
     const timeout = values.timeout !== undefined ? (timeoutMs ?? 0) / 1000 : saved?.timeout;
     const profile: Profile = { url, clientId, clientSecret, ...(timeout !== undefined ? { timeout } : {}) };
     const profiles = { ...config?.profiles, [name]: profile };
@@ -150,7 +155,7 @@ const loginCommand: Command = {
     const where = name === DEFAULT_PROFILE ? `saved to ${file}` : `saved as profile "${name}" in ${file}`;
     writeLine(
       io.stdout,
-      `logged in to ${url} as "${me.client.name}" (${me.client.role}) of ${me.authority.name}; ${where} (mode 600)`,
+      `logged in to ${url} as "${caller.name}" (${caller.role}) of ${me.authority.name}; ${where} (mode 600)`,
     );
     if (!isDefault)
       writeLine(
@@ -259,8 +264,10 @@ const whoamiCommand: Command = {
     for (const line of [
       `hub:          ${credentials.url}`,
       `authority:    ${me.authority.name} (${me.authority.id})${me.authority.isHost ? ', host authority' : ''}`,
-      `client:       ${me.client.name} (${me.client.id})`,
-      `role:         ${me.client.role}`,
+      me.client
+        ? `client:       ${me.client.name} (${me.client.id})`
+        : `person:       ${me.person?.name ?? 'unknown'} (${me.person?.id ?? 'unknown'})`,
+      `role:         ${me.client?.role ?? me.person?.role ?? 'unknown'}`,
       `QA inbox:     ${me.authority.qaInbox}`,
       `credentials:  ${sources}`,
       `timeout:      ${credentials.timeoutMs === 0 ? 'none' : `${credentials.timeoutMs / 1000} s`} (${s.timeout === 'config file' ? 'from the profile' : s.timeout === 'default' ? 'the default' : `from the ${s.timeout}`})`,

@@ -13,6 +13,8 @@ export const auditLog = pgTable(
     seq: integer('seq').notNull(),
     at: timestamp('at', { withTimezone: true, mode: 'date' }).notNull(),
     clientId: text('client_id'),
+    /** The person who acted, when the call was made with a session (null for an API client). */
+    personId: text('person_id'),
     action: text('action').notNull(),
     recordType: text('record_type'),
     recordIds: text('record_ids')

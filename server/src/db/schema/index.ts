@@ -14,3 +14,5 @@ export * from './idempotency-keys.js';
 export * from './monitoring-frequencies.js';
 export * from './events.js';
 export * from './token-attempts.js';
+export * from './people.js';
+export * from './passkeys.js';

@@ -13,7 +13,7 @@ import { emitEvent } from '../../events/emit.js';
 import type { Db } from '../../db/index.js';
 import { accessGrants, allocations, authorities, provisions } from '../../db/schema/index.js';
 import { AppError, notFound } from '../../shared/errors.js';
-import { auditActor, type Actor } from '../actor.js';
+import { actedBy, auditActor, type Actor } from '../actor.js';
 import { endOfLondonDay, londonDate } from '../../shared/dates.js';
 import { iso, isoOrNull } from '../pagination.js';
 import { nameAll, nameOne } from '../../db/names.js';
@@ -82,7 +82,7 @@ export const shareRecord = async (
       recordType: input.recordType,
       recordId: input.recordId,
       grantedByAuthorityId: actor.authorityId,
-      grantedByClientId: actor.clientId,
+      grantedByClientId: actedBy(actor),
       expiresAt: input.until ? endOfLondonDay(input.until) : null,
     })
     .returning();
@@ -154,7 +154,7 @@ export const requestProspective = async (
       authorityId: actor.authorityId,
       provisionId: input.provisionId,
       grantedByAuthorityId: actor.authorityId,
-      grantedByClientId: actor.clientId,
+      grantedByClientId: actedBy(actor),
       reason: input.reason,
       caseReference: input.caseReference,
       expiresAt: new Date(actor.now.getTime() + input.days * 86_400_000),

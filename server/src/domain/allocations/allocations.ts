@@ -14,7 +14,7 @@ import { emitEvent } from '../../events/emit.js';
 import type { Db } from '../../db/index.js';
 import { allocations, authorities, placements, provisions } from '../../db/schema/index.js';
 import { AppError, notFound } from '../../shared/errors.js';
-import { auditActor, type Actor } from '../actor.js';
+import { actedBy, auditActor, type Actor } from '../actor.js';
 import { londonDate } from '../../shared/dates.js';
 import { monitoringStates } from '../monitoring/schedule.js';
 import { afterKeys, encodeKeys, iso, toPage } from '../pagination.js';
@@ -76,7 +76,7 @@ const insertAllocation = async (
       startsOn,
       endsOn: input.endsOn ?? null,
       rationale: input.rationale,
-      createdBy: actor.clientId,
+      createdBy: actedBy(actor),
     })
     .returning();
   await appendAudit(tx, {

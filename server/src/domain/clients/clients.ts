@@ -2,9 +2,8 @@
 import { and, count, desc, eq, sql } from 'drizzle-orm';
 import { roleRank, type Client, type ClientCreate, type ClientCreated, type Role } from '@ccx/schema';
 import { hashSecret, newClientId, newClientSecret, secretMatches } from '../../auth/secrets.js';
-import type { Principal } from '../../auth/tokens.js';
 import { appendAudit } from '../../audit/index.js';
-import { auditActor, type Actor } from '../actor.js';
+import { actedBy, auditActor, type Actor } from '../actor.js';
 import type { Db } from '../../db/index.js';
 import { nameAll, nameOne } from '../../db/names.js';
 import { authorities, clients } from '../../db/schema/index.js';
@@ -77,7 +76,7 @@ export const createClient = async (db: Db, principal: Actor, input: ClientCreate
     authorityId,
     name: input.name,
     role: input.role,
-    createdBy: principal.clientId,
+    createdBy: actedBy(principal),
   });
   await appendAudit(db, {
     ...auditActor(principal),
@@ -176,9 +175,9 @@ export const authenticateClient = async (
 };
 
 /** The calling client's own record, for authorities.me. */
-export const getOwnClient = async (db: Db, principal: Principal): Promise<Client> => {
-  const [row] = await db.select().from(clients).where(eq(clients.id, principal.clientId));
-  if (!row) throw notFound(`client ${principal.clientId}`);
+export const getOwnClient = async (db: Db, clientId: string): Promise<Client> => {
+  const [row] = await db.select().from(clients).where(eq(clients.id, clientId));
+  if (!row) throw notFound(`client ${clientId}`);
   // authorities.me answers the authority beside it: the client need not name it again.
   return toClient(row);
 };

@@ -7,7 +7,7 @@ import { appendAudit } from '../../audit/index.js';
 import type { Db } from '../../db/index.js';
 import { concerns, provisions } from '../../db/schema/index.js';
 import { AppError, notFound } from '../../shared/errors.js';
-import { auditActor, type Actor } from '../actor.js';
+import { actedBy, auditActor, type Actor } from '../actor.js';
 import { addDays, londonDate } from '../../shared/dates.js';
 import { addMonths } from '../monitoring/schedule.js';
 import { iso } from '../pagination.js';
@@ -59,7 +59,7 @@ export const logConcern = async (
     throw new AppError('VALIDATION', `occurredOn ${input.occurredOn} is in the future`);
   const [row] = await tx
     .insert(concerns)
-    .values({ ...input, authorityId: actor.authorityId, createdBy: actor.clientId })
+    .values({ ...input, authorityId: actor.authorityId, createdBy: actedBy(actor) })
     .returning();
   await appendAudit(tx, {
     ...auditActor(actor),

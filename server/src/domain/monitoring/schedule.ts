@@ -13,7 +13,7 @@ import { currentLeadSql } from '../../access/index.js';
 import { appendAudit } from '../../audit/index.js';
 import type { Db } from '../../db/index.js';
 import { allocations, monitoringFrequencies, outcomes, provisions } from '../../db/schema/index.js';
-import { auditActor, type Actor } from '../actor.js';
+import { actedBy, auditActor, type Actor } from '../actor.js';
 import { addDays, londonDate } from '../../shared/dates.js';
 
 export const addMonths = (date: string, months: number): string => {
@@ -52,12 +52,12 @@ export const setFrequency = async (tx: Db, actor: Actor, input: { type: Provisio
     .values({
       provisionType: input.type,
       months: input.months,
-      updatedBy: actor.clientId,
+      updatedBy: actedBy(actor),
       updatedAt: actor.now,
     })
     .onConflictDoUpdate({
       target: monitoringFrequencies.provisionType,
-      set: { months: input.months, updatedBy: actor.clientId, updatedAt: actor.now },
+      set: { months: input.months, updatedBy: actedBy(actor), updatedAt: actor.now },
     });
   await appendAudit(tx, {
     ...auditActor(actor),

@@ -15,7 +15,7 @@ import { appendAudit } from '../../audit/index.js';
 import type { Db } from '../../db/index.js';
 import { allocations, outcomes, outcomeVersions, provisions } from '../../db/schema/index.js';
 import { AppError, notFound } from '../../shared/errors.js';
-import { auditActor, type Actor } from '../actor.js';
+import { actedBy, auditActor, type Actor } from '../actor.js';
 import { addDays, londonDate } from '../../shared/dates.js';
 import { afterKeys, encodeKeys, iso, isoOrNull, toPage } from '../pagination.js';
 import { historyEntry, recordKit, versionConflict, type VersionRow } from '../records/kit.js';
@@ -154,7 +154,7 @@ export const createOutcome = async (
       findings: input.findings,
       actionItems,
       nextDueOn: input.nextDueOn ?? null,
-      createdBy: actor.clientId,
+      createdBy: actedBy(actor),
     })
     .returning();
   await appendAudit(tx, {

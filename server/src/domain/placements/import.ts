@@ -6,7 +6,7 @@ import { zChildren, zDate, zId, zOfstedUrn, type PlacementImportReport } from '@
 import { appendAudit } from '../../audit/index.js';
 import type { Db } from '../../db/index.js';
 import { placements, provisions } from '../../db/schema/index.js';
-import { auditActor, type Actor } from '../actor.js';
+import { actedBy, auditActor, type Actor } from '../actor.js';
 import { londonDate } from '../../shared/dates.js';
 
 type RowError = { row: number; field: string; message: string };
@@ -201,7 +201,7 @@ export const importPlacements = async (
         provisionId: g.provisionId,
         children: g.children,
         fromDate: g.fromDate,
-        createdBy: actor.clientId,
+        createdBy: actedBy(actor),
       })),
     );
   }

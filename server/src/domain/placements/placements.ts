@@ -7,7 +7,7 @@ import type { Db } from '../../db/index.js';
 import { placements, provisions } from '../../db/schema/index.js';
 import { AppError, notFound } from '../../shared/errors.js';
 import { isPlacementOpen } from '../../access/policy.js';
-import { auditActor, type Actor } from '../actor.js';
+import { actedBy, auditActor, type Actor } from '../actor.js';
 import { londonDate } from '../../shared/dates.js';
 import { iso } from '../pagination.js';
 import { nameAll, nameOne } from '../../db/names.js';
@@ -69,7 +69,7 @@ export const declarePlacement = async (
       provisionId: input.provisionId,
       children: input.children,
       fromDate,
-      createdBy: actor.clientId,
+      createdBy: actedBy(actor),
     })
     .returning();
   await appendAudit(tx, {

@@ -22,7 +22,7 @@ import type { Db } from '../../db/index.js';
 import { emitEvent } from '../../events/emit.js';
 import { londonDate } from '../../shared/dates.js';
 import { AppError, notFound } from '../../shared/errors.js';
-import { auditActor, type Actor } from '../actor.js';
+import { actedBy, auditActor, type Actor } from '../actor.js';
 import { iso } from '../pagination.js';
 import { nameAll, nameOne } from '../../db/names.js';
 
@@ -129,7 +129,7 @@ const versionsKit = <T extends PgTable, H>(d: RecordTypeDescriptor<T>, versions?
       note,
       snapshot: versions.snapshot(row),
       byAuthorityId: actor.authorityId,
-      byClientId: actor.clientId,
+      byClientId: actedBy(actor),
       at: actor.now,
     };
     const recordIdKey = Object.entries(getTableColumns(versions.table)).find(

@@ -16,7 +16,7 @@ import { appendAudit } from '../../audit/index.js';
 import type { Db } from '../../db/index.js';
 import { providers, provisions, restrictions, restrictionVersions } from '../../db/schema/index.js';
 import { AppError, notFound } from '../../shared/errors.js';
-import { auditActor, type Actor } from '../actor.js';
+import { actedBy, auditActor, type Actor } from '../actor.js';
 import { addWorkingDays } from '../calendar/working-days.js';
 import { addDays, londonDate } from '../../shared/dates.js';
 import { afterKeys, encodeKeys, iso, toPage } from '../pagination.js';
@@ -214,7 +214,7 @@ export const createRestriction = async (
       reviewOn: reviewOn ?? null,
       expiresOn: input.expiresOn ?? null,
       complianceDueOn: complianceDueOn ?? null,
-      createdBy: actor.clientId,
+      createdBy: actedBy(actor),
     })
     .returning();
   await keepVersion(tx, actor, row!, 'created', null);

@@ -7,7 +7,7 @@ import { appendAudit } from '../../audit/index.js';
 import type { Config } from '../../config.js';
 import type { Db } from '../../db/index.js';
 import { webhookDeliveries, webhooks } from '../../db/schema/index.js';
-import { auditActor, type Actor } from '../actor.js';
+import { actedBy, auditActor, type Actor } from '../actor.js';
 import { iso, isoOrNull } from '../pagination.js';
 import { AppError, notFound } from '../../shared/errors.js';
 import { attemptDelivery } from '../../events/deliver.js';
@@ -81,7 +81,7 @@ export const createWebhook = async (
       eventTypes: [...new Set(input.eventTypes)],
       provisionIds: input.provisionIds?.length ? input.provisionIds : null,
       secret,
-      createdBy: actor.clientId,
+      createdBy: actedBy(actor),
       // Start from the current head: a new subscription receives what happens from now on.
       cursor: sql`coalesce((select max(seq) from events), 0)`,
     })

@@ -73,7 +73,9 @@ const handlerFor = (hub: Hub, plan: RoutePlan): RequestHandler => {
     try {
       ctx = await createContext({ req, res, info: requestInfo(type, controller.signal) });
     } catch (err) {
-      if (err instanceof TRPCError && err.code === 'SERVICE_UNAVAILABLE') return sendProblem(res, err);
+      // The database away (503), or a session's call from another site (403).
+      if (err instanceof TRPCError && (err.code === 'SERVICE_UNAVAILABLE' || err.code === 'FORBIDDEN'))
+        return sendProblem(res, err);
       return sendInternalProblem(res, err);
     }
     try {

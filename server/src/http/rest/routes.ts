@@ -39,6 +39,9 @@ export const REST_TAGS = {
     "The authority's audit trail: one hash chain per authority of who did or read what, on what basis, and its signed head.",
   clients: 'API clients of an authority (the client id and secret behind a token). Needs the admin role.',
   system: 'The hub itself: an authenticated no-op to prove a token and the connection.',
+  people:
+    "People who sign in to the hub, and the authority's single sign-on (its OpenID Connect provider). Needs the admin role.",
+  sessions: "A person's own browser sessions: list them, end one, or sign out everywhere.",
 } as const;
 export type RestTag = keyof typeof REST_TAGS;
 
@@ -565,5 +568,95 @@ export const REST_ROUTES: readonly RestRoute[] = [
     summary: 'Revoke an API client',
     description:
       "Its secret stops working at once and so do the tokens issued to it. Another authority's client answers 404. No body is needed. Needs the admin role.",
+  },
+  {
+    method: 'get',
+    path: '/people',
+    procedure: 'people.list',
+    tag: 'people',
+    summary: "Your authority's people",
+    description:
+      "Newest first: invited, active and deactivated, filtered with `status`. The hub-admin sees every authority's, or one with `authorityId`. Needs the admin role.",
+  },
+  {
+    method: 'post',
+    path: '/people',
+    procedure: 'people.invite',
+    tag: 'people',
+    creates: true,
+    summary: 'Invite a person',
+    description:
+      'Adds a person with a role no higher than your own, to your authority (the hub-admin may name another with `authorityId`). The answer carries `invitationUrl`, single use and valid 72 hours: it is shown this once (and e-mailed when the hub sends mail). Needs the admin role.',
+  },
+  {
+    method: 'post',
+    path: '/people/{id}/reinvite',
+    procedure: 'people.reinvite',
+    tag: 'people',
+    summary: 'Send an invited person a new link',
+    description:
+      'For a person who has not set up yet: a new link, valid 72 hours; the earlier one stops working. Needs the admin role.',
+  },
+  {
+    method: 'post',
+    path: '/people/{id}/role',
+    procedure: 'people.setRole',
+    tag: 'people',
+    summary: "Change a person's role",
+    description:
+      "To a role no higher than your own; it applies from the person's next call. You cannot change your own. Needs the admin role.",
+  },
+  {
+    method: 'post',
+    path: '/people/{id}/deactivate',
+    procedure: 'people.deactivate',
+    tag: 'people',
+    summary: 'Deactivate a person',
+    description:
+      'The person cannot sign in again, every session of theirs ends at once and any unused link stops working. Needs the admin role.',
+  },
+  {
+    method: 'get',
+    path: '/identity-provider',
+    procedure: 'identityProviders.get',
+    tag: 'people',
+    summary: "Your authority's single sign-on",
+    description:
+      'The OpenID Connect provider your people sign in with (null when none), with the redirect URI to register there. The client secret is never shown. Needs the admin role.',
+  },
+  {
+    method: 'post',
+    path: '/identity-provider',
+    procedure: 'identityProviders.set',
+    tag: 'people',
+    summary: "Set your authority's single sign-on",
+    description:
+      'Issuer, client id and secret (required the first time; leave it out to keep the stored one), the e-mail domains allowed, and whether people unknown to the hub are created at first sign-in with `defaultRole` or must be invited first. Needs the admin role.',
+  },
+  {
+    method: 'post',
+    path: '/identity-provider/remove',
+    procedure: 'identityProviders.remove',
+    tag: 'people',
+    summary: "Remove your authority's single sign-on",
+    description: 'People who signed in with it must then be given a local account. Needs the admin role.',
+  },
+  {
+    method: 'get',
+    path: '/me/sessions',
+    procedure: 'auth.sessions',
+    tag: 'sessions',
+    summary: 'My sessions',
+    description:
+      'The browser sessions of the signed-in person, newest first, the current one marked. For a person (a session cookie), not an API client.',
+  },
+  {
+    method: 'post',
+    path: '/me/sessions/{handle}/end',
+    procedure: 'auth.endSession',
+    tag: 'sessions',
+    summary: 'End one of my sessions',
+    description:
+      'Signs that session out (for example one left open on another computer). For a person, not an API client.',
   },
 ];

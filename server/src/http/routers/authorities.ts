@@ -7,6 +7,7 @@ import {
   zAuthorityList,
   zAuthorityUpdate,
   zClient,
+  zPerson,
 } from '@ccx/schema';
 import {
   createAuthority,
@@ -15,9 +16,11 @@ import {
   updateAuthority,
 } from '../../domain/authorities/authorities.js';
 import { getOwnClient } from '../../domain/clients/clients.js';
+import { getPerson } from '../../domain/people/people.js';
 import { authedProcedure, roleProcedure, router } from '../trpc.js';
 
-const zMe = z.object({ authority: zAuthority, client: zClient });
+/** The caller: an API client (client) or a person signed in with a session (person); the other is null. */
+const zMe = z.object({ authority: zAuthority, client: zClient.nullable(), person: zPerson.nullable() });
 
 export const authoritiesRouter = router({
   list: authedProcedure
@@ -30,7 +33,8 @@ export const authoritiesRouter = router({
     .query(({ ctx, input }) => getAuthority(ctx.db, input.id)),
   me: authedProcedure.output(zMe).query(async ({ ctx }) => ({
     authority: await getAuthority(ctx.db, ctx.principal.authorityId),
-    client: await getOwnClient(ctx.db, ctx.principal),
+    client: ctx.principal.clientId ? await getOwnClient(ctx.db, ctx.principal.clientId) : null,
+    person: ctx.principal.personId ? await getPerson(ctx.db, ctx.principal.personId) : null,
   })),
   create: roleProcedure('hub-admin')
     .input(zAuthorityCreate)

@@ -15,6 +15,9 @@ import { monitoringRouter } from './monitoring.js';
 import { webhooksRouter } from './webhooks.js';
 import { eventsRouter } from './events.js';
 import { systemRouter } from './system.js';
+import { authRouter } from './auth.js';
+import { identityProvidersRouter, peopleRouter } from './people.js';
+import { passkeysRouter } from './passkeys.js';
 
 export const appRouter = router({
   authorities: authoritiesRouter,
@@ -33,6 +36,10 @@ export const appRouter = router({
   webhooks: webhooksRouter,
   events: eventsRouter,
   system: systemRouter,
+  auth: authRouter,
+  people: peopleRouter,
+  identityProviders: identityProvidersRouter,
+  passkeys: passkeysRouter,
 });
 
 export type AppRouter = typeof appRouter;

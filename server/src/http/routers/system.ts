@@ -7,7 +7,8 @@ import { authedProcedure, router } from '../trpc.js';
 const zPong = z.object({
   ok: z.literal(true),
   authorityId: zAuthorityId,
-  clientId: z.string(),
+  clientId: z.string().nullable(),
+  personId: z.string().nullable(),
   at: z.iso.datetime().describe("the hub's clock"),
 });
 
@@ -16,6 +17,7 @@ export const systemRouter = router({
     ok: true as const,
     authorityId: ctx.principal.authorityId,
     clientId: ctx.principal.clientId,
+    personId: ctx.principal.personId ?? null,
     at: ctx.actor.now.toISOString(),
   })),
 });
