@@ -9,7 +9,7 @@ import { codeAt, PASSWORD, setUpPerson, signIn, tokenOf } from './fixtures.js';
 // Small numbers, so the lock is reached quickly; the delay is long enough to measure.
 test.override({
   clockAt: '2026-12-01T09:00:00Z',
-  hubEnv: { CCX_TOKEN_MAX_FAILURES: '5', CCX_TOKEN_FAILURE_DELAY_MS: '150', CCX_TOKEN_LOCK: '15m' },
+  hubEnv: { CCX_TOKEN_MAX_FAILURES: '5', CCX_TOKEN_FAILURE_DELAY_MS: '400', CCX_TOKEN_LOCK: '15m' },
 });
 
 const MINUTE = 60_000;
@@ -53,8 +53,9 @@ describe('whether an address has an account cannot be learned', () => {
     expect([...answers][0]).toContain('the e-mail address or the password is not right');
     // Both pay for an argon2id verification: neither is a quick "no such account".
     const ratio = median(unknown) / median(known);
-    expect(ratio, `unknown ${median(unknown)} ms against known ${median(known)} ms`).toBeGreaterThan(0.5);
-    expect(ratio).toBeLessThan(2);
+    // Wide bounds, for a busy machine: an answer that skipped the hash would be some 30 times quicker.
+    expect(ratio, `unknown ${median(unknown)} ms against known ${median(known)} ms`).toBeGreaterThan(1 / 3);
+    expect(ratio).toBeLessThan(3);
   });
 
   test('an invited (not yet set-up) account and a deactivated one answer as a wrong password does', async ({
@@ -91,8 +92,10 @@ describe('guessing passwords', () => {
       expect(t.value.status).toBe(401);
       times.push(t.ms);
     }
-    // The 4th and 5th failures wait 150 ms and 300 ms on top of the hashing.
-    expect(times[4]! - times[0]!).toBeGreaterThan(250);
+    // The 4th and 5th failures are held 400 ms and 800 ms before the answer: no busier machine makes
+    // them quicker than that (lower bounds only, so a slow run cannot fail them).
+    expect(times[3]!).toBeGreaterThanOrEqual(400);
+    expect(times[4]!).toBeGreaterThanOrEqual(800);
     const locked = await browserFor(h.baseUrl).mutate('auth.signIn', { email: p.email, password: PASSWORD });
     expect(locked.status).toBe(429);
     expect(Number(locked.headers.get('retry-after'))).toBeGreaterThan(800);
