@@ -19,7 +19,7 @@ import {
 import { appendAudit } from '../../audit/index.js';
 import type { Db } from '../../db/index.js';
 import { personLinks, people, sessions } from '../../db/schema/index.js';
-import { AppError } from '../../shared/errors.js';
+import { AppError, pgErrorCode } from '../../shared/errors.js';
 import { getPerson } from './people.js';
 import {
   countPendingFailure,
@@ -245,7 +245,7 @@ export const acceptLink = async (
         })
         .where(eq(people.id, person.id));
     } catch (err) {
-      if ((err as { code?: string }).code === '23505' || String(err).includes('people_email_key'))
+      if (pgErrorCode(err) === '23505')
         throw new AppError('CONFLICT', `a person with the address ${input.email} is already on the hub`);
       throw err;
     }
