@@ -26,10 +26,17 @@ export default defineConfig({
     exclude: [
       '**/node_modules/**',
       'test/bench/**',
-      // These start the hub as a process on its embedded database, or pack the SDK: nothing in them
-      // depends on the test database, so the PostgreSQL pass (TEST_DATABASE_URL) does not repeat them.
+      // These start the hub as a process on its embedded database (the demo, for the console's browser
+      // tests), or pack the SDK: nothing in them depends on the test database, so the PostgreSQL pass
+      // (TEST_DATABASE_URL) does not repeat them.
       ...(process.env.TEST_DATABASE_URL
-        ? ['test/e2e/start.test.ts', 'test/e2e/journeys.test.ts', 'test/e2e/pack.test.ts', 'test/docs/**']
+        ? [
+            'test/e2e/start.test.ts',
+            'test/e2e/journeys.test.ts',
+            'test/e2e/pack.test.ts',
+            'test/docs/**',
+            'test/console/**',
+          ]
         : []),
     ],
     testTimeout: 30_000,

@@ -1,5 +1,6 @@
 // Configuration from environment variables, validated once at start with a message naming the bad variable.
 import path from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { z } from 'zod';
 import { zAuthorityId, zEmail, zName, zRegion } from '@ccx/schema';
 
@@ -92,6 +93,7 @@ const zEnv = z.object({
     .optional(),
   CCX_MAIL_FROM: zEmail.optional(),
   CCX_OIDC_ALLOW_HTTP: zBool.default(false),
+  CCX_CONSOLE_DIR: z.string().optional(),
 });
 
 export type Config = {
@@ -140,6 +142,8 @@ export type Config = {
   mail: { smtpUrl: string | undefined; from: string };
   /** Allow identity providers on plain http (tests and local trials only). */
   oidcAllowHttp: boolean;
+  /** The web console's built files (server/console/dist), served at /. */
+  consoleDir: string;
 };
 
 export class ConfigError extends Error {
@@ -212,5 +216,9 @@ export const loadConfig = (env: Record<string, string | undefined> = process.env
       from: e.CCX_MAIL_FROM ?? `no-reply@${new URL(e.CCX_ISSUER ?? 'http://ccx.localhost').hostname}`,
     },
     oidcAllowHttp: e.CCX_OIDC_ALLOW_HTTP,
+    consoleDir: e.CCX_CONSOLE_DIR
+      ? path.resolve(cleaned.INIT_CWD ?? process.cwd(), e.CCX_CONSOLE_DIR)
+      : // server/src/config.ts and server/dist/config.js both sit one folder below server/.
+        fileURLToPath(new URL('../console/dist', import.meta.url)),
   };
 };

@@ -101,7 +101,7 @@ try {
 
 // A demo folder made before people could sign in gains them now.
 if (!state.people) {
-  state.people = await seedDemoPeople(hub.database.db, new Date());
+  state.people = await seedDemoPeople(hub.database.db, new Date(), running.bootstrap.hostAuthorityId);
   await writeFile(stateFile, `${JSON.stringify(state, null, 2)}\n`, { mode: 0o600 });
 }
 const demoPeople = state.people;

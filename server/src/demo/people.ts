@@ -18,7 +18,7 @@ export type DemoPerson = {
   recoveryCodes: string[];
 };
 
-/** Invented staff, one per demo authority (the same authorities as the demo clients). */
+/** Invented staff, one per demo authority (the same authorities as the demo clients), and the partnership's hub admin. */
 export const DEMO_PEOPLE = [
   { authorityId: 'medway', name: 'Priya Shah', email: 'priya.shah@medway.example.gov.uk', role: 'officer' },
   { authorityId: 'bolton', name: 'Tom Hughes', email: 'tom.hughes@bolton.example.gov.uk', role: 'admin' },
@@ -28,11 +28,19 @@ export const DEMO_PEOPLE = [
     email: 'aisha.khan@north-tyneside.example.gov.uk',
     role: 'viewer',
   },
+  // At the host authority: the hub's own authority id, whatever CCX_HOST_AUTHORITY_ID says.
+  {
+    authorityId: 'host',
+    name: 'Sam Okafor',
+    email: 'sam.okafor@partnership.example.gov.uk',
+    role: 'hub-admin',
+  },
 ] as const;
 
-export const seedDemoPeople = async (db: Db, now: Date): Promise<DemoPerson[]> => {
+export const seedDemoPeople = async (db: Db, now: Date, hostAuthorityId: string): Promise<DemoPerson[]> => {
   const made: DemoPerson[] = [];
-  for (const p of DEMO_PEOPLE) {
+  for (const demo of DEMO_PEOPLE) {
+    const p = { ...demo, authorityId: demo.authorityId === 'host' ? hostAuthorityId : demo.authorityId };
     // Four random words' worth of entropy, readable: 16 base64url characters.
     const password = `demo-${randomBytes(12).toString('base64url')}`;
     const totpSecret = newTotpSecret();

@@ -17,6 +17,7 @@ import { didYouMean } from '../shared/suggest.js';
 import { apiPortMetrics } from './metrics-route.js';
 import { readCookie, sessionCookieName } from './session-cookie.js';
 import { ssoRouter } from './sso-routes.js';
+import { consoleRoutes } from './console-routes.js';
 
 const READY_TIMEOUT_MS = 2000;
 
@@ -231,6 +232,9 @@ export const createApp = (hub: Hub): Express => {
       allowMethodOverride: true,
     }),
   );
+
+  // The web console at / (its assets, and its page for any address a browser opens).
+  app.use(consoleRoutes(hub));
 
   app.use((req, res) => {
     res.status(404).json({
