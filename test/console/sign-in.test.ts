@@ -6,6 +6,7 @@ import type { Browser } from 'playwright-core';
 import {
   checkPage,
   chromiumMissing,
+  focusedHasClass,
   freshCode,
   launchBrowser,
   JOURNEY_MS,

@@ -95,8 +95,8 @@ export const startConsoleHub = async (env: Record<string, string> = {}): Promise
         resolve();
       }
     };
-    child.stdout!.on('data', onData);
-    child.stderr!.on('data', onData);
+    child.stdout.on('data', onData);
+    child.stderr.on('data', onData);
     void exited.then((code) => {
       clearTimeout(timer);
       reject(new Error(`the demo hub exited with ${code} before it was ready:\n${out}`));
@@ -154,6 +154,10 @@ export const newContext = async (browser: Browser, hub: ConsoleHub): Promise<Bro
   context.setDefaultTimeout(10_000);
   return context;
 };
+
+/** Whether the element with keyboard focus has this class (evaluated in the page). */
+export const focusedHasClass = (page: Page, className: string): Promise<boolean> =>
+  page.evaluate<boolean>(`!!document.activeElement?.classList.contains(${JSON.stringify(className)})`);
 
 /** A journey's time: many pages, each checked with axe at three widths. */
 export const JOURNEY_MS = 180_000;
@@ -214,8 +218,9 @@ export const checkPage = async (page: Page, state: string): Promise<void> => {
 /** No horizontal scrolling of the page itself at 320 px, nor at 200% zoom of a 1280 px window. */
 export const checkReflow = async (page: Page, state: string): Promise<void> => {
   const original = page.viewportSize();
+  // A string, as the test code has no DOM types: run in the page, not here.
   const overflow = () =>
-    page.evaluate(() => document.documentElement.scrollWidth - document.documentElement.clientWidth);
+    page.evaluate<number>('document.documentElement.scrollWidth - document.documentElement.clientWidth');
   try {
     await page.setViewportSize({ width: 320, height: 800 });
     expect(await overflow(), `${state} at 320 px scrolls sideways`).toBeLessThanOrEqual(0);
