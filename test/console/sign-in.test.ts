@@ -42,9 +42,7 @@ describe.skipIf(chromiumMissing)('signing in to the console', () => {
       await page.getByRole('button', { name: 'Continue' }).click();
       const summary = page.locator('.govuk-error-summary');
       await expect.poll(() => summary.textContent()).toContain('Enter your email address');
-      expect(
-        await page.evaluate(() => document.activeElement?.classList.contains('govuk-error-summary')),
-      ).toBe(true);
+      expect(await focusedHasClass(page, 'govuk-error-summary')).toBe(true);
       await checkPage(page, 'sign-in: address missing');
 
       await page.getByLabel('Email address').fill(priya.email);
