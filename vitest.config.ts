@@ -1,3 +1,4 @@
+import { availableParallelism } from 'node:os';
 import { defaultServerConditions } from 'vite';
 import { defineConfig } from 'vitest/config';
 
@@ -39,9 +40,14 @@ export default defineConfig({
           ]
         : []),
     ],
+    // The console's browser tests need its build to match its source (rebuilt only when stale).
+    globalSetup: ['test/console/global-setup.ts'],
     testTimeout: 30_000,
     hookTimeout: 60_000,
     // Each test file opens its own database (PGlite in memory, or a throw-away PostgreSQL database).
     pool: 'forks',
+    // Two files at a time even on two cores (vitest would run one): much of a file's time is spent
+    // waiting on another process — PostgreSQL, a hub or the ccx command, Chromium.
+    maxWorkers: Math.max(2, availableParallelism() - 1),
   },
 });

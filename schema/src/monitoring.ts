@@ -1,6 +1,7 @@
 // The monitoring schedule: how often each type of setting is monitored, and which are due or overdue.
 import { z } from 'zod';
 import { zAuthorityId } from './authorities.js';
+import { zAuthorityRef } from './refs.js';
 import { zDate, zId, zInput } from './common.js';
 import { zProvisionType } from './enums.js';
 
@@ -33,3 +34,30 @@ export const zOverdueReport = z.array(
     provisions: z.array(z.object({ provisionId: zId, name: z.string(), monitoring: zMonitoringState })),
   }),
 );
+
+/**
+ * The hub-admin's monitoring report: per member authority that leads settings today, how many it leads,
+ * how many of its own visits to them were made in time (on or before the date the visit before set, or
+ * the date the type's frequency gives) or out of time, and how many of the settings are overdue now or
+ * have never been monitored.
+ */
+export const zMonitoringReportRow = z.object({
+  authorityId: zAuthorityId,
+  authority: zAuthorityRef.optional(),
+  /** Settings the authority is the current lead for. */
+  settingsAllocated: z.number().int(),
+  /** Its published visits to those settings made on or before the date they were due. */
+  visitsInTime: z.number().int(),
+  /** Its published visits to those settings made after the date they were due. */
+  visitsOutOfTime: z.number().int(),
+  /** Of those settings, the ones whose next visit is past due today. */
+  overdueNow: z.number().int(),
+  /** Of those settings, the ones no member has ever published a visit to. */
+  neverMonitored: z.number().int(),
+});
+export const zMonitoringReport = z.object({
+  /** The day the report was counted on (London time). */
+  asOf: zDate,
+  rows: z.array(zMonitoringReportRow),
+});
+export type MonitoringReport = z.infer<typeof zMonitoringReport>;

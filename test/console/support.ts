@@ -232,13 +232,20 @@ export const checkReflow = async (page: Page, state: string): Promise<void> => {
   }
 };
 
-/** With SCREENSHOTS=1 (`npm run screenshots`), a PNG of the page in docs/screenshots/. */
-export const screenshot = async (page: Page, name: string, opts: { width?: number } = {}): Promise<void> => {
+/**
+ * With SCREENSHOTS=1 (`npm run screenshots`), a PNG of the top of the page (1024 × 900, what a person
+ * sees first) in docs/screenshots/: small enough to keep in the repository.
+ */
+export const screenshot = async (page: Page, name: string): Promise<void> => {
   if (!process.env.SCREENSHOTS) return;
   const dir = path.join(repoRoot, 'docs/screenshots');
   await mkdir(dir, { recursive: true });
   const original = page.viewportSize();
-  if (opts.width && original) await page.setViewportSize({ width: opts.width, height: original.height });
-  await page.screenshot({ path: path.join(dir, `${name}.png`), fullPage: true });
-  if (opts.width && original) await page.setViewportSize(original);
+  await page.setViewportSize({ width: 1024, height: 900 });
+  try {
+    await page.evaluate('window.scrollTo(0, 0)');
+    await page.screenshot({ path: path.join(dir, `${name}.png`) });
+  } finally {
+    if (original) await page.setViewportSize(original);
+  }
 };

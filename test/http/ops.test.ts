@@ -71,8 +71,10 @@ describe('GET /metrics', () => {
     expect(text).toMatch(/^ccx_process_cpu_seconds_total \d/m);
   });
 
-  test('keeps HTTP route labels bounded: one for all of tRPC, one for unmatched paths', async () => {
+  test('keeps HTTP route labels bounded: one for all of tRPC, one for unmatched paths, one for console pages', async () => {
     await fetch(`${baseUrl}/no-such-page-${Date.now()}`);
+    // Console pages (whatever the address a browser opens, built or not) share one label.
+    await fetch(`${baseUrl}/settings/no-such-page-${Date.now()}`, { headers: { accept: 'text/html' } });
     const batch = `/trpc/providers.search,authorities.list?batch=1&input=${encodeURIComponent('{"0":{},"1":{}}')}`;
     const batched = await fetch(`${baseUrl}${batch}`, { headers: { authorization: `Bearer ${token}` } });
     expect(batched.status).toBe(200);
@@ -90,9 +92,11 @@ describe('GET /metrics', () => {
       '/.well-known/oauth-authorization-server',
       '/trpc',
       'unmatched',
+      '(console page)',
     ];
     for (const route of routes) expect(allowed).toContain(route);
     expect(routes).toContain('/trpc');
+    expect(routes).toContain('(console page)');
     expect(text).not.toMatch(/no-such-page|no\.such\.procedure|providers\.search,/);
     expect(text).not.toMatch(/route="\/(providers|provisions|authorities|clients)/);
   });

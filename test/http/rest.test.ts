@@ -921,7 +921,11 @@ describe('REST routes for webhooks, the audit trail, API clients, grants and aut
     const resent = await ok(
       call(h, 'POST', api(`/webhooks/${webhook.id}/deliveries/${ping.id}/resend`), { token: admin }),
     );
-    expect(resent).toMatchObject({ id: ping.id, status: 'pending', attempts: 0 });
+    // A test ping is sent again at once (the event queue would never pick it up).
+    expect(resent).toMatchObject({ id: ping.id, status: 'delivered', attempts: 1 });
+    expect(received.filter((b) => (JSON.parse(b) as { type: string }).type === 'webhook.test')).toHaveLength(
+      2,
+    );
 
     const rotated = await ok<{ webhook: { secretRotatedAt: string | null }; secret: string }>(
       call(h, 'POST', api(`/webhooks/${webhook.id}/rotate-secret`), { token: admin }),
@@ -1161,6 +1165,16 @@ describe('REST routes for webhooks, the audit trail, API clients, grants and aut
       call(h, 'GET', api('/access/grants?activeOnly=false'), { token: member.officer }),
     );
     expect(all.map((g) => g.id)).toEqual(expect.arrayContaining([share.id, prospective.id]));
+  });
+
+  test('gives the hub-admin the monitoring report, and no one else', async ({ h }) => {
+    const hubAdmin = await tokenFor(h, hostId, 'hub-admin');
+    const report = await ok<{ asOf: string; rows: Json[] }>(
+      call(h, 'GET', api('/monitoring/report'), { token: hubAdmin }),
+    );
+    const row = report.rows.find((r) => r.authorityId === lead.id);
+    expect(typeof row?.settingsAllocated).toBe('number');
+    await problem(call(h, 'GET', api('/monitoring/report'), { token: lead.officer }), 403);
   });
 
   test('lets the hub-admin add and update member authorities', async ({ h }) => {

@@ -66,6 +66,7 @@ const MIN_ROLE: Record<string, Role> = {
   'monitoring.frequencies': 'viewer',
   'monitoring.setFrequency': 'hub-admin',
   'monitoring.overdue': 'hub-admin',
+  'monitoring.report': 'hub-admin',
   // Events (DESIGN.md §5): webhooks hold signing secrets and are an authority admin's; the feed and the
   // live subscription are for every member, filtered by need-to-know.
   'webhooks.create': 'admin',

@@ -8,6 +8,7 @@ import { clientsCommands } from './commands/clients.js';
 import { eventsTailCommand } from './commands/events.js';
 import { exportCommand } from './commands/export.js';
 import { loginCommands } from './commands/login.js';
+import { monitoringCommands } from './commands/monitoring.js';
 import { outcomesCommands } from './commands/outcomes.js';
 import { peopleCommands } from './commands/people.js';
 import { placementsCommands } from './commands/placements.js';
@@ -26,6 +27,7 @@ export const COMMANDS: readonly Command[] = [
   exportCommand,
   eventsTailCommand,
   ...authoritiesCommands,
+  ...monitoringCommands,
   ...clientsCommands,
   ...peopleCommands,
   ...ssoCommands,
@@ -43,6 +45,7 @@ const GROUP_SUMMARIES: Record<string, string> = {
   restrictions: 'restrictions and embargoes',
   events: 'the event feed',
   authorities: 'member authorities (create and update: hub-admin)',
+  monitoring: 'the partnership’s monitoring report (hub-admin)',
   clients: 'API clients of an authority (admin)',
   people: 'the people who sign in for an authority (admin)',
   sso: 'an authority’s single sign-on (admin)',

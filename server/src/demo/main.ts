@@ -148,11 +148,17 @@ What changed — the event feed, filtered the same way (webhooks and a live subs
   curl -s -G -H "Authorization: Bearer $BOLTON" ${base}/trpc/events.list --data-urlencode 'input={"since":"0","limit":5}'
   curl -s -G -H "Authorization: Bearer $NTYNE" ${base}/trpc/events.list --data-urlencode 'input={"since":"0","limit":5}'
 
-People sign in as themselves — a password, then a code from an authenticator app (docs/people-and-sign-in.md).
-Add a demo person's TOTP secret to an app such as Microsoft Authenticator (or ask for the code as below):
-${demoPeople.map((p) => `  ${p.authorityId.padEnd(15)} ${p.role.padEnd(8)} ${p.name.padEnd(11)} ${p.email}  password=${p.password}  TOTP secret=${p.totpSecret}`).join('\n')}
-The console comes in a later release; meanwhile sign in as ${priya.name} with curl as a browser would — a cookie jar, and
-the Origin and x-ccx-csrf headers the hub's own pages send with every call that changes something:
+The console — open ${base}/ in a browser and sign in as one of the demo's people: the address, the password,
+then the code an authenticator app (such as Microsoft Authenticator) shows for their TOTP secret, or the code from
+\`npm run -s admin -- totp-code --secret <secret>\` (docs/console.md; invented people, valid only for this demo folder):
+${demoPeople.map((p) => `  ${p.authorityId.padEnd(15)} ${p.role.padEnd(9)} ${p.name.padEnd(11)} ${p.email}  password=${p.password}  TOTP secret=${p.totpSecret}`).join('\n')}
+Each sees their own work: ${priya.name} finds a setting and its verdict, leads Medway's monitoring (My settings) and sees
+events arrive (Notifications); ${demoPeople[1]!.name} runs Bolton's people, API clients, webhooks, placements and audit (Administration);
+${demoPeople[2]!.name} may look but not change; ${demoPeople[3]?.name ?? 'the hub admin'} runs the partnership (Partnership: members, directory, allocations,
+the monitoring report).
+
+From a script, sign in as ${priya.name} as a browser would — a cookie jar, and the Origin and x-ccx-csrf headers the
+console sends with every call that changes something (docs/people-and-sign-in.md):
   curl -s -c ${jar} ${pageHeaders} -d '{"email":"${priya.email}","password":"${priya.password}"}' ${base}/trpc/auth.signIn
   curl -s -b ${jar} -c ${jar} ${pageHeaders} -d "{\\"code\\":\\"$(npm run -s admin -- totp-code --secret ${priya.totpSecret})\\"}" ${base}/trpc/auth.secondFactor
   curl -s -b ${jar} ${base}/trpc/auth.me        # signed in as ${priya.name}, ${priya.role} of ${priya.authorityId}: a session, not a token

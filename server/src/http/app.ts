@@ -42,9 +42,12 @@ const requestContext =
     res.on('finish', () => {
       hub.metrics.requestEnded();
       const ms = performance.now() - started;
+      // A bounded label: the route's pattern, one for all of tRPC, one for every console page.
       const route = requestPath.startsWith('/trpc/')
         ? '/trpc'
-        : ((req.route as { path?: string } | undefined)?.path ?? requestPath);
+        : ((res.locals.routeLabel as string | undefined) ??
+          (req.route as { path?: string } | undefined)?.path ??
+          requestPath);
       hub.metrics.observeHttp(
         res.statusCode === 404 && route === requestPath ? 'unmatched' : route,
         req.method,

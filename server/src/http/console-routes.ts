@@ -3,6 +3,7 @@
 // or reload /settings/… . A program asking for JSON still gets the hub's 404.
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
+import compression from 'compression';
 import express, { type Router } from 'express';
 import type { Hub } from '../hub.js';
 
@@ -29,9 +30,16 @@ const wantsHtml = (accept: string | undefined): boolean => !!accept && /\btext\/
 export const consoleRoutes = (hub: Hub): Router => {
   const dir = hub.config.consoleDir;
   const r = express.Router();
+  // The console's files are compressed here (a third of their size or less); the API is left alone,
+  // its live events included (a stream must not wait in a compressor's buffer).
+  r.use(compression());
   // Vite names these by their content's hash: a new build has new names, so browsers keep them for good.
   r.use(
     '/assets/console',
+    (_req, res, next) => {
+      res.locals.routeLabel = '/assets/console';
+      next();
+    },
     express.static(path.join(dir, 'assets', 'console'), {
       immutable: true,
       maxAge: '365d',
@@ -40,12 +48,15 @@ export const consoleRoutes = (hub: Hub): Router => {
     }),
   );
   r.get('/favicon.svg', (_req, res, next) => {
+    res.locals.routeLabel = '/favicon.svg';
     res.setHeader('Cache-Control', 'public, max-age=86400');
     res.sendFile(path.join(dir, 'favicon.svg'), (err) => (err ? next() : undefined));
   });
   let page: { html: string } | null = null;
-  r.get('/{*path}', async (req, res, next) => {
-    if (!wantsHtml(req.headers.accept)) return next();
+  // A middleware, not a route: a request it passes on stays unmatched for the metrics and the 404.
+  r.use(async (req, res, next) => {
+    if ((req.method !== 'GET' && req.method !== 'HEAD') || !wantsHtml(req.headers.accept)) return next();
+    res.locals.routeLabel = '(console page)';
     if (!page) {
       try {
         page = { html: await readFile(path.join(dir, 'index.html'), 'utf8') };

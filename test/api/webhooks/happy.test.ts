@@ -247,5 +247,12 @@ describe('secrets, pings and ownership', () => {
     expect(r.requests).toHaveLength(2);
     const deliveries = await deliveriesOf(h, hook);
     expect(deliveries.map((d) => d.status).sort()).toEqual(['delivered', 'failed']);
+    // Resending a test ping sends it again at once (the queue carries only events, in order).
+    r.answer(() => 204);
+    const failed = deliveries.find((d) => d.status === 'failed')!;
+    const again = await h.caller(hook.admin).webhooks.resend({ id: hook.id, deliveryId: failed.id });
+    expect(again).toMatchObject({ id: failed.id, status: 'delivered', attempts: 1, lastStatusCode: 204 });
+    expect(r.requests).toHaveLength(3);
+    expect(verify(hook.secret, r.requests[2]!)).toMatchObject({ type: 'webhook.test' });
   });
 });

@@ -180,6 +180,25 @@ export const resendDelivery = async (tx: Db, actor: Actor, input: { id: string; 
   return toDelivery(row);
 };
 
+/**
+ * A resent test ping (resendDelivery made it pending again) is sent now, as webhooks.test sends one: the
+ * delivery work carries only events, in their order, and would never pick it up.
+ */
+export const sendResentTest = async (
+  db: Db,
+  actor: Actor,
+  config: Config,
+  input: { id: string; deliveryId: string },
+) => {
+  const hook = await ownWebhook(db, actor, input.id);
+  const [row] = await db
+    .select()
+    .from(webhookDeliveries)
+    .where(and(eq(webhookDeliveries.id, input.deliveryId), eq(webhookDeliveries.webhookId, input.id)));
+  if (!row) throw notFound(`delivery ${input.deliveryId}`);
+  return toDelivery(await attemptDelivery(db, config, hook, row, actor.now, { finalOnFailure: true }));
+};
+
 /** Sends a signed ping at once and records it as a delivery. */
 export const testWebhook = async (db: Db, actor: Actor, config: Config, id: string) => {
   const hook = await ownWebhook(db, actor, id);

@@ -29,6 +29,8 @@ export const REST_TAGS = {
   placements:
     "Placement declarations: counts of children an authority has placed at a setting, never a child's identity.",
   allocations: 'Lead authorities: who monitors which provision for the partnership.',
+  monitoring:
+    "The partnership's monitoring: per lead authority, visits made in time and out of time. Needs the hub-admin role.",
   concerns: 'Concerns logged about a setting, and the risk RAG they give.',
   access:
     'Need-to-know: why the caller can or cannot see a record, and the grants that widen it (shares of a record, pre-placement grants at a setting).',
@@ -333,6 +335,15 @@ export const REST_ROUTES: readonly RestRoute[] = [
     summary: 'The provisions your authority leads, with their monitoring status',
     description:
       'Each current allocation of yours, with whether monitoring is ok, due soon, overdue or never done.',
+  },
+  {
+    method: 'get',
+    path: '/monitoring/report',
+    procedure: 'monitoring.report',
+    tag: 'monitoring',
+    summary: 'The monitoring report: visits in time and out of time per lead authority',
+    description:
+      "Needs the hub-admin role. For each member authority that leads settings today: the settings it leads, its own published visits to them made on or before the date they were due (`visitsInTime`) or after it (`visitsOutOfTime`), and how many of the settings are overdue now or have never been monitored. A visit is due on the date the visit before it set, or its date plus the type's frequency; a first visit, on the allocation's start plus the frequency.",
   },
   {
     method: 'get',

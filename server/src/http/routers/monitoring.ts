@@ -1,5 +1,6 @@
 import { z } from 'zod';
-import { zFrequency, zFrequencySet, zOverdueReport } from '@ccx/schema';
+import { zFrequency, zFrequencySet, zMonitoringReport, zOverdueReport } from '@ccx/schema';
+import { monitoringReport } from '../../domain/monitoring/report.js';
 import { listFrequencies, overdueReport, setFrequency } from '../../domain/monitoring/schedule.js';
 import { authedProcedure, roleProcedure, router } from '../trpc.js';
 
@@ -12,4 +13,8 @@ export const monitoringRouter = router({
   overdue: roleProcedure('hub-admin')
     .output(zOverdueReport)
     .query(({ ctx }) => overdueReport(ctx.db, ctx.actor)),
+  // Per lead authority: settings led, visits in time and out of time, overdue now (the partnership's view).
+  report: roleProcedure('hub-admin')
+    .output(zMonitoringReport)
+    .query(({ ctx }) => monitoringReport(ctx.db, ctx.actor)),
 });

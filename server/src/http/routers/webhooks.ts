@@ -16,6 +16,7 @@ import {
   listWebhooks,
   resendDelivery,
   rotateWebhookSecret,
+  sendResentTest,
   testWebhook,
 } from '../../domain/webhooks/webhooks.js';
 import { roleProcedure, router } from '../trpc.js';
@@ -56,5 +57,11 @@ export const webhooksRouter = router({
   resend: roleProcedure('admin')
     .input(zWebhookResend)
     .output(zDelivery)
-    .mutation(({ ctx, input }) => ctx.db.transaction((tx) => resendDelivery(tx, ctx.actor, input))),
+    .mutation(async ({ ctx, input }) => {
+      const resent = await ctx.db.transaction((tx) => resendDelivery(tx, ctx.actor, input));
+      // A test ping is not in the event queue: it goes again now, outside the transaction.
+      return resent.eventType === 'webhook.test'
+        ? sendResentTest(ctx.db, ctx.actor, ctx.hub.config, input)
+        : resent;
+    }),
 });

@@ -118,7 +118,7 @@ export const WelcomePage = (_: PageProps) => {
               <li>In the app, choose to add an account and to enter a setup key.</li>
               <li>
                 Enter this key:{' '}
-                <code className="ccx-nowrap" data-testid="totp-secret" data-secret={enrolment.totpSecret}>
+                <code className="ccx-secret" data-testid="totp-secret" data-secret={enrolment.totpSecret}>
                   {grouped(enrolment.totpSecret)}
                 </code>
                 . On the phone that has the app you can instead{' '}
