@@ -56,7 +56,6 @@ const manifest = JSON.parse(await readFile(manifestPath, 'utf8')) as {
 const hub = await startBenchHub({
   ...(databaseUrl ? { databaseUrl } : { dataDir: args.pglite! }),
   logFile: path.join(repoRoot, '.bench-data', 'hub-console.log'),
-  env: { LOG_LEVEL: 'warn' },
 });
 const origin = new URL(hub.url).origin;
 
