@@ -6,8 +6,6 @@
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createTRPCClient, httpLink } from '@trpc/client';
-import type { AppRouter } from '@ccx/server';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import {
   checkPage,
@@ -17,29 +15,12 @@ import {
   launchBrowser,
   newContext,
   screenshot,
+  apiAs,
+  requestToken,
   signIn,
   startConsoleHub,
   type ConsoleHub,
 } from './support.js';
-
-/** An API client of a demo authority, speaking tRPC over HTTP with a client-credentials token. */
-const apiAs = async (hub: ConsoleHub, authorityId: string) => {
-  const c = hub.clients.find((x) => x.authorityId === authorityId);
-  if (!c) throw new Error(`no demo client for ${authorityId}`);
-  const res = await fetch(`${hub.url}/oauth/token`, {
-    method: 'POST',
-    headers: { 'content-type': 'application/x-www-form-urlencoded' },
-    body: new URLSearchParams({
-      grant_type: 'client_credentials',
-      client_id: c.clientId,
-      client_secret: c.clientSecret,
-    }).toString(),
-  });
-  const token = ((await res.json()) as { access_token: string }).access_token;
-  return createTRPCClient<AppRouter>({
-    links: [httpLink({ url: `${hub.url}/trpc`, headers: { authorization: `Bearer ${token}` } })],
-  });
-};
 
 /** A webhook receiver on 127.0.0.1 that answers 204 and keeps what it was sent. */
 const startReceiver = async () => {
@@ -190,15 +171,7 @@ describe.skipIf(chromiumMissing)('the authority admin’s console', () => {
       );
       await checkPage(page, 'admin: API client made, secret once');
       // The secret works: the client gets a token.
-      const token = await fetch(`${hub.url}/oauth/token`, {
-        method: 'POST',
-        headers: { 'content-type': 'application/x-www-form-urlencoded' },
-        body: new URLSearchParams({
-          grant_type: 'client_credentials',
-          client_id: clientId,
-          client_secret: secret,
-        }),
-      });
+      const token = await requestToken(hub, clientId, secret);
       expect(token.status).toBe(200);
       await page.getByRole('button', { name: 'Revoke Case management system (test)' }).click();
       await expect.poll(() => h1(page)).toBe('Revoke Case management system (test)?');
@@ -209,15 +182,7 @@ describe.skipIf(chromiumMissing)('the authority admin’s console', () => {
       const row = page.locator('tr', { hasText: clientId });
       await expect.poll(() => row.textContent()).toContain('Revoked');
       await checkPage(page, 'admin: client revoked');
-      const refused = await fetch(`${hub.url}/oauth/token`, {
-        method: 'POST',
-        headers: { 'content-type': 'application/x-www-form-urlencoded' },
-        body: new URLSearchParams({
-          grant_type: 'client_credentials',
-          client_id: clientId,
-          client_secret: secret,
-        }),
-      });
+      const refused = await requestToken(hub, clientId, secret);
       expect(refused.status).toBe(401);
       await page.close();
     },

@@ -2,8 +2,6 @@
 // first: the error summary and the fields' errors), suspend it; add a provider and a setting, change
 // the setting; preview automatic allocation as a dry run, then apply it; read the monitoring report,
 // whose table gives the hub's own numbers and whose chart has an accessible name.
-import { readFile } from 'node:fs/promises';
-import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser, Page } from 'playwright-core';
 import {
@@ -16,6 +14,8 @@ import {
   screenshot,
   signIn,
   startConsoleHub,
+  tokenFor,
+  tokenOf,
   type ConsoleHub,
 } from './support.js';
 
@@ -27,21 +27,6 @@ type ReportRow = {
   visitsOutOfTime: number;
   overdueNow: number;
   neverMonitored: number;
-};
-
-/** An access token for an API client of the hub (client credentials). */
-const tokenFor = async (hub: ConsoleHub, clientId: string, clientSecret: string): Promise<string> => {
-  const res = await fetch(`${hub.url}/oauth/token`, {
-    method: 'POST',
-    headers: { 'content-type': 'application/x-www-form-urlencoded' },
-    body: new URLSearchParams({
-      grant_type: 'client_credentials',
-      client_id: clientId,
-      client_secret: clientSecret,
-    }).toString(),
-  });
-  expect(res.status).toBe(200);
-  return ((await res.json()) as { access_token: string }).access_token;
 };
 
 const api = async <T>(hub: ConsoleHub, token: string, method: string, route: string, body?: unknown) => {
@@ -258,11 +243,7 @@ describe.skipIf(chromiumMissing)('the hub admin runs the partnership', () => {
       await page.getByRole('link', { name: 'Monitoring report' }).click();
       await expect.poll(() => heading(page)).toContain('Monitoring report');
       await expect.poll(() => page.locator('table').count()).toBe(1);
-      const bootstrap = JSON.parse(await readFile(path.join(hub.dataDir, 'bootstrap.json'), 'utf8')) as {
-        clientId: string;
-        clientSecret: string;
-      };
-      const adminToken = await tokenFor(hub, bootstrap.clientId, bootstrap.clientSecret);
+      const adminToken = await tokenOf(hub, 'hub-admin');
       const report = await api<{ asOf: string; rows: ReportRow[] }>(
         hub,
         adminToken,

@@ -20,38 +20,12 @@ import {
   screenshot,
   signIn,
   startConsoleHub,
+  tokenFor,
+  tokenOf,
+  trpcCall,
   type ConsoleHub,
   type DemoPerson,
 } from './support.js';
-
-type Bootstrap = { clientId: string; clientSecret: string };
-
-/** A token for an API client (client_credentials at the hub's token endpoint). */
-const tokenFor = async (hub: ConsoleHub, clientId: string, clientSecret: string): Promise<string> => {
-  const res = await fetch(`${hub.url}/oauth/token`, {
-    method: 'POST',
-    headers: { 'content-type': 'application/x-www-form-urlencoded' },
-    body: new URLSearchParams({
-      grant_type: 'client_credentials',
-      client_id: clientId,
-      client_secret: clientSecret,
-    }),
-  });
-  expect(res.status).toBe(200);
-  return ((await res.json()) as { access_token: string }).access_token;
-};
-
-/** One tRPC call over HTTP (a query or a mutation: the hub takes POST for both), answering its data. */
-const call = async <T>(hub: ConsoleHub, token: string, procedure: string, input: unknown): Promise<T> => {
-  const res = await fetch(`${hub.url}/trpc/${procedure}`, {
-    method: 'POST',
-    headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' },
-    body: JSON.stringify(input),
-  });
-  const body = (await res.json()) as { result?: { data: T }; error?: unknown };
-  if (!body.result) throw new Error(`${procedure} answered ${res.status}: ${JSON.stringify(body.error)}`);
-  return body.result.data;
-};
 
 type Check = { verdict: string; reasons: { message: string; contact: string | null }[] };
 
@@ -108,10 +82,9 @@ describe.skipIf(chromiumMissing)('the placement officer', () => {
   beforeAll(async () => {
     [hub, browser] = await Promise.all([startConsoleHub(), launchBrowser()]);
     workDir = await mkdtemp(path.join(tmpdir(), 'ccx-placement-'));
-    const boot = JSON.parse(await readFile(path.join(hub.dataDir, 'bootstrap.json'), 'utf8')) as Bootstrap;
-    const admin = await tokenFor(hub, boot.clientId, boot.clientSecret);
+    const admin = await tokenOf(hub, 'hub-admin');
     // A new officer at North Tyneside: no placement, allocation or grant at the showcase setting.
-    const invited = await call<{ invitationUrl: string }>(hub, admin, 'people.invite', {
+    const invited = await trpcCall<{ invitationUrl: string }>(hub, admin, 'people.invite', {
       authorityId: 'north-tyneside',
       email: 'dana.fenwick@north-tyneside.example.gov.uk',
       name: 'Dana Fenwick',
@@ -128,11 +101,11 @@ describe.skipIf(chromiumMissing)('the placement officer', () => {
       totpSecret: '',
       recoveryCodes: [],
     };
-    const setting = await call<{ provider?: { name: string } }>(hub, admin, 'provisions.get', {
+    const setting = await trpcCall<{ provider?: { name: string } }>(hub, admin, 'provisions.get', {
       id: hub.showcase.provisionId,
     });
     provider = setting.provider!.name;
-    const everyProvider = await call<{ items: { name: string }[] }>(hub, admin, 'providers.search', {
+    const everyProvider = await trpcCall<{ items: { name: string }[] }>(hub, admin, 'providers.search', {
       limit: 200,
     });
     providerWord = provider
@@ -140,7 +113,7 @@ describe.skipIf(chromiumMissing)('the placement officer', () => {
       .find((w) => w.length > 3 && everyProvider.items.filter((p) => p.name.includes(w)).length > 1)!;
     expect(providerWord).toBeTruthy();
     // Enough children's homes for more than one page of results (20 a page).
-    const homes = await call<{ items: unknown[] }>(hub, admin, 'provisions.search', {
+    const homes = await trpcCall<{ items: unknown[] }>(hub, admin, 'provisions.search', {
       type: 'childrens-home',
       limit: 200,
     });
@@ -149,7 +122,7 @@ describe.skipIf(chromiumMissing)('the placement officer', () => {
     const tyneside = hub.clients.find((c) => c.authorityId === 'north-tyneside')!;
     const tynesideToken = await tokenFor(hub, tyneside.clientId, tyneside.clientSecret);
     checkNow = () =>
-      call<Check>(hub, tynesideToken, 'checks.placement', { provisionId: hub.showcase.provisionId });
+      trpcCall<Check>(hub, tynesideToken, 'checks.placement', { provisionId: hub.showcase.provisionId });
     expected = await checkNow();
     // Another setting of the demo's own shortlist (its second row).
     const shortlist = await readFile(path.join(hub.dataDir, 'shortlist.csv'), 'utf8');

@@ -15,8 +15,9 @@ import {
   screenshot,
   signIn,
   startConsoleHub,
+  tokenOf,
+  trpcCall,
   type ConsoleHub,
-  type DemoClient,
 } from './support.js';
 
 const POLL = { timeout: 15_000 };
@@ -36,47 +37,18 @@ describe.skipIf(chromiumMissing)('the quality-assurance officer', () => {
 
   /** An API client's access token (client credentials), as a member's own system would get one. */
   const tokenFor = async (authorityId: string): Promise<string> => {
-    const known = tokens.get(authorityId);
-    if (known) return known;
-    const client: DemoClient | undefined = hub.clients.find((c) => c.authorityId === authorityId);
-    if (!client) throw new Error(`no demo client for ${authorityId}`);
-    const res = await fetch(`${hub.url}/oauth/token`, {
-      method: 'POST',
-      headers: {
-        'content-type': 'application/x-www-form-urlencoded',
-        authorization: `Basic ${Buffer.from(`${client.clientId}:${client.clientSecret}`).toString('base64')}`,
-      },
-      body: 'grant_type=client_credentials',
-    });
-    expect(res.status).toBe(200);
-    const token = ((await res.json()) as { access_token: string }).access_token;
+    const token = tokens.get(authorityId) ?? (await tokenOf(hub, authorityId));
     tokens.set(authorityId, token);
     return token;
   };
 
-  /** tRPC over HTTP as an API client: a query by GET, a mutation by POST. */
+  /** tRPC over HTTP as an API client (the hub takes POST for a query too). */
   const api = async <T = Record<string, unknown>>(
     authorityId: string,
-    kind: 'query' | 'mutation',
+    _kind: 'query' | 'mutation',
     procedure: string,
     input: unknown,
-  ): Promise<T> => {
-    const headers = { authorization: `Bearer ${await tokenFor(authorityId)}` };
-    const res =
-      kind === 'query'
-        ? await fetch(
-            `${hub.url}/trpc/${procedure}${input === undefined ? '' : `?input=${encodeURIComponent(JSON.stringify(input))}`}`,
-            { headers },
-          )
-        : await fetch(`${hub.url}/trpc/${procedure}`, {
-            method: 'POST',
-            headers: { ...headers, 'content-type': 'application/json' },
-            body: JSON.stringify(input),
-          });
-    const body = (await res.json()) as { result?: { data: T }; error?: unknown };
-    if (!res.ok || !body.result) throw new Error(`${procedure}: ${res.status} ${JSON.stringify(body.error)}`);
-    return body.result.data;
-  };
+  ): Promise<T> => trpcCall<T>(hub, await tokenFor(authorityId), procedure, input);
 
   const h1 = () => page.locator('h1').textContent();
   const path = () => new URL(page.url()).pathname;

@@ -8,7 +8,9 @@ import { mkdir, mkdtemp, readFile, rm, appendFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { AxeBuilder } from '@axe-core/playwright';
+import { createTRPCClient, httpLink } from '@trpc/client';
 import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
+import type { AppRouter } from '@ccx/server';
 import { expect } from 'vitest';
 import { totp } from '@ccx/server/testing';
 import { repoRoot, tsxBin } from '../support/hub-process.js';
@@ -125,6 +127,72 @@ export const startConsoleHub = async (env: Record<string, string> = {}): Promise
       await rm(dataDir, { recursive: true, force: true });
     },
   };
+};
+
+/** POST /oauth/token with an API client's credentials (client_credentials), answered raw. */
+export const requestToken = (hub: ConsoleHub, clientId: string, clientSecret: string): Promise<Response> =>
+  fetch(`${hub.url}/oauth/token`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/x-www-form-urlencoded' },
+    body: new URLSearchParams({
+      grant_type: 'client_credentials',
+      client_id: clientId,
+      client_secret: clientSecret,
+    }),
+  });
+
+/** An access token for an API client. */
+export const tokenFor = async (hub: ConsoleHub, clientId: string, clientSecret: string): Promise<string> => {
+  const res = await requestToken(hub, clientId, clientSecret);
+  if (res.status !== 200) throw new Error(`no token for ${clientId}: ${res.status} ${await res.text()}`);
+  return ((await res.json()) as { access_token: string }).access_token;
+};
+
+/** The credentials of a demo authority's API client, or of the hub admin's (bootstrap.json) for 'hub-admin'. */
+export const clientOf = async (
+  hub: ConsoleHub,
+  who: string,
+): Promise<{ clientId: string; clientSecret: string }> => {
+  if (who === 'hub-admin')
+    return JSON.parse(await readFile(path.join(hub.dataDir, 'bootstrap.json'), 'utf8')) as {
+      clientId: string;
+      clientSecret: string;
+    };
+  const client = hub.clients.find((c) => c.authorityId === who);
+  if (!client) throw new Error(`the demo has no API client at ${who}`);
+  return client;
+};
+
+/** That client's token (see clientOf). */
+export const tokenOf = async (hub: ConsoleHub, who: string): Promise<string> => {
+  const { clientId, clientSecret } = await clientOf(hub, who);
+  return tokenFor(hub, clientId, clientSecret);
+};
+
+/** A typed tRPC client acting as that API client, to set things up or to race the browser over HTTP. */
+export const apiAs = async (hub: ConsoleHub, who: string) => {
+  const token = await tokenOf(hub, who);
+  return createTRPCClient<AppRouter>({
+    links: [httpLink({ url: `${hub.url}/trpc`, headers: { authorization: `Bearer ${token}` } })],
+  });
+};
+
+/** One tRPC call over HTTP by name (POST, which the hub takes for queries too), answering its data. */
+export const trpcCall = async <T>(
+  hub: ConsoleHub,
+  token: string,
+  procedure: string,
+  input: unknown,
+): Promise<T> => {
+  const res = await fetch(`${hub.url}/trpc/${procedure}`, {
+    method: 'POST',
+    headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' },
+    // A procedure that takes no input gets an empty object (a POST needs a body).
+    body: JSON.stringify(input ?? {}),
+  });
+  const body = (await res.json()) as { result?: { data: T }; error?: unknown };
+  if (!body.result) throw new Error(`${procedure} answered ${res.status}: ${JSON.stringify(body.error)}`);
+  return body.result.data;
 };
 
 /** Chromium as the machine has it: headless, no sandbox (root), nothing reaching out to the internet. */

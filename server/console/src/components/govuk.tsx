@@ -3,7 +3,7 @@
 // error summary and banners) is done here in React.
 import { useEffect, useId, useRef, type ChangeEvent, type InputHTMLAttributes, type ReactNode } from 'react';
 import { Link } from '../navigation.js';
-import type { FieldIssue } from '../trpc.js';
+import { hubErrorOf, type FieldIssue } from '../trpc.js';
 
 const cx = (...names: (string | false | null | undefined)[]) => names.filter(Boolean).join(' ');
 
@@ -601,6 +601,17 @@ export const ProblemText = ({ message, requestId }: { message: string; requestId
     </div>
   </div>
 );
+
+/** A page whose record the hub would not give: its heading, and the hub's words with the request id. */
+export const PageLoadFailed = ({ title, error }: { title: string; error: unknown }) => {
+  const p = hubErrorOf(error);
+  return (
+    <>
+      <PageHeading>{title}</PageHeading>
+      <ProblemText message={p.message} requestId={p.requestId} />
+    </>
+  );
+};
 
 export const issuesToSummary = (issues: FieldIssue[], known?: (id: string) => boolean): SummaryError[] =>
   issues.map((i) => {

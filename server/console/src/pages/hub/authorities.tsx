@@ -9,7 +9,6 @@ import {
   NotificationBanner,
   PageHeading,
   ProblemText,
-  Select,
   Table,
   Tag,
   TextInput,
@@ -17,7 +16,8 @@ import {
 import { Link } from '../../navigation.js';
 import { hubErrorOf, useTRPC, type Inputs } from '../../trpc.js';
 import type { PageProps } from '../../route-kit.js';
-import { REGION_NAMES, STATUS_COLOURS, STATUS_NAMES, optionsOf, type Region } from './labels.js';
+import { AuthorityDetailsFields } from './authority-fields.js';
+import { REGION_NAMES, STATUS_COLOURS, STATUS_NAMES, type Region } from './labels.js';
 
 const EMPTY = { id: '', name: '', gssCode: '', region: '', qaInbox: '' };
 const FIELDS = ['id', 'name', 'gssCode', 'region', 'qaInbox'];
@@ -111,43 +111,7 @@ export const AuthoritiesPage = (_: PageProps) => {
           width="20"
           spellCheck={false}
         />
-        <TextInput
-          id="name"
-          label="Name"
-          hint="The council’s name, such as North Tyneside Council"
-          value={v.name}
-          onChange={(x) => form.set('name', x)}
-          error={form.errorFor('name')}
-        />
-        <TextInput
-          id="gssCode"
-          label="GSS code (optional)"
-          hint="The ONS code of the local authority, such as E08000022"
-          value={v.gssCode}
-          onChange={(x) => form.set('gssCode', x)}
-          error={form.errorFor('gssCode')}
-          width="10"
-          spellCheck={false}
-        />
-        <Select
-          id="region"
-          label="Region"
-          value={v.region}
-          onChange={(x) => form.set('region', x)}
-          error={form.errorFor('region')}
-          options={optionsOf(REGION_NAMES, 'Choose a region')}
-        />
-        <TextInput
-          id="qaInbox"
-          label="Quality assurance inbox"
-          hint="The e-mail address other members contact about settings this authority leads on"
-          type="email"
-          autoComplete="off"
-          spellCheck={false}
-          value={v.qaInbox}
-          onChange={(x) => form.set('qaInbox', x)}
-          error={form.errorFor('qaInbox')}
-        />
+        <AuthorityDetailsFields form={form} adding={true} />
         <Button disabled={create.isPending}>Add member authority</Button>
       </Form>
     </>

@@ -11,19 +11,16 @@ import {
   PageHeading,
   ProblemText,
   Radios,
-  Select,
   SummaryList,
   Tag,
-  TextInput,
 } from '../../components/govuk.js';
 import { hubErrorOf, useTRPC } from '../../trpc.js';
 import { formatDateTime } from '../../format.js';
 import type { PageProps } from '../../route-kit.js';
+import { AuthorityDetailsFields } from './authority-fields.js';
 import {
-  REGION_NAMES,
   STATUS_COLOURS,
   STATUS_NAMES,
-  optionsOf,
   type Authority,
   type MembershipStatus,
   type Region,
@@ -141,41 +138,7 @@ const ChangeForm = ({ authority, onSaved }: { authority: Authority; onSaved: () 
             hint: STATUS_HINTS[s],
           }))}
         />
-        <TextInput
-          id="name"
-          label="Name"
-          value={v.name}
-          onChange={(x) => form.set('name', x)}
-          error={form.errorFor('name')}
-        />
-        <TextInput
-          id="gssCode"
-          label="GSS code (optional)"
-          hint="Leave empty to remove it"
-          value={v.gssCode}
-          onChange={(x) => form.set('gssCode', x)}
-          error={form.errorFor('gssCode')}
-          width="10"
-          spellCheck={false}
-        />
-        <Select
-          id="region"
-          label="Region"
-          value={v.region}
-          onChange={(x) => form.set('region', x)}
-          error={form.errorFor('region')}
-          options={optionsOf(REGION_NAMES)}
-        />
-        <TextInput
-          id="qaInbox"
-          label="Quality assurance inbox"
-          type="email"
-          autoComplete="off"
-          spellCheck={false}
-          value={v.qaInbox}
-          onChange={(x) => form.set('qaInbox', x)}
-          error={form.errorFor('qaInbox')}
-        />
+        <AuthorityDetailsFields form={form} adding={false} />
         <Button disabled={update.isPending}>Save changes</Button>
       </Form>
     </>

@@ -14,7 +14,6 @@ import {
   Loading,
   NotificationBanner,
   PageHeading,
-  ProblemText,
   Radios,
   Select,
   Table,
@@ -22,6 +21,7 @@ import {
   Textarea,
   WarningText,
   fieldId,
+  PageLoadFailed,
 } from '../../components/govuk.js';
 import { formatDate, formatDateTime } from '../../format.js';
 import { Link, navigate, useSearchParams } from '../../navigation.js';
@@ -633,15 +633,7 @@ export const EditOutcomePage = ({ params }: PageProps) => {
     refetchOnMount: 'always',
   });
   if (q.isPending || (q.isFetching && !q.isFetchedAfterMount)) return <Loading what="the outcome" />;
-  if (q.error) {
-    const p = hubErrorOf(q.error);
-    return (
-      <>
-        <PageHeading>Change an outcome</PageHeading>
-        <ProblemText message={p.message} requestId={p.requestId} />
-      </>
-    );
-  }
+  if (q.error) return <PageLoadFailed title="Change an outcome" error={q.error} />;
   const o = q.data;
   if (o.layer !== 'detail' || o.publisherAuthorityId !== me.authority.id || o.status === 'withdrawn')
     return (

@@ -11,6 +11,7 @@ import {
   SummaryList,
   Table,
   Tag,
+  PageLoadFailed,
 } from '../../components/govuk.js';
 import { formatDate, formatDateTime } from '../../format.js';
 import { Link, navigate } from '../../navigation.js';
@@ -181,15 +182,7 @@ export const OutcomePage = ({ params }: PageProps) => {
   const trpc = useTRPC();
   const q = useQuery(trpc.outcomes.get.queryOptions({ id: params.id! }));
   if (q.isPending) return <Loading what="the outcome" />;
-  if (q.error) {
-    const p = hubErrorOf(q.error);
-    return (
-      <>
-        <PageHeading>Outcome</PageHeading>
-        <ProblemText message={p.message} requestId={p.requestId} />
-      </>
-    );
-  }
+  if (q.error) return <PageLoadFailed title="Outcome" error={q.error} />;
   const o = q.data;
   if (o.layer === 'detail') return <Detail o={o} />;
   if (o.layer === 'summary')

@@ -8,17 +8,17 @@ import {
   InsetText,
   Loading,
   PageHeading,
-  ProblemText,
   SummaryList,
   Table,
   Tag,
   Textarea,
+  PageLoadFailed,
 } from '../../components/govuk.js';
 import { formatDate, formatDateTime } from '../../format.js';
 import { Link, navigate } from '../../navigation.js';
 import type { PageProps } from '../../route-kit.js';
 import { useSession } from '../../session.js';
-import { hubErrorOf, useTRPC, type Outputs } from '../../trpc.js';
+import { useTRPC, type Outputs } from '../../trpc.js';
 import {
   CONTRACT_SCOPES,
   REASON_CATEGORIES,
@@ -188,15 +188,7 @@ export const RestrictionPage = ({ params }: PageProps) => {
   const trpc = useTRPC();
   const q = useQuery(trpc.restrictions.get.queryOptions({ id: params.id! }));
   if (q.isPending) return <Loading what="the restriction" />;
-  if (q.error) {
-    const p = hubErrorOf(q.error);
-    return (
-      <>
-        <PageHeading>Restriction</PageHeading>
-        <ProblemText message={p.message} requestId={p.requestId} />
-      </>
-    );
-  }
+  if (q.error) return <PageLoadFailed title="Restriction" error={q.error} />;
   const r = q.data;
   if (r.layer === 'detail') return <Detail r={r} />;
   if (r.layer === 'summary')
