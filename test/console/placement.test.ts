@@ -260,6 +260,9 @@ describe.skipIf(chromiumMissing)('the placement officer', () => {
       expect(await page.locator('[data-testid="record"][data-layer="detail"]').count()).toBe(0);
       await checkPage(page, 'setting: verdict at the summary layer');
       await screenshot(page, 'setting-verdict');
+      // The same page on a phone (320 px) and at 200% zoom (a 1280 × 900 window shows 640 × 450).
+      await screenshot(page, 'setting-verdict-320px', { width: 320, height: 800 });
+      await screenshot(page, 'setting-verdict-zoom-200', { width: 640, height: 450 });
 
       // Every record carries "Why can I see this?"; the setting's own answer names the member basis.
       const records = page.getByTestId('record');

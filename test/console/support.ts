@@ -301,15 +301,19 @@ export const checkReflow = async (page: Page, state: string): Promise<void> => {
 };
 
 /**
- * With SCREENSHOTS=1 (`npm run screenshots`), a PNG of the top of the page (1024 × 900, what a person
- * sees first) in docs/screenshots/: small enough to keep in the repository.
+ * With SCREENSHOTS=1 (`npm run screenshots`), a PNG of the top of the page in docs/screenshots/: by default
+ * 1024 × 900, what a person sees first; `width` 320 shows a phone, 640 a 1280-pixel window at 200% zoom.
  */
-export const screenshot = async (page: Page, name: string): Promise<void> => {
+export const screenshot = async (
+  page: Page,
+  name: string,
+  size: { width: number; height: number } = { width: 1024, height: 900 },
+): Promise<void> => {
   if (!process.env.SCREENSHOTS) return;
   const dir = path.join(repoRoot, 'docs/screenshots');
   await mkdir(dir, { recursive: true });
   const original = page.viewportSize();
-  await page.setViewportSize({ width: 1024, height: 900 });
+  await page.setViewportSize(size);
   try {
     await page.evaluate('window.scrollTo(0, 0)');
     await page.screenshot({ path: path.join(dir, `${name}.png`) });

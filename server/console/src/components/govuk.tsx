@@ -97,6 +97,27 @@ const Label = ({ id, label, isPageHeading }: Pick<FieldShell, 'id' | 'label' | '
     </label>
   );
 
+/** A labelled field's group: the label, its hint and its error, then the control itself. */
+const FieldGroup = ({
+  id,
+  label,
+  hint,
+  error,
+  isPageHeading,
+  children,
+}: FieldShell & { children: ReactNode }) => (
+  <div className={cx('govuk-form-group', error && 'govuk-form-group--error')}>
+    <Label id={id} label={label} isPageHeading={isPageHeading} />
+    {hint ? (
+      <div id={`${id}-hint`} className="govuk-hint">
+        {hint}
+      </div>
+    ) : null}
+    {error ? <ErrorMessage id={`${id}-error`} text={error} /> : null}
+    {children}
+  </div>
+);
+
 type TextInputProps = FieldShell &
   Omit<InputHTMLAttributes<HTMLInputElement>, 'id' | 'value' | 'onChange'> & {
     value: string;
@@ -116,14 +137,7 @@ export const TextInput = ({
   className,
   ...rest
 }: TextInputProps) => (
-  <div className={cx('govuk-form-group', error && 'govuk-form-group--error')}>
-    <Label id={id} label={label} isPageHeading={isPageHeading} />
-    {hint ? (
-      <div id={`${id}-hint`} className="govuk-hint">
-        {hint}
-      </div>
-    ) : null}
-    {error ? <ErrorMessage id={`${id}-error`} text={error} /> : null}
+  <FieldGroup id={id} label={label} hint={hint} error={error} isPageHeading={isPageHeading}>
     <input
       id={id}
       name={id}
@@ -139,7 +153,7 @@ export const TextInput = ({
       type={rest.type ?? 'text'}
       {...rest}
     />
-  </div>
+  </FieldGroup>
 );
 
 export const Textarea = ({
@@ -151,14 +165,7 @@ export const Textarea = ({
   onChange,
   rows = 5,
 }: FieldShell & { value: string; onChange: (value: string) => void; rows?: number }) => (
-  <div className={cx('govuk-form-group', error && 'govuk-form-group--error')}>
-    <Label id={id} label={label} />
-    {hint ? (
-      <div id={`${id}-hint`} className="govuk-hint">
-        {hint}
-      </div>
-    ) : null}
-    {error ? <ErrorMessage id={`${id}-error`} text={error} /> : null}
+  <FieldGroup id={id} label={label} hint={hint} error={error}>
     <textarea
       id={id}
       name={id}
@@ -168,7 +175,7 @@ export const Textarea = ({
       onChange={(e) => onChange(e.target.value)}
       aria-describedby={describedBy(id, hint, error)}
     />
-  </div>
+  </FieldGroup>
 );
 
 export type Option = { value: string; label: string; hint?: string };
@@ -182,14 +189,7 @@ export const Select = ({
   onChange,
   options,
 }: FieldShell & { value: string; onChange: (value: string) => void; options: Option[] }) => (
-  <div className={cx('govuk-form-group', error && 'govuk-form-group--error')}>
-    <Label id={id} label={label} />
-    {hint ? (
-      <div id={`${id}-hint`} className="govuk-hint">
-        {hint}
-      </div>
-    ) : null}
-    {error ? <ErrorMessage id={`${id}-error`} text={error} /> : null}
+  <FieldGroup id={id} label={label} hint={hint} error={error}>
     <select
       id={id}
       name={id}
@@ -204,7 +204,7 @@ export const Select = ({
         </option>
       ))}
     </select>
-  </div>
+  </FieldGroup>
 );
 
 /** Radios or checkboxes in a fieldset whose legend asks the question. */
