@@ -30,6 +30,8 @@ export type HubForm<V> = {
   clearProblem: () => void;
   /** Forgets the kept values: call when the hub has accepted the form. */
   done: () => void;
+  /** After the hub accepted it: forgets the kept values and any problem, and shows the form anew. */
+  reset: (values: V) => void;
 };
 
 /**
@@ -52,6 +54,10 @@ export const useHubForm = <V extends object>(
       // Storage full or refused: the form still works, it just will not survive a reload.
     }
   }, [key, values]);
+  const done = () => {
+    finished.current = true;
+    if (key) window.sessionStorage.removeItem(STORE + key);
+  };
   const errorFor = useCallback(
     (path: string) => problem?.issues.find((i) => i.path === path || i.path.startsWith(`${path}.`))?.message,
     [problem],
@@ -79,9 +85,11 @@ export const useHubForm = <V extends object>(
         requestId: null,
       }),
     clearProblem: () => setProblem(null),
-    done: () => {
-      finished.current = true;
-      if (key) window.sessionStorage.removeItem(STORE + key);
+    done,
+    reset: (next) => {
+      done();
+      setProblem(null);
+      setValues(next);
     },
   };
 };

@@ -37,9 +37,7 @@ export const ClientsPage = (_: PageProps) => {
   const create = useMutation(
     trpc.clients.create.mutationOptions({
       onSuccess: (answer) => {
-        form.done();
-        form.clearProblem();
-        form.replace({ name: '', role: '' });
+        form.reset({ name: '', role: '' });
         setBanner(null);
         setCreated(answer);
         void refresh();

@@ -128,9 +128,7 @@ export const InvitePersonPage = (_: PageProps) => {
   const invite = useMutation(
     trpc.people.invite.mutationOptions({
       onSuccess: (answer) => {
-        form.done();
-        form.clearProblem();
-        form.replace({ name: '', email: '', role: '' });
+        form.reset({ name: '', email: '', role: '' });
         setInvited(answer);
         void queryClient.invalidateQueries(trpc.people.list.queryFilter());
       },

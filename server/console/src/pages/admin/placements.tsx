@@ -64,9 +64,7 @@ export const PlacementsPage = (_: PageProps) => {
       return { placed, name: setting.name };
     },
     onSuccess: ({ placed, name }) => {
-      form.done();
-      form.clearProblem();
-      form.replace({ urn: '', children: '', fromDate: '' });
+      form.reset({ urn: '', children: '', fromDate: '' });
       setBanner(
         `Declared ${placed.children} ${placed.children === 1 ? 'child' : 'children'} placed at ${name}.`,
       );

@@ -87,9 +87,7 @@ const ProviderForm = ({ provider, authorityName }: { provider: Provider | null; 
   const save = useMutation(
     trpc.identityProviders.set.mutationOptions({
       onSuccess: (p) => {
-        form.done();
-        form.clearProblem();
-        form.replace(valuesOf(p));
+        form.reset(valuesOf(p));
         setSecret('');
         setBanner(`Saved. People at ${p.allowedDomains.join(', ')} now sign in with your identity provider.`);
         void refresh();

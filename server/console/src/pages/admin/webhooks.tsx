@@ -82,9 +82,7 @@ export const WebhooksPage = (_: PageProps) => {
   const create = useMutation(
     trpc.webhooks.create.mutationOptions({
       onSuccess: (answer) => {
-        form.done();
-        form.clearProblem();
-        form.replace({ url: '', eventTypes: [] });
+        form.reset({ url: '', eventTypes: [] });
         setCreated(answer);
         void queryClient.invalidateQueries(trpc.webhooks.list.queryFilter());
       },

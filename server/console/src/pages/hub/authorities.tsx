@@ -31,9 +31,7 @@ export const AuthoritiesPage = (_: PageProps) => {
   const create = useMutation(
     trpc.authorities.create.mutationOptions({
       onSuccess: (a) => {
-        form.done();
-        form.clearProblem();
-        form.replace(EMPTY);
+        form.reset(EMPTY);
         setAdded({ id: a.id, name: a.name });
         void queryClient.invalidateQueries(trpc.authorities.list.queryFilter());
       },

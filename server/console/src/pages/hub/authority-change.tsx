@@ -81,9 +81,7 @@ const ChangeForm = ({ authority, onSaved }: { authority: Authority; onSaved: () 
   const update = useMutation(
     trpc.authorities.update.mutationOptions({
       onSuccess: (a) => {
-        form.done();
-        form.clearProblem();
-        form.replace(valuesOf(a));
+        form.reset(valuesOf(a));
         setCurrent(a);
         setSaved(true);
         onSaved();

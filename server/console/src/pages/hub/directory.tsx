@@ -37,9 +37,7 @@ export const DirectoryPage = (_: PageProps) => {
   const create = useMutation(
     trpc.providers.create.mutationOptions({
       onSuccess: (p) => {
-        form.done();
-        form.clearProblem();
-        form.replace(EMPTY_PROVIDER);
+        form.reset(EMPTY_PROVIDER);
         setAdded({ id: p.id, name: p.name });
         void queryClient.invalidateQueries(trpc.providers.search.queryFilter());
       },

@@ -257,9 +257,7 @@ const ChangeSetting = ({ setting }: { setting: Provision }) => {
   const update = useMutation(
     trpc.provisions.update.mutationOptions({
       onSuccess: (p) => {
-        form.done();
-        form.clearProblem();
-        form.replace(valuesOf(p));
+        form.reset(valuesOf(p));
         setCurrent(p);
         setSaved(true);
         void queryClient.invalidateQueries(trpc.provisions.search.queryFilter());

@@ -420,9 +420,7 @@ const RequestAccess = ({
   const request = useMutation(
     trpc.access.requestProspective.mutationOptions({
       onSuccess: async (grant) => {
-        form.done();
-        form.clearProblem();
-        form.replace({ reason: '', caseReference: '', days: '7' });
+        form.reset({ reason: '', caseReference: '', days: '7' });
         // Every record of the setting is read again, now at the layer the grant gives.
         await Promise.all([
           queryClient.invalidateQueries(trpc.checks.pathFilter()),
