@@ -13,7 +13,7 @@ import { chromium, type Browser, type BrowserContext, type Page } from 'playwrig
 import type { AppRouter } from '@ccx/server';
 import { expect } from 'vitest';
 import { totp } from '@ccx/server/testing';
-import { repoRoot, tsxBin } from '../support/hub-process.js';
+import { repoRoot, sourceArgs } from '../support/hub-process.js';
 
 /** Debian's Chromium (`apt-get install chromium`; .ci/run installs it when missing). */
 export const CHROMIUM = process.env.CCX_CHROMIUM ?? '/usr/bin/chromium';
@@ -65,7 +65,7 @@ export const startConsoleHub = async (env: Record<string, string> = {}): Promise
   const dataDir = await mkdtemp(path.join(tmpdir(), 'ccx-console-'));
   const port = await freePort();
   const url = `http://localhost:${port}`;
-  const child = spawn(tsxBin, ['server/src/demo/main.ts'], {
+  const child = spawn(process.execPath, sourceArgs('server/src/demo/main.ts'), {
     cwd: repoRoot,
     env: {
       ...process.env,

@@ -7,7 +7,7 @@ import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { repoRoot, tsxBin } from '../support/hub-process.js';
+import { repoRoot, sourceArgs } from '../support/hub-process.js';
 import { describeStep, runShellSession, type SessionResult, type ShellStep } from './shell-session.js';
 
 type PrintedCommand = {
@@ -23,7 +23,7 @@ type PrintedCommand = {
 /** `npm run demo`, from source, on its own folder and a free port; resolves with what it printed. */
 const startDemo = (dataDir: string): Promise<{ child: ChildProcess; printed: string }> =>
   new Promise((resolve, reject) => {
-    const child = spawn(tsxBin, ['server/src/demo/main.ts'], {
+    const child = spawn(process.execPath, sourceArgs('server/src/demo/main.ts'), {
       cwd: repoRoot,
       env: {
         ...process.env,

@@ -1,11 +1,10 @@
-// Helpers for the reliability suites: real hub processes (spawned with tsx, each in its own process
+// Helpers for the reliability suites: real hub processes (from source, each in its own process
 // group so a SIGKILL takes the whole tree), webhook receivers that record what they acknowledged, and
 // a way to tell which process holds a TCP connection (Linux /proc), to kill one mid-delivery.
 import { spawn, type ChildProcess } from 'node:child_process';
 import { readdirSync, readFileSync, readlinkSync } from 'node:fs';
 import http from 'node:http';
 import net from 'node:net';
-import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { createTRPCClient, httpLink } from '@trpc/client';
@@ -13,9 +12,9 @@ import postgres from 'postgres';
 import { Webhook } from 'standardwebhooks';
 import { type AppRouter } from '@ccx/server';
 import { TEST_HUB_ROLE } from '@ccx/server/testing';
+import { sourceArgs } from '../support/hub-process.js';
 
 const root = fileURLToPath(new URL('../..', import.meta.url));
-const tsx = path.join(root, 'node_modules/.bin/tsx');
 
 /** A port that was free a moment ago (the hub's "ready" line is logged at info, below LOG_LEVEL=warn). */
 export const freePort = (): Promise<number> =>
@@ -70,7 +69,7 @@ const killGroup = (pgid: number, signal: NodeJS.Signals): void => {
 
 export type HubProcess = {
   name: string;
-  /** The tsx process, leader of the process group (tsx runs the hub in a child node process). */
+  /** The hub process, leader of its own process group. */
   pid: number;
   url: string;
   child: ChildProcess;
@@ -96,17 +95,17 @@ process.once('exit', () => {
   for (const pgid of started) killGroup(pgid, 'SIGKILL');
 });
 
-/** Starts `tsx server/src/main.ts` with the given environment and waits until /readyz answers 200. */
+/** Starts `server/src/main.ts` from source with the given environment and waits until /readyz answers 200. */
 export const startHubProcess = async (name: string, env: Record<string, string>): Promise<HubProcess> => {
   const port = await freePort();
-  const child = spawn(tsx, ['server/src/main.ts'], {
+  const child = spawn(process.execPath, sourceArgs('server/src/main.ts'), {
     cwd: root,
     env: { ...process.env, ...env, PORT: String(port), HOST: '127.0.0.1' },
     stdio: ['ignore', 'pipe', 'pipe'],
     detached: true,
   });
   const pid = child.pid;
-  if (pid === undefined) throw new Error(`${name}: could not spawn tsx`);
+  if (pid === undefined) throw new Error(`${name}: could not spawn the hub`);
   started.add(pid);
   let out = '';
   child.stdout.on('data', (c: Buffer) => (out += c.toString()));
@@ -120,7 +119,7 @@ export const startHubProcess = async (name: string, env: Record<string, string>)
     started.delete(pid);
   };
   const stop = async () => {
-    // To the tsx process only: it relays the signal to the hub, which must see it once.
+    // To the hub process only, which must see it once.
     if (!exited) child.kill('SIGTERM');
     if (!(await allGone(pid, 12_000))) killGroup(pid, 'SIGKILL');
     if (!(await allGone(pid, 5_000))) throw new Error(`${name}: processes left after SIGKILL`);

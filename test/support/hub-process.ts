@@ -8,23 +8,35 @@ import { fileURLToPath } from 'node:url';
 export const repoRoot = fileURLToPath(new URL('../..', import.meta.url));
 export const tsxBin = path.join(repoRoot, 'node_modules/.bin/tsx');
 
+/**
+ * Node's own command line for a TypeScript entry point, with tsx as a loader rather than its CLI: one
+ * process, so a signal sent to it reaches the program itself. (The tsx CLI relays a signal to its child
+ * and kills it outright when the child does not answer within 30 ms, which a busy machine can miss.)
+ */
+export const sourceArgs = (script: string, ...args: string[]): string[] => [
+  '--import',
+  'tsx',
+  script,
+  ...args,
+];
+
 export type HubProcess = {
   child: ChildProcess;
   url: string;
   output: () => string;
   exited: Promise<number | null>;
-  /** Stops the hub and everything it started (tsx runs the hub in a child of its own). */
+  /** Stops the hub and everything it started. */
   kill: () => void;
 };
 
 export const startHubProcess = (dataDir: string, env: Record<string, string> = {}): Promise<HubProcess> =>
   new Promise((resolve, reject) => {
     // DATABASE_URL is cleared: the process runs on the embedded default a new user gets.
-    const child = spawn(tsxBin, ['server/src/main.ts'], {
+    const child = spawn(process.execPath, sourceArgs('server/src/main.ts'), {
       cwd: repoRoot,
       env: { ...process.env, CCX_DATA_DIR: dataDir, PORT: '0', LOG_LEVEL: 'info', DATABASE_URL: '', ...env },
       stdio: ['ignore', 'pipe', 'pipe'],
-      // Its own process group, so that cleanup reaches tsx's child too.
+      // Its own process group, so that cleanup reaches anything it starts.
       detached: true,
     });
     let out = '';
