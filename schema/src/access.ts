@@ -24,6 +24,7 @@ export const ACCESS_RULES = [
   'publisher-detail',
   'granted-detail',
   'restricted-signal',
+  'restricted-ended',
   'need-to-know-detail',
   'member-summary',
   'need-to-know-only',

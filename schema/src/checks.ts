@@ -8,6 +8,7 @@ import { zRiskRag } from './concerns.js';
 import { zMonitoringState } from './monitoring.js';
 import { zOutcomeView } from './outcomes.js';
 import { zRestrictionView } from './restrictions.js';
+import { zSignalIds } from './signals.js';
 
 export const VERDICTS = ['clear', 'caution', 'do-not-place'] as const;
 export const zVerdict = z.enum(VERDICTS);
@@ -17,11 +18,13 @@ export type Verdict = z.infer<typeof zVerdict>;
 export const CHECK_REASONS = {
   'own-embargo': 'do-not-place',
   'own-framework-suspension': 'do-not-place',
+  'ofsted-restriction': 'do-not-place',
   'ofsted-suspension': 'do-not-place',
   'registration-cancelled': 'do-not-place',
   'ceased-operating': 'do-not-place',
   'partnership-embargo': 'do-not-place',
   'registration-not-active': 'do-not-place',
+  'own-significant-concern': 'do-not-place',
   'restriction-by-member': 'caution',
   'restricted-information': 'caution',
   'ofsted-requires-improvement': 'caution',
@@ -29,9 +32,16 @@ export const CHECK_REASONS = {
   'latest-rating-of-concern': 'caution',
   'risk-medium': 'caution',
   'risk-high': 'caution',
+  'significant-concern': 'caution',
+  'provider-risk-medium': 'caution',
+  'provider-risk-high': 'caution',
   'monitoring-overdue': 'caution',
   'never-monitored': 'caution',
   'no-lead-authority': 'caution',
+  'action-overdue': 'caution',
+  'compliance-overdue': 'caution',
+  'compliance-not-met': 'caution',
+  'review-overdue': 'caution',
 } as const satisfies Record<string, Verdict>;
 export type CheckReasonCode = keyof typeof CHECK_REASONS;
 export const zCheckReasonCode = z.enum(Object.keys(CHECK_REASONS) as [CheckReasonCode, ...CheckReasonCode[]]);
@@ -42,6 +52,11 @@ export const zCheckReason = z.object({
   message: z.string(),
   recordId: zId.nullable().describe('the record behind it, where the caller may see it'),
   contact: z.string().nullable(),
+  /**
+   * A restricted-information reason (one per authority holding restricted information here): the
+   * signals it stands for, so a consumer can match it to the event feed's signal.raised and signal.ended.
+   */
+  signalIds: zSignalIds.optional(),
 });
 
 export const zCheckTarget = z.union([zInput({ provisionId: zId }), zInput({ urn: zOfstedUrn })]);
@@ -57,6 +72,8 @@ export const zCheckMany = zInput({
 
 export const zPlacementCheck = z.object({
   provisionId: zId,
+  /** Asked by the id of a setting since merged into this one: that id (the check is the survivor's). */
+  mergedFrom: zId.optional(),
   verdict: zVerdict,
   reasons: z.array(zCheckReason),
   provision: z.object({
@@ -77,6 +94,9 @@ export const zPlacementCheck = z.object({
   restrictions: z.array(zRestrictionView),
   riskRag: zRiskRag,
   concernsLast12Months: z.number().int(),
+  /** The rating of the whole provider: its counting concerns over all its settings. */
+  providerRiskRag: zRiskRag,
+  providerConcernsLast12Months: z.number().int(),
   monitoring: zMonitoringState,
   checkedAt: z.string(),
 });

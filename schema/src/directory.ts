@@ -1,6 +1,6 @@
 // Providers (organisations) and provisions (settings) — the directory the host authority keeps.
 import { z } from 'zod';
-import { zAuthorityRef, zProviderRef } from './refs.js';
+import { zAuthorityRef, zProviderRef, zProvisionRef } from './refs.js';
 import {
   zDate,
   zId,
@@ -10,8 +10,10 @@ import {
   zPageInput,
   zRecordMeta,
   zShortText,
+  zTimestamp,
   zVersion,
   zPage,
+  TEXT_LIMITS,
 } from './common.js';
 import { zAuthorityId } from './authorities.js';
 import { zOfstedGrade, zProvisionType, zRegistrationStatus } from './enums.js';
@@ -30,10 +32,17 @@ export const zOfstedUrn = z
   .toUpperCase()
   .regex(/^(?:SC\d{6}|\d{6,7})$/, 'must be an Ofsted URN such as SC123456 or 1234567');
 
+/** `merged`: the entry was merged into another (its survivor, `mergedIntoId`); everything of it moved there. */
+export const DIRECTORY_STATUSES = ['active', 'merged'] as const;
+export const zDirectoryStatus = z.enum(DIRECTORY_STATUSES);
+
 export const zProvider = z.object({
   id: zId,
   name: zName,
   companyNumber: zCompanyNumber.nullable(),
+  status: zDirectoryStatus,
+  /** For a merged provider: the provider everything of it moved to. Read that one instead. */
+  mergedIntoId: zId.nullable(),
   ...zRecordMeta,
 });
 export type Provider = z.infer<typeof zProvider>;
@@ -69,7 +78,12 @@ export const zProvision = z.object({
   registrationStatus: zRegistrationStatus,
   ofstedGrade: zOfstedGrade,
   ofstedGradeDate: zDate.nullable(),
+  /** When the registered manager last changed: monitoring is more frequent for 12 months after. */
+  registeredManagerChangedOn: zDate.nullable(),
   postcode: z.string().nullable(),
+  status: zDirectoryStatus,
+  /** For a merged setting: the setting everything of it moved to. Read that one instead. */
+  mergedIntoId: zId.nullable(),
   ...zRecordMeta,
 });
 export type Provision = z.infer<typeof zProvision>;
@@ -105,6 +119,7 @@ export const zProvisionUpdate = zInput({
   registrationStatus: zRegistrationStatus.optional(),
   ofstedGrade: zOfstedGrade.optional(),
   ofstedGradeDate: zDate.nullable().optional(),
+  registeredManagerChangedOn: zDate.nullable().optional(),
   postcode: zPostcode.nullable().optional(),
   idempotencyKey: zIdempotencyKey.optional(),
 });
@@ -121,3 +136,126 @@ export type ProvisionSearch = z.input<typeof zProvisionSearch>;
 export const zProvisionPage = zPage(zProvision);
 
 export const zGetById = zInput({ id: zId });
+
+// Regulator facts, corrections and merges.
+
+/**
+ * The facts the regulator (Ofsted) decides: they change only through the host authority, the hub-admin
+ * or the Ofsted import. Any other member proposes a correction instead.
+ */
+export const PROVISION_REGULATOR_FIELDS = [
+  'urn',
+  'type',
+  'registrationStatus',
+  'ofstedGrade',
+  'ofstedGradeDate',
+] as const;
+export type ProvisionRegulatorField = (typeof PROVISION_REGULATOR_FIELDS)[number];
+
+const atLeastOneChange = (changes: Record<string, unknown>) =>
+  Object.values(changes).some((v) => v !== undefined);
+
+/** What a correction of a setting may propose: its regulator facts, its name and its postcode. */
+export const zProvisionChanges = zInput({
+  name: zName.optional(),
+  urn: zOfstedUrn.nullable().optional(),
+  type: zProvisionType.optional(),
+  registrationStatus: zRegistrationStatus.optional(),
+  ofstedGrade: zOfstedGrade.optional(),
+  ofstedGradeDate: zDate.nullable().optional(),
+  postcode: zPostcode.nullable().optional(),
+}).refine(atLeastOneChange, { message: 'propose at least one change' });
+export type ProvisionChanges = z.infer<typeof zProvisionChanges>;
+
+/** What a correction of a provider may propose. */
+export const zProviderChanges = zInput({
+  name: zName.optional(),
+  companyNumber: zCompanyNumber.nullable().optional(),
+}).refine(atLeastOneChange, { message: 'propose at least one change' });
+export type ProviderChanges = z.infer<typeof zProviderChanges>;
+
+const zEvidence = z
+  .string()
+  .trim()
+  .min(1, 'say why, and on what evidence (an inspection report, a notice, a letter)')
+  .max(TEXT_LIMITS.short);
+
+export const zProvisionCorrectionPropose = zInput({
+  provisionId: zId,
+  changes: zProvisionChanges,
+  reason: zEvidence,
+  idempotencyKey: zIdempotencyKey.optional(),
+});
+export const zProviderCorrectionPropose = zInput({
+  providerId: zId,
+  changes: zProviderChanges,
+  reason: zEvidence,
+  idempotencyKey: zIdempotencyKey.optional(),
+});
+
+export const CORRECTION_STATUSES = ['proposed', 'accepted', 'declined'] as const;
+export const zCorrectionStatus = z.enum(CORRECTION_STATUSES);
+
+export const zCorrection = z.object({
+  id: zId,
+  /** Exactly one of the two: the setting or the provider the correction is about. */
+  provisionId: zId.nullable(),
+  provision: zProvisionRef.nullable().optional(),
+  providerId: zId.nullable(),
+  provider: zProviderRef.nullable().optional(),
+  changes: z.record(z.string(), z.unknown()),
+  /** The entry's values of the proposed fields when the correction was proposed. */
+  was: z.record(z.string(), z.unknown()),
+  reason: z.string(),
+  proposerAuthorityId: zAuthorityId,
+  proposerAuthority: zAuthorityRef.optional(),
+  /** The person or API client that proposed it. */
+  proposedBy: z.string(),
+  status: zCorrectionStatus,
+  decidedByAuthorityId: zAuthorityId.nullable(),
+  decidedByAuthority: zAuthorityRef.nullable().optional(),
+  decidedBy: z.string().nullable(),
+  decidedAt: zTimestamp.nullable(),
+  decisionNote: z.string().nullable(),
+  ...zRecordMeta,
+});
+export type Correction = z.infer<typeof zCorrection>;
+
+export const zCorrectionList = zPageInput.extend({
+  /** `awaiting-my-decision`: proposed corrections of entries you decide (host, or any for the hub-admin); `proposed-by-me`: your authority's. */
+  view: z.enum(['awaiting-my-decision', 'proposed-by-me']),
+  status: zCorrectionStatus.optional(),
+});
+export const zCorrectionPage = zPage(zCorrection);
+
+export const zCorrectionDecide = zInput({
+  id: zId,
+  version: zVersion,
+  note: zShortText.optional(),
+  idempotencyKey: zIdempotencyKey.optional(),
+});
+export const zCorrectionDecline = zInput({
+  id: zId,
+  version: zVersion,
+  note: zEvidence.describe('why the correction is declined; the proposer reads it'),
+  idempotencyKey: zIdempotencyKey.optional(),
+});
+
+/** Merge `mergedId` into `survivorId`: everything of the merged entry moves to the survivor. */
+export const zMerge = zInput({
+  survivorId: zId,
+  mergedId: zId,
+  /** true: answer what would move, and change nothing. */
+  dryRun: z.boolean().default(false),
+  idempotencyKey: zIdempotencyKey.optional(),
+});
+export const zMergeReport = z.object({
+  survivorId: zId,
+  mergedId: zId,
+  dryRun: z.boolean(),
+  /** Rows moved (or that would move) to the survivor, by kind. */
+  moved: z.record(z.string(), z.number().int()),
+  /** What the merge decided along the way (a URN kept, placements folded together). */
+  notes: z.array(z.string()),
+});
+export type MergeReport = z.infer<typeof zMergeReport>;

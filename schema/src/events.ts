@@ -3,6 +3,7 @@ import { z } from 'zod';
 import { zAuthorityId } from './authorities.js';
 import { zId, zIdempotencyKey, zInput, zTimestamp } from './common.js';
 import { zProviderRef, zProvisionRef } from './refs.js';
+import { SIGNAL_EVENT_TYPES } from './signals.js';
 
 export const EVENT_TYPES = [
   'outcome.published',
@@ -12,12 +13,24 @@ export const EVENT_TYPES = [
   'restriction.updated',
   'restriction.lifted',
   'restriction.expired',
+  'concern.logged',
+  'concern.updated',
+  'concern.closed',
   'allocation.changed',
   'access.prospective-granted',
   'access.prospective-expired',
   'provision.ofsted-grade-changed',
   'provision.registration-changed',
+  'directory.correction-proposed',
+  'directory.correction-decided',
+  'directory.merged',
   'monitoring.overdue',
+  // What a signal-layer recipient receives in place of a restricted record's own events: its start
+  // (created, published, logged) and its end (lifted, expired, withdrawn, closed), with one signalId.
+  ...SIGNAL_EVENT_TYPES,
+  'deadline.action-overdue',
+  'deadline.compliance-overdue',
+  'deadline.review-overdue',
 ] as const;
 export const zEventType = z.enum(EVENT_TYPES);
 export type EventType = z.infer<typeof zEventType>;

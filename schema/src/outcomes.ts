@@ -1,6 +1,7 @@
 // Monitoring outcomes: what a quality-assurance visit or review found, published by a member authority.
 import { z } from 'zod';
 import { zAuthorityRef, zProvisionRef } from './refs.js';
+import { zSignalIds } from './signals.js';
 import { zAuthorityId } from './authorities.js';
 import { TEXT_LIMITS, zDate, zId, zIdempotencyKey, zInput, zTimestamp, zVersion } from './common.js';
 
@@ -38,7 +39,12 @@ export const zJudgement = z.enum(JUDGEMENTS);
 export const CONCERN_LEVELS = ['low', 'medium', 'high', 'significant'] as const;
 export const zConcernLevel = z.enum(CONCERN_LEVELS);
 export type ConcernLevel = z.infer<typeof zConcernLevel>;
-/** Days from the activity date to the default due date: low 2–4 weeks, medium 1–2 weeks, high 24–48 hours, significant immediately. */
+/**
+ * Days from the publication date (the first publish; for an item an amendment adds, the amendment's
+ * date) to the default due date: low 2–4 weeks, medium 1–2 weeks, high 24–48 hours, significant
+ * immediately. Counting from publication, not the visit, means a report sent within Bolton's ten
+ * working days is not overdue on arrival.
+ */
 export const ACTION_DUE_DAYS: Record<ConcernLevel, number> = { low: 28, medium: 14, high: 2, significant: 0 };
 
 export const ACTION_STATUSES = ['open', 'met', 'extended'] as const;
@@ -60,7 +66,11 @@ export const zActionItemInput = zInput({
     .min(1)
     .max(TEXT_LIMITS.short * 2),
   concernLevel: zConcernLevel,
-  dueOn: zDate.optional().describe('defaults from the concern level'),
+  dueOn: zDate
+    .optional()
+    .describe(
+      'defaults to the publication date plus the concern level’s days; not before the publication date',
+    ),
 });
 
 export const zActionItem = z.object({
@@ -68,6 +78,11 @@ export const zActionItem = z.object({
   description: z.string(),
   concernLevel: zConcernLevel,
   dueOn: zDate,
+  /**
+   * True in a draft while the due date is the concern level's default, counted from today: publishing
+   * counts it again from the publication date.
+   */
+  dueOnFromPublication: z.boolean().optional(),
   status: zActionStatus,
   /** Every change of status or due date, oldest first. */
   history: z
@@ -148,6 +163,17 @@ export const zOutcomeWithdraw = zInput({
   version: zVersion,
   reason: z.string().trim().min(3, 'say why it is withdrawn').max(TEXT_LIMITS.short),
   idempotencyKey: zIdempotencyKey.optional(),
+});
+
+/** Deletes one of the caller's authority's drafts (never seen by anyone else); a published one is withdrawn instead. */
+export const zOutcomeDeleteDraft = zInput({
+  id: zId,
+  version: zVersion,
+});
+
+export const zOutcomeDeleted = z.object({
+  id: zId,
+  deleted: z.literal(true),
 });
 
 /** An action item's status (open, met, extended) or due date changes; every change is kept. */
@@ -234,6 +260,8 @@ export const zRestrictedSignal = z.object({
   provision: zProvisionRef.nullable().optional(),
   contact: z.string(),
   message: z.string(),
+  /** The hidden records this signal stands for (one per record, opaque: signals.ts). */
+  signalIds: zSignalIds,
 });
 export const zOutcomeView = z.discriminatedUnion('layer', [
   zOutcomeDetail,

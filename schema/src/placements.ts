@@ -79,3 +79,25 @@ export const zPlacementImportReport = z.object({
   ended: z.number().int(),
 });
 export type PlacementImportReport = z.infer<typeof zPlacementImportReport>;
+
+export const zPlacementsAtProvisionInput = zInput({ provisionId: zId });
+
+/** One authority placing children at a setting, as its lead or host authority sees it. */
+export const zPlacingAuthority = z.object({
+  authorityId: zAuthorityId,
+  name: z.string(),
+  children: z.number().int().describe('the sum of its open placement declarations there'),
+  since: zDate.describe('the start of its earliest open declaration there'),
+  qaInbox: z.string().describe("the authority's quality-assurance contact"),
+});
+export type PlacingAuthority = z.infer<typeof zPlacingAuthority>;
+
+/** Who places at a setting: for its lead and host authorities only. */
+export const zPlacingAuthorities = z.object({
+  provisionId: zId,
+  provision: zProvisionRef.nullable().optional(),
+  basis: z.enum(['lead', 'host']).describe('why the caller may see them'),
+  children: z.number().int().describe('children placed there by every authority together'),
+  authorities: z.array(zPlacingAuthority),
+});
+export type PlacingAuthorities = z.infer<typeof zPlacingAuthorities>;

@@ -1,6 +1,7 @@
 // Restrictions and embargoes on a provision or a whole provider, published by members or relayed from the regulator.
 import { z } from 'zod';
 import { zAuthorityRef, zProviderRef, zProvisionRef } from './refs.js';
+import { zSignalIds } from './signals.js';
 import { zAuthorityId } from './authorities.js';
 import { TEXT_LIMITS, zDate, zId, zIdempotencyKey, zInput, zTimestamp, zVersion } from './common.js';
 
@@ -33,6 +34,9 @@ export const ALWAYS_RESTRICTED_KINDS: readonly RestrictionKind[] = ['informal-em
 export const REGULATOR_REVIEW_DAYS = 84;
 /** Default compliance period of a letter of concern, in working days (Knowsley protocol). */
 export const LETTER_OF_CONCERN_WORKING_DAYS = 15;
+
+/** The level of a home causing concern (Knowsley Children's Homes Protocol): level 1, or level 2, the highest. */
+export const zCausingConcernLevel = z.union([z.literal(1), z.literal(2)]);
 
 export const REASON_CATEGORIES = [
   'safeguarding',
@@ -92,10 +96,18 @@ export const zRestrictionCreate = zInput({
   restricted: z.boolean().default(false),
   idempotencyKey: zIdempotencyKey.optional(),
   ...contentFields,
-}).refine((r) => Boolean(r.provisionId) !== Boolean(r.providerId), {
-  message: 'give exactly one of provisionId or providerId',
-  path: ['provisionId'],
-});
+  concernLevel: zCausingConcernLevel
+    .optional()
+    .describe('causing-concern-level only, and required there: 1 or 2'),
+})
+  .refine((r) => Boolean(r.provisionId) !== Boolean(r.providerId), {
+    message: 'give exactly one of provisionId or providerId',
+    path: ['provisionId'],
+  })
+  .refine((r) => (r.kind === 'causing-concern-level') === (r.concernLevel !== undefined), {
+    message: 'concernLevel (1 or 2) is required for a causing-concern-level restriction, and only for it',
+    path: ['concernLevel'],
+  });
 export type RestrictionCreate = z.input<typeof zRestrictionCreate>;
 
 export const zRestrictionUpdate = zInput({
@@ -115,6 +127,7 @@ export const zRestrictionUpdate = zInput({
     .optional(),
   details: z.string().trim().max(TEXT_LIMITS.long).optional(),
   restricted: z.boolean().optional(),
+  concernLevel: zCausingConcernLevel.optional().describe('causing-concern-level only'),
   note: z.string().trim().max(TEXT_LIMITS.short).optional().describe('why it changed, kept with the version'),
   idempotencyKey: zIdempotencyKey.optional(),
 });
@@ -124,6 +137,26 @@ export const zRestrictionLift = zInput({
   version: zVersion,
   liftedOn: zDate.optional().describe('defaults to today'),
   reason: z.string().trim().min(3).max(TEXT_LIMITS.short),
+  idempotencyKey: zIdempotencyKey.optional(),
+});
+
+/** The issuer records whether the provider complied within a letter of concern's compliance period. */
+export const zRestrictionComply = zInput({
+  id: zId,
+  version: zVersion,
+  complied: z.boolean().describe('false: the provider did not comply'),
+  recordedOn: zDate.optional().describe('defaults to today'),
+  note: z.string().trim().max(TEXT_LIMITS.short).optional(),
+  idempotencyKey: zIdempotencyKey.optional(),
+});
+
+/** The issuer records a review of a restriction, and when it is next reviewed (null: no further review). */
+export const zRestrictionReview = zInput({
+  id: zId,
+  version: zVersion,
+  reviewedOn: zDate.optional().describe('defaults to today'),
+  nextReviewOn: zDate.nullable().describe('the next review date; null for none'),
+  note: z.string().trim().max(TEXT_LIMITS.short).optional(),
   idempotencyKey: zIdempotencyKey.optional(),
 });
 
@@ -142,6 +175,13 @@ export const zRestrictionList = zInput({
 export const RESTRICTION_STATUSES = ['active', 'pending', 'expired', 'lifted'] as const;
 export const zRestrictionStatus = z.enum(RESTRICTION_STATUSES);
 
+/** An authority that relayed a regulator notice (one record per notice, every relayer listed). */
+export const zRestrictionRelayer = z.object({
+  authorityId: zAuthorityId,
+  authority: zAuthorityRef.optional(),
+  at: zTimestamp,
+});
+
 const summaryFields = {
   id: zId,
   provisionId: zId.nullable(),
@@ -158,6 +198,15 @@ const summaryFields = {
   reviewOn: zDate.nullable(),
   expiresOn: zDate.nullable(),
   liftedOn: zDate.nullable(),
+  /** A causing-concern-level restriction: the Knowsley protocol level (1 or 2); null for other kinds. */
+  concernLevel: zCausingConcernLevel.nullable(),
+  /**
+   * A regulator notice: every authority that relayed it, first the one that made the record (public
+   * regulator information). Empty for a member's own restriction; absent where a placement check embeds it.
+   */
+  relayers: z.array(zRestrictionRelayer).optional(),
+  /** The answer to a create only: true when the notice joined the existing record of its reference. */
+  joined: z.boolean().optional(),
 };
 
 export const zRestrictionSummary = z.object({ layer: z.literal('summary'), ...summaryFields });
@@ -174,6 +223,15 @@ export const zRestrictionDetail = z.object({
   summary: z.string(),
   details: z.string(),
   liftedReason: z.string().nullable(),
+  /** Who lifted it: its issuer or, for a regulator notice, any authority that relayed it. */
+  liftedByAuthorityId: zAuthorityId.nullable(),
+  liftedByAuthority: zAuthorityRef.nullable().optional(),
+  /** A letter of concern: when its issuer recorded the provider's compliance, and whether it complied. */
+  complianceRecordedOn: zDate.nullable(),
+  complied: z.boolean().nullable(),
+  complianceNote: z.string().nullable(),
+  /** When its issuer last recorded a review. */
+  reviewedOn: zDate.nullable(),
   createdAt: zTimestamp,
   updatedAt: zTimestamp,
   history: z.array(
@@ -196,6 +254,8 @@ export const zRestrictionSignal = z.object({
   provider: zProviderRef.nullable().optional(),
   contact: z.string(),
   message: z.string(),
+  /** The hidden records this signal stands for (one per record, opaque: signals.ts). */
+  signalIds: zSignalIds,
 });
 export const zRestrictionView = z.discriminatedUnion('layer', [
   zRestrictionDetail,

@@ -94,6 +94,7 @@ export const createHub = async (opts: CreateHubOptions): Promise<Hub> => {
           clientId: null,
           personId: live.person.id,
           sessionHandle: live.session.handle,
+          ...(live.authoritySuspended ? { authoritySuspended: true } : {}),
         },
       };
     },

@@ -8,6 +8,7 @@ import {
   emitOverdueMonitoring,
   emitRestrictionExpiries,
 } from './domain/jobs/time-jobs.js';
+import { emitPassedDeadlines } from './domain/deadlines/jobs.js';
 
 export type Jobs = { stop(): Promise<void>; runOnce(): Promise<void> };
 
@@ -28,6 +29,7 @@ export const startJobs = (hub: Hub, opts: { fastMs?: number; slowMs?: number } =
     { name: 'restriction-expiry', everyMs: slow, run: () => emitRestrictionExpiries(db, hub.clock.now()) },
     { name: 'monitoring-overdue', everyMs: slow, run: () => emitOverdueMonitoring(db, hub.clock.now()) },
     { name: 'grant-expiry', everyMs: slow, run: () => emitGrantExpiries(db, hub.clock.now()) },
+    { name: 'deadlines', everyMs: slow, run: () => emitPassedDeadlines(db, hub.clock.now()) },
   ];
   let stopped = false;
   const running = new Set<Promise<unknown>>();

@@ -25,7 +25,8 @@ export const RESTRICTION_SIGNAL_KEYS = [
   'providerId',
   'provision',
   'provisionId',
+  'signalIds',
 ];
 
 /** Every key of a concern signal, sorted. */
-export const CONCERN_SIGNAL_KEYS = ['contact', 'layer', 'message', 'provision', 'provisionId'];
+export const CONCERN_SIGNAL_KEYS = ['contact', 'layer', 'message', 'provision', 'provisionId', 'signalIds'];

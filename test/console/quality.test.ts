@@ -69,12 +69,9 @@ describe.skipIf(chromiumMissing)('the quality-assurance officer', () => {
     'shows the settings Medway leads on, with where their monitoring stands',
     async () => {
       await signIn(page, hub.person('officer'));
-      const mine = await api<{ provisionId: string; monitoring?: { status: string } }[]>(
-        'medway',
-        'query',
-        'allocations.mine',
-        undefined,
-      );
+      const mine = await api<
+        { provisionId: string; monitoring?: { status: string; interval: { reason: string } } }[]
+      >('medway', 'query', 'allocations.mine', undefined);
       const showcase = mine.find((a) => a.provisionId === hub.showcase.provisionId);
       expect(showcase?.monitoring).toBeDefined();
       const words = {
@@ -89,6 +86,8 @@ describe.skipIf(chromiumMissing)('the quality-assurance officer', () => {
       const row = page.locator('tr', { hasText: hub.showcase.name });
       await expect.poll(() => row.count(), POLL).toBe(1);
       expect(await row.locator('.govuk-tag').textContent()).toBe(words);
+      // Beside the next due date, which interval applied and why ("every 12 months: …").
+      expect(await row.textContent()).toContain(showcase!.monitoring!.interval.reason);
       expect(await row.getByRole('link', { name: /Record a visit outcome/ }).getAttribute('href')).toBe(
         `/outcomes/new?provisionId=${hub.showcase.provisionId}`,
       );
@@ -382,7 +381,7 @@ describe.skipIf(chromiumMissing)('the quality-assurance officer', () => {
       await expect.poll(() => summary.textContent(), POLL).toContain('Select what the concern is about');
       await checkPage(page, 'concern form: errors');
       await page.getByLabel('Quality of care').check();
-      await page.getByLabel('Medium').check();
+      await page.getByLabel('Level 1 (moderate)').check();
       const [y, m, d] = londonDay(2).split('-');
       await page.locator('#occurredOn').fill(d!);
       await page.locator('#occurredOn-m').fill(m!);

@@ -240,7 +240,14 @@ describe('status codes', () => {
     expect(role.status).toBe(403);
     expect(errorOf(role).message).toMatch(/officer/);
 
+    // A provider's name is the hub-admin's or a host's of one of its settings: another member's officer
+    // is refused, and told to propose a correction instead.
     const p = await h.makeProvider();
+    const notHost = await mutate('providers.update', { id: p.id, version: 1, name: 'New' }, tokens.officer);
+    expect(notHost.status).toBe(403);
+    expect(errorOf(notHost).message).toMatch(/providers\.proposeCorrection/);
+
+    await h.makeProvision({ providerId: p.id, hostAuthorityId: memberId });
     const ok = await mutate('providers.update', { id: p.id, version: 1, name: 'New' }, tokens.officer);
     expect(ok.status).toBe(200);
     const stale = await mutate('providers.update', { id: p.id, version: 1, name: 'Old' }, tokens.officer);

@@ -169,13 +169,18 @@ describe('the feed over HTTP', () => {
     await settle(h);
     const placing = await feedOverHttp(h, placingToken, since);
     const member = await feedOverHttp(h, memberToken, since);
+    // The informal embargo (restricted) reaches both as a signal, under a signal's type, not its own.
     expect(placing.map((e) => e.type)).toEqual([
       'outcome.published',
       'restriction.created',
-      'restriction.created',
+      'signal.raised',
       'allocation.changed',
     ]);
+    expect(member.map((e) => e.type)).toEqual(placing.map((e) => e.type));
     expect(member.map((e) => e.id)).toEqual(placing.map((e) => e.id));
+    expect(placing[2]).toMatchObject({ recordType: null, recordId: null });
+    expect(placing[2]!.data.signalId).toMatch(/^sig_[A-Za-z0-9_-]{22}$/);
+    expect(member[2]!.data.signalId).not.toBe(placing[2]!.data.signalId);
     expect(placing.map((e) => e.layer)).toEqual(['detail', 'detail', 'signal', 'summary']);
     expect(member.map((e) => e.layer)).toEqual(['summary', 'summary', 'signal', 'summary']);
     expect(placing[0]!.data).toMatchObject({ findings: o.input.findings });

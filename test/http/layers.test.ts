@@ -80,7 +80,8 @@ describe('need-to-know over HTTP (issue 3 acceptance)', () => {
     const outcome = await asLead.outcomes.publish.mutate({ id: draft.id, version: draft.version });
     expect(outcome).toMatchObject({ layer: 'detail', status: 'published', byLead: true });
     if (outcome.layer !== 'detail') return;
-    expect(outcome.actionItems[0]?.dueOn).toBe('2026-06-12');
+    // A high-concern item is due two days after publication (15 June), not after the visit.
+    expect(outcome.actionItems[0]?.dueOn).toBe('2026-06-17');
 
     // The placing authority reads detail; the bare member gets the summary.
     expect(await asPlacing.outcomes.get.query({ id: outcome.id })).toMatchObject({

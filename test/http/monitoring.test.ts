@@ -165,7 +165,8 @@ describe('monitoring and placement checks over HTTP (acceptance)', () => {
       verdict: 'caution',
       lead: { authorityId: lead.id, qaInbox: lead.qaInbox },
       latestOutcome: { layer: 'detail', id: first.id, findings, summary: outcomeSummary, overallRating: 2 },
-      restrictions: [{ layer: 'signal', provisionId: provision.id, contact: lead.qaInbox }],
+      // The embargo is the restricted-information reason alone: listed here it would say its kind.
+      restrictions: [],
       monitoring: { status: 'ok', lastMonitoredOn: '2026-06-10', nextDueOn: '2027-06-10' },
     });
     expect(placingCheck.reasons).toEqual([
@@ -175,6 +176,7 @@ describe('monitoring and placement checks over HTTP (acceptance)', () => {
         message: expect.stringContaining(lead.qaInbox) as string,
         recordId: null,
         contact: lead.qaInbox,
+        signalIds: [expect.stringMatching(/^sig_[A-Za-z0-9_-]{22}$/) as string],
       },
     ]);
     for (const secret of embargoSecrets) expect(placingAnswer.text).not.toContain(secret);
@@ -185,7 +187,7 @@ describe('monitoring and placement checks over HTTP (acceptance)', () => {
     expect(memberCheck).toMatchObject({
       verdict: 'caution',
       latestOutcome: { layer: 'summary', id: first.id, overallRating: 2, activityType: 'full-qa-visit' },
-      restrictions: [{ layer: 'signal', contact: lead.qaInbox }],
+      restrictions: [],
     });
     expect(memberCheck.reasons.map((r) => [r.code, r.recordId, r.contact])).toEqual([
       ['restricted-information', null, lead.qaInbox],

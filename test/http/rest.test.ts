@@ -753,9 +753,19 @@ describe('REST routes', () => {
     ).toMatchObject({
       id: provider.id,
     });
-    const renamed = await ok<{ name: string }>(
+    // A provider's facts are the hub-admin's, or the host's of one of its settings (it has none yet).
+    const notHost = await problem(
       call(h, 'PATCH', api(`/providers/${provider.id}`), {
         token: lead.officer,
+        body: { version: provider.version, name: 'REST provider renamed' },
+      }),
+      403,
+    );
+    expect(notHost.detail).toContain('providers.proposeCorrection');
+    const hubAdmin = await tokenFor(h, hostId, 'hub-admin');
+    const renamed = await ok<{ name: string; version: number }>(
+      call(h, 'PATCH', api(`/providers/${provider.id}`), {
+        token: hubAdmin,
         body: { version: provider.version, name: 'REST provider renamed' },
       }),
     );
@@ -767,7 +777,6 @@ describe('REST routes', () => {
 
     const prefix = `REST home ${uniq()}`;
     const ids: string[] = [];
-    const hubAdmin = await tokenFor(h, hostId, 'hub-admin');
     for (const n of [1, 2, 3]) {
       const created = await ok<{ id: string }>(
         call(h, 'POST', api('/provisions'), {
@@ -799,14 +808,286 @@ describe('REST routes', () => {
     const got = await ok<{ id: string; version: number }>(
       call(h, 'GET', api(`/provisions/${ids[0]}`), { token: member.officer }),
     );
+    // A setting's regulator facts are its host authority's (or the hub-admin's): another member is refused.
+    const gradeChange = { version: got.version, ofstedGrade: 'good', ofstedGradeDate: plusDays(today, -100) };
+    await problem(
+      call(h, 'PATCH', api(`/provisions/${got.id}`), { token: lead.officer, body: gradeChange }),
+      403,
+    );
+    const hostOfficer = await tokenFor(h, hostId, 'officer');
     const patched = await ok<{ ofstedGrade: string; version: number }>(
       call(h, 'PATCH', api(`/provisions/${got.id}`), {
-        token: lead.officer,
-        body: { version: got.version, ofstedGrade: 'good', ofstedGradeDate: plusDays(today, -100) },
+        token: hostOfficer,
+        body: gradeChange,
         headers: { 'content-type': 'application/merge-patch+json' },
       }),
     );
     expect(patched).toMatchObject({ ofstedGrade: 'good', version: got.version + 1 });
+
+    // Any other member proposes a correction instead; the host accepts or declines it.
+    type Correction = { id: string; version: number; status: string; proposerAuthorityId: string };
+    const proposed = await ok<Correction>(
+      call(h, 'POST', api(`/provisions/${ids[1]}/corrections`), {
+        token: lead.officer,
+        body: { changes: { postcode: 'ME4 4AA' }, reason: 'the address on the registration certificate' },
+      }),
+      201,
+    );
+    expect(proposed).toMatchObject({ status: 'proposed', proposerAuthorityId: lead.id });
+    const awaiting = await ok<{ items: Correction[] }>(
+      call(h, 'GET', api('/corrections?view=awaiting-my-decision'), { token: hostOfficer }),
+    );
+    expect(awaiting.items.map((c) => c.id)).toContain(proposed.id);
+    expect(
+      await ok(call(h, 'GET', api(`/corrections/${proposed.id}`), { token: lead.officer })),
+    ).toMatchObject({ id: proposed.id, status: 'proposed' });
+    // Neither the proposer nor anyone else but the host and the hub-admin decides it; a bystander finds none.
+    await problem(
+      call(h, 'POST', api(`/corrections/${proposed.id}/accept`), {
+        token: lead.officer,
+        body: { version: proposed.version },
+      }),
+      403,
+    );
+    await problem(call(h, 'GET', api(`/corrections/${proposed.id}`), { token: member.officer }), 404);
+    const accepted = await ok<Correction>(
+      call(h, 'POST', api(`/corrections/${proposed.id}/accept`), {
+        token: hostOfficer,
+        body: { version: proposed.version },
+      }),
+    );
+    expect(accepted.status).toBe('accepted');
+    expect(await ok(call(h, 'GET', api(`/provisions/${ids[1]}`), { token: member.officer }))).toMatchObject({
+      postcode: 'ME4 4AA',
+    });
+
+    const ofProvider = await ok<Correction>(
+      call(h, 'POST', api(`/providers/${provider.id}/corrections`), {
+        token: member.officer,
+        body: { changes: { companyNumber: '07654321' }, reason: 'the number at Companies House' },
+      }),
+      201,
+    );
+    const declined = await ok<Correction>(
+      call(h, 'POST', api(`/corrections/${ofProvider.id}/decline`), {
+        token: hostOfficer,
+        body: { version: ofProvider.version, note: 'that number is of another company' },
+      }),
+    );
+    expect(declined.status).toBe('declined');
+
+    // The hub-admin merges duplicates: a dry run changes nothing; the merge moves everything.
+    const dryRun = await ok<{ dryRun: boolean; moved: Record<string, number> }>(
+      call(h, 'POST', api(`/provisions/${ids[2]}/merge`), {
+        token: hubAdmin,
+        body: { survivorId: ids[1], dryRun: true },
+      }),
+    );
+    expect(dryRun.dryRun).toBe(true);
+    await problem(
+      call(h, 'POST', api(`/provisions/${ids[2]}/merge`), {
+        token: lead.officer,
+        body: { survivorId: ids[1] },
+      }),
+      403,
+    );
+    expect(
+      await ok(
+        call(h, 'POST', api(`/provisions/${ids[2]}/merge`), {
+          token: hubAdmin,
+          body: { survivorId: ids[1] },
+        }),
+      ),
+    ).toMatchObject({ survivorId: ids[1], mergedId: ids[2], dryRun: false });
+    expect(await ok(call(h, 'GET', api(`/provisions/${ids[2]}`), { token: member.officer }))).toMatchObject({
+      status: 'merged',
+      mergedIntoId: ids[1],
+    });
+    const duplicate = await ok<{ id: string }>(
+      call(h, 'POST', api('/providers'), { token: lead.officer, body: { name: `REST duplicate ${uniq()}` } }),
+      201,
+    );
+    expect(
+      await ok(
+        call(h, 'POST', api(`/providers/${duplicate.id}/merge`), {
+          token: hubAdmin,
+          body: { survivorId: provider.id },
+        }),
+      ),
+    ).toMatchObject({ survivorId: provider.id, mergedId: duplicate.id, dryRun: false });
+  });
+
+  test("runs a concern's life, records compliance and reviews, lists deadlines and deletes a draft", async ({
+    h,
+  }) => {
+    const hubAdmin = await tokenFor(h, hostId, 'hub-admin');
+    // A setting of its own, so that nothing here changes the verdicts the tests above saw.
+    const site = await h.makeProvision({ hostAuthorityId: hostId });
+    await h.caller(h.hubAdmin).allocations.assign({
+      provisionId: site.id,
+      authorityId: lead.id,
+      rationale: 'lead by partnership agreement',
+      startsOn: plusDays(today, -30),
+    });
+
+    type Concern = { id: string; version: number; status: string; level: string; counts: boolean };
+    const logged = await call(h, 'POST', api('/concerns'), {
+      token: lead.officer,
+      body: {
+        provisionId: site.id,
+        category: 'quality',
+        level: 'minor',
+        occurredOn: plusDays(today, -3),
+        summary: 'Medication records incomplete',
+      },
+    });
+    expect(logged.status, logged.text).toBe(201);
+    const concern = logged.body as Concern;
+    expect(logged.headers.get('location')).toBe(api(`/concerns/${concern.id}`));
+    expect(await ok(call(h, 'GET', api(`/concerns/${concern.id}`), { token: lead.viewer }))).toMatchObject({
+      id: concern.id,
+      layer: 'detail',
+      status: 'open',
+    });
+    // A bare member has no need to know: the concern answers as a missing one, to a read and to a change.
+    await problem(call(h, 'GET', api(`/concerns/${concern.id}`), { token: member.officer }), 404);
+    await problem(
+      call(h, 'POST', api(`/concerns/${concern.id}/close`), {
+        token: member.officer,
+        body: { version: concern.version, reason: 'not mine to close' },
+      }),
+      404,
+    );
+    const corrected = await ok<Concern>(
+      call(h, 'PATCH', api(`/concerns/${concern.id}`), {
+        token: lead.officer,
+        body: { version: concern.version, level: 'level-1', note: 'a second incident found' },
+      }),
+    );
+    expect(corrected).toMatchObject({ level: 'level-1', version: concern.version + 1 });
+    const substantiated = await ok<Concern>(
+      call(h, 'POST', api(`/concerns/${concern.id}/substantiate`), {
+        token: lead.officer,
+        body: { version: corrected.version, note: 'confirmed at the visit' },
+      }),
+    );
+    expect(substantiated).toMatchObject({ status: 'substantiated', counts: true });
+    const unsubstantiated = await ok<Concern>(
+      call(h, 'POST', api(`/concerns/${concern.id}/unsubstantiate`), {
+        token: lead.officer,
+        body: { version: substantiated.version },
+      }),
+    );
+    expect(unsubstantiated).toMatchObject({ status: 'unsubstantiated', counts: false });
+    const closed = await ok<Concern>(
+      call(h, 'POST', api(`/concerns/${concern.id}/close`), {
+        token: lead.officer,
+        body: { version: unsubstantiated.version, reason: 'the provider retrained its staff' },
+      }),
+    );
+    expect(closed.status).toBe('closed');
+
+    const bands = await ok<{ mediumFrom: number; highFrom: number }>(
+      call(h, 'GET', api('/risk-bands'), { token: member.officer }),
+    );
+    await problem(
+      call(h, 'PATCH', api('/risk-bands'), {
+        token: lead.officer,
+        body: { mediumFrom: bands.mediumFrom, highFrom: bands.highFrom },
+      }),
+      403,
+    );
+    expect(
+      await ok(
+        call(h, 'PATCH', api('/risk-bands'), {
+          token: hubAdmin,
+          body: { mediumFrom: bands.mediumFrom, highFrom: bands.highFrom },
+        }),
+      ),
+    ).toMatchObject({ mediumFrom: bands.mediumFrom, highFrom: bands.highFrom, isDefault: false });
+
+    // The lead and the host see who places at a setting; a bare member may not.
+    const placing_ = await ok<{ basis: string; authorities: { authorityId: string; children: number }[] }>(
+      call(h, 'GET', api(`/provisions/${provision.id}/placing-authorities`), { token: lead.viewer }),
+    );
+    expect(placing_.basis).toBe('lead');
+    expect(placing_.authorities.map((a) => a.authorityId)).toContain(placing.id);
+    await problem(
+      call(h, 'GET', api(`/provisions/${provision.id}/placing-authorities`), { token: member.officer }),
+      403,
+    );
+
+    // A letter of concern: the issuer records compliance, then a review with the next review date.
+    const letter = await ok<{ id: string; version: number }>(
+      call(h, 'POST', api('/restrictions'), {
+        token: lead.officer,
+        body: {
+          provisionId: site.id,
+          kind: 'letter-of-concern',
+          reasons: [{ category: 'quality', text: 'Medication records incomplete' }],
+          complianceDueOn: plusDays(today, 20),
+          reviewOn: plusDays(today, 30),
+        },
+      }),
+      201,
+    );
+    const due = await ok<{ items: { recordId: string; kind: string; state: string }[] }>(
+      call(h, 'GET', api('/deadlines/overdue?dueWithinDays=40'), { token: lead.officer }),
+    );
+    expect(due.items.filter((d) => d.recordId === letter.id).map((d) => [d.kind, d.state])).toEqual([
+      ['compliance', 'due-soon'],
+      ['review', 'due-soon'],
+    ]);
+    await problem(
+      call(h, 'POST', api(`/restrictions/${letter.id}/compliance`), {
+        token: member.officer,
+        body: { version: letter.version, complied: true },
+      }),
+      403,
+    );
+    const complied = await ok<{ version: number; complied: boolean | null }>(
+      call(h, 'POST', api(`/restrictions/${letter.id}/compliance`), {
+        token: lead.officer,
+        body: { version: letter.version, complied: true, note: 'records brought up to date' },
+      }),
+    );
+    expect(complied.complied).toBe(true);
+    const reviewed = await ok<{ reviewOn: string | null; reviewedOn: string | null }>(
+      call(h, 'POST', api(`/restrictions/${letter.id}/review`), {
+        token: lead.officer,
+        body: { version: complied.version, nextReviewOn: plusDays(today, 90) },
+      }),
+    );
+    expect(reviewed).toMatchObject({ reviewedOn: today, reviewOn: plusDays(today, 90) });
+    const after = await ok<{ items: { recordId: string }[] }>(
+      call(h, 'GET', api('/deadlines/overdue?dueWithinDays=40'), { token: lead.officer }),
+    );
+    expect(after.items.map((d) => d.recordId)).not.toContain(letter.id);
+
+    // A draft is deleted by its author, with its version as a query parameter; no one else finds it.
+    const draft = await ok<{ id: string; version: number }>(
+      call(h, 'POST', api('/outcomes'), {
+        token: lead.officer,
+        body: {
+          provisionId: site.id,
+          activityType: 'desk-review',
+          activityDate: plusDays(today, -1),
+          overallRating: 2,
+          summary: 'Started in error',
+        },
+      }),
+      201,
+    );
+    await problem(
+      call(h, 'DELETE', api(`/outcomes/${draft.id}?version=${draft.version}`), { token: member.officer }),
+      404,
+    );
+    expect(
+      await ok(
+        call(h, 'DELETE', api(`/outcomes/${draft.id}?version=${draft.version}`), { token: lead.officer }),
+      ),
+    ).toEqual({ id: draft.id, deleted: true });
+    await problem(call(h, 'GET', api(`/outcomes/${draft.id}`), { token: lead.officer }), 404);
   });
 
   test('imports placements all or nothing: row errors are a 400 with one issue per bad field', async ({
@@ -1175,6 +1456,22 @@ describe('REST routes for webhooks, the audit trail, API clients, grants and aut
     const row = report.rows.find((r) => r.authorityId === lead.id);
     expect(typeof row?.settingsAllocated).toBe('number');
     await problem(call(h, 'GET', api('/monitoring/report'), { token: lead.officer }), 403);
+    expect(await ok(call(h, 'GET', api('/monitoring/overdue'), { token: hubAdmin }))).toBeDefined();
+    await problem(call(h, 'GET', api('/monitoring/overdue'), { token: lead.officer }), 403);
+
+    // Every member reads how often each type is monitored; only the hub-admin sets it.
+    type Frequency = { type: string; months: number; risk: Record<string, number> };
+    const frequencies = await ok<Frequency[]>(
+      call(h, 'GET', api('/monitoring/frequencies'), { token: lead.viewer }),
+    );
+    const home = frequencies.find((f) => f.type === 'childrens-home');
+    expect(home?.months).toBeGreaterThan(0);
+    const body = { type: 'childrens-home', months: home?.months, risk: { 'manager-changed': 6 } };
+    await problem(call(h, 'POST', api('/monitoring/frequencies'), { token: lead.officer, body }), 403);
+    const set = await ok<Frequency[]>(
+      call(h, 'POST', api('/monitoring/frequencies'), { token: hubAdmin, body }),
+    );
+    expect(set.find((f) => f.type === 'childrens-home')?.risk['manager-changed']).toBe(6);
   });
 
   test('lets the hub-admin add and update member authorities', async ({ h }) => {

@@ -166,6 +166,15 @@ const SUMMARY: Expected = { layer: 'summary', rule: 'member-summary', basis: 'me
 const SIGNAL: Expected = { layer: 'signal', rule: 'restricted-signal', basis: 'member' };
 const DRAFT_HIDDEN: Expected = { layer: 'none', rule: 'draft-publisher-only', basis: null };
 const NOT_A_MEMBER: Expected = { layer: 'none', rule: 'not-a-member', basis: null };
+/** A restricted record that has ended (withdrawn, lifted, expired) no longer signals. */
+const ENDED: Expected = { layer: 'none', rule: 'restricted-ended', basis: null };
+
+/** A restriction about one provision (oak), ending on `endsOn` (its earliest lifted or expiry date). */
+const restriction = (opts: RecordOpts & { endsOn: string | null }): PolicyRecord => ({
+  ...outcome(opts),
+  type: 'restriction',
+  endsOn: opts.endsOn,
+});
 
 export const POLICY_CASES: PolicyCase[] = [
   // publisher
@@ -256,11 +265,60 @@ export const POLICY_CASES: PolicyCase[] = [
     expected: SIGNAL,
   },
   {
-    name: 'bare member sees only the signal of a withdrawn restricted record',
+    name: 'bare member sees nothing of a withdrawn restricted record: it no longer signals',
     caller: MEDWAY,
     world: world(),
     record: outcome({ status: 'withdrawn', restricted: true }),
+    expected: ENDED,
+  },
+  {
+    name: 'lead sees nothing of a withdrawn restricted record: it no longer signals',
+    caller: MEDWAY,
+    world: world(allocation(MEDWAY, OAK)),
+    record: outcome({ status: 'withdrawn', restricted: true }),
+    expected: ENDED,
+  },
+  {
+    name: 'bare member sees nothing of a restricted restriction lifted today',
+    caller: MEDWAY,
+    world: world(),
+    record: restriction({ restricted: true, endsOn: TODAY }),
+    expected: ENDED,
+  },
+  {
+    name: 'bare member sees the signal of a restricted restriction ending tomorrow',
+    caller: MEDWAY,
+    world: world(),
+    record: restriction({ restricted: true, endsOn: TOMORROW }),
     expected: SIGNAL,
+  },
+  {
+    name: 'placing authority sees nothing of a restricted restriction expired yesterday',
+    caller: MEDWAY,
+    world: world(placement(MEDWAY, OAK)),
+    record: restriction({ restricted: true, endsOn: YESTERDAY }),
+    expected: ENDED,
+  },
+  {
+    name: 'publisher still sees its ended restricted restriction',
+    caller: KENT,
+    world: world(),
+    record: restriction({ restricted: true, endsOn: YESTERDAY }),
+    expected: BY_PUBLISHER,
+  },
+  {
+    name: 'share still opens an ended restricted restriction',
+    caller: MEDWAY,
+    world: world(share(MEDWAY)),
+    record: restriction({ restricted: true, endsOn: YESTERDAY }),
+    expected: BY_GRANT,
+  },
+  {
+    name: 'bare member sees the summary of an ended unrestricted restriction',
+    caller: MEDWAY,
+    world: world(),
+    record: restriction({ endsOn: YESTERDAY }),
+    expected: SUMMARY,
   },
   {
     name: 'bare member does not see a restricted draft',

@@ -146,7 +146,9 @@ export const checkLayers = async (
   const latest = await s.latest.execute(values);
   const active = await s.restrictions.execute(values);
   return new Map([
-    ...latest.map((l) => [l.outcome.id, l.layer] as const),
+    // The latest outcome the caller reads, and the newest outcome with its layer (its signal, if one).
+    ...latest.flatMap((l) => (l.outcome ? [[l.outcome.id, l.layer] as const] : [])),
+    ...latest.flatMap((l) => (l.signal?.id ? [[l.signal.id, l.signal.layer as Layer] as const] : [])),
     ...active.map((r) => [r.restriction.id, r.layer] as const),
   ]);
 };
@@ -184,6 +186,8 @@ export const insertRestrictions = async (
       provisionId: 'provisionId' in record.scope ? record.scope.provisionId : null,
       providerId: 'providerId' in record.scope ? record.scope.providerId : null,
       kind,
+      // The kind that is a level carries one (Knowsley's levels 1 and 2); the policy ignores it.
+      concernLevel: kind === 'causing-concern-level' ? 1 : null,
       issuerAuthorityId: record.publisherAuthorityId,
       restricted: record.restricted,
       reasons: [{ category: 'quality', text: 'property test' }],

@@ -91,6 +91,8 @@ const worldOf = (plan: Drawn<typeof planArb>, w: number) => {
     records: (kit) =>
       plan.records.map((r, i): RestrictionFacts => {
         const effectiveFrom = kit.date(r.effectiveFrom);
+        const expiresOn = r.expires ? addDays(effectiveFrom, r.expiresAfter) : null;
+        const liftedOn = r.lifted ? addDays(effectiveFrom, r.liftedAfter) : null;
         return {
           record: {
             type: 'restriction',
@@ -101,12 +103,14 @@ const worldOf = (plan: Drawn<typeof planArb>, w: number) => {
             scope: r.onProvider
               ? { providerId: kit.provider(r.provider) }
               : { provisionId: kit.provision(r.provision) },
+            // Lifted or expired by the world's day, a restricted one no longer signals (it is seen by
+            // its publisher and grantees alone); nothing else of who sees what may change.
+            endsOn: [expiresOn, liftedOn].filter((d): d is string => d !== null).sort()[0] ?? null,
           },
           kind: r.kind,
           effectiveFrom,
-          // Lifted, expired, pending or active: none of it may change who sees what.
-          expiresOn: r.expires ? addDays(effectiveFrom, r.expiresAfter) : null,
-          liftedOn: r.lifted ? addDays(effectiveFrom, r.liftedAfter) : null,
+          expiresOn,
+          liftedOn,
         };
       }),
     recordOf: (r) => r.record,
@@ -182,6 +186,7 @@ describe('the in-memory, SQL and loaded faces of the policy agree on restriction
             status: fromRef.status,
             restricted: fromRef.restricted,
             scope: fromRef.scope,
+            endsOn: fromRef.endsOn,
           };
           if (!fromRow || !isDeepStrictEqual(fromRow, record) || !isDeepStrictEqual(ref, record))
             mismatches.push({ record, fromRow, fromRef: ref });
@@ -263,6 +268,7 @@ describe('the in-memory, SQL and loaded faces of the policy agree on restriction
         'granted-detail',
         'need-to-know-detail',
         'restricted-signal',
+        'restricted-ended',
       ];
       for (const rule of rules)
         expect(
@@ -276,8 +282,14 @@ describe('the in-memory, SQL and loaded faces of the policy agree on restriction
 
   it('on the policy table’s published cases, stored as restrictions (provision- and provider-level)', async () => {
     const { db } = database;
-    // Restrictions have no drafts; a withdrawn record is decided as a published one.
-    const cases = POLICY_CASES.filter((t) => t.record.status !== 'draft');
+    // Restrictions have no drafts; a withdrawn record is decided as a published one (so the cases where
+    // withdrawal ends a restricted outcome's signal are not restrictions' cases); one that ends on a
+    // date is stored as lifted on it.
+    const cases = POLICY_CASES.filter(
+      (t) =>
+        t.record.status !== 'draft' &&
+        !(t.record.status === 'withdrawn' && t.expected.rule === 'restricted-ended'),
+    );
     expect(cases.filter((t) => 'providerId' in t.record.scope).length).toBeGreaterThan(10);
     await clearWorld(db);
     for (const [i, t] of cases.entries()) {
@@ -322,10 +334,17 @@ describe('the in-memory, SQL and loaded faces of the policy agree on restriction
           'provisionId' in t.record.scope
             ? { provisionId: id(t.record.scope.provisionId) }
             : { providerId: id(t.record.scope.providerId) },
+        endsOn: t.record.endsOn ?? null,
       };
       await insertWorld(db, { ...world, grants: [] }, [], { hubHost: as(HUB_HOST), grantedBy: as(KENT) });
       await insertRestrictions(db, [
-        { record, kind: 'embargo', effectiveFrom: '2026-01-01', expiresOn: null, liftedOn: null },
+        {
+          record,
+          kind: 'embargo',
+          effectiveFrom: '2026-01-01',
+          expiresOn: null,
+          liftedOn: record.endsOn ?? null,
+        },
       ]);
       await insertGrants(db, world.grants, { recordType: 'restriction', grantedBy: as(KENT) });
 

@@ -26,11 +26,23 @@ const MIN_ROLE: Record<string, Role> = {
   'provisions.get': 'viewer',
   'provisions.create': 'hub-admin',
   'provisions.update': 'officer',
+  // Regulator facts are the host's or the hub-admin's (the domain asks the policy); any officer may propose
+  // a correction; whoever hosts the setting (or the hub-admin) decides it; merging is the hub-admin's.
+  'provisions.proposeCorrection': 'officer',
+  'provisions.merge': 'hub-admin',
+  'providers.proposeCorrection': 'officer',
+  'providers.merge': 'hub-admin',
+  'corrections.list': 'viewer',
+  'corrections.get': 'viewer',
+  'corrections.accept': 'officer',
+  'corrections.decline': 'officer',
   // Need-to-know (DESIGN.md §3): reading is for every member; publishing and sharing need an officer;
   // the audit trail is for officers; allocation is the hub-admin's.
   'placements.declare': 'officer',
   'placements.end': 'officer',
   'placements.mine': 'viewer',
+  // Who places at a setting: open to every member's role, answered only for its lead and host (object level).
+  'placements.atProvision': 'viewer',
   'placements.import': 'officer',
   'allocations.list': 'viewer',
   'allocations.mine': 'viewer',
@@ -54,13 +66,29 @@ const MIN_ROLE: Record<string, Role> = {
   'outcomes.amend': 'officer',
   'outcomes.withdraw': 'officer',
   'outcomes.updateActionItem': 'officer',
+  // A draft is deleted by an officer of its author's authority (the domain checks whose it is).
+  'outcomes.deleteDraft': 'officer',
   'restrictions.create': 'officer',
   'restrictions.update': 'officer',
   'restrictions.lift': 'officer',
+  // The publisher records the provider's compliance and the restriction's review (the domain checks whose).
+  'restrictions.comply': 'officer',
+  'restrictions.review': 'officer',
   'restrictions.get': 'viewer',
   'restrictions.list': 'viewer',
   'concerns.log': 'officer',
   'concerns.list': 'viewer',
+  'concerns.get': 'viewer',
+  // The logger corrects, substantiates, unsubstantiates and closes its concern (the domain checks whose);
+  // the risk bands are read by every member and set by the hub-admin.
+  'concerns.correct': 'officer',
+  'concerns.substantiate': 'officer',
+  'concerns.unsubstantiate': 'officer',
+  'concerns.close': 'officer',
+  'concerns.riskBands': 'viewer',
+  'concerns.setRiskBands': 'hub-admin',
+  // Passed deadlines of my records and of the settings I lead: every member's, filtered by need-to-know.
+  'deadlines.overdue': 'viewer',
   'checks.placement': 'viewer',
   'checks.placementMany': 'viewer',
   'monitoring.frequencies': 'viewer',

@@ -244,7 +244,7 @@ const seedWorld = async (): Promise<void> => {
     await asPlacing.concerns.log({
       provisionId: s1.id,
       category: 'quality',
-      severity: 'medium',
+      level: 'level-1',
       occurredOn: addDays(TODAY, -3),
       summary: 'Missed medication',
     }),

@@ -297,6 +297,64 @@ const ownRestriction = async () => {
   return r;
 };
 
+const concernInput = () => ({
+  provisionId: provisionP,
+  category: 'quality' as const,
+  level: 'level-1' as const,
+  occurredOn: '2026-06-01',
+  summary: 'a missed medication round',
+});
+
+const ownConcern = async () => detail(await call().concerns.log(concernInput()));
+
+/** What every concern the caller logged must still say of itself after a change. */
+const ownConcernRow = async (id: string, want: Record<string, unknown>) =>
+  expectRow(
+    await rowOf('concerns', id),
+    {
+      authority_id: acting.id,
+      provision_id: provisionP,
+      restricted: false,
+      created_by: acting.officer.clientId,
+      version: 2,
+      ...want,
+    },
+    'concern',
+  );
+
+const readConcern = (id: string) => call().concerns.get({ id });
+
+/** The caller's own letter of concern, with a compliance period to record compliance against. */
+const ownLetter = async () => {
+  const r = await call().restrictions.create({
+    ...restrictionInput(),
+    kind: 'letter-of-concern',
+    complianceDueOn: '2026-07-06',
+    reviewOn: '2026-07-13',
+  });
+  if (r.layer !== 'detail') throw new Error('the issuer sees its restriction');
+  return r;
+};
+
+/** What a restriction the caller issued must still say of itself after a change. */
+const ownRestrictionRow = async (id: string, want: Record<string, unknown>) =>
+  expectRow(
+    await rowOf('restrictions', id),
+    {
+      issuer_authority_id: acting.id,
+      provision_id: provisionP,
+      provider_id: null,
+      source: 'member',
+      partnership_wide: false,
+      restricted: false,
+      effective_from: TODAY,
+      lifted_on: null,
+      version: 2,
+      ...want,
+    },
+    'restriction',
+  );
+
 const outcomeRow = (id: string) => rowOf('outcomes', id);
 const readOutcome = (id: string) => call().outcomes.get({ id });
 const readRestriction = (id: string) => call().restrictions.get({ id });
@@ -508,13 +566,19 @@ const SCENARIOS: Record<string, Scenario> = {
     readBack: (_input, answer) => call().providers.get({ id: idOf(answer, 'id') }),
   },
   'providers.update': {
+    // A provider's name is the hub-admin's or a host's of one of its settings: the acting officer hosts one.
     who: 'officer',
     prepare: async () => {
       const p = await call().providers.create({ name: `Provider ${uniq()}` });
+      await h.makeProvision({ providerId: p.id, hostAuthorityId: acting.id });
       return { id: p.id, version: p.version, name: 'Renamed Provider' };
     },
     verify: async (input) =>
-      expectRow(await rowOf('providers', String(input.id)), { version: 2 }, 'provider'),
+      expectRow(
+        await rowOf('providers', String(input.id)),
+        { version: 2, status: 'active', merged_into_id: null },
+        'provider',
+      ),
     readBack: (input) => call().providers.get({ id: String(input.id) }),
   },
   'provisions.create': {
@@ -540,18 +604,122 @@ const SCENARIOS: Record<string, Scenario> = {
     readBack: (_input, answer) => call().provisions.get({ id: idOf(answer, 'id') }),
   },
   'provisions.update': {
+    // A setting's facts are its host authority's (or the hub-admin's): the acting officer's own setting.
     who: 'officer',
     prepare: async () => {
-      const id = await freshProvision();
+      const id = (await h.makeProvision({ providerId: providerP, hostAuthorityId: acting.id })).id;
       return { id, version: 1, name: 'Renamed Setting' };
     },
     verify: async (input) =>
       expectRow(
         await rowOf('provisions', String(input.id)),
-        { provider_id: providerP, host_authority_id: third.id, version: 2 },
+        { provider_id: providerP, host_authority_id: acting.id, version: 2 },
         'provision',
       ),
     readBack: (input) => call().provisions.get({ id: String(input.id) }),
+  },
+  'provisions.proposeCorrection': {
+    who: 'officer',
+    prepare: async () => ({
+      provisionId: await freshProvision(),
+      changes: { ofstedGrade: 'good', name: 'Corrected Setting' },
+      reason: 'the Ofsted report of 1 June',
+    }),
+    verify: async (input, answer) => [
+      ...expectRow(
+        await rowOf('directory_corrections', idOf(answer, 'id')),
+        { proposer_authority_id: acting.id, status: 'proposed', version: 1, decided_at: null },
+        'correction',
+      ),
+      // Proposing changes nothing in the directory.
+      ...expectRow(await rowOf('provisions', String(input.provisionId)), { version: 1 }, 'provision'),
+    ],
+    readBack: (_input, answer) => call().corrections.get({ id: idOf(answer, 'id') }),
+  },
+  'providers.proposeCorrection': {
+    who: 'officer',
+    prepare: () =>
+      Promise.resolve({
+        providerId: providerP,
+        changes: { name: 'Corrected Provider' },
+        reason: 'Companies House',
+      }),
+    verify: async (_input, answer) =>
+      expectRow(
+        await rowOf('directory_corrections', idOf(answer, 'id')),
+        { proposer_authority_id: acting.id, status: 'proposed', provision_id: null },
+        'correction',
+      ),
+    readBack: (_input, answer) => call().corrections.get({ id: idOf(answer, 'id') }),
+  },
+  'corrections.accept': {
+    who: 'hub-admin',
+    prepare: async () => {
+      const c = await h.caller(acting.officer).provisions.proposeCorrection({
+        provisionId: await freshProvision(),
+        changes: { name: 'Accepted Name' },
+        reason: 'the council tax record',
+      });
+      return { id: c.id, version: c.version, note: 'checked' };
+    },
+    verify: async (input) =>
+      expectRow(
+        await rowOf('directory_corrections', String(input.id)),
+        {
+          status: 'accepted',
+          proposer_authority_id: acting.id,
+          decided_by_authority_id: h.hostAuthorityId,
+          version: 2,
+        },
+        'correction',
+      ),
+    readBack: (input) => call('hub-admin').corrections.get({ id: String(input.id) }),
+  },
+  'corrections.decline': {
+    who: 'hub-admin',
+    prepare: async () => {
+      const c = await h.caller(acting.officer).provisions.proposeCorrection({
+        provisionId: await freshProvision(),
+        changes: { name: 'Declined Name' },
+        reason: 'the council tax record',
+      });
+      return { id: c.id, version: c.version, note: 'no evidence of it' };
+    },
+    verify: async (input) =>
+      expectRow(
+        await rowOf('directory_corrections', String(input.id)),
+        {
+          status: 'declined',
+          proposer_authority_id: acting.id,
+          decided_by_authority_id: h.hostAuthorityId,
+          version: 2,
+        },
+        'correction',
+      ),
+    readBack: (input) => call('hub-admin').corrections.get({ id: String(input.id) }),
+  },
+  'provisions.merge': {
+    who: 'hub-admin',
+    prepare: async () => ({ survivorId: await freshProvision(), mergedId: await freshProvision() }),
+    verify: async (input) =>
+      expectRow(
+        await rowOf('provisions', String(input.mergedId)),
+        { status: 'merged', merged_into_id: String(input.survivorId), host_authority_id: third.id },
+        'merged provision',
+      ),
+  },
+  'providers.merge': {
+    who: 'hub-admin',
+    prepare: async () => ({
+      survivorId: (await call('hub-admin').providers.create({ name: `Provider ${uniq()}` })).id,
+      mergedId: (await call('hub-admin').providers.create({ name: `Provider ${uniq()}` })).id,
+    }),
+    verify: async (input) =>
+      expectRow(
+        await rowOf('providers', String(input.mergedId)),
+        { status: 'merged', merged_into_id: String(input.survivorId) },
+        'merged provider',
+      ),
   },
   'placements.declare': {
     who: 'officer',
@@ -864,13 +1032,54 @@ const SCENARIOS: Record<string, Scenario> = {
       ),
     readBack: (input) => readRestriction(String(input.id)),
   },
+  'restrictions.comply': {
+    who: 'officer',
+    prepare: async () => {
+      const r = await ownLetter();
+      return { id: r.id, version: r.version, complied: true, note: 'the provider sent its plan' };
+    },
+    verify: async (input) =>
+      ownRestrictionRow(String(input.id), {
+        kind: 'letter-of-concern',
+        compliance_due_on: '2026-07-06',
+        compliance_recorded_on: TODAY,
+        complied: true,
+      }),
+    readBack: (input) => readRestriction(String(input.id)),
+  },
+  'restrictions.review': {
+    who: 'officer',
+    prepare: async () => {
+      const r = await ownLetter();
+      return { id: r.id, version: r.version, nextReviewOn: '2026-09-15', note: 'reviewed with the provider' };
+    },
+    verify: async (input) =>
+      ownRestrictionRow(String(input.id), {
+        kind: 'letter-of-concern',
+        reviewed_on: TODAY,
+        review_on: '2026-09-15',
+        compliance_recorded_on: null,
+      }),
+    readBack: (input) => readRestriction(String(input.id)),
+  },
+  'outcomes.deleteDraft': {
+    who: 'officer',
+    prepare: async () => {
+      const d = detail(await call().outcomes.create(outcomeInput(provisionP)));
+      return { id: d.id, version: d.version };
+    },
+    verify: async (input) =>
+      (await queryRows(db(), sql`select 1 from outcomes where id = ${String(input.id)}::uuid`)).length === 0
+        ? []
+        : ['the draft was not deleted'],
+  },
   'concerns.log': {
     who: 'officer',
     prepare: () =>
       Promise.resolve({
         provisionId: provisionP,
         category: 'quality',
-        severity: 'medium',
+        level: 'level-1',
         occurredOn: '2026-06-01',
         summary: 'a missed medication round',
       }),
@@ -886,6 +1095,60 @@ const SCENARIOS: Record<string, Scenario> = {
         'concern',
       ),
     readBack: () => call().concerns.list({ provisionId: provisionP }),
+  },
+  'concerns.correct': {
+    who: 'officer',
+    prepare: async () => {
+      const c = await ownConcern();
+      return {
+        id: c.id,
+        version: c.version,
+        level: 'minor',
+        summary: 'a missed medication round, twice',
+        note: 'the second round was found later',
+      };
+    },
+    verify: (input) => ownConcernRow(String(input.id), { level: 'minor', status: 'open' }),
+    readBack: (input) => readConcern(String(input.id)),
+  },
+  'concerns.substantiate': {
+    who: 'officer',
+    prepare: async () => {
+      const c = await ownConcern();
+      return { id: c.id, version: c.version, note: 'the records confirm it' };
+    },
+    verify: (input) => ownConcernRow(String(input.id), { status: 'substantiated', closed_reason: null }),
+    readBack: (input) => readConcern(String(input.id)),
+  },
+  'concerns.unsubstantiate': {
+    who: 'officer',
+    prepare: async () => {
+      const c = await ownConcern();
+      return { id: c.id, version: c.version, note: 'the round was given late, not missed' };
+    },
+    verify: (input) => ownConcernRow(String(input.id), { status: 'unsubstantiated', closed_reason: null }),
+    readBack: (input) => readConcern(String(input.id)),
+  },
+  'concerns.close': {
+    who: 'officer',
+    prepare: async () => {
+      const c = await ownConcern();
+      return { id: c.id, version: c.version, reason: 'resolved with the provider' };
+    },
+    verify: (input) =>
+      ownConcernRow(String(input.id), { status: 'closed', closed_reason: 'resolved with the provider' }),
+    readBack: (input) => readConcern(String(input.id)),
+  },
+  'concerns.setRiskBands': {
+    who: 'hub-admin',
+    // The defaults (Medway, figure 6), so no other scenario's rating moves.
+    prepare: () => Promise.resolve({ mediumFrom: 5, highFrom: 11 }),
+    verify: async () =>
+      expectRow(
+        await rowOf('risk_bands', 'partnership'),
+        { medium_from: 5, high_from: 11, updated_by: h.hubAdmin.clientId },
+        'risk bands',
+      ),
   },
   'monitoring.setFrequency': {
     who: 'hub-admin',

@@ -110,6 +110,7 @@ test.beforeAll(async ({ h: hub }) => {
   h = hub;
   w = await seedWorld(h);
   staff = await seedPeople();
+  directory = await seedCorrections();
 }, 120_000);
 
 test.afterAll(() => {
@@ -274,6 +275,7 @@ const runSpec = async (path: string, spec: Spec): Promise<string[]> => {
 // Target builders shared by several procedures
 
 const outcomes = () => w.records.filter((r) => r.type === 'outcome');
+const concerns = () => w.records.filter((r) => r.type === 'concern');
 const restrictions = () => w.records.filter((r) => r.type === 'restriction');
 const describeRecord = (r: SeededRecord) =>
   `${r.publisher}'s ${r.status === 'published' ? '' : `${r.status} `}${r.restricted ? 'restricted ' : ''}${r.type} (${r.key})`;
@@ -545,6 +547,77 @@ const authorityTargets = (
   ];
 };
 
+// ---------------------------------------------------------------------------------------------
+// Proposed corrections of the directory: member proposes; host (P and P2 are in its area) or the hub-admin decides
+
+type Directory = {
+  /** member's proposed correction of P's name, and of provider Acme's name: left proposed throughout. */
+  ofP: { id: string; version: number };
+  ofAcme: { id: string; version: number };
+};
+
+let directory: Directory;
+
+const proposeAt = async (provisionId: string) =>
+  callerOf('member', 'officer').provisions.proposeCorrection({
+    provisionId,
+    changes: { name: `Corrected name ${uniq()}` },
+    reason: 'the registered name on the regulator’s certificate',
+  });
+
+const seedCorrections = async (): Promise<Directory> => {
+  const ofP = await proposeAt(w.p.id);
+  const ofAcme = await callerOf('member', 'officer').providers.proposeCorrection({
+    providerId: w.acme.id,
+    changes: { name: `Acme Care Ltd ${uniq()}` },
+    reason: 'the name at Companies House',
+  });
+  return {
+    ofP: { id: ofP.id, version: ofP.version },
+    ofAcme: { id: ofAcme.id, version: ofAcme.version },
+  };
+};
+
+/** Who decides a correction of an entry in host's area: its officers and admins, and the hub-admin. */
+const decides = (a: Actor) =>
+  a.role === 'hub-admin' || (a.key === 'host' && roleRank(a.role) >= roleRank('officer'));
+
+/** A decision on a correction: a decider meets the version check; the proposer may not; anyone else learns nothing. */
+const decisionTargets = (decision: Record<string, unknown>): Target[] => [
+  ...(['ofP', 'ofAcme'] as const).map((which): Target => ({
+    name: `member's proposed correction of ${which === 'ofP' ? 'setting P' : 'provider Acme'} (stale version for a decider)`,
+    input: (a) => ({
+      id: directory[which].id,
+      version: decides(a) ? directory[which].version + 7 : directory[which].version,
+      ...decision,
+    }),
+    subject: directory[which].id,
+    expect: (a) => (decides(a) ? CONFLICT : a.key === 'member' ? FORBIDDEN : HIDDEN),
+  })),
+  {
+    // A decider's permitted call decides a correction of its own, at a new setting in host's area.
+    name: "member's proposed correction of a new setting in host's area",
+    input: () => ({ id: directory.ofP.id, version: directory.ofP.version, ...decision }),
+    subject: directory.ofP.id,
+    expect: (a) =>
+      decides(a)
+        ? ok((v) => [
+            ...(get(v, 'status') === (decision.note === undefined ? 'accepted' : 'declined')
+              ? []
+              : [`answers status ${String(get(v, 'status'))}`]),
+            ...(get(v, 'decidedByAuthorityId') === a.authorityId ? [] : ['is not decided by the caller']),
+          ])
+        : a.key === 'member'
+          ? FORBIDDEN
+          : HIDDEN,
+    fresh: async () => {
+      const c = await proposeAt((await h.makeProvision({ hostAuthorityId: w.authorities.host.id })).id);
+      return { id: c.id, version: c.version, ...decision };
+    },
+  },
+  missingTarget('a missing correction', (id) => ({ id, version: 1, ...decision })),
+];
+
 const inviteOf = (authorityId: string | undefined) => ({
   ...(authorityId ? { authorityId } : {}),
   email: `invitee-${uniq()}@example.gov.uk`,
@@ -716,6 +789,147 @@ const SPECS: Record<string, Spec> = {
       ),
       missingTarget('a missing restriction', (id) => ({ id, version: 1, reason: 'lift it' })),
     ],
+  },
+  'restrictions.comply': {
+    min: 'officer',
+    rule: 'only the issuer records compliance (every member sees a restriction, so others are forbidden)',
+    targets: () => [
+      ...restrictions().map((r) => writeTarget(r, (version) => ({ id: r.id, version, complied: true }))),
+      {
+        ...writeTarget(w.record('outcome-published'), (version) => ({
+          id: w.record('outcome-published').id,
+          version,
+          complied: true,
+        })),
+        name: 'an outcome id',
+        expect: () => HIDDEN,
+      },
+      missingTarget('a missing restriction', (id) => ({ id, version: 1, complied: false })),
+    ],
+  },
+  'restrictions.review': {
+    min: 'officer',
+    rule: 'only the issuer records a review (every member sees a restriction, so others are forbidden)',
+    targets: () => [
+      ...restrictions().map((r) =>
+        writeTarget(r, (version) => ({ id: r.id, version, nextReviewOn: '2026-09-01' })),
+      ),
+      missingTarget('a missing restriction', (id) => ({ id, version: 1, nextReviewOn: null })),
+    ],
+  },
+  'concerns.get': {
+    min: 'viewer',
+    rule: 'the record layer (no summary for a concern); none answers as missing',
+    targets: () => [
+      ...concerns().map((r) => readTarget(r, { id: r.id })),
+      {
+        ...readTarget(w.record('outcome-published'), { id: w.record('outcome-published').id }),
+        name: 'an outcome id',
+        expect: () => HIDDEN,
+      },
+      missingTarget('a missing concern', (id) => ({ id })),
+    ],
+  },
+  'concerns.correct': {
+    min: 'officer',
+    rule: 'only the logger corrects a concern; one the caller may not know of answers as missing',
+    targets: () => [
+      ...concerns().map((r) =>
+        writeTarget(r, (version) => ({
+          id: r.id,
+          version,
+          level: 'minor',
+          summary: 'overwritten by another authority',
+          note: 'corrected by another authority',
+        })),
+      ),
+      {
+        ...writeTarget(w.record('restriction-on-setting'), (version) => ({
+          id: w.record('restriction-on-setting').id,
+          version,
+          note: 'a correction',
+          level: 'minor',
+        })),
+        name: 'a restriction id',
+        expect: () => HIDDEN,
+      },
+      missingTarget('a missing concern', (id) => ({ id, version: 1, note: 'a correction', level: 'minor' })),
+    ],
+  },
+  'concerns.substantiate': {
+    min: 'officer',
+    rule: 'only the logger marks a concern substantiated; one the caller may not know of answers as missing',
+    targets: () => [
+      ...concerns().map((r) => writeTarget(r, (version) => ({ id: r.id, version, note: 'confirmed' }))),
+      missingTarget('a missing concern', (id) => ({ id, version: 1 })),
+    ],
+  },
+  'concerns.unsubstantiate': {
+    min: 'officer',
+    rule: 'only the logger marks a concern unsubstantiated (it stops counting); one the caller may not know of answers as missing',
+    targets: () => [
+      ...concerns().map((r) =>
+        writeTarget(r, (version) => ({ id: r.id, version, note: 'evidence withdrawn' })),
+      ),
+      missingTarget('a missing concern', (id) => ({ id, version: 1 })),
+    ],
+  },
+  'concerns.close': {
+    min: 'officer',
+    rule: 'only the logger closes a concern; one the caller may not know of answers as missing',
+    targets: () => [
+      ...concerns().map((r) =>
+        writeTarget(r, (version) => ({ id: r.id, version, reason: 'closed by another authority' })),
+      ),
+      missingTarget('a missing concern', (id) => ({ id, version: 1, reason: 'close it' })),
+    ],
+  },
+  'outcomes.deleteDraft': {
+    min: 'officer',
+    rule: 'only the author deletes its draft (a published one is a conflict); another’s draft answers as missing',
+    targets: () => [
+      ...outcomes().map((r) => writeTarget(r, (version) => ({ id: r.id, version }))),
+      {
+        ...writeTarget(w.record('restriction-on-setting'), (version) => ({
+          id: w.record('restriction-on-setting').id,
+          version,
+        })),
+        name: 'a restriction id',
+        expect: () => HIDDEN,
+      },
+      {
+        // The permitted call deletes a draft of the caller's own, written for it at the spare setting.
+        name: 'a draft of its own',
+        input: () => ({ id: w.record('draft-by-lead').id, version: w.record('draft-by-lead').version }),
+        subject: null,
+        expect: () => ok((v) => (get(v, 'deleted') === true ? [] : ['deletes nothing'])),
+        fresh: async (a) => {
+          const draft = await callPath(callerOf(a.key, 'officer'), 'outcomes.create', outcomeAt(w.spare.id));
+          return { id: get(draft, 'id'), version: get(draft, 'version') };
+        },
+      },
+      missingTarget('a missing outcome', (id) => ({ id, version: 1 })),
+    ],
+  },
+  'placements.atProvision': {
+    min: 'viewer',
+    rule: 'who places at a setting is for its lead and host alone; the setting is public, so others are forbidden',
+    targets: () => [
+      publicTarget('setting P', { provisionId: w.p.id }, (a) =>
+        a.key === 'lead' || a.key === 'host'
+          ? ok((v) => placingIssues(v, a.key === 'lead' ? 'lead' : 'host', { placing: 2 }))
+          : FORBIDDEN,
+      ),
+      publicTarget('setting P2', { provisionId: w.p2.id }, (a) =>
+        a.key === 'host' ? ok((v) => placingIssues(v, 'host', { sibling: 1 })) : FORBIDDEN,
+      ),
+      missingTarget('a missing setting', (id) => ({ provisionId: id })),
+    ],
+  },
+  'deadlines.overdue': {
+    min: 'viewer',
+    rule: 'an authority lists the deadlines of its own records and of records it reads in detail at settings it leads; another’s only the hub-admin',
+    targets: () => deadlineTargets(),
   },
   'access.share': {
     min: 'officer',
@@ -1175,26 +1389,147 @@ const SPECS: Record<string, Spec> = {
   },
   'providers.update': {
     min: 'officer',
-    rule: 'members’ officers keep the directory (a stale version changes nothing)',
+    rule: 'the hub-admin or the host of one of its settings keeps a provider’s facts; others may see it, so they are forbidden (a stale version changes nothing)',
     targets: () => [
-      publicTarget(
-        'provider Acme (stale version)',
-        { id: w.acme.id, version: 1000, name: 'Renamed' },
-        () => CONFLICT,
+      publicTarget('provider Acme (stale version)', { id: w.acme.id, version: 1000, name: 'Renamed' }, (a) =>
+        a.key === 'host' || a.role === 'hub-admin' ? CONFLICT : FORBIDDEN,
       ),
       missingTarget('a missing provider', (id) => ({ id, version: 1, name: 'x' })),
     ],
   },
   'provisions.update': {
     min: 'officer',
-    rule: 'members’ officers keep the directory (a stale version changes nothing)',
+    rule: 'the host authority or the hub-admin keeps a setting’s facts; others may see it, so they are forbidden (a stale version changes nothing)',
     targets: () => [
-      publicTarget(
-        'setting P (stale version)',
-        { id: w.p.id, version: 1000, name: 'Renamed' },
-        () => CONFLICT,
+      publicTarget('setting P (stale version)', { id: w.p.id, version: 1000, name: 'Renamed' }, (a) =>
+        a.key === 'host' || a.role === 'hub-admin' ? CONFLICT : FORBIDDEN,
       ),
       missingTarget('a missing setting', (id) => ({ id, version: 1, name: 'x' })),
+    ],
+  },
+  'provisions.proposeCorrection': {
+    min: 'officer',
+    rule: 'the setting is a directory fact every member may know: any officer proposes a correction of any setting, as its own; proposing changes nothing in the directory',
+    targets: () => [
+      publicTarget(
+        'setting P',
+        { provisionId: w.p.id, changes: { postcode: 'ZZ1 1ZZ' }, reason: 'the inspection report' },
+        (a) =>
+          ok((v) => [
+            ...publishedBy(v, 'proposerAuthorityId', a),
+            ...(get(v, 'status') === 'proposed' ? [] : ['is not left proposed']),
+          ]),
+      ),
+      missingTarget('a missing setting', (id) => ({
+        provisionId: id,
+        changes: { postcode: 'ZZ1 1ZZ' },
+        reason: 'x',
+      })),
+    ],
+  },
+  'providers.proposeCorrection': {
+    min: 'officer',
+    rule: 'the provider is a directory fact every member may know: any officer proposes a correction of any provider, as its own',
+    targets: () => [
+      publicTarget(
+        'provider Acme',
+        { providerId: w.acme.id, changes: { companyNumber: '01234567' }, reason: 'Companies House' },
+        (a) =>
+          ok((v) => [
+            ...publishedBy(v, 'proposerAuthorityId', a),
+            ...(get(v, 'status') === 'proposed' ? [] : ['is not left proposed']),
+          ]),
+      ),
+      missingTarget('a missing provider', (id) => ({
+        providerId: id,
+        changes: { companyNumber: '01234567' },
+        reason: 'x',
+      })),
+    ],
+  },
+  'corrections.get': {
+    min: 'viewer',
+    rule: 'a correction is read by its proposer, the host authority of its entry and the hub-admin; to anyone else it answers as a missing one',
+    targets: () => [
+      ...(['ofP', 'ofAcme'] as const).map((which): Target => ({
+        name: `member's proposed correction of ${which === 'ofP' ? 'setting P' : 'provider Acme'}`,
+        input: () => ({ id: directory[which].id }),
+        subject: directory[which].id,
+        expect: (a) =>
+          a.key === 'member' || a.key === 'host' || a.role === 'hub-admin'
+            ? ok((v) => (get(v, 'id') === directory[which].id ? [] : ['answers another correction']))
+            : HIDDEN,
+      })),
+      missingTarget('a missing correction', (id) => ({ id })),
+    ],
+  },
+  'corrections.accept': {
+    min: 'officer',
+    rule: 'decided by the host authority or the hub-admin; the proposer is forbidden; anyone else finds it missing; nothing changes',
+    targets: () => decisionTargets({}),
+  },
+  'corrections.decline': {
+    min: 'officer',
+    rule: 'as corrections.accept: decided by the host authority or the hub-admin; the proposer forbidden, anyone else missing',
+    targets: () => decisionTargets({ note: 'the certificate says otherwise' }),
+  },
+  'provisions.merge': {
+    min: 'hub-admin',
+    rule: 'the hub-admin merges two settings; both must exist',
+    targets: () => [
+      publicTarget('P2 into P (a dry run)', { survivorId: w.p.id, mergedId: w.p2.id, dryRun: true }, () =>
+        ok((v) =>
+          get(v, 'dryRun') === true && get(v, 'mergedId') === w.p2.id ? [] : ['answers another merge'],
+        ),
+      ),
+      {
+        ...publicTarget('two new settings', { survivorId: w.p.id, mergedId: w.p2.id, dryRun: true }, () =>
+          ok((v) => (get(v, 'dryRun') === false ? [] : ['did not merge'])),
+        ),
+        fresh: async () => ({
+          survivorId: (await h.makeProvision({ providerId: w.spareProvider.id })).id,
+          mergedId: (await h.makeProvision({ providerId: w.spareProvider.id })).id,
+        }),
+      },
+      missingTarget('a missing merged setting', (id) => ({ survivorId: w.p.id, mergedId: id, dryRun: true })),
+      missingTarget('a missing survivor', (id) => ({ survivorId: id, mergedId: w.p2.id, dryRun: true })),
+    ],
+  },
+  'providers.merge': {
+    min: 'hub-admin',
+    rule: 'the hub-admin merges two providers; both must exist',
+    targets: () => [
+      publicTarget(
+        'the spare provider into Acme (a dry run)',
+        { survivorId: w.acme.id, mergedId: w.spareProvider.id, dryRun: true },
+        () =>
+          ok((v) =>
+            get(v, 'dryRun') === true && get(v, 'mergedId') === w.spareProvider.id
+              ? []
+              : ['answers another merge'],
+          ),
+      ),
+      {
+        ...publicTarget(
+          'two new providers',
+          { survivorId: w.acme.id, mergedId: w.spareProvider.id, dryRun: true },
+          () => ok((v) => (get(v, 'dryRun') === false ? [] : ['did not merge'])),
+        ),
+        fresh: async () => ({
+          survivorId: (await h.makeProvider()).id,
+          mergedId: (await h.makeProvision()).providerId,
+        }),
+      },
+      missingTarget('a missing merged provider', (id) => ({
+        survivorId: w.acme.id,
+        mergedId: id,
+        dryRun: true,
+      })),
+      missingTarget('a missing survivor', (id) => ({
+        survivorId: id,
+        mergedId: w.spareProvider.id,
+        dryRun: true,
+      })),
     ],
   },
   'provisions.search': {
@@ -1490,11 +1825,88 @@ const listTarget = (
   signalKey: (r: SeededRecord) => string = (r) => r.publisher,
 ): Target => publicTarget(name, input, (a) => ok((v) => listIssues(a, itemsOf(v), scope, signalKey)));
 
-/** The latest published outcome at P is the restricted one: the check shows it at the caller's layer. */
+/**
+ * The latest published outcome at P is the restricted one. The check's latest outcome is the newest the
+ * caller may read, at its layer, as though a restricted one it sees only as a signal were not there; each
+ * record at P it sees only as a signal stands behind a restricted-information reason by its opaque id
+ * alone, and a caller with none is given no such reason.
+ */
 const latestOutcomeIssues = (a: Actor, v: unknown): string[] => {
-  const want = layer(a, w.record('outcome-restricted'));
-  const got = get(v, 'latestOutcome', 'layer');
-  return got === want ? [] : [`shows the latest outcome at layer ${String(got)}, not ${want}`];
+  const issues: string[] = [];
+  const readable = outcomes()
+    .filter((r) => r.status === 'published' && ['detail', 'summary'].includes(layer(a, r)))
+    .sort((x, y) => String(y.activityDate).localeCompare(String(x.activityDate)));
+  const want = readable[0];
+  const got = get(v, 'latestOutcome');
+  if (!want) return got === null ? [] : ['shows a latest outcome it may not read'];
+  if (get(got, 'id') !== want.id || get(got, 'layer') !== layer(a, want))
+    issues.push(
+      `shows the latest outcome ${String(get(got, 'id'))} at layer ${String(get(got, 'layer'))}, not ${want.key} at ${layer(a, want)}`,
+    );
+  const signalled = w.records.filter((r) => layer(a, r) === 'signal');
+  const reasons = arr(get(v, 'reasons')).filter((r) => get(r, 'code') === 'restricted-information');
+  const signalIds = reasons.flatMap((r) => arr(get(r, 'signalIds')));
+  if (signalled.length === 0 && reasons.length > 0) issues.push('gives a restricted-information reason');
+  if (signalled.length > 0 && signalIds.length === 0)
+    issues.push(`gives no signal id for the ${signalled.length} records it sees only as signals`);
+  if (signalIds.some((id) => typeof id !== 'string' || !id.startsWith('sig_')))
+    issues.push(`gives signal ids that are not opaque: ${JSON.stringify(signalIds)}`);
+  if (reasons.some((r) => get(r, 'recordId') !== null)) issues.push('names a record behind a signal');
+  return issues;
+};
+
+/** Who places at a setting, as its lead or host sees it: each authority with its number of children. */
+const placingIssues = (v: unknown, basis: 'lead' | 'host', want: Partial<Record<AuthorityKey, number>>) => {
+  const issues = get(v, 'basis') === basis ? [] : [`answers basis ${String(get(v, 'basis'))}, not ${basis}`];
+  const got = Object.fromEntries(
+    arr(get(v, 'authorities')).map((x) => [
+      String(w.keyOf(String(get(x, 'authorityId')))),
+      Number(get(x, 'children')),
+    ]),
+  );
+  if (JSON.stringify(got) !== JSON.stringify(want))
+    issues.push(`lists ${JSON.stringify(got)}, expected ${JSON.stringify(want)}`);
+  return issues;
+};
+
+/**
+ * The deadlines list, naming no authority, the caller's own, pub's, or a missing one: each line is of a
+ * record the caller published, or reads in detail at a setting it leads — or, for the hub-admin, of any
+ * authority. Ahead by 30 days, so the world's action items and its letter of concern are listed.
+ */
+const deadlineTargets = (): Target[] => {
+  const lines = (a: Actor, subject: AuthorityKey | 'every') =>
+    ok((v) => {
+      const issues: string[] = [];
+      for (const item of items(v)) {
+        const r = w.records.find((x) => x.id === get(item, 'recordId'));
+        const label = r?.key ?? String(get(item, 'recordId'));
+        const mine = (key: AuthorityKey) =>
+          r !== undefined &&
+          (r.publisher === key || (key === 'lead' && r.scope === 'provision' && layer(a, r) === 'detail'));
+        if (subject !== 'every' && !mine(subject)) issues.push(`lists a deadline of ${label}`);
+        if (r && layer(a, r) !== 'detail' && JSON.stringify(item).includes(r.secret))
+          issues.push(`says what the deadline of ${label} is about`);
+      }
+      return issues;
+    });
+  return [
+    publicTarget('its own authority', {}, (a) => lines(a, a.role === 'hub-admin' ? 'every' : a.key)),
+    {
+      name: 'its own authority, named, 30 days ahead',
+      input: (a) => ({ authorityId: a.authorityId, dueWithinDays: 30 }),
+      subject: null,
+      expect: (a) => lines(a, a.key),
+    },
+    publicTarget("pub's, 30 days ahead", { authorityId: w.authorities.pub.id, dueWithinDays: 30 }, (a) =>
+      a.key === 'pub' || a.role === 'hub-admin' ? lines(a, 'pub') : FORBIDDEN,
+    ),
+    publicTarget('a missing authority', { authorityId: missingLike(w.authorities.pub.id) }, (a) =>
+      a.role === 'hub-admin'
+        ? ok((v) => (items(v).length === 0 ? [] : ['lists deadlines of no authority']))
+        : FORBIDDEN,
+    ),
+  ];
 };
 
 const grantsTarget = (name: string, input: unknown, provisionId: string | null): Target =>
@@ -1603,7 +2015,7 @@ const outcomeAt = (provisionId: string) => ({
 const concernAt = (provisionId: string) => ({
   provisionId,
   category: 'quality',
-  severity: 'low',
+  level: 'minor',
   occurredOn: '2026-06-01',
   summary: 'a concern',
 });

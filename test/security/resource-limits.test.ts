@@ -87,7 +87,9 @@ const walk = (
     case 'integer':
     case 'number':
       if (typeof s.maximum === 'number') add('maximum', s.maximum);
-      else unbounded.push(`${where}: a number with no maximum`);
+      // A number fixed to one or a few values (a literal such as a concern level of 1 or 2) has its bound.
+      else if (!('const' in s) && !Array.isArray(s.enum))
+        unbounded.push(`${where}: a number with no maximum`);
       break;
     case 'object': {
       const fixed = fixedPropertiesOf(s);
@@ -231,6 +233,28 @@ describe('every input of every procedure is bounded', () => {
     expect(patternBoundsLength('^a*$')).toBe(false);
     expect(patternBoundsLength('^\\d{3,}$')).toBe(false);
     expect(patternBoundsLength('\\d{3}')).toBe(false);
+  });
+
+  test('tells a number fixed to its values from one with no maximum', () => {
+    const unboundedIn = (schema: JsonSchema): string[] => {
+      const found: string[] = [];
+      const probe: Procedure = { path: 'probe', type: 'query', schema, parser: null };
+      walk(probe, schema, [], (v) => v, new Map(), found);
+      return found;
+    };
+    const literals = {
+      anyOf: [
+        { type: 'number', const: 1 },
+        { type: 'number', const: 2 },
+      ],
+    };
+    expect(unboundedIn({ type: 'object', properties: { level: literals } })).toEqual([]);
+    expect(unboundedIn({ type: 'object', properties: { level: { type: 'integer', enum: [1, 2] } } })).toEqual(
+      [],
+    );
+    expect(unboundedIn({ type: 'object', properties: { level: { type: 'integer', minimum: 1 } } })).toEqual([
+      'probe level: a number with no maximum',
+    ]);
   });
 });
 

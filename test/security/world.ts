@@ -491,7 +491,7 @@ export const seedWorld = async (h: Harness) => {
     const c = await by('pub').concerns.log({
       provisionId: p.id,
       category: 'safeguarding',
-      severity: 'high',
+      level: 'level-2',
       occurredOn: '2026-06-01',
       summary: `concern ${secret}`,
       restricted,

@@ -14,6 +14,9 @@ import { peopleCommands } from './commands/people.js';
 import { placementsCommands } from './commands/placements.js';
 import { profilesCommands } from './commands/profiles.js';
 import { restrictionsCommands } from './commands/restrictions.js';
+import { concernsCommands } from './commands/concerns.js';
+import { deadlinesCommands } from './commands/deadlines.js';
+import { directoryCommands } from './commands/directory.js';
 import { ssoCommands } from './commands/sso.js';
 import { completionCommand } from './completion.js';
 import { EXIT, reportError, UsageError } from './errors.js';
@@ -24,6 +27,9 @@ export const COMMANDS: readonly Command[] = [
   ...placementsCommands,
   ...outcomesCommands,
   ...restrictionsCommands,
+  ...concernsCommands,
+  ...deadlinesCommands,
+  ...directoryCommands,
   exportCommand,
   eventsTailCommand,
   ...authoritiesCommands,
@@ -43,6 +49,9 @@ const GROUP_SUMMARIES: Record<string, string> = {
   placements: 'your authority’s placement declarations',
   outcomes: 'monitoring outcomes',
   restrictions: 'restrictions and embargoes',
+  concerns: 'concerns about a setting, their levels and lifecycle, and risk ratings',
+  deadlines: 'deadlines passed or due soon on your records and the settings you lead',
+  directory: 'corrections of settings and providers, and merging duplicates (hub-admin)',
   events: 'the event feed',
   authorities: 'member authorities (create and update: hub-admin)',
   monitoring: 'the partnership’s monitoring report (hub-admin)',

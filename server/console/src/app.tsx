@@ -21,6 +21,7 @@ export const NAV: NavItem[] = [
   { to: '/settings', text: 'Find a setting', minRole: 'viewer' },
   { to: '/shortlist', text: 'Check a shortlist', minRole: 'viewer' },
   { to: '/my-settings', text: 'My settings', minRole: 'officer' },
+  { to: '/deadlines', text: 'Deadlines', minRole: 'officer' },
   { to: '/notifications', text: 'Notifications', minRole: 'viewer', badge: 'unread' },
   { to: '/admin', text: 'Administration', minRole: 'admin' },
   { to: '/partnership', text: 'Partnership', minRole: 'hub-admin' },

@@ -18,6 +18,8 @@ import {
 
 export * from './policy.js';
 export * from './allocations.js';
+export * from './placing.js';
+export * from './directory.js';
 export {
   layerSql,
   needToKnowSql,
@@ -28,7 +30,9 @@ export {
   type SqlPolicyContext,
 } from './sql.js';
 export { loadWorld } from './load.js';
+export { deadlineAudience } from './deadlines.js';
 export * from './record-types.js';
+export * from './signals.js';
 import { policyRecordFor } from './record-types.js';
 
 /** The caller's layer for one record, from the database's facts. */

@@ -56,7 +56,23 @@ export type PolicyRecord = {
   scope: RecordScope;
   /** False for record types with no summary layer (concerns): bare members see nothing. */
   hasSummary?: boolean;
+  /**
+   * The London date from which the record has ended (a restriction lifted or expired), if it has an
+   * end; a withdrawn record has ended whatever this says. An ended restricted record no longer signals.
+   */
+  endsOn?: string | null;
+  /** Ended by its own state whatever the date (a concern closed). */
+  closed?: boolean;
 };
+
+/** Whether a record has ended on `today` (withdrawn or closed, or its end date reached): a restricted one stops signalling. */
+export const hasEnded = (
+  record: Pick<PolicyRecord, 'status' | 'endsOn' | 'closed'>,
+  today: string,
+): boolean =>
+  record.status === 'withdrawn' ||
+  record.closed === true ||
+  (record.endsOn != null && record.endsOn <= today);
 
 export type Decision = { layer: Layer; rule: AccessRule; basis: Basis | null; bases: BasisFound[] };
 
@@ -155,7 +171,10 @@ const NEED_TO_KNOW: Basis[] = ['lead', 'host', 'placing', 'prospective'];
 /** The rules, in order; the first that applies decides. */
 export const decide = (
   bases: BasisFound[],
-  record: Pick<PolicyRecord, 'status' | 'restricted' | 'hasSummary'>,
+  record: Pick<PolicyRecord, 'status' | 'restricted' | 'hasSummary'> & {
+    /** The record has ended (hasEnded): a restricted one no longer signals. */
+    ended?: boolean;
+  },
 ): Decision => {
   const has = (b: Basis) => bases.some((x) => x.basis === b);
   const result = (layer: Layer, rule: AccessRule, basis: Basis | null): Decision => ({
@@ -168,7 +187,11 @@ export const decide = (
   if (has('publisher')) return result('detail', 'publisher-detail', 'publisher');
   if (record.status === 'draft') return result('none', 'draft-publisher-only', null);
   if (has('granted')) return result('detail', 'granted-detail', 'granted');
-  if (record.restricted) return result('signal', 'restricted-signal', 'member');
+  // A signal tells that restricted information is held; once the record has ended there is none.
+  if (record.restricted)
+    return record.ended
+      ? result('none', 'restricted-ended', null)
+      : result('signal', 'restricted-signal', 'member');
   const need = NEED_TO_KNOW.find(has);
   if (need) return result('detail', 'need-to-know-detail', need);
   if (record.hasSummary === false) return result('none', 'need-to-know-only', null);
@@ -177,7 +200,10 @@ export const decide = (
 
 /** The in-memory check: the layer at which an authority sees one record. */
 export const checkRecord = (world: World, authorityId: string, record: PolicyRecord): Decision =>
-  decide(deriveRecordBases(world, authorityId, record), record);
+  decide(deriveRecordBases(world, authorityId, record), {
+    ...record,
+    ended: hasEnded(record, londonDate(world.now)),
+  });
 
 export const RULE_REASONS: Record<AccessRule, string> = {
   'not-a-member': 'only active member authorities see records',
@@ -186,6 +212,8 @@ export const RULE_REASONS: Record<AccessRule, string> = {
   'granted-detail': 'the record was shared with this authority explicitly',
   'restricted-signal':
     'restricted information is seen in detail only by its publisher and those it was shared with; other members see that it exists and whom to contact',
+  'restricted-ended':
+    'a restricted record that has ended (withdrawn, lifted, expired or closed) no longer signals: only its publisher and those it was shared with see it',
   'need-to-know-detail':
     'an authority that leads, hosts, places at or has a pre-placement grant for the setting sees detail',
   'member-summary': 'every member sees the summary; detail needs a need-to-know basis',
@@ -205,6 +233,8 @@ export const whatWouldGrant = (
       return ['active membership of the partnership (the hub-admin admits authorities)'];
     case 'draft-publisher-only':
       return ['publication by the authority writing it'];
+    case 'restricted-ended':
+      return ['an explicit share by the publishing authority (access.share)'];
     case 'restricted-signal':
       return [
         `an explicit share by the publishing authority (access.share)${contact ? `: contact ${contact}` : ''}`,

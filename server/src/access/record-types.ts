@@ -30,7 +30,7 @@ type Key<T extends PgTable> = keyof InferSelectModel<T> & string;
 
 export type RecordTypeSpec<T extends PgTable> = {
   type: RecordType;
-  /** How a person is told of one, e.g. in a placement check's signal: "a monitoring outcome". */
+  /** What one is called in words, e.g. "a monitoring outcome" (never in a signal: a signal names no kind). */
   noun: string;
   table: T;
   id: Key<T>;
@@ -44,6 +44,16 @@ export type RecordTypeSpec<T extends PgTable> = {
   restricted: Key<T>;
   /** False for a type with no summary layer: authorities without a need-to-know basis see nothing of it. */
   hasSummary: boolean;
+  /**
+   * Dates that end a record when reached (a restriction's liftedOn and expiresOn): the earliest set
+   * one is its policy record's endsOn. An ended restricted record no longer signals.
+   */
+  ends?: Key<T>[];
+  /**
+   * A state that ends a record whatever the date (a concern closed): `column` holding one of `values`.
+   * An ended restricted record no longer signals.
+   */
+  endState?: { column: Key<T>; values: string[] };
 };
 
 /** What an event about a record carries for the policy to decide, per recipient, who receives it. */
@@ -110,6 +120,18 @@ export const defineRecordType = <T extends PgTable>(spec: RecordTypeSpec<T>): Re
     const provisionId = value<string>(row, spec.provisionId);
     return provisionId ? { provisionId } : { providerId: value<string>(row, spec.providerId)! };
   };
+  const endsOnOf = (row: Row): string | null =>
+    (spec.ends ?? [])
+      .map((k) => value<string>(row, k))
+      .filter((d): d is string => d !== null && d !== undefined)
+      .sort()[0] ?? null;
+  const endColumns = (spec.ends ?? []).map(column);
+  const endState = spec.endState
+    ? { column: column(spec.endState.column), values: spec.endState.values }
+    : null;
+  const closedOf = (row: Row): boolean =>
+    spec.endState !== undefined &&
+    spec.endState.values.includes(value<string>(row, spec.endState.column) ?? '');
   const policyRecord = (row: Row): PolicyRecord => ({
     type: spec.type,
     id: value<string>(row, spec.id)!,
@@ -118,6 +140,8 @@ export const defineRecordType = <T extends PgTable>(spec: RecordTypeSpec<T>): Re
     restricted: value<boolean>(row, spec.restricted)!,
     scope: scopeOf(row),
     ...(spec.hasSummary ? {} : { hasSummary: false }),
+    ...(spec.ends ? { endsOn: endsOnOf(row) } : {}),
+    ...(closedOf(row) ? { closed: true } : {}),
   });
   const recordRef = (row: Row): RecordRef => ({
     ...policyRecord(row),
@@ -144,6 +168,18 @@ export const defineRecordType = <T extends PgTable>(spec: RecordTypeSpec<T>): Re
         ...(columns.providerId ? { providerId: columns.providerId } : {}),
         hasSummary: spec.hasSummary,
         ...(provisionNeedToKnow ? { provisionNeedToKnow } : {}),
+        ...(endColumns.length || endState
+          ? {
+              ended: (today: SQL) =>
+                sql`(${sql.join(
+                  [
+                    ...endColumns.map((c) => sql`${c} <= ${today}`),
+                    ...(endState ? [inArray(endState.column, endState.values)] : []),
+                  ],
+                  sql` or `,
+                )})`,
+            }
+          : {}),
       }),
     async provisionIdsOf(db, row) {
       const scope = scopeOf(row);
@@ -191,6 +227,7 @@ export const RESTRICTION = defineRecordType({
   providerId: 'providerId',
   restricted: 'restricted',
   hasSummary: true,
+  ends: ['liftedOn', 'expiresOn'],
 });
 
 export const CONCERN = defineRecordType({
@@ -202,6 +239,7 @@ export const CONCERN = defineRecordType({
   provisionId: 'provisionId',
   restricted: 'restricted',
   hasSummary: false,
+  endState: { column: 'status', values: ['closed'] },
 });
 
 /** Every record type, by its name in the API. */
@@ -225,6 +263,8 @@ export const anyRecordLayerSql = (
     .map((d) => d.type);
   return layerSql(context, {
     ...r,
+    // An event keeps the facts of its moment; a signal's end is an event of its own.
+    ended: sql`false`,
     hasSummary: withoutSummary.length
       ? sql`${typeColumn} not in (${sql.join(
           withoutSummary.map((t) => sql`${t}`),
@@ -259,9 +299,5 @@ export const visibleRecordIds = async (
  * The restricted-information signal: what a member without detail is told of a restricted record —
  * that it exists and whom to contact, never its kind, reason or text (DESIGN.md §3). The one text.
  */
-export const signalMessage = (
-  about: { provisionId: string | null },
-  contact: string,
-  noun?: string,
-): string =>
-  `a member authority holds restricted information ${noun ? `(${noun})` : `about this ${about.provisionId ? 'setting' : 'provider'}`}: contact ${contact} before placing`;
+export const signalMessage = (about: { provisionId: string | null }, contact: string): string =>
+  `a member authority holds restricted information about this ${about.provisionId ? 'setting' : 'provider'}: contact ${contact} before placing`;

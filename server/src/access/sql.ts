@@ -79,6 +79,12 @@ export type RecordColumns = {
    * for every record there.
    */
   provisionNeedToKnow?: SQL;
+  /**
+   * Whether the record has ended by `today` (a date SQL value), as policy.ts's hasEnded: a restricted
+   * record that has ended no longer signals. Absent: only a withdrawn status ends it. The event feed
+   * passes sql`false` (an event keeps the facts of its moment: a signal's end is itself an event).
+   */
+  ended?: ((today: SQL) => SQL) | SQL;
 };
 
 /** The layer ('detail' | 'summary' | 'signal' | 'none') at which the caller sees each row: rules in policy.ts order. */
@@ -88,12 +94,19 @@ export const layerSql = (
 ): SQL<'detail' | 'summary' | 'signal' | 'none'> => {
   const c = bind(context);
   const atProvision = r.provisionNeedToKnow ?? needToKnowSql(context, r.provisionId);
+  const today = sql`${c.today}::date`;
+  const ended =
+    r.ended === undefined
+      ? sql`${r.status} = 'withdrawn'`
+      : typeof r.ended === 'function'
+        ? sql`(${r.status} = 'withdrawn' or coalesce(${r.ended(today)}, false))`
+        : r.ended;
   return sql<'detail' | 'summary' | 'signal' | 'none'>`case
     when not ${member(c)} then 'none'
     when ${r.publisherAuthorityId} = ${c.authorityId} then 'detail'
     when ${r.status} = 'draft' then 'none'
     when ${shared(c, r.id)} then 'detail'
-    when ${r.restricted} then 'signal'
+    when ${r.restricted} then (case when ${ended} then 'none' else 'signal' end)
     when ${
       r.providerId
         ? sql`(case when ${r.provisionId} is not null then ${atProvision} else ${needToKnowProviderSql(context, r.providerId)} end)`

@@ -1,7 +1,8 @@
 // Access tokens: RFC 9068 JWTs signed ES256 by the hub. Verification pins the algorithm, type,
-// issuer and audience, then checks that the client and its authority are still active.
+// issuer and audience, then checks that the client is still active and its authority still a member
+// (active, or suspended: the principal then says so, and the procedures refuse it with a reason).
 import { randomUUID } from 'node:crypto';
-import { and, eq, sql } from 'drizzle-orm';
+import { and, eq, inArray, sql } from 'drizzle-orm';
 import { errors as joseErrors, jwtVerify, SignJWT, type JWTHeaderParameters } from 'jose';
 import { z } from 'zod';
 import { zAuthorityId, zRole, type Role } from '@ccx/schema';
@@ -25,6 +26,11 @@ export type Principal = {
   tokenId?: string;
   /** The session's public handle. */
   sessionHandle?: string;
+  /**
+   * Set when the caller's authority is suspended from the partnership: its credentials still prove
+   * who is calling, but every procedure save the few that explain it refuses them (http/trpc.ts).
+   */
+  authoritySuspended?: boolean;
 };
 
 /** An API client's principal: what an access token proves. */
@@ -65,14 +71,15 @@ export class TokenService {
   ) {
     // Checked on every request so a revoked client's tokens stop at once; prepared because it is hot.
     this.activeClient = db
-      .select({ authorityId: clients.authorityId, role: clients.role })
+      .select({ authorityId: clients.authorityId, role: clients.role, authorityStatus: authorities.status })
       .from(clients)
       .innerJoin(authorities, eq(authorities.id, clients.authorityId))
       .where(
         and(
           eq(clients.id, sql.placeholder('id')),
           eq(clients.status, 'active'),
-          eq(authorities.status, 'active'),
+          // A suspended authority's token still identifies it, so that it can be told why it is refused.
+          inArray(authorities.status, ['active', 'suspended']),
         ),
       )
       .prepare('ccx_active_client');
@@ -168,6 +175,7 @@ export class TokenService {
       authorityId: row.authorityId,
       role: claims.data.role,
       tokenId: claims.data.jti,
+      ...(row.authorityStatus === 'suspended' ? { authoritySuspended: true } : {}),
     };
   }
 }

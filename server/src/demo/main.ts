@@ -9,6 +9,7 @@ import { createHub } from '../hub.js';
 import { startHub } from '../server.js';
 import { DEMO_CLIENTS, seedDemoDirectory } from './data.js';
 import { seedDemoMonitoring } from './monitoring.js';
+import { seedDemoCorrection } from './directory.js';
 import { seedDemoNeedToKnow, type Showcase } from './need-to-know.js';
 import { seedDemoPeople, type DemoPerson } from './people.js';
 
@@ -19,7 +20,13 @@ type DemoCredential = {
   clientId: string;
   clientSecret: string;
 };
-type DemoState = { clients: DemoCredential[]; showcase: Showcase; people?: DemoPerson[] };
+type DemoState = {
+  clients: DemoCredential[];
+  showcase: Showcase;
+  people?: DemoPerson[];
+  /** Where Knowsley's substantiated level-2 safeguarding concern stands (absent in older demo folders). */
+  concernAt?: { provisionId: string; name: string; urn: string | null };
+};
 
 const env = {
   CCX_DATA_DIR: './.demo-data',
@@ -63,6 +70,7 @@ try {
     const directory = await seedDemoDirectory(tx, system);
     const needToKnow = await seedDemoNeedToKnow(tx, system, directory.provisions);
     const monitoring = await seedDemoMonitoring(tx, directory.provisions, needToKnow.showcase, system.now);
+    await seedDemoCorrection(tx, system, directory.provisions, needToKnow.showcase.provisionId);
     const clients: DemoCredential[] = [];
     for (const c of DEMO_CLIENTS) {
       const { client, clientSecret } = await insertClient(tx, {
@@ -81,7 +89,11 @@ try {
     }
     return { directory, needToKnow, monitoring, clients };
   });
-  state = { clients: seeded.clients, showcase: seeded.needToKnow.showcase };
+  state = {
+    clients: seeded.clients,
+    showcase: seeded.needToKnow.showcase,
+    concernAt: seeded.monitoring.concernAt,
+  };
   await writeFile(stateFile, `${JSON.stringify(state, null, 2)}\n`, { mode: 0o600 });
   // A placing officer's shortlist, for `ccx check --file`: the showcase, five more, and a mistyped URN.
   const shortlist = [
@@ -137,13 +149,23 @@ places one child, North Tyneside has no basis. The same list, three answers:
   curl -s -G -H "Authorization: Bearer $NTYNE" ${base}/trpc/outcomes.listForProvision --data-urlencode ${listInput}    # summaries + the signal
   curl -s -G -H "Authorization: Bearer $NTYNE" ${base}/trpc/access.explain --data-urlencode ${listInput}               # why, and what would grant more
   curl -s -G -H "Authorization: Bearer $MEDWAY" ${base}/trpc/audit.list --data-urlencode 'input={"scope":"reads-of-my-records"}'  # who read Medway's records
+  curl -s -H "Authorization: Bearer $MEDWAY" ${base}/api/v1/provisions/${s.provisionId}/placing-authorities   # as its lead: who places there, and their QA contacts (Bolton: 403)
 
 Before a placement — one call, three verdicts (Medway has informally embargoed it; Bolton sent a letter of concern):
   curl -s -G -H "Authorization: Bearer $MEDWAY" ${base}/trpc/checks.placement --data-urlencode ${listInput}   # do-not-place: its own embargo
-  curl -s -G -H "Authorization: Bearer $BOLTON" ${base}/trpc/checks.placement --data-urlencode ${listInput}   # caution: its letter of concern, restricted information, Ofsted grade
+  curl -s -G -H "Authorization: Bearer $BOLTON" ${base}/trpc/checks.placement --data-urlencode ${listInput}   # caution: its letter of concern, whose compliance period ended without compliance recorded, restricted information, Ofsted grade
+  curl -s -G -H "Authorization: Bearer $BOLTON" ${base}/trpc/deadlines.overdue                                   # what has passed on Bolton's records: the letter of concern's compliance period
   curl -s -G -H "Authorization: Bearer $NTYNE" ${base}/trpc/checks.placement --data-urlencode ${listInput}    # caution, with summaries only
   curl -s -G -H "Authorization: Bearer $BOLTON" ${base}/trpc/restrictions.list --data-urlencode 'input={"active":true}'   # every active restriction, at Bolton's layer
-
+${
+  state.concernAt
+    ? `
+A concern that counts — at ${state.concernAt.name}, Knowsley logged a level-2 safeguarding concern, found substantiated:
+  curl -s -G -H "Authorization: Bearer $NTYNE" ${base}/trpc/checks.placement --data-urlencode 'input={"provisionId":"${state.concernAt.provisionId}"}'   # caution: a significant concern, for every authority
+  curl -s -G -H "Authorization: Bearer $NTYNE" ${base}/trpc/concerns.list --data-urlencode 'input={"provisionId":"${state.concernAt.provisionId}"}'      # its level, category and standing, and the setting's and provider's risk rating
+`
+    : ''
+}
 What changed — the event feed, filtered the same way (webhooks and a live subscription carry the same events):
   curl -s -G -H "Authorization: Bearer $BOLTON" ${base}/trpc/events.list --data-urlencode 'input={"since":"0","limit":5}'
   curl -s -G -H "Authorization: Bearer $NTYNE" ${base}/trpc/events.list --data-urlencode 'input={"since":"0","limit":5}'

@@ -3,18 +3,18 @@
 import type { Provision } from '@ccx/schema';
 import type { Db } from '../db/index.js';
 import type { Actor } from '../domain/actor.js';
-import { logConcern } from '../domain/concerns/concerns.js';
+import { logConcern, markConcern } from '../domain/concerns/concerns.js';
 import { addDays, londonDate } from '../shared/dates.js';
 import { createRestriction } from '../domain/restrictions/restrictions.js';
 import { seededRandom } from './data.js';
 import type { Showcase } from './need-to-know.js';
 
 const CONCERNS = [
-  ['safeguarding', 'medium', 'Missing-from-care episode reported late to the placing authority'],
-  ['quality', 'low', 'Key-work sessions not recorded for two weeks'],
-  ['quality', 'medium', 'Staff turnover: three leavers in a month, agency cover used'],
-  ['contract-compliance', 'low', 'Monthly placement report submitted after the deadline'],
-  ['safeguarding', 'high', 'Incident of restraint not notified to the placing authority'],
+  ['quality', 'level-1', 'Missing-from-care episode reported late to the placing authority'],
+  ['quality', 'minor', 'Key-work sessions not recorded for two weeks'],
+  ['quality', 'level-1', 'Staff turnover: three leavers in a month, agency cover used'],
+  ['financial', 'minor', 'Monthly placement invoice disputed for the second time'],
+  ['quality', 'minor', 'Monthly placement report submitted after the deadline'],
 ] as const;
 
 export const seedDemoMonitoring = async (
@@ -22,7 +22,12 @@ export const seedDemoMonitoring = async (
   provisions: Provision[],
   showcase: Showcase,
   now: Date,
-): Promise<{ restrictions: number; concerns: number }> => {
+): Promise<{
+  restrictions: number;
+  concerns: number;
+  /** Where a significant concern raises every authority's verdict. */
+  concernAt: { provisionId: string; name: string; urn: string | null };
+}> => {
   const rand = seededRandom(11);
   const today = londonDate(now);
   const as = (authorityId: string, role: Actor['role'] = 'officer'): Actor => ({
@@ -60,7 +65,9 @@ export const seedDemoMonitoring = async (
     contractScope: 'spot',
     summary: 'Letter of concern about reporting',
     details: '',
-    effectiveFrom: addDays(today, -3),
+    // Given six weeks ago: its 15-working-day compliance period has ended with no compliance recorded,
+    // a reason in every check of the showcase by those who read it in detail.
+    effectiveFrom: addDays(today, -42),
   });
   restrictions += 2;
 
@@ -70,7 +77,7 @@ export const seedDemoMonitoring = async (
   );
   const target = regulated[Math.floor(rand() * regulated.length)];
   if (target) {
-    await createRestriction(tx, as(target.hostAuthorityId), {
+    const notice: Parameters<typeof createRestriction>[2] = {
       provisionId: target.id,
       kind: 'ofsted-restriction',
       source: 'regulator',
@@ -84,7 +91,10 @@ export const seedDemoMonitoring = async (
       summary: 'Ofsted restriction of accommodation',
       details: '',
       effectiveFrom: addDays(today, -20),
-    });
+    };
+    await createRestriction(tx, as(target.hostAuthorityId), notice);
+    // The same Ofsted alert reaches another member, which relays it too: it joins the one record.
+    await createRestriction(tx, as(target.hostAuthorityId === 'medway' ? 'bolton' : 'medway'), notice);
     restrictions++;
   }
   const otherProvider = provisions.find(
@@ -113,11 +123,11 @@ export const seedDemoMonitoring = async (
   // Concerns: a handful across the directory, and six at one setting (risk medium).
   const busy = regulated[Math.floor(rand() * regulated.length)] ?? provisions[0]!;
   for (let i = 0; i < 6; i++) {
-    const [category, severity, summary] = CONCERNS[i % CONCERNS.length]!;
+    const [category, level, summary] = CONCERNS[i % CONCERNS.length]!;
     await logConcern(tx, as(i % 2 ? 'leeds' : 'knowsley'), {
       provisionId: busy.id,
       category,
-      severity,
+      level,
       occurredOn: addDays(today, -20 - i * 30),
       summary,
       restricted: false,
@@ -125,16 +135,43 @@ export const seedDemoMonitoring = async (
     concerns++;
   }
   for (const p of provisions.filter(() => rand() < 0.15)) {
-    const [category, severity, summary] = CONCERNS[Math.floor(rand() * CONCERNS.length)]!;
+    const [category, level, summary] = CONCERNS[Math.floor(rand() * CONCERNS.length)]!;
     await logConcern(tx, as(p.hostAuthorityId), {
       provisionId: p.id,
       category,
-      severity,
+      level,
       occurredOn: addDays(today, -Math.floor(rand() * 300) - 1),
       summary,
       restricted: false,
     });
     concerns++;
   }
-  return { restrictions, concerns };
+  // At the showcase's neighbour setting: a level-2 safeguarding concern from Knowsley, substantiated —
+  // a reason in every check there (caution; do-not-place for Knowsley) and the rating at least medium.
+  const significantAt = regulated.find((p) => p.id !== showcase.provisionId) ?? provisions[0]!;
+  const significant = await logConcern(tx, as('knowsley'), {
+    provisionId: significantAt.id,
+    category: 'safeguarding',
+    level: 'level-2',
+    occurredOn: addDays(today, -9),
+    summary: 'Allegation against a staff member referred to the LADO; staff member suspended',
+    restricted: false,
+  });
+  if (significant.layer === 'detail')
+    await markConcern(
+      tx,
+      as('knowsley'),
+      {
+        id: significant.id,
+        version: significant.version,
+        note: 'LADO strategy meeting found the allegation substantiated',
+      },
+      'substantiated',
+    );
+  concerns++;
+  return {
+    restrictions,
+    concerns,
+    concernAt: { provisionId: significantAt.id, name: significantAt.name, urn: significantAt.urn },
+  };
 };

@@ -95,12 +95,14 @@ export const seedDemoNeedToKnow = async (
     daysAgo: number,
     rating: number,
     restricted = false,
+    activity?: ActivityType,
   ) => {
     const activityDate = addDays(today, -daysAgo);
     const [action, level] = pick(ACTIONS);
+    const picked = restricted ? 'desk-review' : pick(ACTIVITIES);
     const draft = await createOutcome(tx, actorFor(lead), {
       provisionId,
-      activityType: restricted ? 'desk-review' : pick(ACTIVITIES),
+      activityType: activity ?? picked,
       activityDate,
       announced: rand() < 0.7,
       overallRating: rating,
@@ -135,6 +137,28 @@ export const seedDemoNeedToKnow = async (
   const showcaseLead =
     allocated.proposals.find((p) => p.provisionId === showcase.id)?.authorityId ?? 'medway';
   await publish(showcaseLead, showcase.id, 12, 3, true);
+
+  // Monitoring that another member's visit did not reset: the lead last visited 400 days ago; a member
+  // that is not the lead visited last month — the setting is still overdue (only the lead's visits count).
+  const ledElsewhere: { provisionId: string; authorityId: string }[] = allocated.proposals.filter(
+    (p) => p.provisionId !== showcase.id,
+  );
+  const notReset = ledElsewhere.find(
+    (p) => provisions.find((q) => q.id === p.provisionId)?.ofstedGrade === 'good',
+  );
+  if (notReset) {
+    await publish(notReset.authorityId, notReset.provisionId, 400, 2, false, 'monitoring-visit');
+    const visitor = ['medway', 'bolton', 'essex'].find((a) => a !== notReset.authorityId)!;
+    await publish(visitor, notReset.provisionId, 30, 2, false, 'full-qa-visit');
+  }
+  // A setting graded requires improvement is monitored every 6 months, not 12: visited 200 days ago by
+  // its lead, it is overdue.
+  const shorter = ledElsewhere.find(
+    (p) =>
+      p !== notReset &&
+      provisions.find((q) => q.id === p.provisionId)?.ofstedGrade === 'requires-improvement',
+  );
+  if (shorter) await publish(shorter.authorityId, shorter.provisionId, 200, 2, false, 'monitoring-visit');
 
   // North Tyneside is considering a placement at another Kent setting: a week's pre-placement access.
   const considered = provisions.find(

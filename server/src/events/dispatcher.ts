@@ -6,7 +6,7 @@ import { and, asc, eq, isNull, sql } from 'drizzle-orm';
 import type { EventType } from '@ccx/schema';
 import type { Config } from '../config.js';
 import type { Db } from '../db/index.js';
-import { webhookDeliveries, webhooks } from '../db/schema/index.js';
+import { authorities, webhookDeliveries, webhooks } from '../db/schema/index.js';
 import { attemptDelivery } from './deliver.js';
 import { eventsVisibleTo } from './feed.js';
 
@@ -15,10 +15,12 @@ const FANOUT_BATCH = 500;
 /** Moves every active webhook's cursor forward, creating its deliveries. Returns deliveries created. */
 export const fanOut = async (db: Db, now: Date): Promise<number> => {
   let created = 0;
+  // A suspended authority's webhooks wait (their cursors stay) until it is reinstated.
   const hooks = await db
     .select({ id: webhooks.id })
     .from(webhooks)
-    .where(and(eq(webhooks.status, 'active'), isNull(webhooks.deletedAt)));
+    .innerJoin(authorities, eq(authorities.id, webhooks.authorityId))
+    .where(and(eq(webhooks.status, 'active'), isNull(webhooks.deletedAt), eq(authorities.status, 'active')));
   for (const { id } of hooks) {
     created += await db.transaction(async (tx) => {
       const [hook] = await tx
@@ -80,6 +82,9 @@ const dueWebhooks = async (db: Db, now: Date, limit: number): Promise<string[]> 
         sql`(${webhookDeliveries.leasedUntil} is null or ${webhookDeliveries.leasedUntil} < ${now.toISOString()}::timestamptz)`,
         sql`not exists (select 1 from webhook_deliveries older where older.webhook_id = ${webhookDeliveries.webhookId}
               and older.status = 'pending' and older.event_seq < ${webhookDeliveries.eventSeq})`,
+        // Nothing is sent to a suspended (or departed) authority's webhooks; it waits for reinstatement.
+        sql`exists (select 1 from webhooks w join authorities a on a.id = w.authority_id
+              where w.id = ${webhookDeliveries.webhookId} and a.status = 'active')`,
       ),
     )
     .limit(limit);

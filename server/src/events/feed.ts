@@ -2,7 +2,7 @@
 // by the access policy's SQL face at the time of reading. Used by the feed, subscriptions and webhooks.
 import { and, asc, desc, gt, inArray, lte, or, sql, type SQL } from 'drizzle-orm';
 import type { CcxEvent, EventType } from '@ccx/schema';
-import { anyRecordLayerSql, signalMessage } from '../access/index.js';
+import { anyRecordLayerSql, signalIdsOf, signalMessage, type SignalIds } from '../access/index.js';
 import { nameAll } from '../db/names.js';
 import type { Db } from '../db/index.js';
 import { authorities, events, provisions } from '../db/schema/index.js';
@@ -26,6 +26,22 @@ export const eventLayerSql = (
       providerId: events.providerId,
     })} end`;
 
+/**
+ * A restricted record's events as a signal-layer recipient receives them: its start and its end, under
+ * types that name no kind; every other change of it (an amendment, an update) is not the recipient's.
+ */
+const SIGNAL_STARTS = ['outcome.published', 'restriction.created', 'concern.logged'];
+const SIGNAL_ENDS = ['outcome.withdrawn', 'restriction.lifted', 'restriction.expired', 'concern.closed'];
+
+/** The type the recipient sees: a signal's own at the signal layer (null: not the recipient's). */
+const seenTypeSql = (layer: SQL): SQL<string | null> =>
+  sql<string | null>`case when ${layer} <> 'signal' then ${events.type}
+    when ${inArray(events.type, SIGNAL_STARTS)} then 'signal.raised'
+    when ${inArray(events.type, SIGNAL_ENDS)} then 'signal.ended' end`;
+
+export const signalEventType = (type: string): 'signal.raised' | 'signal.ended' | null =>
+  SIGNAL_STARTS.includes(type) ? 'signal.raised' : SIGNAL_ENDS.includes(type) ? 'signal.ended' : null;
+
 export type EventQuery = {
   sinceSeq: number;
   /** Only events up to this seq (a fixed head, so a cursor never moves past an unread event). */
@@ -45,6 +61,7 @@ export const eventsVisibleTo = async (
   q: EventQuery,
 ): Promise<CcxEvent[]> => {
   const layer = eventLayerSql(authorityId, now);
+  const seenType = seenTypeSql(layer);
   const rows = await db
     .select({ e: events, layer, contact: sql<string | null>`${publisher}.qa_inbox` })
     .from(events)
@@ -54,7 +71,10 @@ export const eventsVisibleTo = async (
         gt(events.seq, q.sinceSeq),
         q.untilSeq === undefined ? undefined : lte(events.seq, q.untilSeq),
         sql`${layer} <> 'none'`,
-        q.types?.length ? inArray(events.type, q.types) : undefined,
+        // A restricted record's events reach a signal-layer recipient as its start and end only, and
+        // a filter on types answers to the type the recipient sees (a kind filter finds no signals).
+        sql`${seenType} is not null`,
+        q.types?.length ? sql`${seenType} in ${q.types}` : undefined,
         // A provision filter also takes events about the whole provider of those provisions.
         q.provisionIds?.length
           ? or(
@@ -68,19 +88,29 @@ export const eventsVisibleTo = async (
     .limit(q.limit);
   // Named as every list is (the setting's URN and name, authorities' names): the feed, the live
   // stream and each webhook's payload alike.
+  const signalIds = rows.some((r) => r.layer === 'signal') ? await signalIdsOf(db) : undefined;
   return nameAll(
     db,
-    rows.map(({ e, layer: l, contact }) => renderEvent(e, l as 'detail' | 'summary' | 'signal', contact)),
+    rows.map(({ e, layer: l, contact }) =>
+      renderEvent(e, l as 'detail' | 'summary' | 'signal', contact, authorityId, signalIds),
+    ),
   );
 };
 
+/**
+ * One event at the recipient's layer. At the signal layer: `signal.raised` or `signal.ended`, where and
+ * whom to contact, and the signal's opaque id (the same in its start, its end and the recipient's
+ * checks and lists) — nothing of the record: not its kind, id or text.
+ */
 export const renderEvent = (
   e: typeof events.$inferSelect,
   layer: 'detail' | 'summary' | 'signal',
   contact: string | null,
+  recipientAuthorityId: string,
+  signalIds: SignalIds | undefined,
 ): CcxEvent => ({
   id: String(e.seq),
-  type: e.type as EventType,
+  type: (layer === 'signal' ? (signalEventType(e.type) ?? 'signal.raised') : e.type) as EventType,
   at: e.at.toISOString(),
   layer,
   provisionId: e.provisionId,
@@ -95,6 +125,10 @@ export const renderEvent = (
         : {
             message: signalMessage(e, contact ?? 'the publishing authority'),
             contact,
+            signalId:
+              signalIds && e.recordType && e.recordId
+                ? signalIds(recipientAuthorityId, e.recordType, e.recordId)
+                : null,
           },
 });
 

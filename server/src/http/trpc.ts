@@ -295,13 +295,35 @@ const rawInputGuard = t.middleware(async ({ getRawInput, next }) => {
 
 export const baseProcedure = t.procedure.use(errorMapping).use(rawInputGuard);
 
-export const authedProcedure = baseProcedure.use(({ ctx, next }) => {
+export const AUTHORITY_SUSPENDED_MESSAGE =
+  "your authority's membership of the partnership is suspended; contact the hub-admin";
+
+/**
+ * What a caller of a suspended authority may still reach: who they are and what their authority's
+ * status is, their own sessions, and signing out. Everything else is refused with the reason.
+ */
+export const OPEN_WHILE_SUSPENDED: ReadonlySet<string> = new Set([
+  'authorities.me',
+  'auth.me',
+  'auth.sessions',
+  'auth.signOut',
+  'auth.signOutEverywhere',
+  'auth.endSession',
+]);
+
+/** The refusal every door gives a suspended authority's caller. */
+export const authoritySuspendedError = (): TRPCError =>
+  new TRPCError({ code: 'FORBIDDEN', message: AUTHORITY_SUSPENDED_MESSAGE });
+
+export const authedProcedure = baseProcedure.use(({ ctx, next, path }) => {
   if (!ctx.principal) {
     if (ctx.authFailure) ctx.log.info({ reason: ctx.authFailure }, 'token refused');
     const { message, wwwAuthenticate } = unauthenticated(ctx.authFailure);
     ctx.res?.setHeader('WWW-Authenticate', wwwAuthenticate);
     throw new TRPCError({ code: 'UNAUTHORIZED', message });
   }
+  // Known from the same lookup that verified the token or session (auth/tokens.ts, people/sessions.ts).
+  if (ctx.principal.authoritySuspended && !OPEN_WHILE_SUSPENDED.has(path)) throw authoritySuspendedError();
   const rate = ctx.hub.rateLimiter.take(ctx.principal.personId ?? ctx.principal.clientId ?? '');
   if (!rate.ok) {
     ctx.res?.setHeader('Retry-After', String(rate.retryAfterSeconds));

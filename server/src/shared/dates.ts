@@ -35,3 +35,13 @@ export const endOfLondonDay = (date: string): Date => {
   }
   return new Date(`${next}T00:00:00Z`);
 };
+
+const DATE_IN_WORDS = new Intl.DateTimeFormat('en-GB', {
+  timeZone: 'UTC',
+  day: 'numeric',
+  month: 'long',
+  year: 'numeric',
+});
+
+/** A YYYY-MM-DD date as people write it: "13 January 2027". */
+export const dateInWords = (date: string): string => DATE_IN_WORDS.format(new Date(`${date}T00:00:00Z`));

@@ -60,6 +60,7 @@ export {
   emitRestrictionExpiries,
   expiryEventData,
 } from '../domain/jobs/time-jobs.js';
+export { emitPassedDeadlines } from '../domain/deadlines/jobs.js';
 export {
   snapshotOf,
   toDetail as outcomeDetail,
@@ -74,6 +75,7 @@ export {
 export { deliverDue, fanOut } from '../events/dispatcher.js';
 export { headSeq } from '../events/feed.js';
 export { sequenceEvents } from '../events/sequencer.js';
+export { signalEventType } from '../events/feed.js';
 export {
   checkWebhookUrl,
   isLoopback,

@@ -104,10 +104,14 @@ const eventsOf = async (
 describe('monitoring.overdue reaches the current lead only', () => {
   let since: string;
   const who = {} as Record<'current' | 'lapsed' | 'future' | 'fees', Setting>;
+  /** The current lead beside the fees allocation. */
+  let feesLead: Member;
 
   beforeAll(async () => {
     h.clock.reset();
-    const publisher = await makeMember(h, 'odpub');
+    // The future lead's predecessor, the lead when the visit there was published.
+    const predecessor = await makeMember(h, 'odpre');
+    feesLead = await makeMember(h, 'odfeelead');
     const setting = async (prefix: string) => ({
       m: await makeMember(h, prefix),
       provisionId: (await h.makeProvision()).id,
@@ -119,10 +123,18 @@ describe('monitoring.overdue reaches the current lead only', () => {
     await lead(who.current.provisionId, who.current.m, { startsOn: '2026-01-01' });
     // Current today; its end date (the first day it no longer holds) passes before monitoring falls overdue.
     await lead(who.lapsed.provisionId, who.lapsed.m, { startsOn: '2026-01-01', endsOn: plusDays(TODAY, 3) });
-    await lead(who.future.provisionId, who.future.m, { startsOn: plusDays(TODAY, 10) });
+    await lead(who.future.provisionId, predecessor, { startsOn: '2026-01-01' });
+    await lead(who.fees.provisionId, feesLead, { startsOn: '2026-01-01' });
     await fees(who.fees.provisionId, who.fees.m);
-    for (const { provisionId } of Object.values(who))
-      await publishOutcome(h, publisher.officer, provisionId, { nextDueOn: plusDays(TODAY, 2) });
+    // Only a visit its lead published (the lead at the time) counts as a setting's monitoring, and so
+    // can fall overdue: each setting's visit is by its lead of today.
+    const visitor = { current: who.current.m, lapsed: who.lapsed.m, future: predecessor, fees: feesLead };
+    for (const [key, { provisionId }] of Object.entries(who))
+      await publishOutcome(h, visitor[key as keyof typeof who].officer, provisionId, {
+        nextDueOn: plusDays(TODAY, 2),
+      });
+    // Then the future lead is assigned (from a later date), which closes its predecessor's allocation.
+    await lead(who.future.provisionId, who.future.m, { startsOn: plusDays(TODAY, 10) });
     since = await mark();
     h.clock.move(4 * DAY_MS); // today + 4: monitoring at every one of these settings is overdue
     await emitOverdueMonitoring(db(), h.hub.clock.now());
@@ -135,12 +147,22 @@ describe('monitoring.overdue reaches the current lead only', () => {
     expect(events[0]!.data).toMatchObject({ leadAuthorityId: who.current.m.id, status: 'overdue' });
   });
 
+  it('reaches the current lead beside a fees allocation, and not the fees allocation', async () => {
+    const events = await eventsOf(feesLead, since, 'monitoring.overdue', who.fees.provisionId);
+    expect(events).toHaveLength(1);
+    expect(events[0]!.data).toMatchObject({ leadAuthorityId: feesLead.id, status: 'overdue' });
+  });
+
   it.each([
     ['a lead whose end date has passed (not closed by hand)', 'lapsed'],
     ['a lead yet to begin', 'future'],
     ['a fees allocation', 'fees'],
   ] as const)('does not reach %s', async (_what, key) => {
     expect(await eventsOf(who[key].m, since, 'monitoring.overdue', who[key].provisionId)).toEqual([]);
+    // The setting's monitoring is overdue all the same: the allocation, not the visit, keeps it away.
+    h.clock.move(4 * DAY_MS);
+    const check = await h.caller(h.hubAdmin).checks.placement({ provisionId: who[key].provisionId });
+    expect(check.monitoring.status).toBe('overdue');
   });
 });
 

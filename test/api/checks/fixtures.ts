@@ -80,7 +80,7 @@ export const test = base
           await h.caller(other.officer).concerns.log({
             provisionId: provision.id,
             category: 'quality',
-            severity: 'low',
+            level: 'minor',
             occurredOn,
             summary: `a minor concern ${uniq()}`,
           });
@@ -134,7 +134,7 @@ export const test = base
       await h.caller(other.officer).concerns.log({
         provisionId,
         category: 'safeguarding',
-        severity: 'medium',
+        level: 'level-1',
         occurredOn: plusDays('2026-02-01', i),
         summary: `concern ${i} ${uniq()}`,
       });

@@ -66,7 +66,17 @@ describe('the worst reason wins', () => {
     await logConcerns(s.provisionId, 3);
     const c = await check(checker, s.provisionId);
     expect(c.verdict).toBe('caution');
-    expect(codes(c).sort()).toEqual(['no-lead-authority', 'ofsted-requires-improvement', 'risk-medium']);
+    // No lead, so the lead's old visit is not monitoring; three safeguarding concerns, each significant.
+    expect(codes(c).sort()).toEqual([
+      'never-monitored',
+      'no-lead-authority',
+      'ofsted-requires-improvement',
+      'risk-medium',
+      'significant-concern',
+      'significant-concern',
+      'significant-concern',
+    ]);
+    expect(c.reasons.every((r) => r.verdict === 'caution')).toBe(true);
   });
 });
 

@@ -8,12 +8,16 @@ import {
   type RestrictionKind,
   type Verdict,
 } from '@ccx/schema';
-import { publishOutcome, uniq, type Member } from '../../support/harness.js';
+import { plusDays, publishOutcome, uniq, type Member } from '../../support/harness.js';
 import { NOW, test, type Kit, type Setting } from './fixtures.js';
 
 test.override({ clockAt: NOW });
 
-type Expected = { recordId: string | null; contact: string | null };
+/**
+ * The reason's record and contact; for a signal, how many opaque signal ids it carries; `message`,
+ * what its text must say where the rule decides its words.
+ */
+type Expected = { recordId: string | null; contact: string | null; signals?: number; message?: string };
 type Scenario = {
   name: string;
   code: CheckReasonCode;
@@ -21,6 +25,8 @@ type Scenario = {
   /** Changes a clear setting so that exactly this one rule applies; answers the record and contact expected. */
   arrange: (s: Setting, k: Kit) => Promise<Expected>;
   withLead?: boolean;
+  /** Reasons that necessarily come with this one (a setting never allocated has no lead to monitor it). */
+  also?: { code: CheckReasonCode; contact: string | null }[];
 };
 
 const byRestriction = (who: Member, kind: RestrictionKind, extra: Partial<RestrictionCreate> = {}) => {
@@ -28,6 +34,20 @@ const byRestriction = (who: Member, kind: RestrictionKind, extra: Partial<Restri
     const r = await k.restrict(who.officer, { provisionId: s.provisionId }, kind, extra);
     return { recordId: r.id, contact: who.qaInbox };
   };
+};
+/**
+ * `n` level-1 quality concerns logged by `other` since February: they count towards the risk rating,
+ * and (neither level 2 nor safeguarding) are no reason of their own.
+ */
+const logQualityConcerns = async (k: Kit, provisionId: string, n: number) => {
+  for (let i = 0; i < n; i++)
+    await k.h.caller(k.other.officer).concerns.log({
+      provisionId,
+      category: 'quality',
+      level: 'level-1',
+      occurredOn: plusDays('2026-02-01', i),
+      summary: `concern ${i} ${uniq()}`,
+    });
 };
 const withStatus =
   (registrationStatus: string) =>
@@ -78,6 +98,12 @@ const DO_NOT_PLACE: Scenario[] = [
     arrange: (s, k) => byRestriction(k.other, 'registration-cancelled')(s, k),
   },
   {
+    name: 'an Ofsted restriction of accommodation relayed by another member',
+    code: 'ofsted-restriction',
+    verdict: 'do-not-place',
+    arrange: (s, k) => byRestriction(k.other, 'ofsted-restriction')(s, k),
+  },
+  {
     name: 'ceased operating, reported by another member',
     code: 'ceased-operating',
     verdict: 'do-not-place',
@@ -104,20 +130,21 @@ const DO_NOT_PLACE: Scenario[] = [
 
 const CAUTION: Scenario[] = [
   ...(
-    [
-      'embargo',
-      'framework-suspension',
-      'action-plan',
-      'regulatory-action-plan',
-      'ofsted-restriction',
-      'letter-of-concern',
-      'causing-concern-level',
-    ] as const
+    ['embargo', 'framework-suspension', 'action-plan', 'regulatory-action-plan', 'letter-of-concern'] as const
   ).map((kind): Scenario => ({
     name: `an active ${kind} by another member`,
     code: 'restriction-by-member',
     verdict: 'caution',
     arrange: (s, k) => byRestriction(k.other, kind)(s, k),
+  })),
+  ...([1, 2] as const).map((concernLevel): Scenario => ({
+    name: `an active causing-concern-level (level ${concernLevel}) by another member`,
+    code: 'restriction-by-member',
+    verdict: 'caution',
+    arrange: async (s, k) => ({
+      ...(await byRestriction(k.other, 'causing-concern-level', { concernLevel })(s, k)),
+      message: `causing concern, level ${concernLevel},`,
+    }),
   })),
   {
     name: 'a restricted restriction by another member (signal only)',
@@ -125,7 +152,7 @@ const CAUTION: Scenario[] = [
     verdict: 'caution',
     arrange: async (s, k) => {
       await k.restrict(k.other.officer, { provisionId: s.provisionId }, 'action-plan', { restricted: true });
-      return { recordId: null, contact: k.other.qaInbox };
+      return { recordId: null, contact: k.other.qaInbox, signals: 1 };
     },
   },
   {
@@ -134,7 +161,7 @@ const CAUTION: Scenario[] = [
     verdict: 'caution',
     arrange: async (s, k) => {
       await k.restrict(k.other.officer, { provisionId: s.provisionId }, 'informal-embargo');
-      return { recordId: null, contact: k.other.qaInbox };
+      return { recordId: null, contact: k.other.qaInbox, signals: 1 };
     },
   },
   {
@@ -148,7 +175,7 @@ const CAUTION: Scenario[] = [
         nextDueOn: undefined,
         restricted: true,
       });
-      return { recordId: null, contact: k.lead.qaInbox };
+      return { recordId: null, contact: k.lead.qaInbox, signals: 1 };
     },
   },
   {
@@ -159,12 +186,12 @@ const CAUTION: Scenario[] = [
       await k.h.caller(k.other.officer).concerns.log({
         provisionId: s.provisionId,
         category: 'criminal-investigation',
-        severity: 'high',
+        level: 'level-1',
         occurredOn: '2026-06-01',
         summary: `under investigation ${uniq()}`,
         restricted: true,
       });
-      return { recordId: null, contact: k.other.qaInbox };
+      return { recordId: null, contact: k.other.qaInbox, signals: 1 };
     },
   },
   {
@@ -196,7 +223,7 @@ const CAUTION: Scenario[] = [
     code: 'risk-medium',
     verdict: 'caution',
     arrange: async (s, k) => {
-      await k.logConcerns(s.provisionId, 3);
+      await logQualityConcerns(k, s.provisionId, 3);
       return { recordId: null, contact: null };
     },
   },
@@ -205,7 +232,7 @@ const CAUTION: Scenario[] = [
     code: 'risk-high',
     verdict: 'caution',
     arrange: async (s, k) => {
-      await k.logConcerns(s.provisionId, 9);
+      await logQualityConcerns(k, s.provisionId, 9);
       return { recordId: null, contact: null };
     },
   },
@@ -241,6 +268,9 @@ const CAUTION: Scenario[] = [
     code: 'no-lead-authority',
     verdict: 'caution',
     withLead: false,
+    // Only a current lead's visits count as monitoring: the outcome of an authority that is not the
+    // lead is intelligence, so a setting never allocated is never monitored either.
+    also: [{ code: 'never-monitored', contact: null }],
     arrange: () => Promise.resolve({ recordId: null, contact: null }),
   },
   {
@@ -276,15 +306,36 @@ describe.each([
       const c = await check(checker, s.provisionId);
       expect(CHECK_REASONS[scenario.code]).toBe(scenario.verdict);
       expect(c.verdict).toBe(scenario.verdict);
-      expect(c.reasons).toEqual([
-        {
-          code: scenario.code,
-          verdict: scenario.verdict,
-          message: expect.any(String) as string,
-          recordId: expected.recordId,
-          contact: expected.contact,
-        },
-      ]);
+      const also = (scenario.also ?? []).map(({ code, contact }) => ({
+        code,
+        verdict: CHECK_REASONS[code],
+        message: expect.any(String) as string,
+        recordId: null,
+        contact,
+      }));
+      expect([...c.reasons].sort((a, b) => a.code.localeCompare(b.code))).toEqual(
+        [
+          {
+            code: scenario.code,
+            verdict: scenario.verdict,
+            message: (expected.message
+              ? expect.stringContaining(expected.message)
+              : expect.any(String)) as string,
+            recordId: expected.recordId,
+            contact: expected.contact,
+            // A signal carries the opaque id of each record it stands for, and nothing else of them.
+            ...(expected.signals
+              ? {
+                  signalIds: Array.from(
+                    { length: expected.signals },
+                    () => expect.stringMatching(/^sig_/) as string,
+                  ),
+                }
+              : {}),
+          },
+          ...also,
+        ].sort((a, b) => a.code.localeCompare(b.code)),
+      );
     },
   );
 });

@@ -27,23 +27,41 @@ describe('restrictions on a whole provider', () => {
     const provider = await h.makeProvider();
     const a = await clearSetting({ providerId: provider.id });
     const b = await clearSetting({ providerId: provider.id });
-    await restrict(other.officer, { providerId: provider.id }, 'informal-embargo');
+    const embargo = await restrict(other.officer, { providerId: provider.id }, 'informal-embargo');
+    const signalIds: string[][] = [];
     for (const s of [a, b]) {
       const c = await check(checker, s.provisionId);
       expect(c.verdict).toBe('caution');
       expect(c.reasons).toEqual([
-        expect.objectContaining({ code: 'restricted-information', recordId: null, contact: other.qaInbox }),
-      ]);
-      expect(c.restrictions).toEqual([
-        {
-          layer: 'signal',
-          provisionId: null,
-          providerId: provider.id,
+        expect.objectContaining({
+          code: 'restricted-information',
+          recordId: null,
           contact: other.qaInbox,
-          message: expect.any(String) as string,
-        },
+          signalIds: [expect.stringMatching(/^sig_/) as string],
+        }),
       ]);
+      signalIds.push(c.reasons[0]!.signalIds ?? []);
+      // The signal is the reason alone: listed among the check's restrictions it would say its kind.
+      expect(c.restrictions).toEqual([]);
+      expect(JSON.stringify(c)).not.toContain(embargo.id);
     }
+    // One hidden record: the same signal id at every setting of the provider.
+    expect(signalIds[1]).toEqual(signalIds[0]);
+
+    // The restrictions list still gives the member the provider's signal, with the same id.
+    const list = await h.caller(checker.officer).restrictions.list({ provisionId: a.provisionId });
+    expect(list.items).toEqual([
+      {
+        layer: 'signal',
+        provisionId: null,
+        provision: null,
+        providerId: provider.id,
+        provider: { id: provider.id, name: provider.name },
+        contact: other.qaInbox,
+        message: expect.stringContaining(other.qaInbox) as string,
+        signalIds: signalIds[0],
+      },
+    ]);
   });
 });
 
@@ -77,17 +95,11 @@ describe('restricted restrictions', () => {
           message: expect.stringContaining(other.qaInbox) as string,
           recordId: null,
           contact: other.qaInbox,
+          signalIds: [expect.stringMatching(/^sig_[A-Za-z0-9_-]{22}$/) as string],
         },
       ]);
-      expect(c.restrictions).toEqual([
-        {
-          layer: 'signal',
-          provisionId: s.provisionId,
-          providerId: null,
-          contact: other.qaInbox,
-          message: expect.stringContaining(other.qaInbox) as string,
-        },
-      ]);
+      // Nothing among the check's restrictions: a signal listed there would say its kind.
+      expect(c.restrictions).toEqual([]);
       const raw = JSON.stringify(c);
       for (const secret of [
         'informal-embargo',
@@ -126,7 +138,9 @@ describe('restricted restrictions', () => {
     await restrict(other.officer, { provisionId: s.provisionId }, 'informal-embargo');
     const c = await check(checker, s.provisionId);
     expect(c.reasons.map((r) => [r.code, r.contact])).toEqual([['restricted-information', other.qaInbox]]);
-    expect(c.restrictions).toHaveLength(1);
+    // One reason, with the opaque id of each record it stands for.
+    expect(c.reasons[0]!.signalIds).toHaveLength(2);
+    expect(c.restrictions).toEqual([]);
 
     // Once the issuer shares the action plan with the caller, it is a visible restriction by another member.
     await h
@@ -138,7 +152,11 @@ describe('restricted restrictions', () => {
       ['restricted-information', null],
       ['restriction-by-member', plan.id],
     ]);
-    expect(shared.restrictions).toContainEqual(expect.objectContaining({ layer: 'detail', id: plan.id }));
+    expect(shared.restrictions).toEqual([expect.objectContaining({ layer: 'detail', id: plan.id })]);
+    // The embargo still signals, under the id it had; the shared plan's id is gone.
+    const still = shared.reasons.find((r) => r.code === 'restricted-information')!.signalIds!;
+    expect(still).toHaveLength(1);
+    expect(c.reasons[0]!.signalIds).toContain(still[0]);
   });
 });
 

@@ -26,9 +26,22 @@ describe('concerns.log', () => {
       'BAD_REQUEST',
     );
     await expectTRPCError(
-      log(h, w.lead.officer, w.provision.id, { severity: 'extreme' as LogInput['severity'] }),
+      log(h, w.lead.officer, w.provision.id, { level: 'extreme' as LogInput['level'] }),
       'BAD_REQUEST',
     );
+    // A client that still sends the old severity is told to send level instead.
+    const old = await expectTRPCError(
+      h.caller(w.lead.officer).concerns.log({
+        provisionId: w.provision.id,
+        category: 'quality',
+        occurredOn: '2026-06-01',
+        summary: 'old client',
+        severity: 'high',
+      } as unknown as LogInput),
+      'BAD_REQUEST',
+    );
+    expect(old.message).toMatch(/level/);
+    expect(old.message).toMatch(/severity/);
     await expectTRPCError(log(h, w.lead.officer, w.provision.id, { summary: '   ' }), 'BAD_REQUEST');
     await expectTRPCError(
       log(h, w.lead.officer, w.provision.id, { summary: 'x'.repeat(2001) }),

@@ -45,7 +45,7 @@ export const log = async (
   const view = await h.caller(who).concerns.log({
     provisionId,
     category: 'quality',
-    severity: 'medium',
+    level: 'level-1',
     occurredOn: '2026-06-01',
     summary: `concern text ${uniq()}`,
     ...overrides,

@@ -12,7 +12,7 @@ describe('concerns.log', () => {
     const summary = `bruising not recorded ${uniq()}`;
     const view = await log(h, w.member.officer, w.provision.id, {
       category: 'safeguarding',
-      severity: 'high',
+      level: 'level-2',
       occurredOn: '2026-06-14',
       summary,
     });
@@ -24,11 +24,26 @@ describe('concerns.log', () => {
       loggedByAuthorityId: w.member.id,
       loggedByAuthority: { id: w.member.id, name: `Council ${w.member.id}` },
       category: 'safeguarding',
-      severity: 'high',
+      level: 'level-2',
       occurredOn: '2026-06-14',
       summary,
       restricted: false,
+      status: 'open',
+      counts: true,
+      significant: true,
+      closedReason: null,
+      version: 1,
       createdAt: expect.any(String) as unknown,
+      updatedAt: expect.any(String) as unknown,
+      history: [
+        expect.objectContaining({
+          version: 1,
+          change: 'logged',
+          note: null,
+          level: 'level-2',
+          status: 'open',
+        }),
+      ],
     });
     const [entry] = await queryRows<{ basis: string; authority_id: string }>(
       h.hub.database.db,

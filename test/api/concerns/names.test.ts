@@ -11,7 +11,7 @@ test('a concern names its setting and its logger; a signal only its setting', as
   const logged = await h.caller(w.lead.officer).concerns.log({
     provisionId: w.provision.id,
     category: 'quality',
-    severity: 'medium',
+    level: 'level-1',
     occurredOn: '2026-06-01',
     summary: 'Invented: a missed medication round',
   });
@@ -22,7 +22,7 @@ test('a concern names its setting and its logger; a signal only its setting', as
   await h.caller(w.lead.officer).concerns.log({
     provisionId: w.provision.id,
     category: 'safeguarding',
-    severity: 'high',
+    level: 'level-2',
     occurredOn: '2026-06-02',
     summary: 'Invented: restricted matter',
     restricted: true,
@@ -31,7 +31,8 @@ test('a concern names its setting and its logger; a signal only its setting', as
   const detail = asPlacing.items.find((v) => v.layer === 'detail');
   expect(detail).toMatchObject({ provision: ref, loggedByAuthority: { id: w.lead.id } });
   const signal = asPlacing.items.find((v) => v.layer === 'signal');
+  // Its names, and the opaque id of the one concern it stands for: nothing more of the concern.
   expect(signal && Object.keys(signal).sort()).toEqual(CONCERN_SIGNAL_KEYS);
-  expect(signal).toMatchObject({ provision: ref });
+  expect(signal).toMatchObject({ provision: ref, signalIds: [expect.stringMatching(/^sig_/)] });
   expect(JSON.stringify(signal)).not.toContain('restricted matter');
 });

@@ -20,13 +20,22 @@ describe('who sees which concerns', () => {
     site = await makeSite();
     byPublisher = [
       await log(h, w.publisher.officer, site, { occurredOn: '2026-05-01' }),
-      await log(h, w.publisher.officer, site, { occurredOn: '2026-06-10', severity: 'critical' }),
+      await log(h, w.publisher.officer, site, { occurredOn: '2026-06-10', level: 'level-2' }),
     ];
     byLead = await log(h, w.lead.officer, site, { occurredOn: '2026-03-01' });
   });
 
   const allIds = () => [...byPublisher.map((c) => c.id), byLead.id].sort();
   const texts = () => [...byPublisher.map((c) => c.summary), byLead.summary];
+
+  // Three counting concerns is a low count, but one is at level 2, which raises the rating to medium on
+  // its own (Medway's figure 6), for the setting and for its provider (this is its only setting).
+  const rating = {
+    concernsLast12Months: 3,
+    riskRag: 'medium',
+    providerConcernsLast12Months: 3,
+    providerRiskRag: 'medium',
+  };
 
   test('lead, host, placing and prospective authorities read every concern in detail, newest first', async ({
     h,
@@ -37,8 +46,7 @@ describe('who sees which concerns', () => {
       const result = await list(h, m.officer, site);
       expect(result).toMatchObject({
         provisionId: site,
-        concernsLast12Months: 3,
-        riskRag: 'low',
+        ...rating,
         notVisible: 0,
       });
       expect(result.items.map((c) => c.layer === 'detail' && c.occurredOn)).toEqual([
@@ -57,17 +65,18 @@ describe('who sees which concerns', () => {
   }) => {
     const result = await list(h, w.publisher.officer, site);
     expect(detailIds(result.items)).toEqual(byPublisher.map((c) => c.id).sort());
-    expect(result).toMatchObject({ concernsLast12Months: 3, riskRag: 'low', notVisible: 1 });
+    expect(result).toMatchObject({ ...rating, notVisible: 1 });
     expect(JSON.stringify(result)).not.toContain(byLead.summary);
   });
 
   test('a bare member (and the hub-admin) see no concern, yet the same count and RAG', async ({ h, w }) => {
+    const { providerId } = await h.caller(h.hubAdmin).provisions.get({ id: site });
     for (const who of [w.member.officer, h.hubAdmin]) {
       const result = await list(h, who, site);
       expect(result).toEqual({
         provisionId: site,
-        concernsLast12Months: 3,
-        riskRag: 'low',
+        providerId,
+        ...rating,
         items: [],
         notVisible: 3,
       });
@@ -166,20 +175,29 @@ describe('restricted concerns', () => {
     'criminal-investigation',
   ];
 
-  const expectSignals = (items: ConcernView[], contacts: string[], label: string) => {
+  /** One signal per logging authority (its contact), with one opaque id per concern it stands for. */
+  const expectSignals = (
+    items: ConcernView[],
+    expected: [contact: string, concerns: number][],
+    label: string,
+  ) => {
     const signals = items.filter((c) => c.layer === 'signal');
-    expect(signals, label).toHaveLength(contacts.length);
-    expect(signals.map((s) => s.layer === 'signal' && s.contact).sort(), label).toEqual([...contacts].sort());
+    expect(signals, label).toHaveLength(expected.length);
+    expect(signals.map((s) => s.layer === 'signal' && [s.contact, s.signalIds.length]).sort(), label).toEqual(
+      [...expected].sort(),
+    );
     for (const s of signals) {
-      // The setting named beside its id (a directory fact), and nothing more.
+      // The setting named beside its id (a directory fact), the opaque signal ids, and nothing more.
       expect(Object.keys(s).sort(), label).toEqual([
         'contact',
         'layer',
         'message',
         'provision',
         'provisionId',
+        'signalIds',
       ]);
       if (s.layer !== 'signal') continue;
+      for (const id of s.signalIds) expect(id, label).toMatch(/^sig_[A-Za-z0-9_-]{22}$/);
       expect(s.provisionId).toBe(site);
       expect(Object.keys(s.provision ?? {}).sort(), label).toEqual(['id', 'name', 'urn']);
       expect(s.message).toContain(s.contact);
@@ -201,7 +219,14 @@ describe('restricted concerns', () => {
       const result = await list(h, m.officer, site);
       expect(result, label).toMatchObject({ concernsLast12Months: 4, riskRag: 'low', notVisible: 3 });
       expect(detailIds(result.items), label).toEqual([open.id]);
-      expectSignals(result.items, [w.publisher.qaInbox, other.qaInbox], label);
+      expectSignals(
+        result.items,
+        [
+          [w.publisher.qaInbox, 2],
+          [other.qaInbox, 1],
+        ],
+        label,
+      );
       const json = JSON.stringify(result);
       for (const text of secrets()) expect(json, `${label} leaks ${text}`).not.toContain(text);
     }
@@ -211,7 +236,14 @@ describe('restricted concerns', () => {
     const result = await list(h, w.member.officer, site);
     expect(result).toMatchObject({ concernsLast12Months: 4, riskRag: 'low', notVisible: 4 });
     expect(detailIds(result.items)).toEqual([]);
-    expectSignals(result.items, [w.publisher.qaInbox, other.qaInbox], 'member');
+    expectSignals(
+      result.items,
+      [
+        [w.publisher.qaInbox, 2],
+        [other.qaInbox, 1],
+      ],
+      'member',
+    );
     const json = JSON.stringify(result);
     for (const text of [...secrets(), open.summary]) expect(json).not.toContain(text);
   });
@@ -220,7 +252,7 @@ describe('restricted concerns', () => {
     const result = await list(h, w.publisher.officer, site);
     expect(detailIds(result.items)).toEqual(restricted.map((c) => c.id).sort());
     expect(result.items.filter((c) => c.layer === 'detail').every((c) => c.restricted)).toBe(true);
-    expectSignals(result.items, [other.qaInbox], 'publisher');
+    expectSignals(result.items, [[other.qaInbox, 1]], 'publisher');
     expect(result.notVisible).toBe(2);
   });
 
@@ -232,7 +264,15 @@ describe('restricted concerns', () => {
     const result = await list(h, sharedWith.officer, site);
     expect(detailIds(result.items)).toEqual([restricted[0]!.id]);
     expect(JSON.stringify(result)).not.toContain(restricted[1]!.summary);
-    expectSignals(result.items, [w.publisher.qaInbox, other.qaInbox], 'shared');
+    // The shared concern no longer signals; the publisher's other one still does.
+    expectSignals(
+      result.items,
+      [
+        [w.publisher.qaInbox, 1],
+        [other.qaInbox, 1],
+      ],
+      'shared',
+    );
     // The lead sees only the signal, so it may not pass the concern on.
     await expectTRPCError(
       h

@@ -29,9 +29,10 @@ describe('outcome events', () => {
       );
       expect(found).toHaveLength(1);
       const e = found[0]!;
+      // A signal's own type, not the record's: the type would say what kind of record it is.
       expect(e).toEqual({
         id: mine.id,
-        type: 'outcome.published',
+        type: 'signal.raised',
         at: mine.at,
         layer: 'signal',
         provisionId: w.provision.id,
@@ -44,9 +45,13 @@ describe('outcome events', () => {
         data: {
           message: expect.stringContaining(w.publisher.qaInbox) as string,
           contact: w.publisher.qaInbox,
+          signalId: expect.stringMatching(/^sig_[A-Za-z0-9_-]{22}$/) as string,
         },
       });
-      expectNoText(e, [o.id, o.input.summary, o.input.findings, 'unannounced-visit']);
+      expectNoText(e, [o.id, o.input.summary, o.input.findings, 'unannounced-visit', 'outcome']);
+      // The same opaque id as the viewer's signal in the outcomes list.
+      const listed = (await h.caller(m.officer).outcomes.list({ provisionId: w.provision.id })).items;
+      expect(listed.flatMap((v) => (v.layer === 'signal' ? v.signalIds : []))).toContain(e.data.signalId);
     }
   });
 });
@@ -71,12 +76,13 @@ describe('restriction events', () => {
       expect(found).toHaveLength(1);
       const e = found[0]!;
       expect(e).toMatchObject({
-        type: 'restriction.created',
+        type: 'signal.raised',
         layer: 'signal',
         recordId: null,
         recordType: null,
       });
-      expect(Object.keys(e.data).sort()).toEqual(['contact', 'message']);
+      expect(Object.keys(e.data).sort()).toEqual(['contact', 'message', 'signalId']);
+      expect(e.data.signalId).toMatch(/^sig_[A-Za-z0-9_-]{22}$/);
       expect(e.data.contact).toBe(w.publisher.qaInbox);
       expect(e.data.message).toContain(w.publisher.qaInbox);
       expectNoText(e, [
@@ -87,6 +93,7 @@ describe('restriction events', () => {
         i.summary,
         i.details,
         'safeguarding',
+        'restriction',
       ]);
     }
   });

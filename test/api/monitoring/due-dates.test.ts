@@ -3,6 +3,7 @@
 // due soon / overdue / never monitored as the hub clock moves, counted in English dates.
 import { describe, expect } from 'vitest';
 import { type MonitoringState } from '@ccx/schema';
+import { type Due } from './fixtures.js';
 import { plusDays, uniq, DAY_MS } from '../../support/harness.js';
 import { daysFrom, NEVER, NOW, setFrequency, stateOf, test, TODAY } from './fixtures.js';
 
@@ -100,7 +101,7 @@ describe('the next due date', () => {
     expect(await stateOf(h, p.id)).toEqual(NEVER);
 
     const older = await monitored(p.id, '2025-05-01');
-    const overdue: MonitoringState = {
+    const overdue: Due = {
       status: 'overdue',
       lastMonitoredOn: '2025-05-01',
       nextDueOn: '2026-05-01',

@@ -54,16 +54,32 @@ export const test = base
         publishOutcome(h, by.officer, provisionId, { activityDate, nextDueOn, overallRating: 2 }),
   );
 
-/** The monitoring state of a provision as the placement check reports it. */
-export const stateOf = async (h: Harness, provisionId: string): Promise<MonitoringState> =>
+/** A monitoring state without its interval (the interval tests read it with monitoringOf). */
+export type Due = Omit<MonitoringState, 'interval'>;
+
+/** The monitoring state of a provision as the placement check reports it, interval and all. */
+export const monitoringOf = async (h: Harness, provisionId: string): Promise<MonitoringState> =>
   (await admin(h).checks.placement({ provisionId })).monitoring;
+
+/** The monitoring state of a provision as the placement check reports it, without the interval. */
+export const stateOf = async (h: Harness, provisionId: string): Promise<Due> => {
+  const { interval: _interval, ...due } = await monitoringOf(h, provisionId);
+  return due;
+};
 
 export const setFrequency = (h: Harness, type: ProvisionType, months: number) =>
   admin(h).monitoring.setFrequency({ type, months });
 
-export const NEVER: MonitoringState = {
+export const NEVER: Due = {
   status: 'never-monitored',
   lastMonitoredOn: null,
   nextDueOn: null,
   daysOverdue: 0,
 };
+
+/** The interval a type gives when no risk trigger holds, as the monitoring state reports it. */
+export const typeInterval = (months: number, type: ProvisionType = 'childrens-home') => ({
+  months,
+  trigger: null,
+  reason: `every ${months} ${months === 1 ? 'month' : 'months'}: the interval for its type (${type})`,
+});

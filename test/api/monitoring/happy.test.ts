@@ -3,7 +3,7 @@
 import { describe, expect } from 'vitest';
 import { PROVISION_TYPES } from '@ccx/schema';
 import { makeMember, uniq } from '../../support/harness.js';
-import { admin, NEVER, NOW, setFrequency, stateOf, test } from './fixtures.js';
+import { admin, NEVER, NOW, setFrequency, stateOf, test, typeInterval } from './fixtures.js';
 
 test.override({ clockAt: NOW });
 
@@ -63,8 +63,8 @@ describe('monitoring frequencies', () => {
     await monitored(ownDate.id, '2026-01-10', '2026-12-01');
     try {
       const afterSix = await setFrequency(h, 'childrens-home', 6);
-      expect(afterSix).toContainEqual({ type: 'childrens-home', months: 6 });
-      expect(afterSix).toContainEqual({ type: 'unregulated', months: 3 });
+      expect(afterSix).toContainEqual(expect.objectContaining({ type: 'childrens-home', months: 6 }));
+      expect(afterSix).toContainEqual(expect.objectContaining({ type: 'unregulated', months: 3 }));
       expect(await stateOf(h, home.id)).toMatchObject({ status: 'due-soon', nextDueOn: '2026-07-10' });
 
       await setFrequency(h, 'childrens-home', 3);
@@ -137,6 +137,7 @@ describe('allocations.mine', () => {
       lastMonitoredOn: '2026-06-01',
       nextDueOn: '2027-06-01',
       daysOverdue: 0,
+      interval: typeInterval(12),
     });
     expect(byProvision[soon.id]).toMatchObject({ status: 'due-soon', nextDueOn: '2026-07-01' });
     expect(byProvision[late.id]).toEqual({
@@ -144,8 +145,9 @@ describe('allocations.mine', () => {
       lastMonitoredOn: '2025-05-01',
       nextDueOn: '2026-05-01',
       daysOverdue: 45,
+      interval: typeInterval(12),
     });
-    expect(byProvision[never.id]).toEqual(NEVER);
+    expect(byProvision[never.id]).toEqual({ ...NEVER, interval: typeInterval(12) });
 
     const bare = await makeMember(h, 'bare');
     expect(await h.caller(bare.officer).allocations.mine()).toEqual([]);
@@ -190,9 +192,14 @@ describe('monitoring.overdue', () => {
             lastMonitoredOn: '2025-05-01',
             nextDueOn: '2026-05-01',
             daysOverdue: 45,
+            interval: typeInterval(12),
           },
         },
-        { provisionId: never.id, name: `B never ${tag}`, monitoring: NEVER },
+        {
+          provisionId: never.id,
+          name: `B never ${tag}`,
+          monitoring: { ...NEVER, interval: typeInterval(12) },
+        },
         {
           provisionId: lateUnregulated.id,
           name: `C late unregulated ${tag}`,
@@ -201,6 +208,7 @@ describe('monitoring.overdue', () => {
             lastMonitoredOn: '2026-01-15',
             nextDueOn: '2026-04-15',
             daysOverdue: 61,
+            interval: typeInterval(3, 'unregulated'),
           },
         },
       ],

@@ -9,7 +9,7 @@ import { countAudit, detail, NOW, versionRows, type Detail } from './fixtures.js
 test.override({ clockAt: NOW });
 
 describe('outcomes.create', () => {
-  test('creates a draft seen in detail by its writer, with due dates defaulted from the concern level', async ({
+  test('creates a draft seen in detail by its writer, with due dates defaulted from the concern level and today', async ({
     h,
     w,
   }) => {
@@ -38,10 +38,11 @@ describe('outcomes.create', () => {
     });
     if (draft.layer !== 'detail') return;
     expect(draft.actionItems.map((a) => [a.description, a.dueOn, a.status])).toEqual([
-      ['low one', '2026-07-08', 'open'],
-      ['medium one', '2026-06-24', 'open'],
-      ['high one', '2026-06-12', 'open'],
-      ['significant one', '2026-06-10', 'open'],
+      // Provisional in a draft: counted from today (15 June), and again from the publication date.
+      ['low one', '2026-07-13', 'open'],
+      ['medium one', '2026-06-29', 'open'],
+      ['high one', '2026-06-17', 'open'],
+      ['significant one', '2026-06-15', 'open'],
       ['low with a date', '2026-06-20', 'open'],
     ]);
     expect(new Set(draft.actionItems.map((a) => a.id)).size).toBe(5);
@@ -253,7 +254,7 @@ describe('lifecycle: draft → publish → amend → amend → withdraw', () => 
 });
 
 describe('action items', () => {
-  test('default their due dates from the concern level and the activity date; an explicit date is kept', async ({
+  test('default their due dates from the concern level and the publication date; an explicit date is kept', async ({
     h,
     w,
   }) => {
@@ -268,10 +269,11 @@ describe('action items', () => {
       ],
     });
     expect(o.actionItems.map((a) => [a.description, a.concernLevel, a.dueOn, a.status, a.history])).toEqual([
-      ['low', 'low', '2026-06-26', 'open', []],
-      ['medium', 'medium', '2026-06-12', 'open', []],
-      ['high', 'high', '2026-05-31', 'open', []],
-      ['significant', 'significant', '2026-05-29', 'open', []],
+      // Published on 15 June: not counted from the visit (29 May).
+      ['low', 'low', '2026-07-13', 'open', []],
+      ['medium', 'medium', '2026-06-29', 'open', []],
+      ['high', 'high', '2026-06-17', 'open', []],
+      ['significant', 'significant', '2026-06-15', 'open', []],
       ['explicit', 'high', '2026-09-30', 'open', []],
     ]);
   });
@@ -284,7 +286,7 @@ describe('action items', () => {
     const o = await publishOutcome(h, w.lead.officer, w.provision.id, {
       activityDate: '2026-06-01',
       actionItems: [
-        { description: 'fix the fire door', concernLevel: 'medium' },
+        { description: 'fix the fire door', concernLevel: 'significant' },
         { description: 'update the risk assessments', concernLevel: 'low' },
       ],
     });
@@ -367,11 +369,11 @@ describe('action items', () => {
       ]);
     expect(snapItems(0)).toEqual([
       ['open', '2026-06-15'],
-      ['open', '2026-06-29'],
+      ['open', '2026-07-13'],
     ]);
     expect(snapItems(1)).toEqual([
       ['extended', '2026-06-29'],
-      ['open', '2026-06-29'],
+      ['open', '2026-07-13'],
     ]);
     expect(snapItems(3)).toEqual([
       ['met', '2026-06-29'],
@@ -420,7 +422,7 @@ describe('action items', () => {
     expect(await versionRows(h, draft.id)).toEqual([]);
   });
 
-  test('added by an amendment get defaults from the amended activity date, or the current one', async ({
+  test('added by an amendment get defaults from the date of the amendment, not the activity date', async ({
     h,
     w,
   }) => {
@@ -428,7 +430,7 @@ describe('action items', () => {
       activityDate: '2026-06-01',
       actionItems: [{ description: 'original', concernLevel: 'medium' }],
     });
-    expect(o.actionItems[0]!.dueOn).toBe('2026-06-15');
+    expect(o.actionItems[0]!.dueOn).toBe('2026-06-29');
     const lead = h.caller(w.lead.officer);
     const moved = detail(
       await lead.outcomes.amend({
@@ -448,11 +450,11 @@ describe('action items', () => {
     );
     expect(moved.activityDate).toBe('2026-06-05');
     expect(moved.actionItems.map((a) => [a.description, a.dueOn, a.status])).toEqual([
-      // An existing item keeps its date: only new items take defaults from the new activity date.
-      ['original', '2026-06-15', 'open'],
-      ['added high', '2026-06-07', 'open'],
-      ['added low', '2026-07-03', 'open'],
-      ['added significant', '2026-06-05', 'open'],
+      // An existing item keeps its date; new items count from the amendment (15 June), published with it.
+      ['original', '2026-06-29', 'open'],
+      ['added high', '2026-06-17', 'open'],
+      ['added low', '2026-07-13', 'open'],
+      ['added significant', '2026-06-15', 'open'],
       ['added dated', '2026-08-01', 'open'],
     ]);
     expect(new Set(moved.actionItems.map((a) => a.id)).size).toBe(5);
@@ -468,7 +470,7 @@ describe('action items', () => {
         changes: { addActionItems: [{ description: 'added medium', concernLevel: 'medium' }] },
       }),
     );
-    expect(again.actionItems.at(-1)).toMatchObject({ description: 'added medium', dueOn: '2026-06-19' });
+    expect(again.actionItems.at(-1)).toMatchObject({ description: 'added medium', dueOn: '2026-06-29' });
     expect(again.history.map((v) => v.change)).toEqual(['published', 'amended', 'amended']);
   });
 });

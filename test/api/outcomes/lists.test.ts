@@ -160,6 +160,8 @@ test.beforeAll(async ({ h, w }) => {
       effectiveFrom,
       restricted,
       reasons: [{ category: 'quality', text: `reason ${name} ${uniq()}` }],
+      // A causing-concern-level restriction carries its level (Knowsley's 1 or 2), and only it does.
+      ...(kind === 'causing-concern-level' ? { concernLevel: 2 as const } : {}),
     });
     restrictionRecs[name] = {
       id: r.layer === 'detail' ? r.id : '',
@@ -216,6 +218,17 @@ const expectedSignals = (
     ),
   ].sort();
 
+/** How many records each expected signal stands for (its number of signal ids), as "signal#n", sorted. */
+const expectedSignalCounts = (recs: Record<string, Known>, authorityId: string) => {
+  const counts = new Map<string, number>();
+  for (const r of Object.values(recs))
+    if (layerOf(authorityId, r) === 'signal') {
+      const key = `${inbox[r.publisher]}|${r.provisionId ?? '-'}|${r.providerId ?? '-'}`;
+      counts.set(key, (counts.get(key) ?? 0) + 1);
+    }
+  return [...counts].map(([key, n]) => `${key}#${n}`).sort();
+};
+
 type AnyView = OutcomeView | RestrictionView;
 const idOf = (v: AnyView): string | null => ('id' in v ? v.id : null);
 const itemIds = (views: AnyView[]): string[] => views.flatMap((v) => ('id' in v ? [v.id] : []));
@@ -227,6 +240,30 @@ const signalsOf = (views: AnyView[]): string[] =>
         : [],
     )
     .sort();
+/** The signals of `views` with the number of opaque ids each carries, as "signal#n", sorted. */
+const signalCountsOf = (views: AnyView[]): string[] =>
+  views
+    .flatMap((v) =>
+      v.layer === 'signal'
+        ? [
+            `${v.contact}|${v.provisionId ?? '-'}|${'providerId' in v ? (v.providerId ?? '-') : '-'}#${v.signalIds.length}`,
+          ]
+        : [],
+    )
+    .sort();
+/** Every signal id in `views`. */
+const signalIdsOf = (views: AnyView[]): string[] =>
+  views.flatMap((v) => (v.layer === 'signal' ? v.signalIds : [])).sort();
+/**
+ * `views` without their signal ids: the signals first (as a page has them), in the order of what they
+ * name, since a page orders them by their opaque ids and a new id may move one; then the records.
+ */
+const withoutSignalIds = (views: AnyView[]) => [
+  ...views
+    .flatMap((v) => (v.layer === 'signal' ? [{ ...v, signalIds: undefined }] : []))
+    .sort((a, b) => (JSON.stringify(a) < JSON.stringify(b) ? -1 : 1)),
+  ...views.filter((v) => v.layer !== 'signal'),
+];
 
 /** Follows nextCursor to the end, returning each page's items. */
 const walk = async <T>(fetch: (cursor: string | undefined) => Promise<Page<T>>): Promise<T[][]> => {
@@ -454,14 +491,17 @@ describe('outcomes.list: restricted signals', () => {
           later.filter((v) => v.layer === 'signal'),
           c.name,
         ).toEqual([]);
+      // One opaque id per restricted outcome the signal stands for.
+      expect(signalCountsOf(pages[0]!), c.name).toEqual(expectedSignalCounts(outcomeRecs, c.id));
       for (const signal of pages[0]!.filter((v) => v.layer === 'signal')) {
-        // The setting's URN and name (directory facts) beside its id, and nothing more.
+        // The setting's URN and name (directory facts) beside its id, its signal ids, and nothing more.
         expect(Object.keys(signal).sort()).toEqual([
           'contact',
           'layer',
           'message',
           'provision',
           'provisionId',
+          'signalIds',
         ]);
         if (signal.layer === 'signal')
           expect(Object.keys(signal.provision ?? {}).sort()).toEqual(['id', 'name', 'urn']);
@@ -473,7 +513,13 @@ describe('outcomes.list: restricted signals', () => {
     }
   });
 
-  test('the number of restricted outcomes changes nothing the others see, on any page', async ({ h, w }) => {
+  // A signal carries one opaque id per record it stands for (so, like the feed, it tells how many), and
+  // nothing else about them: another restricted outcome adds its id to its publisher's signal, keeps
+  // the ids already there, and changes nothing else on any page.
+  test('another restricted outcome adds only its signal id; nothing else the others see changes, on any page', async ({
+    h,
+    w,
+  }) => {
     const before = await outcomePages(h, w.member.officer, { limit: 3 });
     const another = await publishOutcome(h, w.publisher.officer, w.provision.id, {
       activityDate: '2026-06-11',
@@ -481,7 +527,14 @@ describe('outcomes.list: restricted signals', () => {
     });
     try {
       const after = await outcomePages(h, w.member.officer, { limit: 3 });
-      expect(after).toEqual(before);
+      expect(after.map(withoutSignalIds)).toEqual(before.map(withoutSignalIds));
+      const added = signalIdsOf(after.flat()).filter((id) => !signalIdsOf(before.flat()).includes(id));
+      expect(added).toHaveLength(1);
+      expect(signalIdsOf(after.flat())).toEqual([...signalIdsOf(before.flat()), ...added].sort());
+      const publisherSignal = after[0]!.find(
+        (v) => v.layer === 'signal' && v.contact === w.publisher.qaInbox && v.provisionId === w.provision.id,
+      );
+      expect(publisherSignal?.layer === 'signal' && publisherSignal.signalIds).toContain(added[0]);
       expect(JSON.stringify(after)).not.toContain(another.id);
     } finally {
       // The model must know of it for the tests that follow: one more behind the same signal.
@@ -801,6 +854,8 @@ describe('restrictions.list: paging, layers and signals', () => {
         ].sort(),
       );
       for (const later of pages.slice(1)) expect(signalsOf(later), c.name).toEqual([]);
+      // One opaque id per restricted restriction the signal stands for.
+      expect(signalCountsOf(pages[0]!), c.name).toEqual(expectedSignalCounts(restrictionRecs, c.id));
       for (const s of pages[0]!.filter((v) => v.layer === 'signal'))
         expect(Object.keys(s).sort()).toEqual(RESTRICTION_SIGNAL_KEYS);
       const json = JSON.stringify(pages);

@@ -55,6 +55,7 @@ test('detail, summary and signal name the setting; detail and summary name the p
     provision: setting,
     contact: w.lead.qaInbox,
     message: expect.stringContaining(w.lead.qaInbox) as string,
+    signalIds: [expect.stringMatching(/^sig_/) as string],
   });
   const json = JSON.stringify({ ...signal, contact: '', message: '' });
   for (const secret of [hidden.id, publisher.name, w.lead.id, ...secretsOf(hidden.input)])

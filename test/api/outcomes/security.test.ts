@@ -137,13 +137,18 @@ describe('restricted outcomes', () => {
     });
   });
 
-  const assertSignal = (view: OutcomeView, label: string) => {
+  /** A signal standing for `records` restricted outcomes: one opaque id each, and nothing else of them. */
+  const assertSignal = (view: OutcomeView, label: string, records = 1) => {
     expect(view, label).toEqual({
       layer: 'signal',
       provisionId,
       provision: expect.objectContaining({ id: provisionId }) as unknown,
       contact,
       message: expect.stringContaining(contact) as unknown,
+      signalIds: Array.from(
+        { length: records },
+        () => expect.stringMatching(/^sig_[A-Za-z0-9_-]{22}$/) as unknown,
+      ),
     });
     const json = JSON.stringify(view);
     for (const text of [
@@ -169,11 +174,16 @@ describe('restricted outcomes', () => {
       placing: w.placing,
       member: w.member,
     })) {
-      assertSignal(await h.caller(m.officer).outcomes.get({ id: restricted.id }), label);
+      const got = await h.caller(m.officer).outcomes.get({ id: restricted.id });
+      assertSignal(got, label);
       const listed = await h.caller(m.officer).outcomes.listForProvision({ provisionId });
-      // Two restricted outcomes from one publisher: one signal, so not even their number shows.
+      // Two restricted outcomes from one publisher: one signal, with the opaque id of each (the number
+      // shows, as it does in the feed; their kind, dates and content do not).
       expect(listed, label).toHaveLength(1);
-      assertSignal(listed[0]!, `${label} list`);
+      assertSignal(listed[0]!, `${label} list`, 2);
+      // get's signal id is the same record's id in the list.
+      if (got.layer === 'signal' && listed[0]!.layer === 'signal')
+        expect(listed[0]!.signalIds, label).toContain(got.signalIds[0]);
       const explain = await h
         .caller(m.officer)
         .access.explain({ recordType: 'outcome', recordId: restricted.id });
@@ -323,6 +333,7 @@ describe('refusals', () => {
       provision: { id: w.provision.id, urn: w.provision.urn, name: w.provision.name },
       contact: w.lead.qaInbox,
       message: expect.stringContaining(w.lead.qaInbox) as unknown,
+      signalIds: [expect.stringMatching(/^sig_/)],
     });
     expect(JSON.stringify(seen)).not.toContain(published.input.findings);
   });

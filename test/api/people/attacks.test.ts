@@ -300,7 +300,7 @@ describe('a person whose access changes', () => {
         provisionId: provision.id,
         summary: 'Staffing below the registered ratio at night',
         category: 'quality',
-        severity: 'medium',
+        level: 'level-1',
         occurredOn: '2026-11-30',
       });
     expect((await log()).status).toBe(200);

@@ -69,7 +69,7 @@ describe('an invited officer sets up a local account', () => {
       provisionId: outcomeProvision.id,
       summary: 'A concern logged from a browser session',
       category: 'quality',
-      severity: 'medium',
+      level: 'level-1',
       occurredOn: '2026-11-30',
     });
     expect(created.status, created.text).toBe(200);

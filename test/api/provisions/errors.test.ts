@@ -6,12 +6,15 @@ import type { Principal } from '@ccx/server';
 import { expectTRPCError, test } from '../../support/harness.js';
 import { ids } from './fixtures.js';
 
-/** An officer of an ordinary member authority: the least role that may write the directory. */
+/**
+ * An officer of the host authority the test settings stand in (h.makeProvision's default): the least
+ * role that may keep their facts. Another member's officer proposes a correction (integrity.test.ts).
+ */
 let officer: Principal;
 let memberId: string;
 test.beforeAll(async ({ h }) => {
   memberId = (await h.makeAuthority()).id;
-  officer = (await h.makeClient(memberId, 'officer')).principal;
+  officer = (await h.makeClient(h.hostAuthorityId, 'officer')).principal;
 });
 
 describe('provisions', () => {
@@ -177,17 +180,19 @@ describe('providers', () => {
 
   test('updates with the current version and refuses a stale one, changing nothing', async ({ h }) => {
     const p = await h.makeProvider({ name: 'Meadow Homes', companyNumber: '07654321' });
-    const v2 = await h.caller(officer).providers.update({ id: p.id, version: 1, name: 'Meadow Homes Group' });
+    const v2 = await h
+      .caller(h.hubAdmin)
+      .providers.update({ id: p.id, version: 1, name: 'Meadow Homes Group' });
     expect(v2).toMatchObject({ name: 'Meadow Homes Group', companyNumber: '07654321', version: 2 });
 
     const err = await expectTRPCError(
-      h.caller(officer).providers.update({ id: p.id, version: 1, name: 'Stale', companyNumber: null }),
+      h.caller(h.hubAdmin).providers.update({ id: p.id, version: 1, name: 'Stale', companyNumber: null }),
       'CONFLICT',
     );
     expect(err.message).toMatch(/current version is 2\b/);
     expect(await h.caller(officer).providers.get({ id: p.id })).toEqual(v2);
 
-    const v3 = await h.caller(officer).providers.update({ id: p.id, version: 2, companyNumber: null });
+    const v3 = await h.caller(h.hubAdmin).providers.update({ id: p.id, version: 2, companyNumber: null });
     expect(v3).toMatchObject({ name: 'Meadow Homes Group', companyNumber: null, version: 3 });
   });
 
@@ -195,7 +200,7 @@ describe('providers', () => {
     await h.makeProvider({ companyNumber: '02222222' });
     const p = await h.makeProvider({ companyNumber: '03333333' });
     const err = await expectTRPCError(
-      h.caller(officer).providers.update({ id: p.id, version: 1, companyNumber: '02222222' }),
+      h.caller(h.hubAdmin).providers.update({ id: p.id, version: 1, companyNumber: '02222222' }),
       'CONFLICT',
     );
     expect(err.message).toContain('02222222');

@@ -6,12 +6,15 @@ import type { Principal } from '@ccx/server';
 import { expectTRPCError, test } from '../../support/harness.js';
 import { ids } from './fixtures.js';
 
-/** An officer of an ordinary member authority: the least role that may write the directory. */
+/**
+ * An officer of the host authority the test settings stand in (h.makeProvision's default): the least
+ * role that may keep their facts. Another member's officer proposes a correction (integrity.test.ts).
+ */
 let officer: Principal;
 let memberId: string;
 test.beforeAll(async ({ h }) => {
   memberId = (await h.makeAuthority()).id;
-  officer = (await h.makeClient(memberId, 'officer')).principal;
+  officer = (await h.makeClient(h.hostAuthorityId, 'officer')).principal;
 });
 
 describe('provisions', () => {

@@ -1,5 +1,5 @@
 // The directory, who may: where a setting stands and whose it is are the hub-admin's to decide; an
-// officer may neither add a setting nor move one, though its other details are an officer's to keep.
+// officer may neither add a setting nor move one; its other details are its host authority's to keep.
 import { describe, expect } from 'vitest';
 import type { Principal } from '@ccx/server';
 import { expectTRPCError, test } from '../../support/harness.js';
@@ -34,11 +34,17 @@ describe('provisions', () => {
         h.caller(officer).provisions.update({ id: p.id, version: p.version, ...change }),
         'FORBIDDEN',
       );
-      expect(err.message).toMatch(/only the hub-admin can change a provision's (hostAuthorityId|providerId)/);
+      expect(err.message).toMatch(/only the hub-admin can change a provision's host authority or provider/);
     }
     expect(await h.caller(officer).provisions.get({ id: p.id })).toEqual(p);
-    // Its other details are an officer's to keep, and naming the same host and provider again is no change.
-    const renamed = await h.caller(officer).provisions.update({
+    // Its other details are its host authority's officers' to keep (another member proposes a
+    // correction), and naming the same host and provider again is no change.
+    await expectTRPCError(
+      h.caller(officer).provisions.update({ id: p.id, version: p.version, name: 'Renamed House' }),
+      'FORBIDDEN',
+    );
+    const hostOfficer = (await h.makeClient(p.hostAuthorityId, 'officer')).principal;
+    const renamed = await h.caller(hostOfficer).provisions.update({
       id: p.id,
       version: p.version,
       name: 'Renamed House',

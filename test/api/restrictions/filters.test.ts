@@ -29,7 +29,11 @@ describe('restrictions.list filters', () => {
     r.r2 = (await create(h, y.officer, input({ providerId: providerP }, 'framework-suspension'))).id;
     r.r3 = (await create(h, x.officer, input({ provisionId: b }, 'letter-of-concern'))).id;
     r.r4 = (await create(h, y.officer, input({ provisionId: c }, 'action-plan'))).id;
-    const r5 = await create(h, x.officer, input({ provisionId: a }, 'causing-concern-level'));
+    const r5 = await create(
+      h,
+      x.officer,
+      input({ provisionId: a }, 'causing-concern-level', { concernLevel: 1 }),
+    );
     await h.caller(x.officer).restrictions.lift({ id: r5.id, version: 1, reason: 'improved' });
     r.r5 = r5.id;
     r.r6 = (await create(h, x.officer, input({ providerId: providerQ }, 'ceased-operating'))).id;

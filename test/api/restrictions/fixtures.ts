@@ -23,6 +23,7 @@ export const REGULATOR_KINDS: RestrictionKind[] = [
 ];
 
 export const SUMMARY_KEYS = [
+  'concernLevel',
   'effectiveFrom',
   'expiresOn',
   'id',
@@ -36,6 +37,7 @@ export const SUMMARY_KEYS = [
   'providerId',
   'provision',
   'provisionId',
+  'relayers',
   'reviewOn',
   'source',
   'status',

@@ -60,11 +60,20 @@ describe('restrictions.create: every kind', () => {
       expect(e2.message).toMatch(/regulatorReference/);
     }
 
-    const i = input(target, kind);
+    // A causing-concern-level restriction carries its level (Knowsley's 1 or 2); no other kind has one.
+    const level = kind === 'causing-concern-level' ? 2 : null;
+    const e3 = await expectTRPCError(
+      caller.restrictions.create(input(target, kind, { concernLevel: level ? undefined : 1 })),
+      'BAD_REQUEST',
+    );
+    expect(e3.message).toMatch(/concernLevel/);
+
+    const i = input(target, kind, level ? { concernLevel: level } : {});
     const r = await create(h, w.publisher.officer, i);
     expect(r).toMatchObject({
       layer: 'detail',
       kind,
+      concernLevel: level,
       provisionId: w.provision.id,
       providerId: null,
       issuerAuthorityId: w.publisher.id,
@@ -102,9 +111,10 @@ describe('restrictions.create: every kind', () => {
     // What a bare member sees: the summary, or for an always-restricted kind only the signal.
     const seen = await get(h, w.member, r.id);
     expect(seen.layer).toBe(rules.restricted ? 'signal' : 'summary');
-    if (seen.layer === 'summary') expect(seen).toMatchObject({ kind, status: 'active' });
+    if (seen.layer === 'summary') expect(seen).toMatchObject({ kind, status: 'active', concernLevel: level });
     const got = await get(h, w.publisher, r.id);
-    expect({ ...got, history: [] }).toEqual({ ...r, history: [] });
+    // The same record as created; only the answer to a create says whether it joined one.
+    expect({ ...got, history: [] }).toEqual({ ...r, joined: undefined, history: [] });
   });
 
   test('lets a member relay a regulator alert for a member kind: with its reference and a 12-week review', async ({

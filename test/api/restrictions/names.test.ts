@@ -89,6 +89,7 @@ describe('restrictions name their setting, provider and authorities', () => {
     expect(signals.length).toBeGreaterThanOrEqual(3);
     for (const s of signals) {
       // What a signal carried before (layer, where, whom to contact, the neutral words) and the names.
+      // …and the opaque id of each record it stands for.
       expect(Object.keys(s).sort()).toEqual(RESTRICTION_SIGNAL_KEYS);
       if (s.provisionId) {
         expect(s.provision).toEqual({ id: provision.id, urn, name: 'Invented Harbour House' });

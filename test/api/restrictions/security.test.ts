@@ -114,7 +114,7 @@ describe('a provider-level restriction reaches every provision of the provider',
     onProvision = await create(
       h,
       w.publisher.officer,
-      input({ provisionId: w.provision.id }, 'causing-concern-level'),
+      input({ provisionId: w.provision.id }, 'causing-concern-level', { concernLevel: 1 }),
     );
   });
 
@@ -195,8 +195,23 @@ describe('a provider-level restriction reaches every provision of the provider',
       provider: { id: w.provision.providerId, name: expect.any(String) as string },
       contact: w.publisher.qaInbox,
       message: expect.stringContaining(w.publisher.qaInbox) as string,
+      signalIds: [expect.stringMatching(/^sig_[A-Za-z0-9_-]{22}$/) as string],
     });
-    if (seen.layer === 'signal') expect(seen.message).toMatch(/provider/);
+    if (seen.layer !== 'signal') return;
+    expect(seen.message).toMatch(/provider/);
+    // It signals, under the same id, in the list of restrictions at the sibling and in its placement check.
+    const listed = (await h.caller(siblingPlacer.officer).restrictions.list({ provisionId: sibling })).items;
+    expect(listed.flatMap((v) => (v.layer === 'signal' ? v.signalIds : []))).toContain(seen.signalIds[0]);
+    const check = await h.caller(siblingPlacer.officer).checks.placement({ provisionId: sibling });
+    expect(check.reasons).toContainEqual(
+      expect.objectContaining({
+        code: 'restricted-information',
+        contact: w.publisher.qaInbox,
+        recordId: null,
+        signalIds: expect.arrayContaining([seen.signalIds[0]]) as string[],
+      }),
+    );
+    expect(JSON.stringify(check)).not.toContain(restricted.id);
   });
 });
 
@@ -260,6 +275,7 @@ describe('layers', () => {
   }) => {
     for (const who of [w.member.officer, h.hubAdmin]) {
       const seen = await get(h, who, u.id);
+      // The summary keys, and the causing-concern level (null for any other kind).
       expect(Object.keys(seen).sort()).toEqual(SUMMARY_KEYS);
       expect(seen).toEqual({
         layer: 'summary',
@@ -278,6 +294,15 @@ describe('layers', () => {
         reviewOn: '2026-08-24',
         expiresOn: '2026-12-01',
         liftedOn: null,
+        concernLevel: null,
+        // Who relayed the regulator notice is public: every member sees it.
+        relayers: [
+          {
+            authorityId: w.publisher.id,
+            authority: { id: w.publisher.id, name: `Council ${w.publisher.id}` },
+            at: expect.any(String) as string,
+          },
+        ],
       });
       const json = JSON.stringify(seen);
       for (const secret of secretsOf(i)) expect(json).not.toContain(secret);
@@ -320,7 +345,8 @@ describe('restricted restrictions: one neutral signal per issuer and target', ()
       input(target, 'action-plan', { restricted: true }),
       input(target, 'embargo', { restricted: true }),
       input({ providerId: wr.provision.providerId }, 'letter-of-concern', { restricted: true }),
-      input(target, 'ofsted-suspension', { restricted: true }),
+      // A regulator notice is public (never restricted): a member's own kind here.
+      input(target, 'framework-suspension', { restricted: true }),
     );
     const issuers = [wr.publisher, wr.publisher, other, wr.publisher, other];
     for (const [n, inp] of inputs.entries()) made.push(await create(h, issuers[n]!.officer, inp));
@@ -360,14 +386,35 @@ describe('restricted restrictions: one neutral signal per issuer and target', ()
         ].sort(),
       );
       for (const v of listed) {
+        // The names of where, whom to contact, and the opaque id of each record it stands for.
         expect(Object.keys(v).sort()).toEqual(RESTRICTION_SIGNAL_KEYS);
       }
+      // Two of the publisher's at the setting, one of the other issuer's, one on the provider.
+      expect(
+        listed
+          .map((v) =>
+            v.layer === 'signal' ? `${v.contact} ${v.provisionId ?? '-'} ${v.signalIds.length}` : '',
+          )
+          .sort(),
+        m.id,
+      ).toEqual(
+        [
+          `${wr.publisher.qaInbox} ${wr.provision.id} 2`,
+          `${other.qaInbox} ${wr.provision.id} 2`,
+          `${wr.publisher.qaInbox} - 1`,
+        ].sort(),
+      );
       expect(leaks(JSON.stringify(listed)), m.id).toEqual([]);
+      const listedIds = listed.flatMap((v) => (v.layer === 'signal' ? v.signalIds : []));
       for (const r of made) {
         const seen = await get(h, m, r.id);
         expect(seen.layer).toBe('signal');
         expect(leaks(JSON.stringify(seen)), m.id).toEqual([]);
+        // get's one id is the record's id in the list, and no other record's.
+        expect(seen.layer === 'signal' && seen.signalIds.length).toBe(1);
+        if (seen.layer === 'signal') expect(listedIds).toContain(seen.signalIds[0]);
       }
+      expect(new Set(listedIds).size, m.id).toBe(made.length);
       // access.explain says as little.
       const explained = await h
         .caller(m.officer)

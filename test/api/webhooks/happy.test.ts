@@ -4,7 +4,12 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import { describe, expect } from 'vitest';
 import { EVENT_TYPES, type CcxEvent } from '@ccx/schema';
-import { emitGrantExpiries, emitOverdueMonitoring, emitRestrictionExpiries } from '@ccx/server/testing';
+import {
+  emitGrantExpiries,
+  emitOverdueMonitoring,
+  emitPassedDeadlines,
+  emitRestrictionExpiries,
+} from '@ccx/server/testing';
 import { DAY_MS, makeMember, plusDays, publishOutcome, test, uniq } from '../../support/harness.js';
 import {
   allocationChange,
@@ -74,6 +79,30 @@ describe('a delivery for every event type', () => {
       }),
     );
     await emitRestrictionExpiries(h.db, new Date(Date.now() + 2 * DAY_MS));
+    // signal.raised, signal.ended (another member's restricted record: the lead sees only its signal)
+    const hidden = detail(
+      await x.restrictions.create({
+        provisionId: w.provision.id,
+        kind: 'action-plan',
+        reasons: reason,
+        restricted: true,
+      }),
+    );
+    await x.restrictions.lift({ id: hidden.id, version: hidden.version, reason: 'completed' });
+    // concern.logged, updated, closed (another member logs it; the lead reads it in detail)
+    const c = detail(
+      await x.concerns.log({
+        provisionId: w.provision.id,
+        category: 'quality',
+        level: 'minor',
+        occurredOn: today(),
+        summary: `concern ${uniq()}`,
+      }),
+    );
+    const corrected = detail(
+      await x.concerns.correct({ id: c.id, version: c.version, level: 'level-1', note: 'a second incident' }),
+    );
+    await x.concerns.close({ id: c.id, version: corrected.version, reason: 'resolved at the visit' });
     // allocation.changed, provision.ofsted-grade-changed, provision.registration-changed
     const p2 = await h.makeProvision({ hostAuthorityId: w.host.id });
     await allocationChange(h, w, p2.id);
@@ -83,6 +112,21 @@ describe('a delivery for every event type', () => {
     await h
       .caller(h.hubAdmin)
       .provisions.update({ id: p2.id, version: v.version, registrationStatus: 'cancelled' });
+    // directory.correction-proposed, -decided (the lead proposes; p2's host declines)
+    const proposed = await h.caller(w.lead.officer).provisions.proposeCorrection({
+      provisionId: p2.id,
+      changes: { ofstedGrade: 'outstanding' },
+      reason: `the Ofsted report of this week ${uniq()}`,
+    });
+    await h.caller(w.host.officer).corrections.decline({
+      id: proposed.id,
+      version: proposed.version,
+      note: 'the report we hold says good',
+    });
+    // directory.merged (every member is told)
+    const survivor = await h.makeProvision({ hostAuthorityId: w.host.id });
+    const duplicate = await h.makeProvision({ hostAuthorityId: w.host.id, providerId: survivor.providerId });
+    await h.caller(h.hubAdmin).provisions.merge({ survivorId: survivor.id, mergedId: duplicate.id });
     // access.prospective-granted and -expired (the lead is told)
     const seeker = await makeMember(h, 'seeker');
     await h.caller(seeker.officer).access.requestProspective({
@@ -99,6 +143,22 @@ describe('a delivery for every event type', () => {
       .allocations.assign({ provisionId: p3.id, authorityId: w.lead.id, rationale: 'lead' });
     await publishOutcome(h, w.lead.officer, p3.id, { nextDueOn: plusDays(today(), 1) });
     await emitOverdueMonitoring(h.db, new Date(Date.now() + 3 * DAY_MS));
+    // deadline.action-overdue (the lead's own action item), deadline.compliance-overdue and
+    // deadline.review-overdue (another member's letter of concern, which the lead reads in detail)
+    await publishOutcome(h, w.lead.officer, w.provision.id, {
+      ...notDue(),
+      actionItems: [
+        { description: `due tomorrow ${uniq()}`, concernLevel: 'high', dueOn: plusDays(today(), 1) },
+      ],
+    });
+    await x.restrictions.create({
+      provisionId: w.provision.id,
+      kind: 'letter-of-concern',
+      reasons: reason,
+      complianceDueOn: plusDays(today(), 1),
+      reviewOn: plusDays(today(), 1),
+    });
+    await emitPassedDeadlines(h.db, new Date(Date.now() + 3 * DAY_MS));
 
     const expected = await feedOf(h, w.lead, since);
     expect(new Set(expected.map((e) => e.type))).toEqual(new Set(EVENT_TYPES));
@@ -128,6 +188,14 @@ describe('a delivery for every event type', () => {
     expect(byType.get('outcome.published')).toMatchObject({ layer: 'detail', recordId: o.id });
     expect(byType.get('restriction.expired')).toMatchObject({ layer: 'detail', recordId: r2.id });
     expect(byType.get('monitoring.overdue')).toMatchObject({ layer: 'detail', provisionId: p3.id });
+    expect(byType.get('concern.logged')).toMatchObject({ layer: 'detail', recordId: c.id });
+    // A restricted record's start and end: the signal only, nothing of the record.
+    for (const type of ['signal.raised', 'signal.ended'])
+      expect(byType.get(type), type).toMatchObject({ layer: 'signal', recordType: null, recordId: null });
+    expect(byType.get('signal.ended')!.data.signalId).toBe(byType.get('signal.raised')!.data.signalId);
+    expect(JSON.stringify([byType.get('signal.raised'), byType.get('signal.ended')])).not.toContain(
+      hidden.id,
+    );
 
     const deliveries = await deliveriesOf(h, hook);
     expect(deliveries).toHaveLength(expected.length);

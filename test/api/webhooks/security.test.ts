@@ -6,6 +6,7 @@ import { expectTRPCError, publishOutcome, test, uniq } from '../../support/harne
 import {
   adminOf,
   allocationChange,
+  bodyOf,
   detail,
   ENV,
   feedOf,
@@ -31,9 +32,13 @@ describe('what each subscriber receives', () => {
   }) => {
     const rm = await startReceiver();
     const rp = await startReceiver();
-    const types: EventType[] = ['outcome.published', 'restriction.created'];
+    const rh = await startReceiver();
+    // A restricted record reaches a signal-layer subscriber as signal.raised, never as its own type.
+    const types: EventType[] = ['outcome.published', 'restriction.created', 'signal.raised'];
     const hm = await subscribe(h, w.member, rm.url, types);
     const hp = await subscribe(h, w.placing, rp.url, types);
+    // A subscriber to the record types alone gets no signal: its filter may not tell a record's kind.
+    await subscribe(h, w.host, rh.url, ['outcome.published', 'restriction.created']);
 
     const o = await publishOutcome(h, w.lead.officer, w.provision.id, notDue());
     const secret = `secret reason ${uniq()}`;
@@ -45,7 +50,13 @@ describe('what each subscriber receives', () => {
         summary: `informal summary ${uniq()}`,
       }),
     );
-    await until(h, 'two deliveries each', () => rm.accepted().length >= 2 && rp.accepted().length >= 2);
+    await until(
+      h,
+      'two deliveries each, one to the host',
+      () => rm.accepted().length >= 2 && rp.accepted().length >= 2 && rh.accepted().length >= 1,
+    );
+    await pump(h);
+    expect(rh.requests.map((q) => bodyOf(q).type)).toEqual(['outcome.published']);
 
     const [mo, me] = rm.requests.map((q) => verify(hm.secret, q).data);
     const [po, pe] = rp.requests.map((q) => verify(hp.secret, q).data);
@@ -60,7 +71,7 @@ describe('what each subscriber receives', () => {
 
     for (const e of [me!, pe!]) {
       expect(e).toMatchObject({
-        type: 'restriction.created',
+        type: 'signal.raised',
         layer: 'signal',
         recordId: null,
         recordType: null,
@@ -68,13 +79,17 @@ describe('what each subscriber receives', () => {
       expect(e.data).toEqual({
         message: expect.stringContaining(w.publisher.qaInbox) as string,
         contact: w.publisher.qaInbox,
+        signalId: expect.stringMatching(/^sig_[A-Za-z0-9_-]{22}$/) as string,
       });
     }
     for (const q of [rm.requests[1]!, rp.requests[1]!]) {
       expect(q.body).not.toContain(emb.id);
       expect(q.body).not.toContain(secret);
       expect(q.body).not.toContain('informal-embargo');
+      expect(q.body).not.toContain('restriction');
     }
+    // Each subscriber its own opaque id for the one record.
+    expect(me!.data.signalId).not.toBe(pe!.data.signalId);
     // Each delivery is the feed's event at that subscriber's layer.
     expect([mo, me]).toEqual((await feedOf(h, w.member, Number(mo!.id) - 1, types)).slice(0, 2));
     expect([po, pe]).toEqual((await feedOf(h, w.placing, Number(po!.id) - 1, types)).slice(0, 2));

@@ -114,7 +114,7 @@ describe('outcomes.create', () => {
       h.caller(w.lead.officer).concerns.log({
         provisionId: w.provision.id,
         category: 'quality',
-        severity: 'low',
+        level: 'minor',
         occurredOn: '2026-06-01',
         summary,
         idempotencyKey: key,
@@ -354,7 +354,7 @@ describe('concerns.log', () => {
   const concernInput = (w: World) => ({
     provisionId: w.provision.id,
     category: 'safeguarding' as const,
-    severity: 'high' as const,
+    level: 'level-2' as const,
     occurredOn: '2026-06-10',
     summary: `missing-from-care episode ${randomUUID()}`,
     idempotencyKey: newKey(),
@@ -374,7 +374,8 @@ describe('concerns.log', () => {
     const input = concernInput(w);
     await h.caller(w.placing.officer).concerns.log(input);
     const err = await expectTRPCError(
-      h.caller(w.placing.officer).concerns.log({ ...input, severity: 'critical' }),
+      // The level the concern was logged at, changed: the same key now names a different request.
+      h.caller(w.placing.officer).concerns.log({ ...input, level: 'level-1' }),
       'CONFLICT',
     );
     expect(err.message).toMatch(KEY_CONFLICT);
@@ -539,7 +540,7 @@ describe('bad keys', () => {
         h.caller(w.lead.officer).concerns.log({
           provisionId: w.provision.id,
           category: 'quality',
-          severity: 'low',
+          level: 'minor',
           occurredOn: '2026-06-01',
           summary: 'bad key',
           idempotencyKey,

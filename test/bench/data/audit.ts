@@ -440,7 +440,7 @@ const entryFactory = (world: World, ix: Indexes) => {
           recordIds: [c.id],
           provisionIds: [provisions[c.provision]!.id],
           basis: 'publisher',
-          details: { category: c.category, severity: c.severity },
+          details: { category: c.category, level: c.level },
         };
       }
       case K.checkMany: {

@@ -36,10 +36,14 @@ export type LoadOptions = {
 const rowsOf = <T>(result: unknown): T[] =>
   (Array.isArray(result) ? result : (result as { rows: unknown[] }).rows) as T[];
 
+/** Tables a migration fills with the hub's own rows (its signal key), not data: never counted as data. */
+const HUB_OWN = new Set(['hub_secrets']);
+
 const schemaTables = (): string[] =>
   Object.values(schema)
     .filter((t) => is(t, PgTable))
-    .map((t) => getTableName(t as PgTable));
+    .map((t) => getTableName(t as PgTable))
+    .filter((t) => !HUB_OWN.has(t));
 
 /** Tables of the hub's schema that hold rows. */
 export const nonEmptyTables = async (db: Db): Promise<string[]> => {

@@ -320,7 +320,8 @@ export const planRestrictions = (world: World): RestrictionPlan[] => {
           ? `OFSTED-${urn ?? 'PROVIDER'}-${effectiveFrom.replace(/-/g, '')}-${rng.int(100, 999)}`
           : null,
       partnershipWide: isPartnership,
-      restricted: kind === 'informal-embargo' || rng.chance(0.05),
+      // A regulator's notice is public information: never restricted.
+      restricted: kind === 'informal-embargo' || (source === 'member' && rng.chance(0.05)),
       effectiveFrom,
       // The hub's default for regulator-sourced restrictions: a review after 12 weeks.
       reviewOn:
@@ -344,18 +345,16 @@ export const planRestrictions = (world: World): RestrictionPlan[] => {
 
 const CATEGORY_WEIGHTS = [
   ['safeguarding', 30],
-  ['quality', 35],
-  ['contract-compliance', 15],
+  ['quality', 50],
   ['financial', 5],
   ['criminal-investigation', 3],
-  ['regulator-judgement', 12],
+  ['regulator', 12],
 ] as const;
 
-const SEVERITY_WEIGHTS = [
-  ['low', 40],
-  ['medium', 35],
-  ['high', 20],
-  ['critical', 5],
+const LEVEL_WEIGHTS = [
+  ['minor', 45],
+  ['level-1', 40],
+  ['level-2', 15],
 ] as const;
 
 export const planConcerns = (world: World): ConcernPlan[] => {
@@ -383,7 +382,7 @@ export const planConcerns = (world: World): ConcernPlan[] => {
       provision: p,
       authority: rng.pick(involved(world, p, createdAt)),
       category,
-      severity: rng.weighted(SEVERITY_WEIGHTS),
+      level: rng.weighted(LEVEL_WEIGHTS),
       occurredOn,
       restricted: rng.chance(category === 'criminal-investigation' ? 0.6 : 0.085),
       createdAt,

@@ -46,6 +46,7 @@ export type OutcomeRow = typeof schema.outcomes.$inferSelect;
 export type OutcomeVersionRow = typeof schema.outcomeVersions.$inferSelect;
 export type RestrictionRow = typeof schema.restrictions.$inferSelect;
 export type RestrictionVersionRow = typeof schema.restrictionVersions.$inferSelect;
+export type ConcernVersionRow = typeof schema.concernVersions.$inferSelect;
 export type ConcernRow = typeof schema.concerns.$inferSelect;
 export type EventRow = Omit<typeof schema.events.$inferSelect, 'txid'>;
 export type JobMarkRow = typeof schema.jobMarks.$inferSelect;
@@ -101,6 +102,8 @@ export function* providerRows(world: World): Generator<ProviderRow> {
       id: p.id,
       name: p.name,
       companyNumber: p.companyNumber,
+      status: 'active',
+      mergedIntoId: null,
       version: 1,
       createdAt: date(p.createdAt),
       updatedAt: date(p.createdAt),
@@ -121,6 +124,9 @@ export function* provisionRows(world: World): Generator<ProvisionRow> {
       ofstedGrade: p.ofstedGrade,
       ofstedGradeDate: p.ofstedGradeDate,
       postcode: p.postcode,
+      registeredManagerChangedOn: null,
+      status: 'active',
+      mergedIntoId: null,
       version: 1,
       createdAt: date(p.createdAt),
       updatedAt: date(p.createdAt),
@@ -505,6 +511,8 @@ export const restrictionStates = (world: World, r: RestrictionPlan): Restriction
     provisionId: r.provision >= 0 ? world.provisions[r.provision]!.id : null,
     providerId: r.provider >= 0 ? world.providers[r.provider]!.id : null,
     kind: r.kind,
+    // Knowsley's causing-concern matrix: most settings causing concern are at level 1.
+    concernLevel: r.kind === 'causing-concern-level' ? (r.index % 4 === 0 ? 2 : 1) : null,
     issuerAuthorityId: world.authorities[r.issuer]!.id,
     source: r.source,
     regulatorReference: r.regulatorReference,
@@ -523,6 +531,11 @@ export const restrictionStates = (world: World, r: RestrictionPlan): Restriction
       r.kind === 'letter-of-concern' ? addWorkingDays(r.effectiveFrom, LETTER_OF_CONCERN_WORKING_DAYS) : null,
     liftedOn: null,
     liftedReason: null,
+    liftedByAuthorityId: null,
+    complianceRecordedOn: null,
+    complied: null,
+    complianceNote: null,
+    reviewedOn: null,
     createdBy: clientOf(world, r.issuer),
     version: 1,
     createdAt: date(r.createdAt),
@@ -535,6 +548,7 @@ export const restrictionStates = (world: World, r: RestrictionPlan): Restriction
           ...created,
           liftedOn: r.liftedOn,
           liftedReason: content.liftedReason,
+          liftedByAuthorityId: created.issuerAuthorityId,
           version: 2,
           updatedAt: date(r.liftedAt!),
         };
@@ -582,7 +596,7 @@ export function* restrictionVersionRows(world: World): Generator<RestrictionVers
 
 export const concernSummary = (world: World, c: ConcernPlan): string => {
   const rng = new Rng(world.options.seed, `concern:${c.index}`);
-  return `${rng.pick(CONCERN_SUMMARIES[c.category]!)} (${c.severity})`;
+  return `${rng.pick(CONCERN_SUMMARIES[c.category]!)} (${c.level})`;
 };
 
 export function* concernRows(world: World): Generator<ConcernRow> {
@@ -592,12 +606,32 @@ export function* concernRows(world: World): Generator<ConcernRow> {
       provisionId: world.provisions[c.provision]!.id,
       authorityId: world.authorities[c.authority]!.id,
       category: c.category,
-      severity: c.severity,
+      level: c.level,
+      status: 'open',
+      closedReason: null,
       occurredOn: c.occurredOn,
       summary: concernSummary(world, c),
       restricted: c.restricted,
       createdBy: clientOf(world, c.authority),
+      version: 1,
       createdAt: date(c.createdAt),
+      updatedAt: date(c.createdAt),
+    };
+  }
+}
+
+export function* concernVersionRows(world: World): Generator<ConcernVersionRow> {
+  for (const row of concernRows(world)) {
+    const { createdAt, updatedAt: _u, ...snapshot } = row;
+    yield {
+      concernId: row.id,
+      version: 1,
+      change: 'logged',
+      note: null,
+      snapshot,
+      byAuthorityId: row.authorityId,
+      byClientId: row.createdBy,
+      at: createdAt,
     };
   }
 }

@@ -366,8 +366,6 @@ export const CONCERN_SUMMARIES: Record<string, readonly string[]> = {
     'Care plan not followed for health appointments',
     'Key worker changed three times in a month',
     'School attendance dropped below 80 per cent',
-  ],
-  'contract-compliance': [
     'Monthly report not received',
     'Invoice did not match the agreed placement fee',
     'Staffing ratio below the commissioned level',
@@ -377,7 +375,7 @@ export const CONCERN_SUMMARIES: Record<string, readonly string[]> = {
     'Police attended the setting following an incident',
     'Staff member under police investigation',
   ],
-  'regulator-judgement': [
+  regulator: [
     'Ofsted requirement notice received',
     'Ofsted inspection judged requires improvement',
     'Ofsted monitoring visit raised concerns about leadership',

@@ -1,10 +1,10 @@
 // The shape of the synthetic England's plan: every authority, setting, declaration, allocation and
 // record as indices and dates, before any row is built; and the questions about it every part asks.
 import type {
-  CONCERN_SEVERITIES,
+  CONCERN_CATEGORIES,
+  LOGGED_CONCERN_LEVELS,
   OfstedGrade,
   ProvisionType,
-  REASON_CATEGORIES,
   Region,
   RegistrationStatus,
   RestrictionKind,
@@ -162,8 +162,8 @@ export type ConcernPlan = {
   id: string;
   provision: number;
   authority: number;
-  category: (typeof REASON_CATEGORIES)[number];
-  severity: (typeof CONCERN_SEVERITIES)[number];
+  category: (typeof CONCERN_CATEGORIES)[number];
+  level: (typeof LOGGED_CONCERN_LEVELS)[number];
   occurredOn: string;
   restricted: boolean;
   createdAt: number;

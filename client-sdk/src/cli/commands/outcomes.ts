@@ -1,4 +1,5 @@
-// ccx outcomes publish: monitoring outcomes from a JSON file, created and published; ccx outcomes list.
+// ccx outcomes publish: monitoring outcomes from a JSON file, created and published; ccx outcomes list;
+// ccx outcomes delete-draft: a draft of your authority's, deleted.
 import { CcxError, items } from '../../index.js';
 import type { RouterInputs, RouterOutputs } from '../../router.js';
 import { parseCommand, type Command } from '../command.js';
@@ -204,4 +205,37 @@ const listCommand: Command = {
   },
 };
 
-export const outcomesCommands: Command[] = [publishCommand, listCommand];
+const deleteDraftCommand: Command = {
+  name: 'outcomes delete-draft',
+  summary: 'Delete a draft outcome your authority wrote (a published one is withdrawn instead).',
+  usage: '<outcome-id> [--json]',
+  description: [
+    "Only a draft, and only one your own authority wrote: another authority's draft is not found.",
+    'The draft is read first for its version; the deletion is audited.',
+  ].join('\n'),
+  options: [['--json', 'print the answer as the hub returned it']],
+  examples: ['ccx outcomes delete-draft 7d0c…-…'],
+  async run(argv, ctx) {
+    const { values, positionals } = parseCommand(
+      'outcomes delete-draft',
+      argv,
+      { json: { type: 'boolean' } },
+      { min: 1, max: 1 },
+    );
+    const { ccx } = await ctx.connect(values);
+    const id = positionals[0]!;
+    const current = await ccx.outcomes.get.query({ id });
+    if (current.layer !== 'detail' || current.status !== 'draft')
+      throw new CliError(
+        current.layer === 'detail' && current.status !== 'draft'
+          ? `outcome ${id} is ${current.status}: only a draft can be deleted; withdraw a published outcome instead`
+          : `outcome ${id} was not written by your authority, so it cannot delete it`,
+      );
+    const deleted = await ccx.outcomes.deleteDraft.mutate({ id, version: current.version });
+    if (values.json) writeJson(ctx.io.stdout, deleted);
+    else writeLine(ctx.io.stdout, `deleted draft outcome ${id}`);
+    return EXIT.ok;
+  },
+};
+
+export const outcomesCommands: Command[] = [publishCommand, listCommand, deleteDraftCommand];

@@ -7,6 +7,7 @@ import { normaliseHeader, readCsvFile, type CsvTable } from '../csv-file.js';
 import { CliError, EXIT, UsageError } from '../errors.js';
 import { settingName, writeJson, writeLine, writeTable } from '../output.js';
 import { Progress } from '../progress.js';
+import { resolveProvisionId } from '../targets.js';
 
 type ImportRow = RouterInputs['placements']['import']['rows'][number];
 type ImportReport = RouterOutputs['placements']['import'];
@@ -260,4 +261,38 @@ const listCommand: Command = {
   },
 };
 
-export const placementsCommands: Command[] = [importCommand, listCommand];
+const atCommand: Command = {
+  name: 'placements at',
+  summary: 'The authorities placing children at a setting you lead or host, with their QA contacts.',
+  usage: '<urn|provision-id> [--json]',
+  description:
+    "Each authority with an open placement declaration at the setting: its number of children and its QA contact. Only the setting's lead authority and its host authority may ask; any other authority is refused.",
+  options: [['--json', 'print JSON instead of a table']],
+  examples: ['ccx placements at SC123456'],
+  async run(argv, ctx) {
+    const { values, positionals } = parseCommand(
+      'placements at',
+      argv,
+      { json: { type: 'boolean' } },
+      { min: 1, max: 1 },
+    );
+    const { ccx } = await ctx.connect(values);
+    const provisionId = await resolveProvisionId(ccx, positionals[0]!, 'the setting');
+    const at = await ccx.placements.atProvision.query({ provisionId });
+    if (values.json) writeJson(ctx.io.stdout, at);
+    else {
+      writeTable(
+        ctx.io.stdout,
+        ['authority', 'children', 'since', 'qa contact'],
+        at.authorities.map((a) => [`${a.name} (${a.authorityId})`, String(a.children), a.since, a.qaInbox]),
+      );
+      writeLine(
+        ctx.io.stdout,
+        `\n${settingName(at.provision, at.provisionId)}: ${at.children} ${at.children === 1 ? 'child' : 'children'} placed by ${at.authorities.length} ${at.authorities.length === 1 ? 'authority' : 'authorities'} (you see this as its ${at.basis} authority)`,
+      );
+    }
+    return EXIT.ok;
+  },
+};
+
+export const placementsCommands: Command[] = [importCommand, listCommand, atCommand];

@@ -135,7 +135,9 @@ const createCommand: Command = {
     'effectiveFrom, reviewOn, expiresOn, complianceDueOn, partnershipWide, restricted, contractScope,',
     'contractReference, summary and details (see docs/records.md). They are published one by one;',
     'each carries an idempotency key derived from its content, so running the file again after a',
-    'failure publishes only what is missing.',
+    'failure publishes only what is missing. A regulator notice (source "regulator") already',
+    'recorded with the same regulatorReference on the same setting or provider is not published',
+    'twice: your authority joins the existing record as a relayer, and the command says so.',
   ].join('\n'),
   options: [['--json', 'print the restrictions as the hub returned them']],
   examples: ['ccx restrictions create embargo.json'],
@@ -173,8 +175,12 @@ const createCommand: Command = {
     }
     if (values.json) writeJson(ctx.io.stdout, made);
     else {
+      const joined = made.filter((r) => 'joined' in r && r.joined === true);
+      const published = made.length - joined.length;
       writeTable(ctx.io.stdout, RESTRICTION_HEADERS, made.map(restrictionCells));
-      writeLine(ctx.io.stdout, `${made.length} restriction${made.length === 1 ? '' : 's'} published`);
+      for (const r of joined) if ('id' in r) writeLine(ctx.io.stdout, `joined the existing record ${r.id}`);
+      if (published > 0 || joined.length === 0)
+        writeLine(ctx.io.stdout, `${published} restriction${published === 1 ? '' : 's'} published`);
     }
     return EXIT.ok;
   },
@@ -182,7 +188,7 @@ const createCommand: Command = {
 
 const liftCommand: Command = {
   name: 'restrictions lift',
-  summary: 'Lift a restriction your authority issued.',
+  summary: 'Lift a restriction your authority issued, or a regulator notice it relayed.',
   usage: '<restriction-id> --reason <text> [--on YYYY-MM-DD] [--json]',
   options: [
     ['--reason <text>', 'why it is lifted (required)'],
@@ -202,7 +208,9 @@ const liftCommand: Command = {
     const id = positionals[0]!;
     const current = await ccx.restrictions.get.query({ id });
     if (current.layer !== 'detail')
-      throw new CliError(`restriction ${id} was not issued by your authority, so it cannot lift it`);
+      throw new CliError(
+        `restriction ${id} was not issued or relayed by your authority, so it cannot lift it`,
+      );
     const lifted = await ccx.restrictions.lift.mutate({
       id,
       version: current.version,

@@ -13,7 +13,7 @@ import {
   uuid,
 } from 'drizzle-orm/pg-core';
 import { authorities } from './authorities.js';
-import { timestamps, uuidPk, version } from './columns.js';
+import { timestamps, uuidPk, version, versionEntry } from './columns.js';
 import { provisions } from './provisions.js';
 
 /** A monitoring outcome; the row holds the current version. */
@@ -53,6 +53,14 @@ export const outcomes = pgTable(
     index('outcomes_latest_idx')
       .on(t.provisionId, t.activityDate.desc().nullsFirst(), t.publishedAt.desc().nullsFirst())
       .where(sql`${t.status} in ('published', 'amended')`),
+    // The latest outcome that counts as monitoring (a quality-monitoring activity published by the lead;
+    // the monitoring domain's countsAsMonitoringSql): one probe per provision (check, schedule, report).
+    // The activity types must stay those of MONITORING_ACTIVITY_TYPES (@ccx/schema).
+    index('outcomes_monitoring_idx')
+      .on(t.provisionId, t.activityDate.desc().nullsFirst(), t.publishedAt.desc().nullsFirst())
+      .where(
+        sql`${t.status} in ('published', 'amended') and ${t.byLead} and ${t.activityType} in ('full-qa-visit', 'monitoring-visit', 'unannounced-visit', 'property-only-visit', 'desk-review', 'compliance-review')`,
+      ),
     index('outcomes_authority_idx').on(t.authorityId, t.status),
     check('outcomes_status_check', sql`${t.status} in ('draft', 'published', 'amended', 'withdrawn')`),
     check('outcomes_rating_check', sql`${t.overallRating} between 1 and 5`),
@@ -66,13 +74,7 @@ export const outcomeVersions = pgTable(
     outcomeId: uuid('outcome_id')
       .notNull()
       .references(() => outcomes.id),
-    version: integer('version').notNull(),
-    change: text('change').notNull(),
-    note: text('note'),
-    snapshot: jsonb('snapshot').notNull(),
-    byAuthorityId: text('by_authority_id').notNull(),
-    byClientId: text('by_client_id'),
-    at: timestamp('at', { withTimezone: true, mode: 'date' }).notNull().defaultNow(),
+    ...versionEntry(),
   },
   (t) => [primaryKey({ columns: [t.outcomeId, t.version] })],
 );

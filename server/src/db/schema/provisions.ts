@@ -1,5 +1,5 @@
 import { sql } from 'drizzle-orm';
-import { check, date, index, pgTable, text, uniqueIndex, uuid } from 'drizzle-orm/pg-core';
+import { check, date, index, pgTable, text, uniqueIndex, uuid, type AnyPgColumn } from 'drizzle-orm/pg-core';
 import { authorities } from './authorities.js';
 import { timestamps, uuidPk, version } from './columns.js';
 import { providers } from './providers.js';
@@ -21,7 +21,12 @@ export const provisions = pgTable(
     registrationStatus: text('registration_status').notNull().default('registered'),
     ofstedGrade: text('ofsted_grade').notNull().default('not-yet-inspected'),
     ofstedGradeDate: date('ofsted_grade_date', { mode: 'string' }),
+    /** When the registered manager last changed: monitoring is more frequent for a while after. */
+    registeredManagerChangedOn: date('registered_manager_changed_on', { mode: 'string' }),
     postcode: text('postcode'),
+    /** `merged` once merged into another setting (merged_into_id): everything of it moved there. */
+    status: text('status').notNull().default('active'),
+    mergedIntoId: uuid('merged_into_id').references((): AnyPgColumn => provisions.id),
     ...version,
     ...timestamps,
   },
@@ -31,6 +36,10 @@ export const provisions = pgTable(
     index('provisions_provider_idx').on(t.providerId, t.name, t.id),
     index('provisions_host_idx').on(t.hostAuthorityId, t.name, t.id),
     index('provisions_type_idx').on(t.type, t.name, t.id),
+    check(
+      'provisions_merged_check',
+      sql`(${t.status} = 'merged') = (${t.mergedIntoId} is not null) and ${t.status} in ('active', 'merged')`,
+    ),
     check(
       'provisions_grade_check',
       sql`${t.ofstedGrade} in ('outstanding', 'good', 'requires-improvement', 'inadequate', 'not-yet-inspected')`,

@@ -9,11 +9,11 @@ import {
   pgTable,
   primaryKey,
   text,
-  timestamp,
+  uniqueIndex,
   uuid,
 } from 'drizzle-orm/pg-core';
 import { authorities } from './authorities.js';
-import { timestamps, uuidPk, version } from './columns.js';
+import { timestamps, uuidPk, version, versionEntry } from './columns.js';
 import { providers } from './providers.js';
 import { provisions } from './provisions.js';
 
@@ -43,6 +43,16 @@ export const restrictions = pgTable(
     complianceDueOn: date('compliance_due_on', { mode: 'string' }),
     liftedOn: date('lifted_on', { mode: 'string' }),
     liftedReason: text('lifted_reason'),
+    /** Who lifted it: its issuer or, for a regulator notice, any authority that relayed it. */
+    liftedByAuthorityId: text('lifted_by_authority_id').references(() => authorities.id),
+    /** A causing-concern-level restriction: the Knowsley protocol level (1 or 2); null for other kinds. */
+    concernLevel: integer('concern_level'),
+    /** A letter of concern: the day its issuer recorded whether the provider complied, and whether it did. */
+    complianceRecordedOn: date('compliance_recorded_on', { mode: 'string' }),
+    complied: boolean('complied'),
+    complianceNote: text('compliance_note'),
+    /** The day its issuer last recorded a review (which set the next reviewOn). */
+    reviewedOn: date('reviewed_on', { mode: 'string' }),
     createdBy: text('created_by'),
     ...version,
     ...timestamps,
@@ -53,6 +63,14 @@ export const restrictions = pgTable(
     index('restrictions_issuer_idx').on(t.issuerAuthorityId, t.kind),
     check('restrictions_target_check', sql`(${t.provisionId} is null) <> (${t.providerId} is null)`),
     check('restrictions_source_check', sql`${t.source} in ('member', 'regulator')`),
+    // One record per regulator notice: a second relay of the same reference on the same target joins it.
+    uniqueIndex('restrictions_regulator_notice_uq')
+      .on(t.regulatorReference, sql`coalesce(${t.provisionId}, ${t.providerId})`)
+      .where(sql`${t.source} = 'regulator' and ${t.liftedOn} is null`),
+    check(
+      'restrictions_concern_level_check',
+      sql`(${t.kind} = 'causing-concern-level') = (${t.concernLevel} is not null) and (${t.concernLevel} is null or ${t.concernLevel} in (1, 2))`,
+    ),
   ],
 );
 
@@ -63,13 +81,7 @@ export const restrictionVersions = pgTable(
     restrictionId: uuid('restriction_id')
       .notNull()
       .references(() => restrictions.id),
-    version: integer('version').notNull(),
-    change: text('change').notNull(),
-    note: text('note'),
-    snapshot: jsonb('snapshot').notNull(),
-    byAuthorityId: text('by_authority_id').notNull(),
-    byClientId: text('by_client_id'),
-    at: timestamp('at', { withTimezone: true, mode: 'date' }).notNull().defaultNow(),
+    ...versionEntry(),
   },
   (t) => [primaryKey({ columns: [t.restrictionId, t.version] })],
 );

@@ -18,12 +18,36 @@ import { nameAll } from '../../db/names.js';
 
 /**
  * What other authorities' entries an authority may see: reads of, and access given to, the records it
- * published; reads and pre-placement grants at the settings it leads or hosts. Never their writes (a
- * draft, a declaration), which are theirs to know.
+ * published (of every record type); reads of every record at the settings it leads or hosts, the
+ * placement checks of them, and pre-placement grants there. Never their writes (a draft, a
+ * declaration), which are theirs to know.
  */
-const READS = Object.values(RECORD_TYPES).flatMap((d) => [`${d.type}.read`, `${d.type}.list`]);
+const READS = [
+  ...Object.values(RECORD_TYPES).flatMap((d) => [`${d.type}.read`, `${d.type}.list`]),
+  // A placement check shows the records behind its reasons: its entry names them and the settings checked.
+  'check.placement',
+  'check.placementMany',
+];
 const ACTIONS_ON_MY_RECORDS = [...READS, 'access.share', 'access.revoke'];
 const ACTIONS_AT_MY_PROVISIONS = [...READS, 'access.prospective'];
+
+/** The ids of the provisions the authority currently leads or hosts. */
+const myProvisions = (authorityId: string, now: Date) =>
+  sql`select ${allocations.provisionId}::text as id from ${allocations} where ${allocations.authorityId} = ${authorityId} and ${currentLeadSql(londonDate(now))} union select ${provisions.id}::text from ${provisions} where ${provisions.hostAuthorityId} = ${authorityId}`;
+
+/**
+ * The ids of every record, of every type, at the provisions the authority leads or hosts: about one of
+ * them, or about the whole provider of one.
+ */
+const recordsAt = (authorityId: string, now: Date) =>
+  sql.join(
+    Object.values(RECORD_TYPES).map((d) =>
+      d.columns.providerId
+        ? sql`(select ${d.columns.id}::text from ${d.table} where ${d.columns.provisionId}::text in (${myProvisions(authorityId, now)}) or ${d.columns.providerId} in (select ${provisions.providerId} from ${provisions} where ${provisions.id}::text in (${myProvisions(authorityId, now)})))`
+        : sql`(select ${d.columns.id}::text from ${d.table} where ${d.columns.provisionId}::text in (${myProvisions(authorityId, now)}))`,
+    ),
+    sql` union all `,
+  );
 
 /** The ids of every record, of every type, that the authority published. */
 const publishedBy = (authorityId: string) =>
@@ -70,7 +94,14 @@ export const listAudit = async (
         : and(
             sql`${auditLog.authorityId} <> ${authorityId}`,
             inArray(auditLog.action, ACTIONS_AT_MY_PROVISIONS),
-            sql`${auditLog.provisionIds} && coalesce((select array_agg(id) from (select ${allocations.provisionId}::text as id from ${allocations} where ${allocations.authorityId} = ${authorityId} and ${currentLeadSql(londonDate(viewer.now))} union select ${provisions.id}::text from ${provisions} where ${provisions.hostAuthorityId} = ${authorityId}) as mine), '{}'::text[])`,
+            or(
+              sql`${auditLog.provisionIds} && coalesce((select array_agg(id) from (${myProvisions(authorityId, viewer.now)}) as mine), '{}'::text[])`,
+              // A read of a record there, wherever the reading call was aimed (a provider-wide record).
+              and(
+                inArray(auditLog.action, READS),
+                sql`${auditLog.recordIds} && coalesce((select array_agg(id) from (${recordsAt(authorityId, viewer.now)}) as there(id)), '{}'::text[])`,
+              ),
+            ),
           );
   const rows = await db
     .select()

@@ -47,7 +47,10 @@ export const checkPlacements = async (
     for (const id of v.seen) seen.add(id);
     detail.outcomes.push(...v.detail.outcomes);
     detail.restrictions.push(...v.detail.restrictions);
-    return { ok: true, ...v.check };
+    // Asked by the id of a setting since merged: the survivor's check, saying so.
+    const mergedFrom =
+      'provisionId' in target && target.provisionId !== v.check.provisionId ? target.provisionId : undefined;
+    return { ok: true, ...v.check, ...(mergedFrom ? { mergedFrom } : {}) };
   });
   // One statement, so atomic without a transaction of its own: BEGIN and COMMIT would be two more
   // round trips on every check.

@@ -4,6 +4,8 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import type { CcxEvent, EventType } from '@ccx/schema';
 import type { Db } from '../../db/index.js';
 import { eventsVisibleTo, headSeq } from '../../events/feed.js';
+import { authorities } from '../../db/schema/index.js';
+import { eq } from 'drizzle-orm';
 
 /** How often a live subscription looks for new events. */
 const POLL_MS = 500;
@@ -50,9 +52,12 @@ export async function* followEvents(
   input: { lastEventId?: string | null | undefined; types?: EventType[] | undefined },
   untilMs: number,
   signal: AbortSignal | undefined,
+  /** Asked before each read: throws (ending the stream) once the authority may no longer follow it. */
+  stillAllowed: () => Promise<void> = () => Promise.resolve(),
 ): AsyncGenerator<CcxEvent> {
   let since = input.lastEventId == null ? await headSeq(db) : Number(input.lastEventId);
   while (!signal?.aborted && Date.now() < untilMs) {
+    await stillAllowed();
     const batch = await eventsVisibleTo(db, authorityId, now(), {
       sinceSeq: since,
       limit: BATCH,
@@ -65,3 +70,12 @@ export async function* followEvents(
     if (batch.length < BATCH) await sleep(POLL_MS, undefined, { signal }).catch(() => undefined);
   }
 }
+
+/** An authority's membership status ('active', 'suspended', 'left'), or null when there is none. */
+export const authorityStatus = async (db: Db, authorityId: string): Promise<string | null> => {
+  const [row] = await db
+    .select({ status: authorities.status })
+    .from(authorities)
+    .where(eq(authorities.id, authorityId));
+  return row?.status ?? null;
+};

@@ -2,34 +2,25 @@
 // to them made in time or out of time, and how many are overdue now or never monitored. One statement,
 // whatever the number of authorities, settings and outcomes.
 //
-// A visit is in time when its activity date is on or before the date it was due: the date the setting's
-// visit before it set (that outcome's next due date, or its date plus the type's frequency, as the
-// schedule counts it), or — for a setting's first visit — the lead allocation's start plus the frequency.
+// Only outcomes that count as monitoring (rules.ts: a quality-monitoring activity published by the
+// lead) are visits here: they make the schedule. A visit is in time when its activity date is on or
+// before the date it was due: the date the setting's visit before it set (rules.ts nextDue, with the
+// interval that applies to the setting today, shortened while a risk trigger holds), or — for a
+// setting's first visit — the lead allocation's start plus that interval.
 //
 // Indexes: the current lead allocations can be found through allocations_one_current (provision_id, role,
-// where not ended); each led setting's published outcomes through outcomes_latest_idx (provision_id,
-// activity_date, published_at, where published or amended) — the existing partial index, so the query
-// reads only published visits of led settings, never the whole outcomes table.
-import { sql, type SQL } from 'drizzle-orm';
-import {
-  DEFAULT_MONITORING_MONTHS,
-  DEFAULT_MONITORING_MONTHS_BY_TYPE,
-  type MonitoringReport,
-} from '@ccx/schema';
+// where not ended); each led setting's counting outcomes through outcomes_monitoring_idx (provision_id,
+// activity_date, published_at, where published or amended, by the lead, of a monitoring type) — the
+// query reads only counting visits of led settings, never the whole outcomes table.
+import { sql } from 'drizzle-orm';
+import { type MonitoringReport } from '@ccx/schema';
 import { currentLeadSql } from '../../access/index.js';
 import { rowsOf, type Db } from '../../db/index.js';
 import { nameAll } from '../../db/names.js';
 import { allocations, monitoringFrequencies, outcomes, provisions } from '../../db/schema/index.js';
 import { londonDate } from '../../shared/dates.js';
 import type { Actor } from '../actor.js';
-
-/** The months between visits of a provision's type: the hub-admin's choice, else the default. */
-const monthsSql = (): SQL => {
-  const byType = Object.entries(DEFAULT_MONITORING_MONTHS_BY_TYPE).map(
-    ([type, months]) => sql`when ${type} then ${sql.raw(String(Number(months)))}`,
-  );
-  return sql`coalesce(${monitoringFrequencies.months}, case ${provisions.type} ${sql.join(byType, sql` `)} else ${sql.raw(String(DEFAULT_MONITORING_MONTHS))} end)`;
-};
+import { countsAsMonitoringSql, intervalSql, nextDueSql } from './rules.js';
 
 type Row = {
   authority_id: string;
@@ -42,12 +33,16 @@ type Row = {
 
 export const monitoringReport = async (db: Db, actor: Actor): Promise<MonitoringReport> => {
   const today = londonDate(actor.now);
+  const interval = intervalSql(provisions, today);
+  const lead = { months: sql`lead.months`, shortened: sql`lead.shortened` };
+  const due = nextDueSql(sql`o.activity_date`, sql`o.next_due_on`, lead);
   const result = await db.execute(sql`
     with lead as (
       select ${allocations.authorityId} as authority_id,
              ${allocations.provisionId} as provision_id,
              ${allocations.startsOn} as starts_on,
-             ${monthsSql()} as months
+             ${interval.months} as months,
+             ${interval.shortened} as shortened
         from ${allocations}
         join ${provisions} on ${provisions.id} = ${allocations.provisionId}
         left join ${monitoringFrequencies} on ${monitoringFrequencies.provisionType} = ${provisions.type}
@@ -57,14 +52,14 @@ export const monitoringReport = async (db: Db, actor: Actor): Promise<Monitoring
       select o.provision_id,
              o.authority_id,
              o.activity_date,
-             coalesce(o.next_due_on, (o.activity_date + make_interval(months => lead.months))::date) as next_due,
-             lag(coalesce(o.next_due_on, (o.activity_date + make_interval(months => lead.months))::date))
+             ${due} as next_due,
+             lag(${due})
                over (partition by o.provision_id order by o.activity_date, o.published_at) as due_on,
              row_number()
                over (partition by o.provision_id order by o.activity_date desc, o.published_at desc) as recency
         from ${outcomes} o
         join lead on lead.provision_id = o.provision_id
-       where o.status in ('published', 'amended')
+       where ${countsAsMonitoringSql({ status: sql`o.status`, byLead: sql`o.by_lead`, activityType: sql`o.activity_type` })}
     )
     select lead.authority_id,
            count(distinct lead.provision_id) as settings_allocated,

@@ -1,64 +1,85 @@
 // The monitoring schedule: how often each type of setting is monitored (defaults, or the hub-admin's
-// choice), when each provision is next due (from its last published outcome), and what is overdue.
+// choice, with shorter intervals while a risk trigger holds), when each provision is next due (from its
+// last outcome that counts as monitoring: rules.ts), and what is overdue.
 import { and, asc, eq, inArray, sql } from 'drizzle-orm';
 import {
-  DEFAULT_MONITORING_MONTHS,
-  DEFAULT_MONITORING_MONTHS_BY_TYPE,
   DUE_SOON_DAYS,
   PROVISION_TYPES,
+  type FrequencySet,
+  type MonitoringInterval,
   type MonitoringState,
   type ProvisionType,
+  type RiskTrigger,
 } from '@ccx/schema';
 import { currentLeadSql } from '../../access/index.js';
 import { appendAudit } from '../../audit/index.js';
 import type { Db } from '../../db/index.js';
-import { allocations, monitoringFrequencies, outcomes, provisions } from '../../db/schema/index.js';
+import {
+  allocations,
+  monitoringFrequencies,
+  monitoringRiskFrequencies,
+  outcomes,
+  provisions,
+} from '../../db/schema/index.js';
+import { AppError } from '../../shared/errors.js';
 import { actedBy, auditActor, type Actor } from '../actor.js';
 import { addDays, londonDate } from '../../shared/dates.js';
+import { countsAsMonitoringSql, frequencyOf, monitoringInterval, nextDue, type Frequency } from './rules.js';
 
-export const addMonths = (date: string, months: number): string => {
-  const d = new Date(`${date}T00:00:00Z`);
-  const day = d.getUTCDate();
-  d.setUTCDate(1);
-  d.setUTCMonth(d.getUTCMonth() + months);
-  // Clamp to the month's last day: 31 January + 1 month is 28 (or 29) February.
-  const last = new Date(Date.UTC(d.getUTCFullYear(), d.getUTCMonth() + 1, 0)).getUTCDate();
-  d.setUTCDate(Math.min(day, last));
-  return d.toISOString().slice(0, 10);
-};
+export { addMonths, defaultMonths } from './rules.js';
 
 const daysBetween = (from: string, to: string): number =>
   Math.round((new Date(`${to}T00:00:00Z`).getTime() - new Date(`${from}T00:00:00Z`).getTime()) / 86_400_000);
 
-/** The months between monitoring activities for a type when the hub-admin has not set them. */
-export const defaultMonths = (type: ProvisionType): number =>
-  (DEFAULT_MONITORING_MONTHS_BY_TYPE as Partial<Record<ProvisionType, number>>)[type] ??
-  DEFAULT_MONITORING_MONTHS;
-
-/** Months between monitoring activities for every provision type. */
-export const frequencies = async (db: Db): Promise<Map<ProvisionType, number>> => {
-  const map = new Map<ProvisionType, number>(PROVISION_TYPES.map((t) => [t, defaultMonths(t)]));
-  for (const row of await db.select().from(monitoringFrequencies))
-    map.set(row.provisionType as ProvisionType, row.months);
-  return map;
+/** The frequency of every provision type: the hub-admin's choices, defaults where it made none. */
+export const frequencies = async (db: Db): Promise<Map<ProvisionType, Frequency>> => {
+  const [base, risk] = await Promise.all([
+    db.select().from(monitoringFrequencies),
+    db.select().from(monitoringRiskFrequencies),
+  ]);
+  const months = new Map(base.map((r) => [r.provisionType, r.months]));
+  const riskOf = new Map<string, Partial<Record<string, number>>>();
+  for (const r of risk)
+    riskOf.set(r.provisionType, { ...riskOf.get(r.provisionType), [r.trigger]: r.months });
+  return new Map(PROVISION_TYPES.map((t) => [t, frequencyOf(t, months.get(t), riskOf.get(t))]));
 };
 
-export const listFrequencies = async (db: Db): Promise<{ type: ProvisionType; months: number }[]> =>
-  [...(await frequencies(db))].map(([type, months]) => ({ type, months }));
+export const listFrequencies = async (db: Db) =>
+  [...(await frequencies(db))].map(([type, f]) => ({ type, months: f.months, risk: f.risk }));
 
-export const setFrequency = async (tx: Db, actor: Actor, input: { type: ProvisionType; months: number }) => {
-  await tx
-    .insert(monitoringFrequencies)
-    .values({
-      provisionType: input.type,
-      months: input.months,
-      updatedBy: actedBy(actor),
-      updatedAt: actor.now,
-    })
-    .onConflictDoUpdate({
-      target: monitoringFrequencies.provisionType,
-      set: { months: input.months, updatedBy: actedBy(actor), updatedAt: actor.now },
-    });
+/**
+ * The hub-admin sets a type's interval, or the shorter intervals while a risk trigger holds, or both.
+ * A risk interval longer than the type's would never apply: refused.
+ */
+export const setFrequency = async (tx: Db, actor: Actor, input: FrequencySet) => {
+  const current = (await frequencies(tx)).get(input.type)!;
+  const months = input.months ?? current.months;
+  const risk = Object.entries(input.risk ?? {}).filter((e): e is [RiskTrigger, number] => e[1] !== undefined);
+  if (input.months === undefined && risk.length === 0)
+    throw new AppError('VALIDATION', 'set months, or at least one risk interval (risk), or both');
+  for (const [trigger, m] of risk)
+    if (m > months)
+      throw new AppError(
+        'VALIDATION',
+        `risk.${trigger}: ${m} months is longer than the type's own interval (${months} months); a risk shortens the interval, it never lengthens it`,
+      );
+  const by = { updatedBy: actedBy(actor), updatedAt: actor.now };
+  if (input.months !== undefined)
+    await tx
+      .insert(monitoringFrequencies)
+      .values({ provisionType: input.type, months: input.months, ...by })
+      .onConflictDoUpdate({
+        target: monitoringFrequencies.provisionType,
+        set: { months: input.months, ...by },
+      });
+  for (const [trigger, m] of risk)
+    await tx
+      .insert(monitoringRiskFrequencies)
+      .values({ provisionType: input.type, trigger, months: m, ...by })
+      .onConflictDoUpdate({
+        target: [monitoringRiskFrequencies.provisionType, monitoringRiskFrequencies.trigger],
+        set: { months: m, ...by },
+      });
   await appendAudit(tx, {
     ...auditActor(actor),
     action: 'monitoring.frequency',
@@ -72,7 +93,10 @@ export const setFrequency = async (tx: Db, actor: Actor, input: { type: Provisio
 
 export type LastMonitoring = { activityDate: string; nextDueOn: string | null };
 
-/** The latest published (not withdrawn) outcome of each provision, by activity date, in one query. */
+/**
+ * The latest outcome of each provision that counts as monitoring (rules.ts: a quality-monitoring
+ * activity published by the lead), by activity date, in one query (outcomes_monitoring_idx).
+ */
 export const lastMonitoring = async (
   db: Db,
   provisionIds: string[],
@@ -86,9 +110,7 @@ export const lastMonitoring = async (
       nextDueOn: outcomes.nextDueOn,
     })
     .from(outcomes)
-    .where(
-      and(inArray(outcomes.provisionId, provisionIds), inArray(outcomes.status, ['published', 'amended'])),
-    )
+    .where(and(inArray(outcomes.provisionId, provisionIds), countsAsMonitoringSql(outcomes)))
     .orderBy(
       asc(outcomes.provisionId),
       sql`${outcomes.activityDate} desc`,
@@ -98,14 +120,18 @@ export const lastMonitoring = async (
   return map;
 };
 
-/** Due, overdue or never monitored: the outcome's own next due date, else its date plus the type's frequency. */
+/**
+ * Due, overdue or never monitored: from the latest counting activity and the interval that applies
+ * (rules.ts nextDue).
+ */
 export const monitoringState = (
   last: LastMonitoring | undefined,
-  months: number,
+  interval: MonitoringInterval,
   today: string,
 ): MonitoringState => {
-  if (!last) return { status: 'never-monitored', lastMonitoredOn: null, nextDueOn: null, daysOverdue: 0 };
-  const nextDueOn = last.nextDueOn ?? addMonths(last.activityDate, months);
+  if (!last)
+    return { status: 'never-monitored', lastMonitoredOn: null, nextDueOn: null, daysOverdue: 0, interval };
+  const nextDueOn = nextDue(last, interval);
   const status =
     nextDueOn < today ? 'overdue' : nextDueOn <= addDays(today, DUE_SOON_DAYS) ? 'due-soon' : 'ok';
   return {
@@ -113,32 +139,37 @@ export const monitoringState = (
     lastMonitoredOn: last.activityDate,
     nextDueOn,
     daysOverdue: status === 'overdue' ? daysBetween(nextDueOn, today) : 0,
+    interval,
   };
 };
 
-/** The monitoring state of some provisions, in three queries whatever their number. */
+/** The monitoring state of some provisions, in four queries whatever their number. */
 export const monitoringStates = async (
   db: Db,
   provisionIds: string[],
   now: Date,
 ): Promise<Map<string, MonitoringState>> => {
   const today = londonDate(now);
-  const [freq, last, types] = await Promise.all([
+  const [freq, last, facts] = await Promise.all([
     frequencies(db),
     lastMonitoring(db, provisionIds),
     provisionIds.length
       ? db
-          .select({ id: provisions.id, type: provisions.type })
+          .select({
+            id: provisions.id,
+            type: provisions.type,
+            ofstedGrade: provisions.ofstedGrade,
+            registeredManagerChangedOn: provisions.registeredManagerChangedOn,
+          })
           .from(provisions)
           .where(inArray(provisions.id, provisionIds))
       : [],
   ]);
   const map = new Map<string, MonitoringState>();
-  for (const p of types)
-    map.set(
-      p.id,
-      monitoringState(last.get(p.id), freq.get(p.type as ProvisionType) ?? DEFAULT_MONITORING_MONTHS, today),
-    );
+  for (const p of facts) {
+    const f = freq.get(p.type as ProvisionType) ?? frequencyOf(p.type as ProvisionType, null, null);
+    map.set(p.id, monitoringState(last.get(p.id), monitoringInterval(p, f, today), today));
+  }
   return map;
 };
 

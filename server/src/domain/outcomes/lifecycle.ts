@@ -1,15 +1,15 @@
 // After publication: amendments (a new version, the old ones kept), withdrawal (with a reason, kept in
 // history) and action-item progress (every change of status or due date kept). Only the publisher acts.
-import { randomUUID } from 'node:crypto';
+// Before it: a draft, seen by no one but the authority writing it, can be deleted outright.
 import { eq, sql } from 'drizzle-orm';
-import { ACTION_DUE_DAYS, type ActionItem, type OutcomeView } from '@ccx/schema';
+import { type ActionItem, type OutcomeView } from '@ccx/schema';
 import { appendAudit } from '../../audit/index.js';
 import type { Db } from '../../db/index.js';
-import { outcomes } from '../../db/schema/index.js';
+import { outcomes, outcomeVersions } from '../../db/schema/index.js';
 import { AppError, notFound } from '../../shared/errors.js';
 import { auditActor, type Actor } from '../actor.js';
-import { addDays, londonDate } from '../../shared/dates.js';
-import { historyOf, outcomeRecords, toDetail } from './outcomes.js';
+import { londonDate } from '../../shared/dates.js';
+import { historyOf, newActionItems, outcomeRecords, toDetail } from './outcomes.js';
 
 type OutcomeRow = typeof outcomes.$inferSelect;
 
@@ -56,14 +56,8 @@ export const amendOutcome = async (tx: Db, actor: Actor, input: AmendInput): Pro
   const activityDate = changes.activityDate ?? row.activityDate;
   if (activityDate > londonDate(actor.now))
     throw new AppError('VALIDATION', `activityDate ${activityDate} is in the future`);
-  const added = (addActionItems ?? []).map((a): ActionItem => ({
-    id: randomUUID().slice(0, 8),
-    description: a.description,
-    concernLevel: a.concernLevel,
-    dueOn: a.dueOn ?? addDays(activityDate, ACTION_DUE_DAYS[a.concernLevel]),
-    status: 'open',
-    history: [],
-  }));
+  // Items an amendment adds are published with it: their default due dates count from today.
+  const added = newActionItems(addActionItems ?? [], londonDate(actor.now), row.status === 'draft');
   outcomeRecords.refuseNoChange(row, {
     ...changes,
     ...(added.length > 0 ? { actionItems: [...(row.actionItems as ActionItem[]), ...added] } : {}),
@@ -131,6 +125,37 @@ export const withdrawOutcome = async (
   return detailOf(tx, updated!);
 };
 
+/**
+ * Deletes a draft. Its author is the authority that wrote it: any of that authority's officers (a
+ * person or an API client) may delete it, at the version they read. A draft was never seen by another
+ * authority, so no event is sent; the deletion is audited. A published outcome is withdrawn instead.
+ */
+export const deleteDraftOutcome = async (
+  tx: Db,
+  actor: Actor,
+  input: { id: string; version: number },
+): Promise<{ id: string; deleted: true }> => {
+  const row = await outcomeRecords.lockForChange(tx, actor, input.id, input.version, {
+    forbidden: 'only the authority that wrote an outcome can delete its draft',
+    closed: (r) =>
+      r.status === 'draft'
+        ? null
+        : `outcome ${input.id} is ${r.status === 'withdrawn' ? 'withdrawn' : 'published'}: only a draft can be deleted; a published outcome is withdrawn instead (it stays in its history)`,
+  });
+  await tx.delete(outcomeVersions).where(eq(outcomeVersions.outcomeId, input.id));
+  await tx.delete(outcomes).where(eq(outcomes.id, input.id));
+  await appendAudit(tx, {
+    ...auditActor(actor),
+    action: 'outcome.delete-draft',
+    recordType: 'outcome',
+    recordIds: [input.id],
+    provisionIds: [row.provisionId],
+    basis: 'publisher',
+    details: { version: input.version, activityType: row.activityType, activityDate: row.activityDate },
+  });
+  return { id: input.id, deleted: true };
+};
+
 export const updateActionItem = async (
   tx: Db,
   actor: Actor,
@@ -149,8 +174,10 @@ export const updateActionItem = async (
   if (!item) throw notFound(`action item ${input.itemId}`);
   const status = input.status ?? (input.dueOn && input.dueOn > item.dueOn ? 'extended' : item.status);
   const dueOn = input.dueOn ?? item.dueOn;
+  // A due date given is the publisher's own: no longer counted again at publication.
+  const { dueOnFromPublication: _default, ...kept } = item;
   const changed: ActionItem = {
-    ...item,
+    ...(input.dueOn === undefined ? item : kept),
     status,
     dueOn,
     history: [

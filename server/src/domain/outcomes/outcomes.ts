@@ -118,6 +118,35 @@ export const historyOf = (tx: Db, ids: string[]) => outcomeRecords.historyOf(tx,
 export const histories = (rows: (typeof outcomeVersions.$inferSelect)[]): Map<string, OutcomeHistory> =>
   outcomeRecords.histories(rows, (v) => (v as typeof outcomeVersions.$inferSelect).outcomeId);
 
+/**
+ * New action items. An explicit dueOn is kept as given, even before the publication date (a report
+ * entered late, or one whose timescale was agreed at the visit: then it is overdue at once). Without
+ * one, the due date is `from` plus the concern level's days, `from` being the publication date; in a
+ * draft it is today, marked to be counted again when the draft is published.
+ */
+export const newActionItems = (
+  items: { description: string; concernLevel: ActionItem['concernLevel']; dueOn?: string | undefined }[],
+  from: string,
+  draft: boolean,
+): ActionItem[] =>
+  items.map((a) => ({
+    id: randomUUID().slice(0, 8),
+    description: a.description,
+    concernLevel: a.concernLevel,
+    dueOn: a.dueOn ?? addDays(from, ACTION_DUE_DAYS[a.concernLevel]),
+    ...(a.dueOn === undefined && draft ? { dueOnFromPublication: true } : {}),
+    status: 'open',
+    history: [],
+  }));
+
+/** At publication: each default due date counted again from the publication date. */
+export const dueFromPublication = (items: ActionItem[], publishedOn: string): ActionItem[] =>
+  items.map(({ dueOnFromPublication, ...item }) =>
+    dueOnFromPublication
+      ? { ...item, dueOn: addDays(publishedOn, ACTION_DUE_DAYS[item.concernLevel]) }
+      : item,
+  );
+
 export const createOutcome = async (
   tx: Db,
   actor: Actor,
@@ -130,14 +159,7 @@ export const createOutcome = async (
   if (!provision) throw notFound(`provision ${input.provisionId}`);
   if (input.activityDate > londonDate(actor.now))
     throw new AppError('VALIDATION', `activityDate ${input.activityDate} is in the future`);
-  const actionItems: ActionItem[] = input.actionItems.map((a) => ({
-    id: randomUUID().slice(0, 8),
-    description: a.description,
-    concernLevel: a.concernLevel,
-    dueOn: a.dueOn ?? addDays(input.activityDate, ACTION_DUE_DAYS[a.concernLevel]),
-    status: 'open',
-    history: [],
-  }));
+  const actionItems = newActionItems(input.actionItems, londonDate(actor.now), true);
   const [row] = await tx
     .insert(outcomes)
     .values({
@@ -176,7 +198,7 @@ export const publishOutcome = async (
   const today = londonDate(actor.now);
   // One statement publishes the caller's own draft at the version it read, deciding whether it
   // publishes as the lead authority; when it changes nothing, the row says why.
-  const [updated] = await tx
+  const [published] = await tx
     .update(outcomes)
     .set({
       status: 'published',
@@ -195,7 +217,7 @@ export const publishOutcome = async (
       ),
     )
     .returning();
-  if (!updated) {
+  if (!published) {
     const [row] = await tx.select().from(outcomes).where(eq(outcomes.id, input.id));
     // Another authority's draft is not the caller's to know of.
     if (!row || (row.authorityId !== actor.authorityId && row.status === 'draft'))
@@ -206,6 +228,17 @@ export const publishOutcome = async (
       throw new AppError('CONFLICT', `outcome ${input.id} is already ${row.status}`);
     throw versionConflict('outcome', input.id, input.version, row.version);
   }
+  // Default due dates count from publication (a draft's were counted from the day it was written).
+  const drafted = published.actionItems as ActionItem[];
+  const updated = drafted.some((i) => i.dueOnFromPublication)
+    ? (
+        await tx
+          .update(outcomes)
+          .set({ actionItems: dueFromPublication(drafted, today) })
+          .where(eq(outcomes.id, input.id))
+          .returning()
+      )[0]!
+    : published;
   await appendAudit(tx, {
     ...auditActor(actor),
     action: 'outcome.publish',
@@ -216,9 +249,9 @@ export const publishOutcome = async (
     details: { byLead: updated.byLead },
   });
   // A draft has no versions: the one just recorded is its whole history.
-  const published = await outcomeRecords.keepVersion(tx, actor, updated, 'published', null);
+  const kept = await outcomeRecords.keepVersion(tx, actor, updated, 'published', null);
   await outcomeRecords.emit(tx, 'outcome.published', updated, actor.now);
-  return outcomeRecords.named(tx, toDetail(updated, [published]));
+  return outcomeRecords.named(tx, toDetail(updated, [kept]));
 };
 
 export const getOutcome = (tx: Db, actor: Actor, id: string): Promise<OutcomeView> =>

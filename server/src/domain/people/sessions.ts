@@ -67,12 +67,15 @@ export type SessionRow = typeof sessions.$inferSelect;
 export type LiveSession = {
   session: SessionRow;
   person: { id: string; authorityId: string; role: Role; email: string; name: string };
+  /** The person's authority is suspended from the partnership (only an active session is then found). */
+  authoritySuspended: boolean;
 };
 
 /**
  * The session a cookie's secret opens, at the given stage, while it lives (not ended, within its
  * absolute and idle limits; pending ones have no idle limit beyond their short life) and its person
- * and authority are active. Touches last_seen_at for an active session.
+ * and authority are active (or, for an active session, its authority suspended: the caller is then refused
+ * with the reason, not as a stranger). Touches last_seen_at for an active session.
  */
 export const findSession = async (
   db: Db,
@@ -102,7 +105,10 @@ export const findSession = async (
       and(eq(sessions.idHash, hashSecret(secret)), isNull(sessions.endedAt), gt(sessions.expiresAt, now)),
     );
   if (!row || !stages.includes(row.session.stage as SessionStage)) return null;
-  if (row.authorityStatus !== 'active') return null;
+  // A suspended authority's signed-in people keep their session, so that every call can tell them
+  // why it is refused (http/trpc.ts); signing in anew, and any authority that has left, stop here.
+  const suspended = row.authorityStatus === 'suspended' && row.session.stage === 'active';
+  if (row.authorityStatus !== 'active' && !suspended) return null;
   // A pending session belongs to someone not yet signed in (an invited person enrolling included).
   if (row.session.stage === 'active' && row.person.status !== 'active') return null;
   if (row.person.status === 'deactivated') return null;
@@ -118,7 +124,11 @@ export const findSession = async (
     }
   }
   const { status: _status, ...person } = row.person;
-  return { session: row.session, person: { ...person, role: person.role as Role } };
+  return {
+    session: row.session,
+    person: { ...person, role: person.role as Role },
+    authoritySuspended: suspended,
+  };
 };
 
 const endSessionsWhere = async (

@@ -1,12 +1,13 @@
 // Placement declarations: counts of children an authority has at a provision. They feed need-to-know
 // (the `placing` basis) and allocation. A new declaration supersedes the open one, keeping history.
-import { and, asc, desc, eq, isNull, sql } from 'drizzle-orm';
-import type { Placement } from '@ccx/schema';
+import { and, asc, desc, eq, gt, isNull, or, sql } from 'drizzle-orm';
+import type { Placement, PlacingAuthorities } from '@ccx/schema';
 import { appendAudit } from '../../audit/index.js';
 import type { Db } from '../../db/index.js';
-import { placements, provisions } from '../../db/schema/index.js';
+import { authorities, placements, provisions } from '../../db/schema/index.js';
 import { AppError, notFound } from '../../shared/errors.js';
 import { isPlacementOpen } from '../../access/policy.js';
+import { placingAuthoritiesAccess } from '../../access/placing.js';
 import { actedBy, auditActor, type Actor } from '../actor.js';
 import { londonDate } from '../../shared/dates.js';
 import { iso } from '../pagination.js';
@@ -143,4 +144,76 @@ export const myPlacements = async (
     db,
     rows.map((r) => toPlacement(r, today)),
   );
+};
+
+/**
+ * The authorities placing children at a setting — each with its number of children (the sum of its
+ * open declarations there) and its quality-assurance contact — for the setting's lead and host
+ * authorities only (the policy decides: access/placing.ts). Audited as a read of those declarations.
+ */
+export const placingAuthoritiesAt = async (
+  db: Db,
+  actor: Actor,
+  input: { provisionId: string },
+): Promise<PlacingAuthorities> => {
+  const today = londonDate(actor.now);
+  const [provision] = await db
+    .select({ id: provisions.id })
+    .from(provisions)
+    .where(eq(provisions.id, input.provisionId));
+  if (!provision) throw notFound(`provision ${input.provisionId}`);
+  const decision = await placingAuthoritiesAccess(db, actor.authorityId, input.provisionId, actor.now);
+  if (!decision.allowed) throw new AppError('FORBIDDEN', decision.reason);
+  const rows = await db
+    .select({
+      id: placements.id,
+      authorityId: placements.authorityId,
+      children: placements.children,
+      fromDate: placements.fromDate,
+      endedOn: placements.endedOn,
+      name: authorities.name,
+      qaInbox: authorities.qaInbox,
+    })
+    .from(placements)
+    .innerJoin(authorities, eq(authorities.id, placements.authorityId))
+    .where(
+      and(
+        eq(placements.provisionId, input.provisionId),
+        or(isNull(placements.endedOn), gt(placements.endedOn, today)),
+      ),
+    )
+    .orderBy(asc(placements.authorityId), asc(placements.fromDate));
+  // Open on the caller's today, as the policy's `placing` basis counts it.
+  const open = rows.filter((r) => isPlacementOpen(r, today));
+  const byAuthority = new Map<string, PlacingAuthorities['authorities'][number]>();
+  for (const r of open) {
+    const seen = byAuthority.get(r.authorityId);
+    if (seen) seen.children += r.children;
+    else
+      byAuthority.set(r.authorityId, {
+        authorityId: r.authorityId,
+        name: r.name,
+        children: r.children,
+        since: r.fromDate,
+        qaInbox: r.qaInbox,
+      });
+  }
+  const list = [...byAuthority.values()].sort(
+    (a, b) => b.children - a.children || a.name.localeCompare(b.name),
+  );
+  await appendAudit(db, {
+    ...auditActor(actor),
+    action: 'placement.at-provision',
+    recordType: 'placement',
+    recordIds: open.map((r) => r.id),
+    provisionIds: [input.provisionId],
+    basis: decision.basis,
+    details: { authorities: list.map((a) => a.authorityId) },
+  });
+  return nameOne(db, {
+    provisionId: input.provisionId,
+    basis: decision.basis,
+    children: list.reduce((n, a) => n + a.children, 0),
+    authorities: list,
+  });
 };

@@ -12,6 +12,7 @@ import {
   deriveRecordBases,
   decideRecord,
   loadWorld,
+  signalIdsOf,
   signalMessage,
   type Decision,
   type RecordTypeDescriptor,
@@ -28,13 +29,18 @@ import { nameAll, nameOne } from '../../db/names.js';
 
 type Layer = Decision['layer'];
 
-/** The signal view of a record a member may know exists but not read. */
+/**
+ * The signal view of restricted records a member may know exist but not read: where, and whom to
+ * contact — never their kind, dates, text or ids (DESIGN.md §3). One view per publisher and scope,
+ * with the opaque signal id of each record it stands for (access/signals.ts), sorted.
+ */
 export type SignalView = {
   layer: 'signal';
   provisionId: string | null;
   providerId?: string | null;
   contact: string;
   message: string;
+  signalIds: string[];
 };
 
 export type Views<T extends PgTable, S, D, H> = {
@@ -169,6 +175,22 @@ const listAuditKit = <T extends PgTable>(d: RecordTypeDescriptor<T>) => {
     return bases;
   };
 
+  /**
+   * The provisions the read records are about, as a single read names them: a record about a whole
+   * provider names every provision of it (loaded once per provider).
+   */
+  const provisionsOf = async (tx: Db, read: Row[]): Promise<string[]> => {
+    const ids = new Set<string>();
+    const providers = new Map<string, Row>();
+    for (const r of read) {
+      const scope = d.policyRecord(r).scope;
+      if ('provisionId' in scope) ids.add(scope.provisionId);
+      else if (!providers.has(scope.providerId)) providers.set(scope.providerId, r);
+    }
+    for (const r of providers.values()) for (const id of await d.provisionIdsOf(tx, r)) ids.add(id);
+    return [...ids];
+  };
+
   /** Audits the reads of a list: the records read, and the basis of each read in detail. */
   const auditList = async (tx: Db, actor: Actor, read: Row[], detailRows: Row[]): Promise<void> => {
     const bases = await readBases(tx, actor, detailRows);
@@ -178,11 +200,7 @@ const listAuditKit = <T extends PgTable>(d: RecordTypeDescriptor<T>) => {
       recordType: d.type,
       recordIds: read.map((r) => valueOf(r, d.id) as string),
       // Only what was read: a signal's provision is no read of a record there.
-      provisionIds: [
-        ...new Set(
-          read.flatMap((r) => (valueOf(r, d.provisionId) ? [valueOf(r, d.provisionId) as string] : [])),
-        ),
-      ],
+      provisionIds: await provisionsOf(tx, read),
       basis: [...new Set(Object.values(bases))].sort().join(','),
       details: { detail: bases },
     });
@@ -203,7 +221,8 @@ const readKit = <T extends PgTable, S, D, H>(
   const publisherOf = (row: Row) => valueOf(row, d.publisher) as string;
   const auditList = listAuditKit(d);
 
-  const signal = (row: Row, contact: string): SignalView => {
+  /** The signal of one or more restricted rows of one publisher and scope (the first names the scope). */
+  const signal = (row: Row, contact: string, signalIds: string[]): SignalView => {
     const provisionId = (valueOf(row, d.provisionId) as string | null) ?? null;
     return {
       layer: 'signal',
@@ -211,6 +230,7 @@ const readKit = <T extends PgTable, S, D, H>(
       ...(d.providerId ? { providerId: (valueOf(row, d.providerId) as string | null) ?? null } : {}),
       contact,
       message: signalMessage({ provisionId }, contact),
+      signalIds: [...signalIds].sort(),
     };
   };
 
@@ -220,15 +240,25 @@ const readKit = <T extends PgTable, S, D, H>(
     row: Row,
     layer: Layer,
     today: string,
+    /** The viewing authority: a signal's id is its own. */
+    viewer: string,
     history?: H[],
+    /** For a signal: every row of its publisher and scope it stands for (default: this row). */
+    signalled: Row[] = [row],
   ): Promise<S | D | SignalView | null> => {
     switch (layer) {
       case 'detail':
         return views.detail(row, today, history ?? (await historyOf(tx, [idOf(row)])).get(idOf(row)) ?? []);
       case 'summary':
         return views.summary ? views.summary(row, today) : null;
-      case 'signal':
-        return signal(row, (await contactOf(tx, publisherOf(row))) ?? 'the publishing authority');
+      case 'signal': {
+        const ids = await signalIdsOf(tx);
+        return signal(
+          row,
+          (await contactOf(tx, publisherOf(row))) ?? 'the publishing authority',
+          signalled.map((r) => ids(viewer, d.type, idOf(r))),
+        );
+      }
       case 'none':
         return null;
     }
@@ -239,7 +269,7 @@ const readKit = <T extends PgTable, S, D, H>(
     const [row] = (await tx.select().from(table).where(eq(d.columns.id, id))) as Row[];
     if (!row) throw notFound(`${d.type} ${id}`);
     const decision = await decideRecord(tx, actor.authorityId, d.policyRecord(row), actor.now);
-    const result = await view(tx, row, decision.layer, londonDate(actor.now));
+    const result = await view(tx, row, decision.layer, londonDate(actor.now), actor.authorityId);
     if (!result) throw notFound(`${d.type} ${id}`);
     const named = await nameOne(tx, result);
     if (decision.layer === 'detail') {
@@ -258,7 +288,9 @@ const readKit = <T extends PgTable, S, D, H>(
 
   /**
    * Listed rows as views: restricted ones the caller may not read collapse into one signal per
-   * publisher and scope (their number is itself restricted), rows at 'none' are left out, and the
+   * publisher and scope, first and in the order of their opaque ids (never among the records, whose
+   * order would date them), each with the signal id of every record it stands for; rows at 'none'
+   * (an ended restricted record among them) are left out, and the
    * reads are audited in one entry when any was of detail. Every view names its setting, provider and
    * authorities beside their ids (names.ts), all of them from one statement.
    */
@@ -271,14 +303,24 @@ const readKit = <T extends PgTable, S, D, H>(
     const detailRows = rows.filter((r) => r.layer === 'detail').map((r) => r.row);
     const history = await historyOf(tx, detailRows.map(idOf));
     const items: (S | D | SignalView)[] = [];
-    const signalled = new Set<string>();
+    // Each publisher and scope's signalled rows, to make one signal of them where the first stood.
+    const signalKey = (row: Row) => {
+      const scope = d.policyRecord(row).scope;
+      return `${publisherOf(row)}:${'provisionId' in scope ? scope.provisionId : scope.providerId}`;
+    };
+    const signalled = new Map<string, Row[]>();
+    for (const { row, layer } of rows)
+      if (layer === 'signal') signalled.set(signalKey(row), [...(signalled.get(signalKey(row)) ?? []), row]);
+    // Signals come first, in the order of their ids: where one stood among the records would tell its dates.
+    const signals: SignalView[] = [];
+    for (const group of signalled.values())
+      signals.push(
+        (await view(tx, group[0]!, 'signal', today, actor.authorityId, undefined, group)) as SignalView,
+      );
+    items.push(...signals.sort((a, b) => (a.signalIds[0]! < b.signalIds[0]! ? -1 : 1)));
     for (const { row, layer } of rows) {
       if (layer === 'signal') {
-        const scope = d.policyRecord(row).scope;
-        const k = `${publisherOf(row)}:${'provisionId' in scope ? scope.provisionId : scope.providerId}`;
-        if (signalled.has(k)) continue;
-        signalled.add(k);
-        items.push((await view(tx, row, 'signal', today))!);
+        continue;
       } else if (layer === 'detail') {
         items.push(views.detail(row, today, history.get(idOf(row)) ?? []));
       } else if (layer === 'summary') {
@@ -325,7 +367,13 @@ const changeKit = <T extends PgTable, S, D, H>(d: RecordTypeDescriptor<T>, views
     // Another authority's draft is not the caller's to know of.
     if (!row || (publisher !== actor.authorityId && valueOf(row, d.status) === 'draft'))
       throw notFound(`${d.type} ${id}`);
-    if (publisher !== actor.authorityId) throw new AppError('FORBIDDEN', rules.forbidden);
+    if (publisher !== actor.authorityId) {
+      // One it may not know of at all (a concern without need to know, an ended restricted record)
+      // answers exactly as a missing one; only one it can see is a 403.
+      const decision = await decideRecord(tx, actor.authorityId, d.policyRecord(row), actor.now);
+      if (decision.layer === 'none') throw notFound(`${d.type} ${id}`);
+      throw new AppError('FORBIDDEN', rules.forbidden);
+    }
     const closed = rules.closed?.(row);
     if (closed) throw new AppError('CONFLICT', closed);
     const current = valueOf(row, 'version') as number;

@@ -1,6 +1,6 @@
 // Restrictions and embargoes: created by a member (or relayed from the regulator), updated with every
 // version kept, lifted with a reason; active until lifted or until their expiry date passes.
-import { and, desc, eq, or, sql, type SQL } from 'drizzle-orm';
+import { and, asc, desc, eq, inArray, isNull, or, sql, type SQL } from 'drizzle-orm';
 import {
   ALWAYS_RESTRICTED_KINDS,
   LETTER_OF_CONCERN_WORKING_DAYS,
@@ -14,13 +14,22 @@ import {
 import { RESTRICTION, type PolicyRecord, type SqlPolicyContext } from '../../access/index.js';
 import { appendAudit } from '../../audit/index.js';
 import type { Db } from '../../db/index.js';
-import { providers, provisions, restrictions, restrictionVersions } from '../../db/schema/index.js';
-import { AppError, notFound } from '../../shared/errors.js';
+import {
+  accessGrants,
+  authorities,
+  providers,
+  provisions,
+  restrictionRelays,
+  restrictions,
+  restrictionVersions,
+} from '../../db/schema/index.js';
+import { nameAll } from '../../db/names.js';
+import { AppError, notFound, pgErrorCode } from '../../shared/errors.js';
 import { actedBy, auditActor, type Actor } from '../actor.js';
 import { addWorkingDays } from '../calendar/working-days.js';
 import { addDays, londonDate } from '../../shared/dates.js';
 import { afterKeys, encodeKeys, iso, toPage } from '../pagination.js';
-import { historyEntry, recordKit, type VersionRow } from '../records/kit.js';
+import { historyEntry, recordKit, versionConflict, type VersionRow } from '../records/kit.js';
 
 type RestrictionRow = typeof restrictions.$inferSelect;
 type History = RestrictionDetail['history'];
@@ -60,6 +69,7 @@ export const toSummary = (
   reviewOn: r.reviewOn,
   expiresOn: r.expiresOn,
   liftedOn: r.liftedOn,
+  concernLevel: (r.concernLevel ?? null) as 1 | 2 | null,
 });
 
 export const toDetail = (r: RestrictionRow, today: string, history: History): RestrictionDetail => ({
@@ -75,6 +85,11 @@ export const toDetail = (r: RestrictionRow, today: string, history: History): Re
   summary: r.summary,
   details: r.details,
   liftedReason: r.liftedReason,
+  liftedByAuthorityId: r.liftedByAuthorityId,
+  complianceRecordedOn: r.complianceRecordedOn,
+  complied: r.complied,
+  complianceNote: r.complianceNote,
+  reviewedOn: r.reviewedOn,
   createdAt: iso(r.createdAt),
   updatedAt: iso(r.updatedAt),
   history,
@@ -111,6 +126,145 @@ const emitRestrictionEvent = (
 ) => restrictionRecords.emit(tx, type, row, at);
 const provisionIdsOf = (tx: Db, row: RestrictionRow) => RESTRICTION.provisionIdsOf(tx, row);
 
+// One record per regulator notice (Medway: Ofsted alerts and restrictions reach every member). A
+// notice's record lists every authority that relayed it; each of them may change or lift it.
+
+type Relayer = NonNullable<RestrictionDetail['relayers']>[number];
+
+/** The authorities that relayed each regulator notice, first relayer first. */
+export const relayersOf = async (tx: Db, ids: string[]): Promise<Map<string, Relayer[]>> => {
+  const byId = new Map<string, Relayer[]>();
+  if (ids.length === 0) return byId;
+  const rows = await tx
+    .select()
+    .from(restrictionRelays)
+    .where(inArray(restrictionRelays.restrictionId, ids))
+    .orderBy(asc(restrictionRelays.at), asc(restrictionRelays.authorityId));
+  for (const r of rows)
+    byId.set(r.restrictionId, [
+      ...(byId.get(r.restrictionId) ?? []),
+      { authorityId: r.authorityId, at: iso(r.at) },
+    ]);
+  return byId;
+};
+
+/** Views with their relayers beside them (summary and detail: a regulator notice is public), named. */
+const withRelayers = async <V extends RestrictionView>(tx: Db, views: V[]): Promise<V[]> => {
+  const ids = views.flatMap((v) => (v.layer === 'signal' ? [] : [v.id]));
+  const relayers = await relayersOf(tx, ids);
+  return nameAll(
+    tx,
+    views.map((v) => (v.layer === 'signal' ? v : { ...v, relayers: relayers.get(v.id) ?? [] })),
+  );
+};
+
+/**
+ * The one rule of who may change or lift a restriction: its issuer, or, for a regulator notice, any
+ * authority that relayed it (the regulator lifts it, and whichever relayer hears first records that).
+ */
+export const mayChangeRestriction = async (
+  tx: Db,
+  row: Pick<RestrictionRow, 'id' | 'issuerAuthorityId' | 'source'>,
+  authorityId: string,
+): Promise<boolean> => {
+  if (row.issuerAuthorityId === authorityId) return true;
+  if (row.source !== 'regulator') return false;
+  const [relay] = await tx
+    .select({ authorityId: restrictionRelays.authorityId })
+    .from(restrictionRelays)
+    .where(and(eq(restrictionRelays.restrictionId, row.id), eq(restrictionRelays.authorityId, authorityId)));
+  return Boolean(relay);
+};
+
+/** The record of a regulator notice not yet lifted: same reference, same setting or provider. Locked. */
+const noticeRecord = async (
+  tx: Db,
+  input: Pick<RestrictionCreateInput, 'regulatorReference' | 'provisionId' | 'providerId'>,
+): Promise<RestrictionRow | undefined> => {
+  const [row] = await tx
+    .select()
+    .from(restrictions)
+    .where(
+      and(
+        eq(restrictions.source, 'regulator'),
+        eq(restrictions.regulatorReference, input.regulatorReference!),
+        input.provisionId
+          ? eq(restrictions.provisionId, input.provisionId)
+          : eq(restrictions.providerId, input.providerId!),
+        isNull(restrictions.liftedOn),
+      ),
+    )
+    .for('update');
+  return row;
+};
+
+/**
+ * A second relay of a notice joins its record: the relaying authority is listed as a relayer (and so
+ * reads it in detail and may lift it), a version says who relayed it also, and the answer is the record.
+ */
+const joinNotice = async (
+  tx: Db,
+  actor: Actor,
+  row: RestrictionRow,
+  kind: RestrictionKind,
+): Promise<RestrictionView> => {
+  const today = londonDate(actor.now);
+  if (row.kind !== kind)
+    throw new AppError(
+      'CONFLICT',
+      `regulator reference ${row.regulatorReference} is already recorded here as a ${row.kind} (restriction ${row.id}): relay it as a ${row.kind}, or check the reference`,
+      { restrictionId: row.id },
+    );
+  const answer = async (r: RestrictionRow): Promise<RestrictionView> => {
+    const [view] = await withRelayers(tx, [
+      toDetail(r, today, (await historyOf(tx, [r.id])).get(r.id) ?? []),
+    ]);
+    return { ...view!, joined: true };
+  };
+  if (await mayChangeRestriction(tx, row, actor.authorityId)) return answer(row);
+  await tx
+    .insert(restrictionRelays)
+    .values({ restrictionId: row.id, authorityId: actor.authorityId, at: actor.now, by: actedBy(actor) });
+  // A relayer reads the record in detail, as one it was shared with.
+  await tx.insert(accessGrants).values({
+    kind: 'share',
+    authorityId: actor.authorityId,
+    provisionId: row.provisionId,
+    recordType: 'restriction',
+    recordId: row.id,
+    grantedByAuthorityId: actor.authorityId,
+    grantedByClientId: actedBy(actor),
+    reason: 'relayed the same regulator notice',
+  });
+  const [authority] = await tx
+    .select({ name: authorities.name })
+    .from(authorities)
+    .where(eq(authorities.id, actor.authorityId));
+  const [updated] = await tx
+    .update(restrictions)
+    .set({ version: sql`${restrictions.version} + 1`, updatedAt: sql`now()` })
+    .where(eq(restrictions.id, row.id))
+    .returning();
+  await keepVersion(
+    tx,
+    actor,
+    updated!,
+    'relayed',
+    `relayed also by ${authority ? `${authority.name} (${actor.authorityId})` : actor.authorityId}`,
+  );
+  await emitRestrictionEvent(tx, 'restriction.updated', updated!, actor.now);
+  await appendAudit(tx, {
+    ...auditActor(actor),
+    action: 'restriction.relay',
+    recordType: 'restriction',
+    recordIds: [row.id],
+    provisionIds: await provisionIdsOf(tx, row),
+    basis: 'relayer',
+    details: { kind: row.kind, regulatorReference: row.regulatorReference, fromVersion: row.version },
+  });
+  return answer(updated!);
+};
+
 export type RestrictionCreateInput = {
   provisionId?: string | undefined;
   providerId?: string | undefined;
@@ -128,6 +282,8 @@ export type RestrictionCreateInput = {
   contractReference?: string | undefined;
   summary: string;
   details: string;
+  /** causing-concern-level only, and required there (the schema refuses it elsewhere). */
+  concernLevel?: 1 | 2 | undefined;
 };
 
 /** A letter of concern's default due date; working days are known only for the modelled years. */
@@ -174,6 +330,12 @@ export const createRestriction = async (
       "a regulator-sourced restriction needs the regulator's reference (regulatorReference)",
     );
   }
+  if (input.source === 'regulator' && (input.restricted || ALWAYS_RESTRICTED_KINDS.includes(input.kind))) {
+    throw new AppError(
+      'VALIDATION',
+      'a regulator notice is public regulator information and cannot be restricted: send restricted false',
+    );
+  }
   if (input.partnershipWide && (input.kind !== 'embargo' || actor.role !== 'hub-admin')) {
     throw new AppError(
       'FORBIDDEN',
@@ -194,29 +356,51 @@ export const createRestriction = async (
       `expiresOn ${input.expiresOn} must be after effectiveFrom ${effectiveFrom}`,
     );
   }
-  const [row] = await tx
-    .insert(restrictions)
-    .values({
-      provisionId: input.provisionId ?? null,
-      providerId: input.providerId ?? null,
-      kind: input.kind,
-      issuerAuthorityId: actor.authorityId,
-      source: input.source,
-      regulatorReference: input.regulatorReference ?? null,
-      partnershipWide: input.partnershipWide,
-      restricted: input.restricted || ALWAYS_RESTRICTED_KINDS.includes(input.kind),
-      reasons: input.reasons,
-      contractScope: input.contractScope,
-      contractReference: input.contractReference ?? null,
-      summary: input.summary,
-      details: input.details,
-      effectiveFrom,
-      reviewOn: reviewOn ?? null,
-      expiresOn: input.expiresOn ?? null,
-      complianceDueOn: complianceDueOn ?? null,
-      createdBy: actedBy(actor),
-    })
-    .returning();
+  if (input.source === 'regulator') {
+    const notice = await noticeRecord(tx, input);
+    if (notice) return joinNotice(tx, actor, notice, input.kind);
+  }
+  const insert = (db: Db) =>
+    db
+      .insert(restrictions)
+      .values({
+        provisionId: input.provisionId ?? null,
+        providerId: input.providerId ?? null,
+        kind: input.kind,
+        issuerAuthorityId: actor.authorityId,
+        source: input.source,
+        regulatorReference: input.regulatorReference ?? null,
+        partnershipWide: input.partnershipWide,
+        restricted: input.restricted || ALWAYS_RESTRICTED_KINDS.includes(input.kind),
+        reasons: input.reasons,
+        contractScope: input.contractScope,
+        contractReference: input.contractReference ?? null,
+        summary: input.summary,
+        details: input.details,
+        effectiveFrom,
+        reviewOn: reviewOn ?? null,
+        expiresOn: input.expiresOn ?? null,
+        complianceDueOn: complianceDueOn ?? null,
+        concernLevel: input.concernLevel ?? null,
+        createdBy: actedBy(actor),
+      })
+      .returning();
+  let row: RestrictionRow | undefined;
+  if (input.source === 'regulator') {
+    // Two members relaying one notice at once: the unique index lets one insert, the other joins it.
+    try {
+      [row] = await tx.transaction((sp) => insert(sp as unknown as Db));
+    } catch (err) {
+      const notice = pgErrorCode(err) === '23505' ? await noticeRecord(tx, input) : undefined;
+      if (notice) return joinNotice(tx, actor, notice, input.kind);
+      throw err;
+    }
+    await tx
+      .insert(restrictionRelays)
+      .values({ restrictionId: row!.id, authorityId: actor.authorityId, at: actor.now, by: actedBy(actor) });
+  } else {
+    [row] = await insert(tx);
+  }
   await keepVersion(tx, actor, row!, 'created', null);
   await emitRestrictionEvent(tx, 'restriction.created', row!, actor.now);
   await appendAudit(tx, {
@@ -228,17 +412,28 @@ export const createRestriction = async (
     basis: 'publisher',
     details: { kind: input.kind, providerId: input.providerId ?? null },
   });
-  return restrictionRecords.named(
-    tx,
+  const [view] = await withRelayers(tx, [
     toDetail(row!, today, (await historyOf(tx, [row!.id])).get(row!.id) ?? []),
-  );
+  ]);
+  return input.source === 'regulator' ? { ...view!, joined: false } : view!;
 };
 
-const lockForChange = (tx: Db, actor: Actor, id: string, version: number): Promise<RestrictionRow> =>
-  restrictionRecords.lockForChange(tx, actor, id, version, {
-    forbidden: 'only the issuing authority can change or lift a restriction',
-    closed: (row) => (row.liftedOn !== null ? `restriction ${id} was lifted on ${row.liftedOn}` : null),
-  });
+/** Locks a restriction for change by an authority that may change it (mayChangeRestriction), at its version. */
+const lockForChange = async (tx: Db, actor: Actor, id: string, version: number): Promise<RestrictionRow> => {
+  const [row] = await tx.select().from(restrictions).where(eq(restrictions.id, id)).for('update');
+  if (!row) throw notFound(`restriction ${id}`);
+  if (!(await mayChangeRestriction(tx, row, actor.authorityId)))
+    throw new AppError(
+      'FORBIDDEN',
+      row.source === 'regulator'
+        ? 'only an authority that relayed this regulator notice can change or lift it'
+        : 'only the issuing authority can change or lift a restriction',
+    );
+  if (row.liftedOn !== null)
+    throw new AppError('CONFLICT', `restriction ${id} was lifted on ${row.liftedOn}`);
+  if (row.version !== version) throw versionConflict('restriction', id, version, row.version);
+  return row;
+};
 
 export type RestrictionUpdateInput = {
   id: string;
@@ -256,6 +451,7 @@ export type RestrictionUpdateInput = {
   summary: string;
   details: string;
   restricted: boolean;
+  concernLevel: 1 | 2;
 }>;
 
 export const updateRestriction = async (
@@ -268,8 +464,19 @@ export const updateRestriction = async (
   const { id, version, note, idempotencyKey: _key, ...changes } = input;
   const defined = Object.fromEntries(Object.entries(changes).filter(([, v]) => v !== undefined));
   restrictionRecords.refuseNoChange(row, defined);
+  if (defined.concernLevel !== undefined && row.kind !== 'causing-concern-level')
+    throw new AppError(
+      'VALIDATION',
+      `concernLevel is for a causing-concern-level restriction, not a ${row.kind}`,
+    );
   if (defined.restricted === false && ALWAYS_RESTRICTED_KINDS.includes(row.kind as RestrictionKind)) {
     throw new AppError('VALIDATION', `a ${row.kind} is always restricted`);
+  }
+  if (defined.restricted === true && row.source === 'regulator') {
+    throw new AppError(
+      'VALIDATION',
+      'a regulator notice is public regulator information and cannot be restricted',
+    );
   }
   if (typeof defined.expiresOn === 'string' && defined.expiresOn <= row.effectiveFrom) {
     throw new AppError(
@@ -290,13 +497,13 @@ export const updateRestriction = async (
     recordType: 'restriction',
     recordIds: [id],
     provisionIds: await provisionIdsOf(tx, row),
-    basis: 'publisher',
+    basis: row.issuerAuthorityId === actor.authorityId ? 'publisher' : 'relayer',
     details: { fromVersion: version, fields: Object.keys(defined).sort(), note: note ?? null },
   });
-  return restrictionRecords.named(
-    tx,
+  const [view] = await withRelayers(tx, [
     toDetail(updated!, londonDate(actor.now), (await historyOf(tx, [id])).get(id) ?? []),
-  );
+  ]);
+  return view!;
 };
 
 export const liftRestriction = async (
@@ -314,6 +521,7 @@ export const liftRestriction = async (
     .set({
       liftedOn,
       liftedReason: input.reason,
+      liftedByAuthorityId: actor.authorityId,
       version: sql`${restrictions.version} + 1`,
       updatedAt: sql`now()`,
     })
@@ -327,17 +535,19 @@ export const liftRestriction = async (
     recordType: 'restriction',
     recordIds: [input.id],
     provisionIds: await provisionIdsOf(tx, row),
-    basis: 'publisher',
+    basis: row.issuerAuthorityId === actor.authorityId ? 'publisher' : 'relayer',
     details: { liftedOn, reason: input.reason },
   });
-  return restrictionRecords.named(
-    tx,
+  const [view] = await withRelayers(tx, [
     toDetail(updated!, today, (await historyOf(tx, [input.id])).get(input.id) ?? []),
-  );
+  ]);
+  return view!;
 };
 
-export const getRestriction = (tx: Db, actor: Actor, id: string): Promise<RestrictionView> =>
-  restrictionRecords.get(tx, actor, id) as Promise<RestrictionView>;
+export const getRestriction = async (tx: Db, actor: Actor, id: string): Promise<RestrictionView> => {
+  const view = (await restrictionRecords.get(tx, actor, id)) as RestrictionView;
+  return (await withRelayers(tx, [view]))[0]!;
+};
 
 /** The layer at which the caller sees each restriction row. */
 export const restrictionLayerSql = (context: SqlPolicyContext, provisionNeedToKnow?: SQL) =>
@@ -416,13 +626,16 @@ export const listRestrictions = async (
 };
 
 /** Listed rows as views: one signal per issuer and target, any read of detail audited. */
-export const presentRestrictions = (
+export const presentRestrictions = async (
   tx: Db,
   actor: Actor,
   rows: { restriction: RestrictionRow; layer: string }[],
 ): Promise<RestrictionView[]> =>
-  restrictionRecords.present(
+  withRelayers(
     tx,
-    actor,
-    rows.map((r) => ({ row: r.restriction, layer: r.layer })),
-  ) as Promise<RestrictionView[]>;
+    (await restrictionRecords.present(
+      tx,
+      actor,
+      rows.map((r) => ({ row: r.restriction, layer: r.layer })),
+    )) as RestrictionView[],
+  );

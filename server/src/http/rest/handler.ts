@@ -17,7 +17,9 @@ import { buildInput } from './input.js';
 import { buildRestApi, OPENAPI_PATH, takesBody, type RoutePlan } from './openapi.js';
 import { describeProblemType, inputError, sendInternalProblem, sendProblem } from './problem.js';
 import { referencePage } from './reference.js';
-import { notJsonMessage } from '../trpc.js';
+import { authoritySuspendedError, notJsonMessage, OPEN_WHILE_SUSPENDED } from '../trpc.js';
+import { unauthenticated } from '../authenticate.js';
+import { contractOf } from './contracts.js';
 import { REST_PREFIX } from './routes.js';
 import { nearest } from '../../shared/suggest.js';
 
@@ -55,6 +57,28 @@ const requireJson: RequestHandler = (req, res, next) => {
   next();
 };
 
+/**
+ * HEAD on a GET route: the credential and the input are checked as GET checks them (401 without a
+ * valid token, 403 for a suspended authority, 400 for bad input), and then it answers 200 with GET's
+ * headers and no body, without running the procedure: nothing is read, nothing is audited, and whether
+ * the record exists is not told (GET says that, and audits the read).
+ */
+const answerHead = (res: Response, ctx: Context, plan: RoutePlan, input: unknown): void => {
+  const call = { ctx, path: plan.route.procedure, input, type: plan.type };
+  if (!ctx.principal) {
+    const { message, wwwAuthenticate } = unauthenticated(ctx.authFailure);
+    res.setHeader('WWW-Authenticate', wwwAuthenticate);
+    return sendProblem(res, new TRPCError({ code: 'UNAUTHORIZED', message }), call);
+  }
+  if (ctx.principal.authoritySuspended && !OPEN_WHILE_SUSPENDED.has(plan.route.procedure))
+    return sendProblem(res, authoritySuspendedError(), call);
+  const contract = contractOf(plan.route).input;
+  const parsed = contract?.safeParse(input);
+  if (parsed && !parsed.success)
+    return sendProblem(res, new TRPCError({ code: 'BAD_REQUEST', cause: parsed.error }), call);
+  res.status(200).type('application/json').end();
+};
+
 const handlerFor = (hub: Hub, plan: RoutePlan): RequestHandler => {
   const createContext = createExpressContext(hub);
   return async (req: Request, res: Response) => {
@@ -78,6 +102,7 @@ const handlerFor = (hub: Hub, plan: RoutePlan): RequestHandler => {
         return sendProblem(res, err);
       return sendInternalProblem(res, err);
     }
+    if (req.method === 'HEAD') return answerHead(res, ctx, plan, input);
     try {
       const output: unknown = await callTRPCProcedure({
         router: appRouter,
@@ -99,7 +124,7 @@ const handlerFor = (hub: Hub, plan: RoutePlan): RequestHandler => {
       const id = (output as { id?: unknown } | null)?.id;
       if (plan.locationTemplate && typeof id === 'string')
         res.setHeader('Location', plan.locationTemplate.replace('{id}', encodeURIComponent(id)));
-      res.status(route.creates ? 201 : 200).json(output);
+      res.status(route.creates && !route.existing?.is(output) ? 201 : 200).json(output);
     } catch (err) {
       sendProblem(res, getTRPCErrorFromUnknown(err), { ctx, path: route.procedure, input, type });
     }

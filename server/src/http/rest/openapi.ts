@@ -186,6 +186,14 @@ const operationOf = (plan: RoutePlan, inputRef: string | undefined, outputRef: s
         : {}),
       content: { 'application/json': { schema: ref(outputRef) } },
     },
+    ...(route.creates && route.existing
+      ? {
+          '200': {
+            description: route.existing.description,
+            content: { 'application/json': { schema: ref(outputRef) } },
+          },
+        }
+      : {}),
     '400': responseRef('BadRequest'),
     '401': responseRef('Unauthorized'),
     '403': responseRef('Forbidden'),

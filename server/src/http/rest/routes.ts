@@ -26,11 +26,13 @@ export const REST_TAGS = {
   provisions: 'Settings (provisions) in the directory the host authority keeps.',
   outcomes: 'Monitoring outcomes: what a quality-assurance visit or review found.',
   restrictions: 'Restrictions and embargoes on a provision or a whole provider.',
+  deadlines:
+    'Deadlines that act when they pass: action items, letters of concern’s compliance periods, restriction reviews.',
   placements:
     "Placement declarations: counts of children an authority has placed at a setting, never a child's identity.",
   allocations: 'Lead authorities: who monitors which provision for the partnership.',
   monitoring:
-    "The partnership's monitoring: per lead authority, visits made in time and out of time. Needs the hub-admin role.",
+    "The partnership's monitoring: how often each type of setting is monitored (and more often while a risk holds), and per lead authority, visits made in time and out of time.",
   concerns: 'Concerns logged about a setting, and the risk RAG they give.',
   access:
     'Need-to-know: why the caller can or cannot see a record, and the grants that widen it (shares of a record, pre-placement grants at a setting).',
@@ -64,6 +66,8 @@ export type RestRoute = {
   description: string;
   /** Answers 201 Created (with a Location header when the table has a GET for `${path}/{id}`). */
   creates?: boolean;
+  /** A create that may answer an existing record instead: 200 OK when this says the answer is one. */
+  existing?: { is: (output: unknown) => boolean; description: string };
   /** Turns an answer that reports it changed nothing because of bad rows into a 400. */
   refuse?: (output: unknown) => OutputRefusal | null;
 };
@@ -171,7 +175,27 @@ export const REST_ROUTES: readonly RestRoute[] = [
     procedure: 'providers.update',
     tag: 'providers',
     summary: 'Update a provider',
-    description: UPDATE_NOTE,
+    description:
+      "Needs the officer role of an authority that hosts one of the provider's settings, or the hub-admin; any other member proposes a correction (POST /providers/{providerId}/corrections). `version` must be the version you read: a stale version answers 409.",
+  },
+  {
+    method: 'post',
+    path: '/providers/{providerId}/corrections',
+    procedure: 'providers.proposeCorrection',
+    tag: 'providers',
+    creates: true,
+    summary: "Propose a correction of a provider's name or Companies House number",
+    description:
+      'Needs the officer role. The hub-admin or the host authority of one of its settings accepts or declines it (POST /corrections/{id}/accept or /decline).',
+  },
+  {
+    method: 'post',
+    path: '/providers/{mergedId}/merge',
+    procedure: 'providers.merge',
+    tag: 'providers',
+    summary: 'Merge a duplicate provider into another',
+    description:
+      'Needs the hub-admin role. Its settings, provider-wide restrictions, corrections and event history move to `survivorId`; the merged provider keeps its id with `status: merged` and `mergedIntoId`. `dryRun: true` answers what would move and changes nothing.',
   },
   {
     method: 'get',
@@ -206,7 +230,63 @@ export const REST_ROUTES: readonly RestRoute[] = [
     procedure: 'provisions.update',
     tag: 'provisions',
     summary: 'Update a provision',
-    description: UPDATE_NOTE,
+    description:
+      "Needs the officer role of the setting's host authority, or the hub-admin: its regulator facts (Ofsted grade and date, registration status, URN, type), name and postcode are theirs to keep; any other member proposes a correction (POST /provisions/{provisionId}/corrections). Its host authority and provider are the hub-admin's alone. `version` must be the version you read: a stale version answers 409. A merged setting answers 409 naming the one it was merged into.",
+  },
+  {
+    method: 'post',
+    path: '/provisions/{provisionId}/corrections',
+    procedure: 'provisions.proposeCorrection',
+    tag: 'provisions',
+    creates: true,
+    summary: "Propose a correction of a setting's facts",
+    description:
+      "Needs the officer role. `changes` holds the proposed values (Ofsted grade and date, registration status, URN, type, name, postcode) and `reason` the evidence. The setting's host authority or the hub-admin accepts or declines it (POST /corrections/{id}/accept or /decline); you and the host receive `directory.correction-proposed` and `directory.correction-decided` events.",
+  },
+  {
+    method: 'post',
+    path: '/provisions/{mergedId}/merge',
+    procedure: 'provisions.merge',
+    tag: 'provisions',
+    summary: 'Merge a duplicate setting into another',
+    description:
+      'Needs the hub-admin role. Everything of the setting `mergedId` (records, allocations, placements, grants, corrections, event history) moves to `survivorId` in one transaction; the merged setting keeps its id with `status: merged` and `mergedIntoId` naming the survivor. `dryRun: true` answers what would move and changes nothing. Refused (409) when either is already merged or both hold a lead allocation; merging a setting into itself is a 400.',
+  },
+  {
+    method: 'get',
+    path: '/corrections',
+    procedure: 'corrections.list',
+    tag: 'provisions',
+    summary: 'List proposed corrections of the directory',
+    description:
+      '`view=awaiting-my-decision`: proposed corrections of settings your authority hosts (and of providers with a setting it hosts); the hub-admin sees every one. `view=proposed-by-me`: those your authority proposed, whatever their status. Newest first, a page at a time.',
+  },
+  {
+    method: 'get',
+    path: '/corrections/{id}',
+    procedure: 'corrections.get',
+    tag: 'provisions',
+    summary: 'Get a proposed correction',
+    description:
+      'Its proposer, whoever may decide it, and the hub-admin may read it; to anyone else it is not found.',
+  },
+  {
+    method: 'post',
+    path: '/corrections/{id}/accept',
+    procedure: 'corrections.accept',
+    tag: 'provisions',
+    summary: 'Accept a proposed correction',
+    description:
+      "Needs the officer role of the entry's host authority, or the hub-admin. Applies the proposed changes as your own edit would (audited, with events saying who made it and from which correction). `version` is the correction's.",
+  },
+  {
+    method: 'post',
+    path: '/corrections/{id}/decline',
+    procedure: 'corrections.decline',
+    tag: 'provisions',
+    summary: 'Decline a proposed correction',
+    description:
+      "Needs the officer role of the entry's host authority, or the hub-admin. `note` says why; the proposer reads it. Nothing in the directory changes.",
   },
   {
     method: 'get',
@@ -269,6 +349,14 @@ export const REST_ROUTES: readonly RestRoute[] = [
     description: UPDATE_NOTE,
   },
   {
+    method: 'delete',
+    path: '/outcomes/{id}',
+    procedure: 'outcomes.deleteDraft',
+    tag: 'outcomes',
+    summary: 'Delete a draft outcome',
+    description: `Only a draft, and only by the authority that wrote it (another authority's draft answers 404); a published outcome answers 409 and is withdrawn instead. Give \`version\` as a query parameter (\`?version=2\`). Audited; no event is sent, since no one else saw the draft. ${UPDATE_NOTE}`,
+  },
+  {
     method: 'patch',
     path: '/outcomes/{outcomeId}/action-items/{itemId}',
     procedure: 'outcomes.updateActionItem',
@@ -291,8 +379,13 @@ export const REST_ROUTES: readonly RestRoute[] = [
     procedure: 'restrictions.create',
     tag: 'restrictions',
     creates: true,
+    existing: {
+      is: (output) => (output as { joined?: unknown } | null)?.joined === true,
+      description:
+        'The regulator notice (`source: regulator`) already has a record not yet lifted, with the same `regulatorReference` on the same provision or provider: your authority joined it as a relayer, and the answer is that record, with `joined: true`.',
+    },
     summary: 'Publish a restriction or embargo',
-    description: `On one provision (\`provisionId\`) or a whole provider (\`providerId\`). Authorities with children placed there are told at once. ${WRITE_NOTE}`,
+    description: `On one provision (\`provisionId\`) or a whole provider (\`providerId\`). Authorities with children placed there are told at once. A regulator notice has one record: relaying one already recorded joins that record (200, \`joined: true\`) instead of making a second. ${WRITE_NOTE}`,
   },
   {
     method: 'get',
@@ -308,7 +401,7 @@ export const REST_ROUTES: readonly RestRoute[] = [
     procedure: 'restrictions.update',
     tag: 'restrictions',
     summary: 'Update a restriction',
-    description: `Only its issuer may. ${UPDATE_NOTE}`,
+    description: `Only its issuer may, or, for a regulator notice, any authority that relayed it. ${UPDATE_NOTE}`,
   },
   {
     method: 'post',
@@ -316,7 +409,32 @@ export const REST_ROUTES: readonly RestRoute[] = [
     procedure: 'restrictions.lift',
     tag: 'restrictions',
     summary: 'Lift a restriction',
-    description: `Only its issuer may. ${UPDATE_NOTE}`,
+    description: `Only its issuer may, or, for a regulator notice, any authority that relayed it. ${UPDATE_NOTE}`,
+  },
+  {
+    method: 'post',
+    path: '/restrictions/{id}/compliance',
+    procedure: 'restrictions.comply',
+    tag: 'restrictions',
+    summary: "Record the provider's compliance (or not) with a letter of concern",
+    description: `Only its issuer may. \`complied: true\` ends the compliance deadline; \`false\` stays a caution reason in placement checks ("did not comply by …"). Kept as a new version. ${UPDATE_NOTE}`,
+  },
+  {
+    method: 'post',
+    path: '/restrictions/{id}/review',
+    procedure: 'restrictions.review',
+    tag: 'restrictions',
+    summary: 'Record a review of a restriction and set the next review date',
+    description: `Only its issuer may. Ends the passed review deadline; \`nextReviewOn: null\` for no further review. Kept as a new version. ${UPDATE_NOTE}`,
+  },
+  {
+    method: 'get',
+    path: '/deadlines/overdue',
+    procedure: 'deadlines.overdue',
+    tag: 'deadlines',
+    summary: 'Deadlines passed (and soon due) on your records and at the settings you lead',
+    description:
+      "Action items past their due date and not met, letters of concern whose compliance period ended with no compliance recorded, restrictions whose review date passed: on records your authority published, and on records at settings it leads that it reads in detail. `dueWithinDays` adds those falling due within that many days. The hub-admin sees every authority's (or one, with `authorityId`).",
   },
   {
     method: 'get',
@@ -338,21 +456,124 @@ export const REST_ROUTES: readonly RestRoute[] = [
   },
   {
     method: 'get',
+    path: '/monitoring/frequencies',
+    procedure: 'monitoring.frequencies',
+    tag: 'monitoring',
+    summary: 'How often each type of setting is monitored, and the shorter intervals a risk gives',
+    description:
+      "For each provision type: `months` between monitoring activities, and `risk`, the shorter interval while a risk trigger holds — `grade-inadequate`, `grade-requires-improvement` (the setting's Ofsted grade) and `manager-changed` (its registered manager changed in the last 12 months). The hub-admin's choices, else the defaults (12 months, 3 for unregulated settings; inadequate 3, requires improvement 6, a new manager 6, never longer than the type's). Any member may read them.",
+  },
+  {
+    method: 'post',
+    path: '/monitoring/frequencies',
+    procedure: 'monitoring.setFrequency',
+    tag: 'monitoring',
+    summary: "Set a type's monitoring interval or its risk intervals",
+    description:
+      "Needs the hub-admin role. Give `type` and `months`, or `risk` (any of its three triggers), or both; what you leave out stays as it was. A risk interval longer than the type's own answers 400: a risk shortens the interval, it never lengthens it. Audited. Answers every type's frequency.",
+  },
+  {
+    method: 'get',
+    path: '/monitoring/overdue',
+    procedure: 'monitoring.overdue',
+    tag: 'monitoring',
+    summary: 'Overdue and never-monitored settings, per lead authority',
+    description:
+      'Needs the hub-admin role. Each setting led today whose monitoring is overdue or was never done by its lead, with its monitoring state: the last counting activity, the next due date, and the interval that applied and why.',
+  },
+  {
+    method: 'get',
     path: '/monitoring/report',
     procedure: 'monitoring.report',
     tag: 'monitoring',
     summary: 'The monitoring report: visits in time and out of time per lead authority',
     description:
-      "Needs the hub-admin role. For each member authority that leads settings today: the settings it leads, its own published visits to them made on or before the date they were due (`visitsInTime`) or after it (`visitsOutOfTime`), and how many of the settings are overdue now or have never been monitored. A visit is due on the date the visit before it set, or its date plus the type's frequency; a first visit, on the allocation's start plus the frequency.",
+      "Needs the hub-admin role. For each member authority that leads settings today: the settings it leads, its own published visits to them made on or before the date they were due (`visitsInTime`) or after it (`visitsOutOfTime`), and how many of the settings are overdue now or have never been monitored. Only activities that count as monitoring are visits here: a visit or review (not a contract meeting) published by the setting's lead authority; other members' outcomes are intelligence. A visit is due on the date the visit before it set, or its date plus the interval that applies (the type's, shorter while a risk trigger holds — then whichever is sooner); a first visit, on the allocation's start plus the interval.",
   },
   {
     method: 'get',
     path: '/provisions/{provisionId}/concerns',
     procedure: 'concerns.list',
     tag: 'concerns',
-    summary: "A provision's concerns and risk RAG",
+    summary: "A provision's concerns and risk rating",
     description:
-      'The concerns you may read in detail, the count of all concerns in the window (`sinceMonths`, default 12) and the risk RAG they give.',
+      "The concerns you may read in detail (restricted ones you may not read as one signal per logging authority), and the setting's and its provider's risk ratings: open and substantiated concerns of the last 12 months, whoever may read them.",
+  },
+  {
+    method: 'post',
+    path: '/concerns',
+    procedure: 'concerns.log',
+    tag: 'concerns',
+    creates: true,
+    summary: 'Log a concern',
+    description: `At a level (\`minor\`, \`level-1\`, \`level-2\`) and in a category. A level-2 or safeguarding concern is a reason in every placement check of the setting while it counts, and is pushed to every authority with a need-to-know basis there. ${WRITE_NOTE}`,
+  },
+  {
+    method: 'get',
+    path: '/concerns/{id}',
+    procedure: 'concerns.get',
+    tag: 'concerns',
+    summary: 'Get a concern',
+    description:
+      'With every version. Only authorities with a need-to-know basis (and its logger) read one; a restricted one is a signal to others. A read is audited.',
+  },
+  {
+    method: 'patch',
+    path: '/concerns/{id}',
+    procedure: 'concerns.correct',
+    tag: 'concerns',
+    summary: 'Correct a concern',
+    description: `Only the authority that logged it may; \`note\` says why, and the version before is kept. ${UPDATE_NOTE}`,
+  },
+  {
+    method: 'post',
+    path: '/concerns/{id}/substantiate',
+    procedure: 'concerns.substantiate',
+    tag: 'concerns',
+    summary: 'Mark a concern substantiated',
+    description: `Only the authority that logged it may; it keeps counting. ${UPDATE_NOTE}`,
+  },
+  {
+    method: 'post',
+    path: '/concerns/{id}/unsubstantiate',
+    procedure: 'concerns.unsubstantiate',
+    tag: 'concerns',
+    summary: 'Mark a concern unsubstantiated',
+    description: `Only the authority that logged it may; it stops counting. ${UPDATE_NOTE}`,
+  },
+  {
+    method: 'post',
+    path: '/concerns/{id}/close',
+    procedure: 'concerns.close',
+    tag: 'concerns',
+    summary: 'Close a concern',
+    description: `Only the authority that logged it may, with a \`reason\`; it stops counting and no longer changes. ${UPDATE_NOTE}`,
+  },
+  {
+    method: 'get',
+    path: '/risk-bands',
+    procedure: 'concerns.riskBands',
+    tag: 'concerns',
+    summary: "The risk rating's bands",
+    description:
+      'How many counting concerns in 12 months rate medium (`mediumFrom`) and high (`highFrom`); the defaults (5 and 11) until the hub-admin sets them.',
+  },
+  {
+    method: 'patch',
+    path: '/risk-bands',
+    procedure: 'concerns.setRiskBands',
+    tag: 'concerns',
+    summary: "Set the risk rating's bands",
+    description: 'Needs the hub-admin role. `highFrom` must be more than `mediumFrom`.',
+  },
+  {
+    method: 'get',
+    path: '/provisions/{provisionId}/placing-authorities',
+    procedure: 'placements.atProvision',
+    tag: 'placements',
+    summary: 'The authorities placing children at a setting',
+    description:
+      "For the setting's current lead and its host authority only (403 for any other): each authority with an open placement declaration there, its number of children (the sum of its open declarations) and its quality-assurance contact. Audited as a read.",
   },
   {
     method: 'get',

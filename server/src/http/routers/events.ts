@@ -1,7 +1,7 @@
-import { tracked } from '@trpc/server';
+import { tracked, TRPCError } from '@trpc/server';
 import { zEventsList, zEventsPage, zEventsSubscribe } from '@ccx/schema';
-import { followEvents, listEvents } from '../../domain/events/events.js';
-import { authedProcedure, router } from '../trpc.js';
+import { authorityStatus, followEvents, listEvents } from '../../domain/events/events.js';
+import { authedProcedure, authoritySuspendedError, router } from '../trpc.js';
 
 export const eventsRouter = router({
   list: authedProcedure
@@ -21,6 +21,13 @@ export const eventsRouter = router({
       input,
       until,
       signal,
+      // A stream outlives the call that opened it: it ends once the authority is suspended (or leaves).
+      async () => {
+        const status = await authorityStatus(ctx.db, ctx.actor.authorityId);
+        if (status === 'suspended') throw authoritySuspendedError();
+        if (status !== 'active')
+          throw new TRPCError({ code: 'UNAUTHORIZED', message: 'your authority is no longer a member' });
+      },
     ))
       yield tracked(e.id, e);
   }),

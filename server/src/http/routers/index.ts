@@ -3,12 +3,14 @@ import { authoritiesRouter } from './authorities.js';
 import { clientsRouter } from './clients.js';
 import { providersRouter } from './providers.js';
 import { provisionsRouter } from './provisions.js';
+import { correctionsRouter } from './corrections.js';
 import { placementsRouter } from './placements.js';
 import { allocationsRouter } from './allocations.js';
 import { outcomesRouter } from './outcomes.js';
 import { accessRouter } from './access.js';
 import { auditRouter } from './audit.js';
 import { restrictionsRouter } from './restrictions.js';
+import { deadlinesRouter } from './deadlines.js';
 import { concernsRouter } from './concerns.js';
 import { checksRouter } from './checks.js';
 import { monitoringRouter } from './monitoring.js';
@@ -24,12 +26,14 @@ export const appRouter = router({
   clients: clientsRouter,
   providers: providersRouter,
   provisions: provisionsRouter,
+  corrections: correctionsRouter,
   placements: placementsRouter,
   allocations: allocationsRouter,
   outcomes: outcomesRouter,
   access: accessRouter,
   audit: auditRouter,
   restrictions: restrictionsRouter,
+  deadlines: deadlinesRouter,
   concerns: concernsRouter,
   checks: checksRouter,
   monitoring: monitoringRouter,

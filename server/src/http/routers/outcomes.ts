@@ -3,6 +3,8 @@ import {
   zActionItemUpdate,
   zOutcomeAmend,
   zOutcomeCreate,
+  zOutcomeDeleteDraft,
+  zOutcomeDeleted,
   zOutcomeGet,
   zOutcomeList,
   zOutcomeListForProvision,
@@ -12,7 +14,12 @@ import {
   zOutcomeWithdraw,
 } from '@ccx/schema';
 import { idempotent } from '../../domain/idempotency.js';
-import { amendOutcome, updateActionItem, withdrawOutcome } from '../../domain/outcomes/lifecycle.js';
+import {
+  amendOutcome,
+  deleteDraftOutcome,
+  updateActionItem,
+  withdrawOutcome,
+} from '../../domain/outcomes/lifecycle.js';
 import {
   createOutcome,
   getOutcome,
@@ -55,6 +62,10 @@ export const outcomesRouter = router({
         idempotent(tx, ctx.actor, 'outcomes.withdraw', input, () => withdrawOutcome(tx, ctx.actor, input)),
       ),
     ),
+  deleteDraft: roleProcedure('officer')
+    .input(zOutcomeDeleteDraft)
+    .output(zOutcomeDeleted)
+    .mutation(({ ctx, input }) => ctx.db.transaction((tx) => deleteDraftOutcome(tx, ctx.actor, input))),
   updateActionItem: roleProcedure('officer')
     .input(zActionItemUpdate)
     .output(zOutcomeView)

@@ -6,9 +6,16 @@ import {
   zPlacementImport,
   zPlacementImportReport,
   zPlacementMine,
+  zPlacementsAtProvisionInput,
+  zPlacingAuthorities,
 } from '@ccx/schema';
 import { importPlacements } from '../../domain/placements/import.js';
-import { declarePlacement, endPlacement, myPlacements } from '../../domain/placements/placements.js';
+import {
+  declarePlacement,
+  endPlacement,
+  myPlacements,
+  placingAuthoritiesAt,
+} from '../../domain/placements/placements.js';
 import { idempotent } from '../../domain/idempotency.js';
 import { authedProcedure, roleProcedure, router } from '../trpc.js';
 
@@ -33,6 +40,11 @@ export const placementsRouter = router({
     .input(zPlacementMine)
     .output(z.array(zPlacement))
     .query(({ ctx, input }) => myPlacements(ctx.db, ctx.actor, input)),
+  /** The authorities placing at a setting, for its lead and host authorities (audited as a read). */
+  atProvision: authedProcedure
+    .input(zPlacementsAtProvisionInput)
+    .output(zPlacingAuthorities)
+    .query(({ ctx, input }) => ctx.db.transaction((tx) => placingAuthoritiesAt(tx, ctx.actor, input))),
   import: roleProcedure('officer')
     .input(zPlacementImport)
     .output(zPlacementImportReport)

@@ -5,7 +5,13 @@ import {
   zProviderPage,
   zProviderSearch,
   zProviderUpdate,
+  zCorrection,
+  zMerge,
+  zMergeReport,
+  zProviderCorrectionPropose,
 } from '@ccx/schema';
+import { proposeProviderCorrection } from '../../domain/directory/corrections.js';
+import { mergeProviders } from '../../domain/directory/merge.js';
 import {
   createProvider,
   getProvider,
@@ -41,6 +47,26 @@ export const providersRouter = router({
       ctx.db.transaction((tx) =>
         idempotent(tx, ctx.actor, 'providers.update', input, () =>
           updateProvider(tx, ctx.actor, withoutKey(input)),
+        ),
+      ),
+    ),
+  proposeCorrection: roleProcedure('officer')
+    .input(zProviderCorrectionPropose)
+    .output(zCorrection)
+    .mutation(({ ctx, input }) =>
+      ctx.db.transaction((tx) =>
+        idempotent(tx, ctx.actor, 'providers.proposeCorrection', input, () =>
+          proposeProviderCorrection(tx, ctx.actor, withoutKey(input)),
+        ),
+      ),
+    ),
+  merge: roleProcedure('hub-admin')
+    .input(zMerge)
+    .output(zMergeReport)
+    .mutation(({ ctx, input }) =>
+      ctx.db.transaction((tx) =>
+        idempotent(tx, ctx.actor, 'providers.merge', input, () =>
+          mergeProviders(tx, ctx.actor, withoutKey(input)),
         ),
       ),
     ),

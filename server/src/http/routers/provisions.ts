@@ -5,7 +5,13 @@ import {
   zProvisionPage,
   zProvisionSearch,
   zProvisionUpdate,
+  zCorrection,
+  zMerge,
+  zMergeReport,
+  zProvisionCorrectionPropose,
 } from '@ccx/schema';
+import { proposeProvisionCorrection } from '../../domain/directory/corrections.js';
+import { mergeProvisions } from '../../domain/directory/merge.js';
 import {
   createProvision,
   getProvision,
@@ -36,6 +42,8 @@ export const provisionsRouter = router({
         ),
       ),
     ),
+  // An officer's role is the least; whether this officer may change this setting (its host authority, or
+  // the hub-admin) the access policy decides in the domain (access/directory.ts).
   update: roleProcedure('officer')
     .input(zProvisionUpdate)
     .output(zProvision)
@@ -43,6 +51,27 @@ export const provisionsRouter = router({
       ctx.db.transaction((tx) =>
         idempotent(tx, ctx.actor, 'provisions.update', input, () =>
           updateProvision(tx, ctx.actor, withoutKey(input)),
+        ),
+      ),
+    ),
+  // Any member's officer may propose a correction of a setting it does not host; the host or the hub-admin decides it.
+  proposeCorrection: roleProcedure('officer')
+    .input(zProvisionCorrectionPropose)
+    .output(zCorrection)
+    .mutation(({ ctx, input }) =>
+      ctx.db.transaction((tx) =>
+        idempotent(tx, ctx.actor, 'provisions.proposeCorrection', input, () =>
+          proposeProvisionCorrection(tx, ctx.actor, withoutKey(input)),
+        ),
+      ),
+    ),
+  merge: roleProcedure('hub-admin')
+    .input(zMerge)
+    .output(zMergeReport)
+    .mutation(({ ctx, input }) =>
+      ctx.db.transaction((tx) =>
+        idempotent(tx, ctx.actor, 'provisions.merge', input, () =>
+          mergeProvisions(tx, ctx.actor, withoutKey(input)),
         ),
       ),
     ),

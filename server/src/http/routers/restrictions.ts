@@ -1,4 +1,6 @@
 import {
+  zRestrictionComply,
+  zRestrictionReview,
   zRestrictionCreate,
   zRestrictionGet,
   zRestrictionLift,
@@ -8,6 +10,7 @@ import {
   zPage,
 } from '@ccx/schema';
 import { idempotent } from '../../domain/idempotency.js';
+import { recordCompliance, recordReview } from '../../domain/deadlines/record.js';
 import {
   createRestriction,
   getRestriction,
@@ -44,6 +47,22 @@ export const restrictionsRouter = router({
     .mutation(({ ctx, input }) =>
       ctx.db.transaction((tx) =>
         idempotent(tx, ctx.actor, 'restrictions.lift', input, () => liftRestriction(tx, ctx.actor, input)),
+      ),
+    ),
+  comply: roleProcedure('officer')
+    .input(zRestrictionComply)
+    .output(zRestrictionView)
+    .mutation(({ ctx, input }) =>
+      ctx.db.transaction((tx) =>
+        idempotent(tx, ctx.actor, 'restrictions.comply', input, () => recordCompliance(tx, ctx.actor, input)),
+      ),
+    ),
+  review: roleProcedure('officer')
+    .input(zRestrictionReview)
+    .output(zRestrictionView)
+    .mutation(({ ctx, input }) =>
+      ctx.db.transaction((tx) =>
+        idempotent(tx, ctx.actor, 'restrictions.review', input, () => recordReview(tx, ctx.actor, input)),
       ),
     ),
   get: authedProcedure

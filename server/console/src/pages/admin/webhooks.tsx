@@ -44,6 +44,8 @@ const EVENTS: { value: EventType; label: string }[] = [
   { value: 'provision.ofsted-grade-changed', label: 'A setting’s Ofsted grade changes' },
   { value: 'provision.registration-changed', label: 'A setting’s registration changes' },
   { value: 'monitoring.overdue', label: 'A monitoring visit becomes overdue' },
+  { value: 'signal.raised', label: 'A member holds restricted information (kind not told)' },
+  { value: 'signal.ended', label: 'Restricted information is no longer held' },
 ];
 const eventWords = (t: string): string => EVENTS.find((e) => e.value === t)?.label ?? t;
 

@@ -16,9 +16,30 @@ const SECTIONS = [
     about: 'The directory the host authority keeps: find, add and change providers and their settings.',
   },
   {
+    to: '/partnership/corrections',
+    text: 'Corrections of the directory',
+    about: 'Corrections members proposed to a setting’s facts: accept or decline each, with a note.',
+  },
+  {
+    to: '/partnership/merge',
+    text: 'Merge two settings',
+    about: 'A setting entered twice: preview what would move to the one that survives, then merge.',
+  },
+  {
     to: '/partnership/allocations',
     text: 'Lead authorities',
     about: 'Who monitors which setting: assign a lead, or preview and apply automatic allocation.',
+  },
+  {
+    to: '/partnership/frequencies',
+    text: 'How often settings are monitored',
+    about:
+      'Months between visits per type of setting, and how much a poor grade or a new manager shortens them.',
+  },
+  {
+    to: '/partnership/risk-bands',
+    text: 'Risk bands for concerns',
+    about: 'How many concerns in 12 months make a setting’s or a provider’s risk rating medium or high.',
   },
   {
     to: '/partnership/monitoring',

@@ -30,6 +30,24 @@ export const hubRoutes: RouteDef[] = [
     ),
   },
   {
+    path: '/partnership/frequencies',
+    title: 'How often settings are monitored',
+    minRole: 'hub-admin',
+    page: lazyPage(
+      () => import('./frequencies.js'),
+      (m) => m.FrequenciesPage,
+    ),
+  },
+  {
+    path: '/partnership/risk-bands',
+    title: 'Risk bands for concerns',
+    minRole: 'hub-admin',
+    page: lazyPage(
+      () => import('./risk-bands.js'),
+      (m) => m.RiskBandsPage,
+    ),
+  },
+  {
     path: '/partnership/directory',
     title: 'Providers and settings',
     minRole: 'hub-admin',
@@ -48,12 +66,31 @@ export const hubRoutes: RouteDef[] = [
     ),
   },
   {
+    // Every officer: the host authority (and the hub admin) changes its facts; others propose a correction.
     path: '/partnership/directory/settings/:id',
-    title: 'Change a setting',
-    minRole: 'hub-admin',
+    title: 'A setting’s details',
+    minRole: 'officer',
     page: lazyPage(
       () => import('./setting-form.js'),
       (m) => m.ChangeSettingPage,
+    ),
+  },
+  {
+    path: '/partnership/corrections',
+    title: 'Corrections of the directory',
+    minRole: 'officer',
+    page: lazyPage(
+      () => import('./corrections.js'),
+      (m) => m.CorrectionsPage,
+    ),
+  },
+  {
+    path: '/partnership/merge',
+    title: 'Merge two settings',
+    minRole: 'hub-admin',
+    page: lazyPage(
+      () => import('./merge.js'),
+      (m) => m.MergePage,
     ),
   },
   {

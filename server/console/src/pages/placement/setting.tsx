@@ -19,6 +19,7 @@ import {
   Textarea,
 } from '../../components/govuk.js';
 import { formatDate, formatDateTime } from '../../format.js';
+import { Link } from '../../navigation.js';
 import { useSession } from '../../session.js';
 import { hubErrorOf, useTRPC, type Outputs } from '../../trpc.js';
 import type { PageProps } from '../../route-kit.js';
@@ -40,6 +41,8 @@ import {
   type Layer,
   type PlacementCheck,
 } from './labels.js';
+import { CONCERN_CATEGORIES, LOGGED_CONCERN_LEVELS } from '../quality/labels.js';
+import { PlacingAuthorities } from './placing-authorities.js';
 import { WhyCanISee } from './why.js';
 
 type OutcomeView = Outputs['outcomes']['listForProvision'][number];
@@ -143,6 +146,7 @@ const Verdict = ({ check, hasRecord }: { check: PlacementCheck; hasRecord: (id: 
 const Facts = ({ check, id }: { check: PlacementCheck; id: string }) => {
   const trpc = useTRPC();
   const provision = useQuery(trpc.provisions.get.queryOptions({ id }));
+  const { can, me } = useSession();
   const p = check.provision;
   const host = provision.data?.hostAuthority?.name ?? p.hostAuthorityId;
   return (
@@ -189,10 +193,19 @@ const Facts = ({ check, id }: { check: PlacementCheck; id: string }) => {
           },
           {
             key: 'Concerns risk',
-            value: `${RISK_WORDS[check.riskRag]} (${check.concernsLast12Months} in the last 12 months)`,
+            value: `${RISK_WORDS[check.riskRag]} (${check.concernsLast12Months} in the last 12 months); provider: ${RISK_WORDS[check.providerRiskRag]} (${check.providerConcernsLast12Months} over all its settings)`,
           },
         ]}
       />
+      {can('officer') ? (
+        <p className="govuk-body">
+          <Link to={`/partnership/directory/settings/${id}`}>
+            {can('hub-admin') || provision.data?.hostAuthorityId === me.authority.id
+              ? 'Change these facts'
+              : 'Propose a correction of these facts'}
+          </Link>
+        </p>
+      ) : null}
       <WhyCanISee input={{ provisionId: id }} />
     </section>
   );
@@ -203,12 +216,15 @@ const Facts = ({ check, id }: { check: PlacementCheck; id: string }) => {
 const RecordBox = ({
   anchor,
   title,
+  to,
   layer,
   children,
   explain,
 }: {
   anchor?: string;
   title: string;
+  /** The record's own page, linked from the title. */
+  to?: string;
   layer: Layer;
   children: ReactNode;
   explain: Parameters<typeof WhyCanISee>[0]['input'];
@@ -220,7 +236,7 @@ const RecordBox = ({
     data-layer={layer}
     aria-label={title}
   >
-    <h3 className="govuk-heading-s govuk-!-margin-bottom-2">{title}</h3>
+    <h3 className="govuk-heading-s govuk-!-margin-bottom-2">{to ? <Link to={to}>{title}</Link> : title}</h3>
     <p className="govuk-body govuk-!-margin-bottom-2">
       <LayerTag layer={layer} /> <span className="govuk-body-s">{LAYER_ABOUT[layer]}</span>
     </p>
@@ -229,13 +245,9 @@ const RecordBox = ({
   </article>
 );
 
-const Outcome = ({ o, provisionId }: { o: OutcomeView; provisionId: string }) => {
-  if (o.layer === 'signal')
-    return (
-      <RecordBox title="A monitoring outcome" layer="signal" explain={{ provisionId }}>
-        <Signal message={o.message} contact={o.contact} />
-      </RecordBox>
-    );
+const Outcome = ({ o }: { o: OutcomeView; provisionId: string }) => {
+  // Shown, whatever its kind, under Restricted information (a signal names no kind).
+  if (o.layer === 'signal') return null;
   const title = `${words(o.activityType)} on ${formatDate(o.activityDate)}`;
   const rows = [
     { key: 'Published by', value: o.publisherAuthority?.name ?? o.publisherAuthorityId },
@@ -285,13 +297,8 @@ const Outcome = ({ o, provisionId }: { o: OutcomeView; provisionId: string }) =>
   );
 };
 
-const Restriction = ({ r, provisionId }: { r: RestrictionView; provisionId: string }) => {
-  if (r.layer === 'signal')
-    return (
-      <RecordBox title="A restriction" layer="signal" explain={{ provisionId }}>
-        <Signal message={r.message} contact={r.contact} />
-      </RecordBox>
-    );
+const Restriction = ({ r }: { r: RestrictionView; provisionId: string }) => {
+  if (r.layer === 'signal') return null;
   const rows = [
     { key: 'Issued by', value: r.issuerAuthority?.name ?? r.issuerAuthorityId },
     { key: 'Status', value: words(r.status) },
@@ -338,7 +345,9 @@ const Restriction = ({ r, provisionId }: { r: RestrictionView; provisionId: stri
   );
 };
 
-const Concerns = ({ data, provisionId }: { data: ConcernList; provisionId: string }) => (
+const countingConcerns = (n: number) => (n === 1 ? '1 counting concern' : `${n} counting concerns`);
+
+const Concerns = ({ data }: { data: ConcernList; provisionId: string }) => (
   <>
     <p className="govuk-body">
       {data.concernsLast12Months === 1
@@ -349,23 +358,40 @@ const Concerns = ({ data, provisionId }: { data: ConcernList; provisionId: strin
         ? ` ${data.notVisible} of them you may not read: your authority has no need-to-know basis for them.`
         : ''}
     </p>
+    <SummaryList
+      rows={[
+        {
+          key: 'This setting’s risk',
+          value: `${RISK_WORDS[data.riskRag]} (${countingConcerns(data.concernsLast12Months)} in the last 12 months)`,
+        },
+        {
+          key: 'The provider’s risk',
+          value: `${RISK_WORDS[data.providerRiskRag]} (${countingConcerns(data.providerConcernsLast12Months)} in the last 12 months, over all its settings)`,
+        },
+      ]}
+    />
     {data.items.map((c, i) =>
       c.layer === 'signal' ? (
-        <RecordBox key={`s${i}`} title="A concern" layer="signal" explain={{ provisionId }}>
-          <Signal message={c.message} contact={c.contact} />
-        </RecordBox>
+        <span key={`s${i}`} hidden />
       ) : (
         <RecordBox
           key={c.id}
           anchor={recordAnchor('concern', c.id)}
-          title={`${words(c.category)} concern on ${formatDate(c.occurredOn)}`}
+          title={`${CONCERN_CATEGORIES[c.category]} concern on ${formatDate(c.occurredOn)}`}
+          to={`/concerns/${c.id}`}
           layer="detail"
           explain={{ recordType: 'concern', recordId: c.id }}
         >
           <SummaryList
             rows={[
               { key: 'Logged by', value: c.loggedByAuthority?.name ?? c.loggedByAuthorityId },
-              { key: 'Severity', value: words(c.severity) },
+              { key: 'What it is about', value: CONCERN_CATEGORIES[c.category] },
+              { key: 'Level', value: LOGGED_CONCERN_LEVELS[c.level] },
+              { key: 'Status', value: words(c.status) },
+              {
+                key: 'Counts towards the risk',
+                value: c.counts ? 'Yes (open or substantiated)' : 'No (unsubstantiated or closed)',
+              },
               { key: 'Summary', value: c.summary },
             ]}
           />
@@ -374,6 +400,39 @@ const Concerns = ({ data, provisionId }: { data: ConcernList; provisionId: strin
     )}
   </>
 );
+
+type SignalView = { contact: string; message: string; signalIds: string[] };
+
+/**
+ * Restricted information held here, whatever its kind (DESIGN.md §3; Medway shares on a need-to-know
+ * basis): one box per authority holding some, saying only whom to contact.
+ */
+const RestrictedInformation = ({ signals, provisionId }: { signals: SignalView[]; provisionId: string }) => {
+  const byAuthority = new Map<string, SignalView>();
+  for (const s of signals) {
+    const k = `${s.contact}|${s.message}`;
+    const known = byAuthority.get(k);
+    byAuthority.set(k, known ? { ...known, signalIds: [...known.signalIds, ...s.signalIds] } : s);
+  }
+  if (byAuthority.size === 0) return null;
+  return (
+    <section aria-labelledby="restricted-heading" className="govuk-!-margin-top-8">
+      <h2 className="govuk-heading-m" id="restricted-heading">
+        Restricted information
+      </h2>
+      {[...byAuthority.values()].map((s) => (
+        <RecordBox
+          key={s.signalIds[0] ?? s.contact}
+          title="Restricted information"
+          layer="signal"
+          explain={{ provisionId }}
+        >
+          <Signal message={s.message} contact={s.contact} />
+        </RecordBox>
+      ))}
+    </section>
+  );
+};
 
 const Section = ({
   id,
@@ -566,7 +625,7 @@ export const SettingPage = ({ params }: PageProps) => {
       <Facts check={c} id={id} />
       <Section id="outcomes" title="Monitoring outcomes" query={outcomes}>
         {() =>
-          outcomes.data!.length === 0 ? (
+          outcomes.data!.every((o) => o.layer === 'signal') ? (
             <p className="govuk-body">No monitoring outcome has been published.</p>
           ) : (
             outcomes.data!.map((o, i) => (
@@ -577,7 +636,7 @@ export const SettingPage = ({ params }: PageProps) => {
       </Section>
       <Section id="restrictions" title="Restrictions" query={restrictions}>
         {() =>
-          restrictions.data!.items.length === 0 ? (
+          restrictions.data!.items.every((r) => r.layer === 'signal') ? (
             <p className="govuk-body">No member or regulator has a restriction on this setting.</p>
           ) : (
             restrictions.data!.items.map((r, i) => (
@@ -589,6 +648,15 @@ export const SettingPage = ({ params }: PageProps) => {
       <Section id="concerns" title="Concerns" query={concerns}>
         {() => <Concerns data={concerns.data!} provisionId={id} />}
       </Section>
+      <RestrictedInformation
+        provisionId={id}
+        signals={[
+          ...(outcomes.data ?? []),
+          ...(restrictions.data?.items ?? []),
+          ...(concerns.data?.items ?? []),
+        ].flatMap((s) => (s.layer === 'signal' ? [s] : []))}
+      />
+      {explain.data ? <PlacingAuthorities provisionId={id} bases={explain.data.bases} /> : null}
       {layer && layer !== 'detail' ? (
         can('officer') ? (
           <RequestAccess provisionId={id} onGranted={setGranted} />

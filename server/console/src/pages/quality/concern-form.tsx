@@ -18,18 +18,18 @@ import { Link, useSearchParams } from '../../navigation.js';
 import type { PageProps } from '../../route-kit.js';
 import { useTRPC, type Outputs } from '../../trpc.js';
 import {
-  CONCERN_SEVERITIES,
-  REASON_CATEGORIES,
+  LOGGED_CONCERN_LEVELS,
+  CONCERN_CATEGORIES,
   optionsOf,
   yesNo,
-  type ConcernSeverity,
-  type ReasonCategory,
+  type ConcernCategory,
+  type LoggedConcernLevel,
 } from './labels.js';
 import { WhyCanISee, dateProblem, todayInLondon, useSettingName } from './parts.js';
 
 type Logged = Extract<Outputs['concerns']['log'], { layer: 'detail' }>;
 
-const blank = { category: '', severity: '', occurredOn: '', summary: '', restricted: 'no' as 'yes' | 'no' };
+const blank = { category: '', level: '', occurredOn: '', summary: '', restricted: 'no' as 'yes' | 'no' };
 
 export const NewConcernPage = (_: PageProps) => {
   const trpc = useTRPC();
@@ -72,8 +72,8 @@ export const NewConcernPage = (_: PageProps) => {
         </NotificationBanner>
         <SummaryList
           rows={[
-            { key: 'Category', value: REASON_CATEGORIES[logged.category] },
-            { key: 'Severity', value: CONCERN_SEVERITIES[logged.severity] },
+            { key: 'Category', value: CONCERN_CATEGORIES[logged.category] },
+            { key: 'Level', value: LOGGED_CONCERN_LEVELS[logged.level] },
             { key: 'When it happened', value: formatDate(logged.occurredOn) },
             { key: 'Summary', value: logged.summary },
             { key: 'Restricted information', value: yesNo(logged.restricted) },
@@ -82,6 +82,9 @@ export const NewConcernPage = (_: PageProps) => {
         />
         <WhyCanISee recordType="concern" recordId={logged.id} />
         <ul className="govuk-list">
+          <li>
+            <Link to={`/concerns/${logged.id}`}>Open the concern (correct, substantiate or close it)</Link>
+          </li>
           <li>
             <Link to={`/settings/${provisionId}`}>Go to the setting</Link>
           </li>
@@ -107,7 +110,7 @@ export const NewConcernPage = (_: PageProps) => {
   const submit = () => {
     const issues: { path: string; message: string }[] = [];
     if (!v.category) issues.push({ path: 'category', message: 'Select what the concern is about' });
-    if (!v.severity) issues.push({ path: 'severity', message: 'Select how serious the concern is' });
+    if (!v.level) issues.push({ path: 'level', message: 'Select the level of concern' });
     const d = dateProblem(v.occurredOn, 'the date it happened', true);
     if (d) issues.push({ path: 'occurredOn', message: d });
     else if (v.occurredOn > todayInLondon())
@@ -116,8 +119,8 @@ export const NewConcernPage = (_: PageProps) => {
     if (issues.length > 0) return form.failWith(issues);
     log.mutate({
       provisionId,
-      category: v.category as ReasonCategory,
-      severity: v.severity as ConcernSeverity,
+      category: v.category as ConcernCategory,
+      level: v.level as LoggedConcernLevel,
       occurredOn: v.occurredOn,
       summary: v.summary,
       restricted: v.restricted === 'yes',
@@ -131,24 +134,24 @@ export const NewConcernPage = (_: PageProps) => {
       <Form
         onSubmit={submit}
         problem={form.problem}
-        fields={['provisionId', 'category', 'severity', 'occurredOn', 'summary', 'restricted']}
+        fields={['provisionId', 'category', 'level', 'occurredOn', 'summary', 'restricted']}
         label="Log a concern"
       >
         <Radios
           id="category"
           legend="What is the concern about?"
           error={form.errorFor('category')}
-          options={optionsOf(REASON_CATEGORIES)}
+          options={optionsOf(CONCERN_CATEGORIES)}
           value={v.category}
           onChange={(x) => set('category', x)}
         />
         <Radios
-          id="severity"
+          id="level"
           legend="How serious is it?"
-          error={form.errorFor('severity')}
-          options={optionsOf(CONCERN_SEVERITIES)}
-          value={v.severity}
-          onChange={(x) => set('severity', x)}
+          error={form.errorFor('level')}
+          options={optionsOf(LOGGED_CONCERN_LEVELS)}
+          value={v.level}
+          onChange={(x) => set('level', x)}
           inline
         />
         <DateInput
@@ -172,7 +175,11 @@ export const NewConcernPage = (_: PageProps) => {
           error={form.errorFor('restricted')}
           options={[
             { value: 'no', label: 'No', hint: 'Members with a need to know read it' },
-            { value: 'yes', label: 'Yes, restricted', hint: 'Others learn only that a concern exists' },
+            {
+              value: 'yes',
+              label: 'Yes, restricted',
+              hint: 'Others learn only that restricted information is held, and whom to contact',
+            },
           ]}
           value={v.restricted}
           onChange={(x) => set('restricted', x as 'yes' | 'no')}

@@ -18,7 +18,8 @@ export type RestrictionKind = RestrictionCreate['kind'];
 export type ReasonCategory = NonNullable<RestrictionCreate['reasons']>[number]['category'];
 export type ContractScope = NonNullable<RestrictionCreate['contractScope']>;
 export type RestrictionSource = NonNullable<RestrictionCreate['source']>;
-export type ConcernSeverity = ConcernLog['severity'];
+export type LoggedConcernLevel = ConcernLog['level'];
+export type ConcernCategory = ConcernLog['category'];
 export type OutcomeStatus = OutcomeDetail['status'];
 export type RestrictionStatus = RestrictionDetail['status'];
 export type MonitoringStatus = NonNullable<Allocation['monitoring']>['status'];
@@ -123,12 +124,20 @@ export const RESTRICTION_STATUSES: Record<RestrictionStatus, { text: string; col
   lifted: { text: 'Lifted', colour: 'green' },
 };
 
-export const CONCERN_SEVERITIES = {
-  low: 'Low',
-  medium: 'Medium',
-  high: 'High',
-  critical: 'Critical',
-} satisfies Record<ConcernSeverity, string>;
+/** Knowsley's levels of concern (Bolton's rating 2 minor, 3 moderate, 4–5 significant or catastrophic). */
+export const LOGGED_CONCERN_LEVELS = {
+  minor: 'Minor concern',
+  'level-1': 'Level 1 (moderate)',
+  'level-2': 'Level 2 (significant or catastrophic)',
+} satisfies Record<LoggedConcernLevel, string>;
+
+export const CONCERN_CATEGORIES = {
+  safeguarding: 'Safeguarding',
+  quality: 'Quality of care',
+  'criminal-investigation': 'Criminal investigation',
+  financial: 'Financial',
+  regulator: 'Regulator',
+} satisfies Record<ConcernCategory, string>;
 
 export const MONITORING_STATUSES: Record<MonitoringStatus, { text: string; colour: TagColour }> = {
   ok: { text: 'Up to date', colour: 'green' },
@@ -145,12 +154,23 @@ export const EVENT_TYPES = {
   'restriction.updated': 'Restriction changed',
   'restriction.lifted': 'Restriction lifted',
   'restriction.expired': 'Restriction expired',
+  'concern.logged': 'Concern logged',
+  'concern.updated': 'Concern changed',
+  'concern.closed': 'Concern closed',
   'allocation.changed': 'Lead authority changed',
   'access.prospective-granted': 'Pre-placement access granted',
   'access.prospective-expired': 'Pre-placement access ended',
   'provision.ofsted-grade-changed': 'Ofsted grade changed',
   'provision.registration-changed': 'Registration changed',
+  'directory.correction-proposed': 'Correction of the directory proposed',
+  'directory.correction-decided': 'Correction of the directory decided',
+  'directory.merged': 'Settings merged',
   'monitoring.overdue': 'Monitoring overdue',
+  'signal.raised': 'Restricted information held',
+  'signal.ended': 'Restricted information no longer held',
+  'deadline.action-overdue': 'Action item overdue',
+  'deadline.compliance-overdue': 'Compliance period ended without compliance recorded',
+  'deadline.review-overdue': 'Restriction review overdue',
 } satisfies Record<HubEventType, string>;
 
 /** Options for a Select or Radios from one of the lists above. */

@@ -94,7 +94,14 @@ export const MySettingsPage = (_: PageProps) => {
                 <SettingLink provision={a.provision} key="s" />,
                 <MonitoringTag a={a} key="m" />,
                 a.monitoring?.lastMonitoredOn ? formatDate(a.monitoring.lastMonitoredOn) : 'Never',
-                dueText(a),
+                <span key="d">
+                  {dueText(a)}
+                  {a.monitoring ? (
+                    <span className="govuk-hint govuk-!-margin-bottom-0 govuk-!-display-block">
+                      {a.monitoring.interval.reason}
+                    </span>
+                  ) : null}
+                </span>,
                 <ul className="govuk-list govuk-!-margin-bottom-0" key="r">
                   <li>
                     <Link
@@ -131,7 +138,10 @@ export const MySettingsPage = (_: PageProps) => {
           <ul className="govuk-list govuk-list--bullet">
             {frequencies.data.map((f) => (
               <li key={f.type}>
-                {typeInWords(f.type)}: every {f.months === 1 ? 'month' : `${f.months} months`}
+                {typeInWords(f.type)}: every {f.months === 1 ? 'month' : `${f.months} months`}; graded
+                inadequate every {f.risk['grade-inadequate']}, requires improvement every{' '}
+                {f.risk['grade-requires-improvement']}, after a change of registered manager every{' '}
+                {f.risk['manager-changed']} (months)
               </li>
             ))}
           </ul>
@@ -139,6 +149,10 @@ export const MySettingsPage = (_: PageProps) => {
           <p className="govuk-body">Asking the hub…</p>
         )}
         <p className="govuk-body">A setting is due soon when its next visit falls within 30 days.</p>
+        <p className="govuk-body">
+          Only your own visits and reviews as the setting&apos;s lead count as monitoring: another
+          authority&apos;s outcome, or a contract meeting, does not move the next due date.
+        </p>
       </Details>
     </>
   );

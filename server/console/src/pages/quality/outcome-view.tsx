@@ -1,5 +1,6 @@
-// One outcome: its status, its fields and its history, with what its publisher may do next — change or
-// publish a draft, amend a published one.
+// One outcome: its status, its fields and its history, with what its publisher may do next — change,
+// publish or delete a draft, amend a published one.
+import { useState } from 'react';
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import {
   Button,
@@ -29,6 +30,10 @@ import {
 } from './labels.js';
 import type { OutcomeDetail } from './outcome-content.js';
 import { DoneBanner, SettingLink, WhyCanISee } from './parts.js';
+import { MarkMetButton } from './deadlines.js';
+import { Confirm } from '../admin/parts.js';
+
+type Deleted = { provision: OutcomeDetail['provision'] };
 
 const DONE = {
   'draft-saved': 'Draft saved. Only your authority can see it until you publish it.',
@@ -45,12 +50,15 @@ const CHANGES: Record<string, string> = {
   created: 'Draft created',
 };
 
-const Detail = ({ o }: { o: OutcomeDetail }) => {
+const Detail = ({ o, onDeleted }: { o: OutcomeDetail; onDeleted: (d: Deleted) => void }) => {
   const trpc = useTRPC();
+  const [confirmingDelete, setConfirmingDelete] = useState(false);
   const { me, can } = useSession();
   const queryClient = useQueryClient();
   // Only the publisher's officers change an outcome.
   const mine = o.publisherAuthorityId === me.authority.id && can('officer');
+  // A published outcome's publisher marks its action items met, which ends their deadlines.
+  const markable = mine && (o.status === 'published' || o.status === 'amended');
   const publish = useMutation(
     trpc.outcomes.publish.mutationOptions({
       onSuccess: async () => {
@@ -61,8 +69,40 @@ const Detail = ({ o }: { o: OutcomeDetail }) => {
       onError: () => queryClient.invalidateQueries(trpc.outcomes.get.queryFilter({ id: o.id })),
     }),
   );
+  // Only a draft is deleted (never seen by another authority); a published outcome is withdrawn.
+  const remove = useMutation(
+    trpc.outcomes.deleteDraft.mutationOptions({
+      onSuccess: async () => {
+        onDeleted({ provision: o.provision });
+        queryClient.removeQueries(trpc.outcomes.get.queryFilter({ id: o.id }));
+        await queryClient.invalidateQueries(trpc.outcomes.list.pathFilter());
+        await queryClient.invalidateQueries(trpc.outcomes.listForProvision.pathFilter());
+      },
+      onError: () => {
+        setConfirmingDelete(false);
+        return queryClient.invalidateQueries(trpc.outcomes.get.queryFilter({ id: o.id }));
+      },
+    }),
+  );
   const status = OUTCOME_STATUSES[o.status];
-  const problem = publish.error ? hubErrorOf(publish.error) : null;
+  const failure = publish.error ?? remove.error;
+  const problem = failure ? hubErrorOf(failure) : null;
+  if (confirmingDelete)
+    return (
+      <Confirm
+        heading="Delete this draft?"
+        warning="The draft is deleted for good. No other authority has seen it, so no one is told."
+        confirmText="Yes, delete the draft"
+        onConfirm={() => remove.mutate({ id: o.id, version: o.version })}
+        onCancel={() => setConfirmingDelete(false)}
+        busy={remove.isPending}
+      >
+        <p className="govuk-body">
+          {ACTIVITY_TYPES[o.activityType]} on {formatDate(o.activityDate)} at{' '}
+          {o.provision?.name ?? 'a setting'}
+        </p>
+      </Confirm>
+    );
   return (
     <>
       <PageHeading caption={<SettingLink provision={o.provision} />}>
@@ -74,7 +114,7 @@ const Detail = ({ o }: { o: OutcomeDetail }) => {
           <ProblemText
             message={
               problem.code === 'CONFLICT'
-                ? `Someone else changed this outcome since you opened it (${problem.message}). The page now shows it as it stands: check it, then publish again.`
+                ? `Someone else changed this outcome since you opened it (${problem.message}). The page now shows it as it stands: check it, then try again.`
                 : problem.message
             }
             requestId={problem.requestId}
@@ -105,6 +145,9 @@ const Detail = ({ o }: { o: OutcomeDetail }) => {
               <ButtonLink to={`/outcomes/${o.id}/edit`} kind="secondary">
                 Edit draft
               </ButtonLink>
+              <Button kind="warning" type="button" onClick={() => setConfirmingDelete(true)}>
+                Delete draft
+              </Button>
             </>
           ) : (
             <ButtonLink to={`/outcomes/${o.id}/edit`} kind="secondary">
@@ -145,14 +188,23 @@ const Detail = ({ o }: { o: OutcomeDetail }) => {
       {o.actionItems.length > 0 ? (
         <Table
           caption="Action items"
-          head={['Action', 'Concern level', 'Due', 'Status']}
+          head={['Action', 'Concern level', 'Due', 'Status', ...(markable ? ['Progress'] : [])]}
           rows={o.actionItems.map((a) => ({
             key: a.id,
             cells: [
               a.description,
               CONCERN_LEVELS[a.concernLevel].split(' (')[0],
-              formatDate(a.dueOn),
+              `${formatDate(a.dueOn)}${a.dueOnFromPublication ? ' (counted again from publication)' : ''}`,
               ACTION_STATUSES[a.status],
+              ...(markable
+                ? [
+                    a.status === 'met' ? (
+                      ''
+                    ) : (
+                      <MarkMetButton key="m" outcomeId={o.id} version={o.version} item={a} />
+                    ),
+                  ]
+                : []),
             ],
           }))}
         />
@@ -180,11 +232,28 @@ const Detail = ({ o }: { o: OutcomeDetail }) => {
 
 export const OutcomePage = ({ params }: PageProps) => {
   const trpc = useTRPC();
-  const q = useQuery(trpc.outcomes.get.queryOptions({ id: params.id! }));
+  const [deleted, setDeleted] = useState<Deleted | null>(null);
+  const q = useQuery({ ...trpc.outcomes.get.queryOptions({ id: params.id! }), enabled: deleted === null });
+  if (deleted)
+    return (
+      <>
+        <PageHeading>Draft deleted</PageHeading>
+        <p className="govuk-body">The draft outcome has been deleted. No other authority had seen it.</p>
+        <p className="govuk-body">
+          {deleted.provision ? (
+            <>
+              Back to <SettingLink provision={deleted.provision} />
+            </>
+          ) : (
+            <Link to="/my-settings">Back to my settings</Link>
+          )}
+        </p>
+      </>
+    );
   if (q.isPending) return <Loading what="the outcome" />;
   if (q.error) return <PageLoadFailed title="Outcome" error={q.error} />;
   const o = q.data;
-  if (o.layer === 'detail') return <Detail o={o} />;
+  if (o.layer === 'detail') return <Detail o={o} onDeleted={setDeleted} />;
   if (o.layer === 'summary')
     return (
       <>

@@ -128,7 +128,8 @@ export const NewRestrictionPage = (_: PageProps) => {
       onSuccess: async (r) => {
         form.done();
         await queryClient.invalidateQueries(trpc.restrictions.pathFilter());
-        if ('id' in r && r.id) navigate(`/restrictions/${r.id}?done=created`);
+        // A regulator notice already recorded is joined, not made twice: the page says which.
+        if ('id' in r && r.id) navigate(`/restrictions/${r.id}?done=${r.joined ? 'joined' : 'created'}`);
       },
       onError: form.fail,
     }),

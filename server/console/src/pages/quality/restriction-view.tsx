@@ -27,12 +27,17 @@ import {
   yesNo,
 } from './labels.js';
 import { DoneBanner, SettingLink, WhyCanISee, dateProblem } from './parts.js';
+import { ComplianceForm, ReviewForm } from './deadlines.js';
 
 type RestrictionDetail = Extract<Outputs['restrictions']['get'], { layer: 'detail' }>;
 
 const DONE = {
   created: 'Restriction added. Members with a need to know have been told.',
+  joined:
+    'This regulator notice was already recorded: your authority joined the existing record as a relayer, and no second record was made.',
   lifted: 'Restriction lifted.',
+  compliance: "The provider's compliance is recorded.",
+  reviewed: 'The review is recorded.',
 };
 
 const Target = ({
@@ -45,6 +50,25 @@ const Target = ({
   ) : (
     <>every setting of {r.provider?.name ?? 'the provider'}</>
   );
+
+/** Who relayed a regulator notice (public), first relayer first; null for a member's own restriction. */
+const relayersRow = (r: { relayers?: RestrictionDetail['relayers'] }) =>
+  r.relayers && r.relayers.length > 0
+    ? [
+        {
+          key: 'Relayed by',
+          value: (
+            <ul className="govuk-list">
+              {r.relayers.map((x) => (
+                <li key={x.authorityId}>
+                  {x.authority?.name ?? x.authorityId} ({x.authorityId}), {formatDateTime(x.at)}
+                </li>
+              ))}
+            </ul>
+          ),
+        },
+      ]
+    : [];
 
 const LiftForm = ({ r }: { r: RestrictionDetail }) => {
   const trpc = useTRPC();
@@ -111,8 +135,11 @@ const LiftForm = ({ r }: { r: RestrictionDetail }) => {
 const Detail = ({ r }: { r: RestrictionDetail }) => {
   const { me, can } = useSession();
   const status = RESTRICTION_STATUSES[r.status];
-  // Only the issuer's officers lift a restriction.
-  const mine = r.issuerAuthorityId === me.authority.id && can('officer');
+  // The issuer's officers lift a restriction; a regulator notice's relayers' officers too.
+  const mine =
+    (r.issuerAuthorityId === me.authority.id ||
+      (r.relayers ?? []).some((x) => x.authorityId === me.authority.id)) &&
+    can('officer');
   return (
     <>
       <PageHeading caption={<Target r={r} />}>{RESTRICTION_KINDS[r.kind]}</PageHeading>
@@ -137,11 +164,21 @@ const Detail = ({ r }: { r: RestrictionDetail }) => {
             value: r.source === 'regulator' ? 'The regulator (Ofsted)' : 'A member authority',
           },
           ...(r.regulatorReference ? [{ key: "Regulator's reference", value: r.regulatorReference }] : []),
+          ...relayersRow(r),
           { key: 'For the whole partnership', value: yesNo(r.partnershipWide) },
           { key: 'Takes effect', value: formatDate(r.effectiveFrom) },
           { key: 'Review', value: r.reviewOn ? formatDate(r.reviewOn) : 'Not set' },
           { key: 'Ends by itself', value: r.expiresOn ? formatDate(r.expiresOn) : 'No' },
           { key: 'Comply by', value: r.complianceDueOn ? formatDate(r.complianceDueOn) : 'Not set' },
+          ...(r.complianceRecordedOn
+            ? [
+                {
+                  key: 'Compliance',
+                  value: `${r.complied ? 'Complied' : 'Did not comply'} (recorded ${formatDate(r.complianceRecordedOn)})${r.complianceNote ? `: ${r.complianceNote}` : ''}`,
+                },
+              ]
+            : []),
+          ...(r.reviewedOn ? [{ key: 'Last reviewed', value: formatDate(r.reviewedOn) }] : []),
           {
             key: 'Contracts',
             value: `${CONTRACT_SCOPES[r.contractScope]}${r.contractReference ? ` (${r.contractReference})` : ''}`,
@@ -153,7 +190,7 @@ const Detail = ({ r }: { r: RestrictionDetail }) => {
             ? [
                 {
                   key: 'Lifted',
-                  value: `${formatDate(r.liftedOn)}${r.liftedReason ? `: ${r.liftedReason}` : ''}`,
+                  value: `${formatDate(r.liftedOn)}${r.liftedByAuthorityId ? ` by ${r.liftedByAuthority?.name ?? r.liftedByAuthorityId}` : ''}${r.liftedReason ? `: ${r.liftedReason}` : ''}`,
                 },
               ]
             : []),
@@ -179,6 +216,8 @@ const Detail = ({ r }: { r: RestrictionDetail }) => {
         }))}
       />
       <WhyCanISee recordType="restriction" recordId={r.id} />
+      {mine && r.status === 'active' && r.complianceDueOn ? <ComplianceForm r={r} /> : null}
+      {mine && r.status === 'active' ? <ReviewForm r={r} /> : null}
       {mine && (r.status === 'active' || r.status === 'pending') ? <LiftForm r={r} /> : null}
     </>
   );
@@ -206,6 +245,7 @@ export const RestrictionPage = ({ params }: PageProps) => {
               ),
             },
             { key: 'Issued by', value: r.issuerAuthority?.name ?? r.issuerAuthorityId },
+            ...relayersRow(r),
             { key: 'Takes effect', value: formatDate(r.effectiveFrom) },
           ]}
         />

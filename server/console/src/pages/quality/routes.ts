@@ -68,6 +68,24 @@ export const qualityRoutes: RouteDef[] = [
     ),
   },
   {
+    path: '/concerns/:id',
+    title: 'Concern',
+    minRole: 'viewer',
+    page: lazyPage(
+      () => import('./concern-view.js'),
+      (m) => m.ConcernPage,
+    ),
+  },
+  {
+    path: '/deadlines',
+    title: 'Deadlines',
+    minRole: 'officer',
+    page: lazyPage(
+      () => import('./deadlines.js'),
+      (m) => m.DeadlinesPage,
+    ),
+  },
+  {
     path: '/notifications',
     title: 'Notifications',
     minRole: 'viewer',
