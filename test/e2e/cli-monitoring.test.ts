@@ -4,15 +4,13 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { describe, expect } from 'vitest';
-import { isolatedEnv, runMain, type CliEnv, type CliRun } from '../support/cli.js';
+import { type CliCreds, type CliEnv, type CliRun, clientEnv, runInDir } from '../support/cli.js';
 import { httpTest as test, type HttpHarness } from '../support/http.js';
 import { publishOutcome } from '../support/harness.js';
 
-type Creds = { id: string; secret: string };
-
 let dir: string;
-let hubAdmin: Creds;
-let officer: Creds;
+let hubAdmin: CliCreds;
+let officer: CliCreds;
 let leadId: string;
 
 test.beforeAll(async ({ h }) => {
@@ -42,19 +40,9 @@ test.afterAll(async () => {
   if (dir) await rm(dir, { recursive: true, force: true });
 });
 
-const envFor = (h: HttpHarness, c: Creds): CliEnv =>
-  isolatedEnv(dir, path.join(dir, 'no-config.json'), {
-    CCX_URL: h.baseUrl,
-    CCX_CLIENT_ID: c.id,
-    CCX_CLIENT_SECRET: c.secret,
-  });
+const envFor = (h: HttpHarness, c: CliCreds): CliEnv => clientEnv(dir, h.baseUrl, c);
 
-const runIn = (args: string[], env: CliEnv): Promise<CliRun> =>
-  runMain(args, {
-    env,
-    cwd: dir,
-    stdin: { isTTY: true, readAll: () => Promise.reject(new Error('a terminal')) },
-  });
+const runIn = (args: string[], env: CliEnv): Promise<CliRun> => runInDir(dir, args, env);
 
 describe('ccx monitoring report', () => {
   test('prints a row per lead authority, and the hub’s own answer with --json', async ({ h }) => {

@@ -5,15 +5,13 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { describe, expect } from 'vitest';
-import { isolatedEnv, runMain, spawnCli, type CliEnv, type CliRun } from '../support/cli.js';
+import { type CliCreds, type CliEnv, type CliRun, clientEnv, runInDir, spawnCli } from '../support/cli.js';
 import { httpTest as test, type HttpHarness } from '../support/http.js';
-
-type Creds = { id: string; secret: string };
 
 let dir: string;
 let authorityId: string;
-let admin: Creds;
-let viewer: Creds;
+let admin: CliCreds;
+let viewer: CliCreds;
 
 /** The provider's client secret: it must never be printed back. */
 const PROVIDER_SECRET = 'oidc-provider-secret-do-not-print-7f3a9c';
@@ -32,23 +30,10 @@ test.afterAll(async () => {
 });
 
 /** Environment without the developer's own ccx settings: only these credentials. */
-const envFor = (h: HttpHarness, c: Creds): CliEnv =>
-  isolatedEnv(dir, path.join(dir, 'no-config.json'), {
-    CCX_URL: h.baseUrl,
-    CCX_CLIENT_ID: c.id,
-    CCX_CLIENT_SECRET: c.secret,
-  });
+const envFor = (h: HttpHarness, c: CliCreds): CliEnv => clientEnv(dir, h.baseUrl, c);
 
-/** `main(argv, io)` in this process; `stdin` is what is piped in (undefined: a terminal). */
 const runIn = (args: string[], env: CliEnv, stdin?: string): Promise<CliRun> =>
-  runMain(args, {
-    env,
-    cwd: dir,
-    stdin:
-      stdin === undefined
-        ? { isTTY: true, readAll: () => Promise.reject(new Error('a terminal')) }
-        : { readAll: () => Promise.resolve(stdin) },
-  });
+  runInDir(dir, args, env, stdin);
 
 const noStack = (r: CliRun) => expect(`${r.stdout}${r.stderr}`).not.toMatch(/\n\s+at .+:\d+:\d+/);
 

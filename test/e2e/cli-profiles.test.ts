@@ -5,14 +5,12 @@ import { mkdtemp, readFile, rm, stat, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { describe, expect } from 'vitest';
-import { isolatedEnv, runMain, spawnCli, type CliEnv, type CliRun } from '../support/cli.js';
+import { type CliCreds, type CliEnv, type CliRun, isolatedEnv, runInDir, spawnCli } from '../support/cli.js';
 import { httpTest as test } from '../support/http.js';
 
-type Creds = { id: string; secret: string };
-
 let dir: string;
-let bolton: Creds;
-let medway: Creds;
+let bolton: CliCreds;
+let medway: CliCreds;
 
 test.beforeAll(async ({ h }) => {
   dir = await mkdtemp(path.join(tmpdir(), 'ccx-cli-profiles-'));
@@ -31,16 +29,8 @@ test.afterAll(async () => {
 const envWith = (config: string, extra: Record<string, string> = {}): CliEnv =>
   isolatedEnv(dir, config, extra);
 
-/** `main(argv, io)` in this process; `stdin` is what is piped in (undefined: a terminal). */
 const runIn = (args: string[], env: CliEnv, stdin?: string): Promise<CliRun> =>
-  runMain(args, {
-    env,
-    cwd: dir,
-    stdin:
-      stdin === undefined
-        ? { isTTY: true, readAll: () => Promise.reject(new Error('a terminal')) }
-        : { readAll: () => Promise.resolve(stdin) },
-  });
+  runInDir(dir, args, env, stdin);
 
 const modeOf = async (file: string) => (await stat(file)).mode & 0o777;
 const json = async (file: string) => JSON.parse(await readFile(file, 'utf8')) as Record<string, unknown>;

@@ -71,3 +71,26 @@ export const spawnCli = (
     child.on('close', (code) => resolve({ code: code ?? -1, stdout, stderr }));
     if (opts.stdin !== undefined) child.stdin!.end(opts.stdin);
   });
+
+/** An API client's credentials, as `ccx` takes them. */
+export type CliCreds = { id: string; secret: string };
+
+/** The environment in which `ccx` speaks for `c` to the hub at `baseUrl`, with no config file (HOME at `dir`). */
+export const clientEnv = (dir: string, baseUrl: string, c: CliCreds, extra: CliEnv = {}): CliEnv =>
+  isolatedEnv(dir, path.join(dir, 'no-config.json'), {
+    CCX_URL: baseUrl,
+    CCX_CLIENT_ID: c.id,
+    CCX_CLIENT_SECRET: c.secret,
+    ...extra,
+  });
+
+/** `main(argv, io)` in this process, in `dir`; `stdin` is what is piped in (undefined: a terminal). */
+export const runInDir = (dir: string, args: string[], env: CliEnv, stdin?: string): Promise<CliRun> =>
+  runMain(args, {
+    env,
+    cwd: dir,
+    stdin:
+      stdin === undefined
+        ? { isTTY: true, readAll: () => Promise.reject(new Error('a terminal')) }
+        : { readAll: () => Promise.resolve(stdin) },
+  });
