@@ -11,7 +11,7 @@ import { AxeBuilder } from '@axe-core/playwright';
 import { createTRPCClient, httpLink } from '@trpc/client';
 import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
 import type { AppRouter } from '@ccx/server';
-import { expect } from 'vitest';
+import { afterAll, beforeAll, expect } from 'vitest';
 import { totp } from '@ccx/server/testing';
 import { repoRoot, sourceArgs } from '../support/hub-process.js';
 
@@ -86,10 +86,14 @@ export const startConsoleHub = async (env: Record<string, string> = {}): Promise
     if (child.exitCode === null && child.pid) process.kill(-child.pid, 'SIGKILL');
   };
   await new Promise<void>((resolve, reject) => {
-    const timer = setTimeout(() => {
-      kill();
-      reject(new Error(`the demo hub did not become ready:\n${out}`));
-    }, 90_000);
+    // A busy machine may need longer to fill the demo: CCX_DEMO_READY_MS raises the wait.
+    const timer = setTimeout(
+      () => {
+        kill();
+        reject(new Error(`the demo hub did not become ready:\n${out}`));
+      },
+      Number(process.env.CCX_DEMO_READY_MS ?? 90_000),
+    );
     const onData = (chunk: Buffer) => {
       out += chunk.toString();
       if (/ccx demo hub ready at/.test(out)) {
@@ -320,4 +324,41 @@ export const screenshot = async (
   } finally {
     if (original) await page.setViewportSize(original);
   }
+};
+
+/** A London date `offsetDays` from today (negative: in the past), as YYYY-MM-DD. */
+export const londonDay = (offsetDays = 0): string =>
+  new Intl.DateTimeFormat('en-CA', { timeZone: 'Europe/London' }).format(
+    new Date(Date.now() + offsetDays * 86_400_000),
+  );
+
+export type Journey = {
+  hub: ConsoleHub;
+  browser: Browser;
+  context: BrowserContext;
+  page: Page;
+  /** A call over the API as a demo client (`medway`, `bolton`, …). */
+  api: <T = Record<string, unknown>>(who: string, procedure: string, input: unknown) => Promise<T>;
+};
+
+/**
+ * One journey's demo hub, browser and page, started before the describe block's tests and closed after
+ * them: call inside the describe block, and read its fields inside the tests.
+ */
+export const useJourney = (): Journey => {
+  const j = {
+    api: async <T>(who: string, procedure: string, input: unknown) =>
+      trpcCall<T>(j.hub, await tokenOf(j.hub, who), procedure, input),
+  } as Journey;
+  beforeAll(async () => {
+    [j.hub, j.browser] = await Promise.all([startConsoleHub(), launchBrowser()]);
+    j.context = await newContext(j.browser, j.hub);
+    j.page = await j.context.newPage();
+  }, 120_000);
+  afterAll(async () => {
+    await j.context?.close();
+    await j.browser?.close();
+    await j.hub?.stop();
+  });
+  return j;
 };
