@@ -33,7 +33,13 @@ const KILL_AFTER = 400;
 const CONCURRENCY = 8;
 /** Short, so the delivery the killed process held is retried within the test (the default is a minute). */
 const LEASE_MS = 10_000;
-const EVENT_TYPES: EventType[] = ['outcome.published', 'outcome.amended', 'restriction.created'];
+// A restricted record reaches those who may not read it as signal.raised, never under its own type.
+const EVENT_TYPES: EventType[] = [
+  'outcome.published',
+  'outcome.amended',
+  'restriction.created',
+  'signal.raised',
+];
 
 /** Every event of the webhook's types that an authority's feed holds, in feed order. */
 const feedOf = async (client: Api): Promise<CcxEvent[]> => {
