@@ -4,8 +4,8 @@
 // restriction stops signalling, its end told once in the feed with the id its start carried.
 import { describe, expect } from 'vitest';
 import type { CcxEvent, PlacementCheck } from '@ccx/schema';
-import { sequenceEvents } from '@ccx/server/testing';
 import { publishOutcome, uniq } from '../../support/harness.js';
+import { settle } from '../events/fixtures.js';
 import { NOW, test } from './fixtures.js';
 
 test.override({ clockAt: NOW });
@@ -110,7 +110,7 @@ describe('restricted-information signals', { timeout: 240_000 }, () => {
     expect(one).toMatchObject({ layer: 'signal', signalIds: [restrictionSignal] });
 
     // The feed: a signal.raised per record with the same id, nothing of the record.
-    while ((await sequenceEvents(h.db)) > 0);
+    await settle(h);
     const feed = await h.caller(checker.officer).events.list({ latest: 50 });
     const raised = feed.items.filter((e) => e.layer === 'signal' && e.provisionId === s.provisionId);
     expect(raised.map((e) => e.type)).toEqual(['signal.raised', 'signal.raised', 'signal.raised']);
@@ -175,7 +175,7 @@ describe('restricted-information signals', { timeout: 240_000 }, () => {
     const outcomes = await h.caller(checker.officer).outcomes.list({ provisionId: s.provisionId });
     expect(outcomes.items.filter((v) => v.layer === 'signal')).toEqual([]);
 
-    while ((await sequenceEvents(h.db)) > 0);
+    await settle(h);
     const feed = await h.caller(checker.officer).events.list({ latest: 100 });
     const mine = feed.items.filter((e: CcxEvent) => e.layer === 'signal' && e.provisionId === s.provisionId);
     const ended = mine.filter((e) => e.type === 'signal.ended');
@@ -222,7 +222,7 @@ describe('restricted-information signals', { timeout: 240_000 }, () => {
       status: 'closed',
     });
 
-    while ((await sequenceEvents(h.db)) > 0);
+    await settle(h);
     const feed = await h.caller(checker.officer).events.list({ latest: 100 });
     const mine = feed.items.filter((e: CcxEvent) => e.layer === 'signal' && e.provisionId === s.provisionId);
     expect(mine.map((e) => e.type).sort()).toEqual(['signal.ended', 'signal.raised']);

@@ -322,28 +322,26 @@ export const loadCheckFacts = async (
   const provisionIds = found.map((f) => f.provision.id);
   const providerIds = [...new Set(found.map((f) => f.provider.id))];
 
-  const [latestRows, restrictionRows, concernRows] =
+  // Every read that needs only the settings found, at once (each its own prepared statement), and the
+  // signal key (read once per database handle).
+  const riskFrom = riskWindowStart(today);
+  const [latestRows, restrictionRows, concernRows, providerConcernRows, bandRows, overdueActions, signalIds] =
     provisionIds.length === 0
-      ? [[], [], []]
+      ? [[], [], [], [], [], new Map<string, never>(), await signalIdsOf(db)]
       : await Promise.all([
           s.latest.execute({ provisionIds, ...policy }),
           s.restrictions.execute({ provisionIds, providerIds, ...policy }),
-          s.concerns.execute({ provisionIds, riskFrom: riskWindowStart(today), ...policy }),
-        ]);
-  const [providerConcernRows, bandRows] =
-    providerIds.length === 0
-      ? [[], []]
-      : await Promise.all([
-          s.providerConcerns.execute({ providerIds, riskFrom: riskWindowStart(today) }),
+          s.concerns.execute({ provisionIds, riskFrom, ...policy }),
+          s.providerConcerns.execute({ providerIds, riskFrom }),
           s.riskBands.execute(),
+          loadOverdueActions(db, provisionIds, policy),
+          signalIdsOf(db),
         ]);
   const riskBandsNow = bandRows[0] ?? DEFAULT_RISK_BANDS;
   const providerConcernsOf = new Map(providerConcernRows.map((c) => [c.providerId, c]));
   const latest = new Map(latestRows.map((l) => [l.provisionId, l]));
   // Each signal's opaque id for this caller (access/signals.ts).
-  const signalIds = await signalIdsOf(db);
   const signalIdOf = (type: string, id: string) => signalIds(actor.authorityId, type, id);
-  const overdueActions = await loadOverdueActions(db, provisionIds, policy);
   const concernsOf = new Map(concernRows.map((c) => [c.provisionId, c]));
   const ordered = restrictionRows.map((r, at) => ({ ...r, at }));
   const restrictionsOf = {
