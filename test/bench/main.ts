@@ -318,6 +318,8 @@ const run = async (url: string | undefined, m: Manifest, full: boolean): Promise
               provisionId: checkTarget(me, m.provisions),
               kind,
               restricted: kind === 'informal-embargo' || random() < 0.1,
+              // Knowsley's level, which that kind carries and no other.
+              ...(kind === 'causing-concern-level' ? { concernLevel: random() < 0.5 ? 1 : 2 } : {}),
               reasons: [
                 { category: 'quality', text: 'Benchmark: staffing below the agreed ratio on two visits.' },
               ],

@@ -74,10 +74,6 @@ const foundStatement = (db: Db) =>
         string,
         number
       > | null>`(select jsonb_object_agg(${monitoringRiskFrequencies.trigger}, ${monitoringRiskFrequencies.months}) from ${monitoringRiskFrequencies} where ${monitoringRiskFrequencies.provisionType} = ${provisions.type})`,
-      // The merged settings asked for by id that now answer as this one.
-      mergedFrom: sql<
-        string[] | null
-      >`(select array_agg(m.id) from provisions m where m.merged_into_id = ${provisions.id} and m.id = any(${sql.placeholder('ids')}::uuid[]))`,
       lead: {
         authorityId: allocations.authorityId,
         since: allocations.startsOn,
@@ -95,7 +91,8 @@ const foundStatement = (db: Db) =>
     .leftJoin(leadAuthority, eq(leadAuthority.id, allocations.authorityId))
     // A merged setting's id answers with the one it was merged into (merges keep one level of pointer).
     .where(
-      sql`(${anyOf(provisions.id, 'ids', 'uuid')} or ${anyOf(provisions.urn, 'urns', 'text')} or ${provisions.id} in (select m.merged_into_id from provisions m where m.id = any(${sql.placeholder('ids')}::uuid[])))`,
+      // The ids resolved first (an init plan, once), so both arms keep their index scans.
+      sql`(${provisions.id} = any(array(select coalesce(m.merged_into_id, m.id) from provisions m where m.id = any(${sql.placeholder('ids')}::uuid[]))) or ${anyOf(provisions.urn, 'urns', 'text')})`,
     )
     .prepare('ccx_check_found');
 
@@ -270,6 +267,12 @@ export const checkStatements = perDatabase((db) => ({
   restrictions: restrictionsStatement(db),
   concerns: concernsStatement(db),
   providerConcerns: providerConcernsStatement(db),
+  // The settings asked for by id that were merged, and the ones they were merged into.
+  mergedInto: db
+    .select({ id: provisions.id, into: provisions.mergedIntoId })
+    .from(provisions)
+    .where(sql`${anyOf(provisions.id, 'ids', 'uuid')} and ${provisions.mergedIntoId} is not null`)
+    .prepare('ccx_check_merged_into'),
   riskBands: db
     .select({ mediumFrom: riskBands.mediumFrom, highFrom: riskBands.highFrom })
     .from(riskBands)
@@ -315,9 +318,15 @@ export const loadCheckFacts = async (
   const urns = [...new Set(targets.flatMap((t) => ('urn' in t ? [t.urn] : [])))];
 
   const found = (await s.found.execute({ ids, urns, today })).filter((f) => f.provision.status !== 'merged');
-  const byId = new Map(
-    found.flatMap((f) => [[f.provision.id, f] as const, ...(f.mergedFrom ?? []).map((m) => [m, f] as const)]),
-  );
+  const byId = new Map(found.map((f) => [f.provision.id, f]));
+  // An id not found as itself may be a merged setting's: it answers as the one it was merged into (one
+  // more statement, only then).
+  const unresolved = ids.filter((id) => !byId.has(id));
+  if (unresolved.length > 0)
+    for (const m of await s.mergedInto.execute({ ids: unresolved })) {
+      const survivor = m.into ? byId.get(m.into) : undefined;
+      if (survivor) byId.set(m.id, survivor);
+    }
   const byUrn = new Map(found.flatMap((f) => (f.provision.urn ? [[f.provision.urn, f] as const] : [])));
   const provisionIds = found.map((f) => f.provision.id);
   const providerIds = [...new Set(found.map((f) => f.provider.id))];
