@@ -2,7 +2,7 @@
 // queued for it; once it is reinstated, everything held arrives, in order.
 import { setTimeout as sleep } from 'node:timers/promises';
 import { describe, expect } from 'vitest';
-import { fanOut, sequenceEvents } from '@ccx/server/testing';
+import { fanOut } from '@ccx/server/testing';
 import { test } from '../../support/harness.js';
 import {
   allocationChange,
@@ -12,6 +12,7 @@ import {
   deliveriesOf,
   ENV,
   pump,
+  settle,
   startReceiver,
   subscribe,
   until,
@@ -35,11 +36,12 @@ describe('webhooks of a suspended authority', () => {
 
     // One event queued for the webhook before the suspension, one made during it.
     const first = await allocationChange(h, w);
-    await sequenceEvents(h.db);
+    await settle(h); // every committed event sequenced (the sequencer waits on the whole cluster)
     await fanOut(h.db, h.hub.clock.now());
     expect(await deliveriesOf(h, hook)).toHaveLength(1);
     await setStatus('suspended');
     const second = await allocationChange(h, w);
+    await settle(h);
     for (let i = 0; i < 5; i++) {
       await pump(h);
       await sleep(20);
