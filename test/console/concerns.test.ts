@@ -3,19 +3,16 @@
 // accepted with the other person's change kept — and it is significant; she marks it substantiated, then
 // closes it (a missing reason refused first); once closed it shows no actions and every version. The
 // hub admin then moves the risk bands: refused a high band below the medium one, then saved.
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Browser } from 'playwright-core';
+import { describe, expect, it } from 'vitest';
 import {
   checkPage,
   chromiumMissing,
   JOURNEY_MS,
-  launchBrowser,
   newContext,
   signIn,
-  startConsoleHub,
   tokenOf,
   trpcCall,
-  type ConsoleHub,
+  useJourney,
 } from './support.js';
 
 const POLL = { timeout: 15_000 };
@@ -34,19 +31,12 @@ type Concern = {
 type Bands = { mediumFrom: number; highFrom: number; isDefault: boolean };
 
 describe.skipIf(chromiumMissing)('a concern’s page and the risk bands', () => {
-  let hub: ConsoleHub;
-  let browser: Browser;
-  beforeAll(async () => {
-    [hub, browser] = await Promise.all([startConsoleHub(), launchBrowser()]);
-  }, 120_000);
-  afterAll(async () => {
-    await browser?.close();
-    await hub?.stop();
-  });
+  const j = useJourney();
 
   it(
     'the logging officer corrects, substantiates and closes a concern, each kept as a version',
     async () => {
+      const { hub, browser } = j;
       const officer = hub.person('officer');
       const token = await tokenOf(hub, officer.authorityId);
       const today = new Intl.DateTimeFormat('en-CA', { timeZone: 'Europe/London' }).format(new Date());
@@ -170,6 +160,7 @@ describe.skipIf(chromiumMissing)('a concern’s page and the risk bands', () => 
   it(
     'the hub admin reads the risk bands, is refused a high band below the medium one, then moves them',
     async () => {
+      const { hub, browser } = j;
       const context = await newContext(browser, hub);
       const page = await context.newPage();
       await signIn(page, hub.person('hub-admin'), '/partnership');

@@ -1,36 +1,26 @@
 // The hub admin's monitoring frequencies: the table of every type's interval and its risk intervals
 // (the hub's own figures), a mistake refused with the error summary (a risk interval longer than the
 // type's own), then a figure changed and shown.
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Browser } from 'playwright-core';
+import { describe, expect, it } from 'vitest';
 import {
   checkPage,
   chromiumMissing,
   JOURNEY_MS,
-  launchBrowser,
   newContext,
   signIn,
-  startConsoleHub,
   tokenOf,
-  type ConsoleHub,
+  useJourney,
 } from './support.js';
 
 type Frequency = { type: string; months: number; risk: Record<string, number> };
 
 describe.skipIf(chromiumMissing)('the hub admin sets how often settings are monitored', () => {
-  let hub: ConsoleHub;
-  let browser: Browser;
-  beforeAll(async () => {
-    [hub, browser] = await Promise.all([startConsoleHub(), launchBrowser()]);
-  }, 120_000);
-  afterAll(async () => {
-    await browser?.close();
-    await hub?.stop();
-  });
+  const j = useJourney();
 
   it(
     'reads the figures, is refused a risk interval longer than the type’s, then changes one',
     async () => {
+      const { hub, browser } = j;
       const context = await newContext(browser, hub);
       const page = await context.newPage();
       await signIn(page, hub.person('hub-admin'), '/partnership');
