@@ -64,6 +64,7 @@ const zEnv = z.object({
   CCX_SHUTDOWN_GRACE: zDuration.default(10),
   CCX_MAX_PROSPECTIVE_GRANTS: z.coerce.number().int().min(1).max(1000).default(20),
   CCX_JOBS: zBool.default(true),
+  CCX_PROCESSES: z.coerce.number().int().min(1).max(64).default(1),
   CCX_WEBHOOK_ALLOW_HTTP_LOOPBACK: zBool.default(false),
   CCX_WEBHOOK_ALLOW_PRIVATE: zBool.default(false),
   CCX_WEBHOOK_TIMEOUT: zDuration.pipe(z.number().min(1).max(60)).default(5),
@@ -126,6 +127,8 @@ export type Config = {
   maxProspectiveGrants: number;
   /** Run background jobs (sequencer, webhook delivery, expiry, overdue) in this process. */
   jobs: boolean;
+  /** Hub processes sharing the port (Node's cluster module); above 1 only on PostgreSQL. */
+  processes: number;
   webhooks: {
     allowHttpLoopback: boolean;
     allowPrivate: boolean;
@@ -168,6 +171,10 @@ export const loadConfig = (env: Record<string, string | undefined> = process.env
     throw new ConfigError(`invalid configuration:\n${lines.join('\n')}`);
   }
   const e = parsed.data;
+  if (e.CCX_PROCESSES > 1 && !e.DATABASE_URL)
+    throw new ConfigError(
+      `invalid configuration:\n  CCX_PROCESSES=${JSON.stringify(String(e.CCX_PROCESSES))}: more than one process needs PostgreSQL (DATABASE_URL); the embedded database belongs to one process`,
+    );
   const issuerHost = e.HOST.includes(':') ? `[${e.HOST}]` : e.HOST;
   return {
     port: e.PORT,
@@ -201,6 +208,7 @@ export const loadConfig = (env: Record<string, string | undefined> = process.env
     shutdownGraceSeconds: e.CCX_SHUTDOWN_GRACE,
     maxProspectiveGrants: e.CCX_MAX_PROSPECTIVE_GRANTS,
     jobs: e.CCX_JOBS,
+    processes: e.CCX_PROCESSES,
     webhooks: {
       allowHttpLoopback: e.CCX_WEBHOOK_ALLOW_HTTP_LOOPBACK,
       allowPrivate: e.CCX_WEBHOOK_ALLOW_PRIVATE,

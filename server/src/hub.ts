@@ -5,6 +5,7 @@ import { SigningKeyStore } from './auth/signing-keys.js';
 import { RateLimiter } from './auth/rate-limiter.js';
 import { TokenThrottle } from './auth/token-throttle.js';
 import { InvalidTokenError, TokenService, type Principal } from './auth/tokens.js';
+import { watchCredentials, type CredentialWatch } from './auth/credential-cache.js';
 import { createLogger, type Logger } from './logger.js';
 import { OidcClients } from './auth/oidc.js';
 import { createMailer, redactSmtpUrl, type Mailer } from './mail/mailer.js';
@@ -17,6 +18,8 @@ export type Hub = {
   log: Logger;
   keys: SigningKeyStore;
   tokens: TokenService;
+  /** Tells every process's token cache that a client or an authority changed (after its commit). */
+  credentials: CredentialWatch;
   /** Procedure calls per client (429 when spent). */
   rateLimiter: RateLimiter;
   /** Failed attempts at the token endpoint per client id. */
@@ -58,6 +61,9 @@ export const createHub = async (opts: CreateHubOptions): Promise<Hub> => {
     audience: opts.config.audience,
     ttlSeconds: opts.config.tokenTtlSeconds,
   });
+  const credentials = await watchCredentials(database, tokens.cache, (err) =>
+    log.warn({ err }, 'credential change not confirmed by the database'),
+  );
   const mailer = opts.config.mail.smtpUrl
     ? createMailer({ smtpUrl: opts.config.mail.smtpUrl, from: opts.config.mail.from })
     : null;
@@ -69,6 +75,7 @@ export const createHub = async (opts: CreateHubOptions): Promise<Hub> => {
     log,
     keys,
     tokens,
+    credentials,
     rateLimiter: new RateLimiter(opts.config.rateLimit),
     tokenThrottle: new TokenThrottle(database.db, opts.config.tokenThrottle),
     signInThrottle: new TokenThrottle(database.db, opts.config.tokenThrottle),
@@ -100,6 +107,7 @@ export const createHub = async (opts: CreateHubOptions): Promise<Hub> => {
     },
     close: async () => {
       mailer?.close();
+      await credentials.stop().catch(() => undefined);
       await database.close();
     },
   };

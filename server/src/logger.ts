@@ -3,7 +3,12 @@ import { pino, type DestinationStream, type Logger } from 'pino';
 
 export type { Logger };
 
-/** A logger at `level`, writing JSON lines to stdout (or to `destination`, as tests capture them). */
+/**
+ * A logger at `level`, writing JSON lines to stdout (or to `destination`, as tests capture them).
+ * Stdout is written asynchronously: a line is handed to the system without waiting for it (lines that
+ * come while a write is in flight go out together in the next), so a slow disk or pipe never holds up
+ * a request; whatever is still buffered is written out when the process exits.
+ */
 export const createLogger = (level: string, destination?: DestinationStream): Logger =>
   pino(
     {
@@ -27,5 +32,5 @@ export const createLogger = (level: string, destination?: DestinationStream): Lo
         censor: '[redacted]',
       },
     },
-    destination,
+    destination ?? pino.destination({ dest: 1, sync: false }),
   );

@@ -4,12 +4,20 @@
 // Writes the table as JSON and Markdown under test/bench/results/.
 import { randomUUID } from 'node:crypto';
 import { existsSync } from 'node:fs';
-import { mkdir, readFile, writeFile } from 'node:fs/promises';
+import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { seededRandom } from '@ccx/server/testing';
-import { fetchToken, repoRoot, startBenchHub, type BenchHub } from './hub.js';
+import {
+  buildHub,
+  fetchToken,
+  measureDemoMemory,
+  repoRoot,
+  startBareHttp,
+  startBenchHub,
+  type BenchHub,
+} from './hub.js';
 import { HttpDriver, runBatch, runStep, type Request, type StepResult } from './load.js';
 import {
   renderMarkdown,
@@ -30,7 +38,9 @@ Runs the benchmark against data made by \`npm run bench:data\`.
   --manifest FILE      the manifest bench:data wrote (default: .bench-data/<database>.manifest.json)
   --clients LIST       concurrency sweep (default 1,8,32,128)
   --seconds N          measured seconds per step (default 8; 2 s warm-up before each)
-  --only LIST          operations to run (ping is always run): check,many,search,publish,restrict,events,import
+  --only LIST          operations to run (ping is always run; --only ping runs nothing else): check,many,search,publish,restrict,events,import,
+                       processes (ping, check and search again on two hub processes sharing the port),
+                       demo (the demo hub's memory on the embedded database)
   --profile            write a CPU profile of each hub to .bench-data/profiles/ (summarise it with
                        npx tsx test/bench/profile.ts FILE)
   --help`;
@@ -49,6 +59,8 @@ type Manifest = {
   }[];
   placing: Record<string, string[]>;
 };
+
+const BARE = 'node:http bare JSON (ceiling)';
 
 const query = (procedure: string, input?: unknown) =>
   `/trpc/${procedure}${input === undefined ? '' : `?input=${encodeURIComponent(JSON.stringify(input))}`}`;
@@ -81,7 +93,18 @@ if (sweep.some((n) => !Number.isInteger(n) || n < 1 || n > 1024))
   fail('--clients must be a comma-separated list of numbers from 1 to 1024');
 const measureMs = Number(args.seconds) * 1000;
 if (!Number.isFinite(measureMs) || measureMs < 1000) fail('--seconds must be at least 1');
-const OPS = ['check', 'many', 'search', 'publish', 'restrict', 'events', 'import'] as const;
+const OPS = [
+  'ping',
+  'check',
+  'many',
+  'search',
+  'publish',
+  'restrict',
+  'events',
+  'import',
+  'processes',
+  'demo',
+] as const;
 const only = new Set(args.only ? args.only.split(',') : OPS);
 for (const o of only) if (!(OPS as readonly string[]).includes(o)) fail(`--only: unknown operation ${o}`);
 
@@ -114,10 +137,11 @@ const pick = <T>(xs: readonly T[]): T => xs[Math.floor(random() * xs.length)]!;
 
 const say = (line: string) => process.stdout.write(`${line}\n`);
 
-const startHub = async (url: string | undefined): Promise<BenchHub> =>
+const startHub = async (url: string | undefined, processes = 1): Promise<BenchHub> =>
   startBenchHub({
     ...(url ? { databaseUrl: url } : { dataDir: args.pglite! }),
     logFile,
+    processes,
     ...(args.profile ? { profileDir: path.join(repoRoot, '.bench-data', 'profiles') } : {}),
   });
 
@@ -173,6 +197,19 @@ const run = async (url: string | undefined, m: Manifest, full: boolean): Promise
     const members = await authoritiesOf(hub, m);
     const memberFor = (client: number) => members[(client * 31) % members.length]!;
     const results: OperationResult[] = [];
+    if (full) {
+      // The ceiling, in the same run: node:http answering JSON, driven by the same clients.
+      const bare = await startBareHttp();
+      const bareDriver = new HttpDriver(bare.url);
+      try {
+        results.push(
+          await sweepOf(bareDriver, BARE, () => () => ({ method: 'GET', path: '/', token: 'none' })),
+        );
+      } finally {
+        bareDriver.close();
+        await bare.stop();
+      }
+    }
     const ping = await sweepOf(driver, 'system.ping (authenticated no-op)', () => (c) => ({
       method: 'GET',
       path: query('system.ping'),
@@ -342,6 +379,64 @@ const run = async (url: string | undefined, m: Manifest, full: boolean): Promise
 
 const peaks: { database: string; peakRssMiB: number }[] = [];
 
+/** Ping, check and search at 32 clients on two hub processes sharing one port (CCX_PROCESSES=2). */
+const twoProcesses = async (url: string, m: Manifest): Promise<NonNullable<BenchReport['processes']>> => {
+  const hub = await startHub(url, 2);
+  const driver = new HttpDriver(hub.url);
+  const levels = [32];
+  try {
+    say(`two hub processes at ${hub.url} (primary pid ${hub.pid})`);
+    const members = await authoritiesOf(hub, m);
+    const memberFor = (client: number) => members[(client * 31) % members.length]!;
+    const operations: OperationResult[] = [];
+    operations.push(
+      await sweepOf(
+        driver,
+        'system.ping (authenticated no-op)',
+        () => (c) => ({ method: 'GET', path: query('system.ping'), token: memberFor(c).token }),
+        levels,
+      ),
+    );
+    operations.push(
+      await sweepOf(
+        driver,
+        'checks.placement',
+        () => (c) => {
+          const me = memberFor(c);
+          return {
+            method: 'GET',
+            path: query('checks.placement', { provisionId: checkTarget(me, m.provisions) }),
+            token: me.token,
+          };
+        },
+        levels,
+      ),
+    );
+    const names = await searchTerms(driver, members[0]!.token);
+    operations.push(
+      await sweepOf(
+        driver,
+        'provisions.search',
+        () => (c) => ({
+          method: 'GET',
+          path: query('provisions.search', { q: pick(names), limit: 20 }),
+          token: memberFor(c).token,
+        }),
+        levels,
+      ),
+    );
+    return {
+      count: 2,
+      operations,
+      peakRssMiB: await hub.peakRssMiB(),
+      peakProcessRssMiB: await hub.peakProcessRssMiB(),
+    };
+  } finally {
+    driver.close();
+    await hub.stop();
+  }
+};
+
 const mergeBatches = (steps: StepResult[], clients: number): StepResult => {
   const requests = steps.reduce((n, s) => n + s.requests, 0);
   const seconds = steps.reduce((n, s) => n + s.seconds, 0);
@@ -446,7 +541,9 @@ say(
 );
 say(`data: ${manifestPath} (seed ${manifest.generator.seed}, scale ${manifest.generator.scale})`);
 const started = Date.now();
+buildHub();
 const operations = await run(databaseUrl, manifest, true);
+const processes = databaseUrl && only.has('processes') ? await twoProcesses(databaseUrl, manifest) : null;
 let tenth: BenchReport['tenth'] = null;
 if (tenthUrl) {
   const tenthManifestPath = manifestFor(tenthUrl);
@@ -458,6 +555,19 @@ if (tenthUrl) {
     const tm = JSON.parse(await readFile(tenthManifestPath, 'utf8')) as Manifest;
     say(`one-tenth data: ${tenthManifestPath} (scale ${tm.generator.scale})`);
     tenth = { database: nameOf(tenthUrl), counts: tm.counts, operations: await run(tenthUrl, tm, false) };
+  }
+}
+
+let demo: BenchReport['demo'] = null;
+if (only.has('demo')) {
+  const dir = await mkdtemp(path.join(os.tmpdir(), 'ccx-bench-demo-'));
+  try {
+    demo = await measureDemoMemory(dir, logFile);
+    say(
+      `demo hub on the embedded database: ${demo.firstStartMiB.toFixed(0)} MiB resident after its first start (filling its data), ${demo.restartMiB.toFixed(0)} MiB after a restart`,
+    );
+  } finally {
+    await rm(dir, { recursive: true, force: true });
   }
 }
 
@@ -477,6 +587,8 @@ const report: BenchReport = {
   operations,
   tenth,
   peaks,
+  processes,
+  demo,
   targets: [],
   seconds: Math.round((Date.now() - started) / 1000),
 };

@@ -9,6 +9,7 @@ import { zAuthorityId, zRole, type Role } from '@ccx/schema';
 import type { Db } from '../db/index.js';
 import { authorities, clients } from '../db/schema/index.js';
 import { SIGNING_ALG, type SigningKeyStore } from './signing-keys.js';
+import { CredentialCache } from './credential-cache.js';
 
 /**
  * Who is calling: one API client (with an access token) or one person (with a session) of one
@@ -59,10 +60,19 @@ const zClaims = z.object({
   jti: z.string(),
 });
 
+type Claims = z.infer<typeof zClaims>;
+/** A client's standing as the database has it: null when it is revoked or its authority is not a member. */
+type Standing = { authorityId: string; role: string; authorityStatus: string } | null;
+
 export type TokenServiceOptions = { issuer: string; audience: string; ttlSeconds: number };
+
+/** The leeway given to clocks on a token's times, in seconds (as jose is told). */
+const CLOCK_TOLERANCE = 5;
 
 export class TokenService {
   private readonly activeClient;
+  /** Verified tokens and clients' standings (auth/credential-cache.ts); forget() on any change to them. */
+  readonly cache = new CredentialCache<Claims, Standing>();
 
   constructor(
     db: Db,
@@ -111,8 +121,16 @@ export class TokenService {
     return { token, expiresIn: this.opts.ttlSeconds };
   }
 
-  /** Verifies a bearer token; throws InvalidTokenError (with an internal reason for the log) on any failure. */
+  /**
+   * Verifies a bearer token; throws InvalidTokenError (with an internal reason for the log) on any
+   * failure. A token verified before is known by its hash until it expires: its signature is not
+   * checked again, but its client's standing is asked every time (from the cache, which forgets it
+   * the moment it changes).
+   */
   async verify(token: string): Promise<ClientPrincipal> {
+    const key = CredentialCache.keyOf(token);
+    const known = this.cache.claims(key, Date.now());
+    if (known) return this.principalOf(known);
     let payload: unknown;
     try {
       payload = await this.verifiedPayload(token);
@@ -122,10 +140,15 @@ export class TokenService {
       if (typeof exp !== 'number' || !Number.isSafeInteger(exp)) throw new InvalidTokenError('bad exp');
       // Expired: verified again as of a second before its expiry, and through the client check, so
       // that "expired" is only ever said of a token that is ours in every other respect.
-      await this.principalOf(await this.verifiedPayload(token, new Date((exp - 1) * 1000)));
+      await this.principalOf(this.claimsOf(await this.verifiedPayload(token, new Date((exp - 1) * 1000))));
       throw new InvalidTokenError(TOKEN_EXPIRED);
     }
-    return this.principalOf(payload);
+    const claims = this.claimsOf(payload);
+    // Kept until it expires as jose would judge it (the same clock tolerance); then verified afresh,
+    // which says "expired".
+    const exp = (payload as { exp: number }).exp;
+    this.cache.rememberClaims(key, claims, (exp + CLOCK_TOLERANCE) * 1000);
+    return this.principalOf(claims);
   }
 
   /** The claims of a token whose signature, type, issuer, audience and times hold (at `currentDate`, else now). */
@@ -145,7 +168,7 @@ export class TokenService {
           audience: this.opts.audience,
           typ: 'at+jwt',
           requiredClaims: ['exp', 'iat', 'jti', 'sub'],
-          clockTolerance: 5,
+          clockTolerance: CLOCK_TOLERANCE,
           ...(currentDate ? { currentDate } : {}),
         },
       );
@@ -160,21 +183,29 @@ export class TokenService {
     }
   }
 
-  /** The principal of verified claims, while the client and its authority are active and still match them. */
-  private async principalOf(payload: unknown): Promise<ClientPrincipal> {
+  /** The claims of a verified payload, when they are ours in form. */
+  private claimsOf(payload: unknown): Claims {
     const claims = zClaims.safeParse(payload);
     if (!claims.success || claims.data.sub !== claims.data.client_id)
       throw new InvalidTokenError('bad claims');
-    const [row] = await this.activeClient.execute({ id: claims.data.sub });
+    return claims.data;
+  }
+
+  /** The principal of verified claims, while the client and its authority are active and still match them. */
+  private async principalOf(claims: Claims): Promise<ClientPrincipal> {
+    const row = await this.cache.standing(claims.sub, async () => {
+      const [found] = await this.activeClient.execute({ id: claims.sub });
+      return found ?? null;
+    });
     if (!row) throw new InvalidTokenError('client revoked or authority inactive');
-    if (row.authorityId !== claims.data.authority || row.role !== claims.data.role) {
+    if (row.authorityId !== claims.authority || row.role !== claims.role) {
       throw new InvalidTokenError('claims do not match client');
     }
     return {
-      clientId: claims.data.sub,
+      clientId: claims.sub,
       authorityId: row.authorityId,
-      role: claims.data.role,
-      tokenId: claims.data.jti,
+      role: claims.role,
+      tokenId: claims.jti,
       ...(row.authorityStatus === 'suspended' ? { authoritySuspended: true } : {}),
     };
   }

@@ -28,6 +28,19 @@ export type Database = {
    */
   auditRowsProtected: boolean;
   ping(): Promise<void>;
+  /**
+   * LISTEN on a channel (a connection of its own on PostgreSQL); `onListening` runs each time it is
+   * (re)established. Answers the function that stops listening.
+   */
+  listen(
+    channel: string,
+    onPayload: (payload: string) => void,
+    onListening: () => void,
+  ): Promise<() => Promise<void>>;
+  /** NOTIFY on a channel, outside any transaction. */
+  notify(channel: string, payload: string): Promise<void>;
+  /** How many hub processes are listening on this database now (1 on the embedded database). */
+  listeners(): Promise<number>;
   close(): Promise<void>;
 };
 
@@ -48,6 +61,12 @@ export type OpenDatabaseOptions =
       ownerUrl?: string;
     };
 
+/** The application name of each hub process's LISTEN connection (Database.listeners counts them). */
+const LISTENER_APPLICATION = 'ccx-listen';
+
+/** The embedded database's buffer pool (PostgreSQL's shared_buffers). */
+const PGLITE_SHARED_BUFFERS = '16MB';
+
 const preparedDatabases = new WeakMap<Db, Db>();
 
 /** The rows of a raw `db.execute`: postgres.js answers an array, PGlite an object holding `rows`. */
@@ -66,12 +85,24 @@ export const openDatabase = async (opts: OpenDatabaseOptions): Promise<Database>
       await mkdir(dir, { recursive: true });
     }
     // Loaded only when used: the embedded engine costs about 40 MB of memory in a hub on PostgreSQL.
-    const [{ PGlite }, { drizzle: drizzlePglite }, { migrate: migratePglite }] = await Promise.all([
-      import('@electric-sql/pglite'),
-      import('drizzle-orm/pglite'),
-      import('drizzle-orm/pglite/migrator'),
-    ]);
-    const client = new PGlite(dir);
+    const [{ PGlite }, { pg_trgm }, { drizzle: drizzlePglite }, { migrate: migratePglite }] =
+      await Promise.all([
+        import('@electric-sql/pglite'),
+        import('@electric-sql/pglite/contrib/pg_trgm'),
+        import('drizzle-orm/pglite'),
+        import('drizzle-orm/pglite/migrator'),
+      ]);
+    // pg_trgm indexes the directory's name searches (migration 0015); a data folder that has it must
+    // always be opened with it loaded.
+    const client = new PGlite({
+      ...(dir ? { dataDir: dir } : {}),
+      extensions: { pg_trgm },
+      // PostgreSQL's own default of 128 MB of shared buffers is all resident in the hub's process
+      // once touched (PGlite is PostgreSQL compiled to WebAssembly, in this process's memory). The
+      // embedded database is a partnership's trial or a small one; its files are also in the
+      // operating system's cache. 16 MB keeps the hub about 110 MB smaller (docs/benchmarking.md).
+      startParams: [...PGlite.defaultStartParams, '-c', `shared_buffers=${PGLITE_SHARED_BUFFERS}`],
+    });
     const db = drizzlePglite(client, { schema });
     await migratePglite(db, { migrationsFolder: MIGRATIONS_FOLDER });
     return {
@@ -82,6 +113,16 @@ export const openDatabase = async (opts: OpenDatabaseOptions): Promise<Database>
       ping: async () => {
         await client.query('select 1');
       },
+      listen: async (channel, onPayload, onListening) => {
+        const unlisten = await client.listen(channel, onPayload);
+        onListening();
+        return unlisten;
+      },
+      notify: async (channel, payload) => {
+        await client.query('select pg_notify($1, $2)', [channel, payload]);
+      },
+      // The embedded database belongs to this one process.
+      listeners: () => Promise.resolve(1),
       close: () => client.close(),
     };
   }
@@ -105,6 +146,12 @@ export const openDatabase = async (opts: OpenDatabaseOptions): Promise<Database>
     ...options,
     connection: { application_name: 'ccx-prepared', plan_cache_mode: 'force_generic_plan' },
   });
+  // LISTEN on a connection of its own, named so that any process can count the hub processes listening.
+  const listenerClient = postgres(opts.url, {
+    ...options,
+    max: 1,
+    connection: { application_name: LISTENER_APPLICATION },
+  });
   // Migrate on one dedicated connection that holds the advisory lock throughout.
   const migrator = postgres(opts.ownerUrl ?? opts.url, { max: 1, onnotice: () => {}, connect_timeout: 5 });
   let auditRowsProtected: boolean;
@@ -115,7 +162,11 @@ export const openDatabase = async (opts: OpenDatabaseOptions): Promise<Database>
     await migrator`select pg_advisory_unlock(${MIGRATION_LOCK_ID})`;
     auditRowsProtected = await auditProtectedFrom(client);
   } catch (err) {
-    await Promise.all([client.end({ timeout: 1 }), preparedClient.end({ timeout: 1 })]);
+    await Promise.all([
+      client.end({ timeout: 1 }),
+      preparedClient.end({ timeout: 1 }),
+      listenerClient.end({ timeout: 1 }),
+    ]);
     throw err;
   } finally {
     await migrator.end({ timeout: 5 });
@@ -130,8 +181,25 @@ export const openDatabase = async (opts: OpenDatabaseOptions): Promise<Database>
     ping: async () => {
       await db.execute(sql`select 1`);
     },
+    listen: async (channel, onPayload, onListening) => {
+      const listening = await listenerClient.listen(channel, onPayload, onListening);
+      return () => listening.unlisten();
+    },
+    notify: async (channel, payload) => {
+      await client.notify(channel, payload);
+    },
+    listeners: async () => {
+      const [row] = await client<{ n: number }[]>`
+        select count(*)::int as n from pg_stat_activity
+        where datname = current_database() and application_name = ${LISTENER_APPLICATION}`;
+      return row?.n ?? 0;
+    },
     close: async () => {
-      await Promise.all([client.end({ timeout: 5 }), preparedClient.end({ timeout: 5 })]);
+      await Promise.all([
+        client.end({ timeout: 5 }),
+        preparedClient.end({ timeout: 5 }),
+        listenerClient.end({ timeout: 5 }),
+      ]);
     },
   };
 };

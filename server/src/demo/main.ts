@@ -1,11 +1,14 @@
 // `npm run demo`: the hub on its own demo data folder, filled on first run with invented data,
 // printing client credentials for three demo authorities and calls to copy and paste.
+import { spawn } from 'node:child_process';
 import { readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { bootstrap } from '../bootstrap.js';
 import { ConfigError, loadConfig } from '../config.js';
 import type { Actor } from '../domain/actor.js';
 import { insertClient } from '../domain/clients/clients.js';
-import { createHub } from '../hub.js';
+import { createHub, type Hub } from '../hub.js';
 import { startHub } from '../server.js';
 import { DEMO_CLIENTS, seedDemoDirectory } from './data.js';
 import { seedDemoMonitoring } from './monitoring.js';
@@ -47,21 +50,25 @@ try {
   throw err;
 }
 
-const hub = await createHub({ config });
-const running = await startHub(config, { hub });
 const stateFile = path.resolve(config.dataDir, 'demo-credentials.json');
 const shortlistFile = path.resolve(config.dataDir, 'shortlist.csv');
+const FILL = '--fill';
 
-let state: DemoState;
-try {
-  state = JSON.parse(await readFile(stateFile, 'utf8')) as DemoState;
-  if (!Array.isArray(state.clients)) throw new Error('old demo folder');
-} catch {
-  // First run: fill the hub through the same services the API uses, all in one transaction.
+const readState = async (): Promise<DemoState | null> => {
+  try {
+    const read = JSON.parse(await readFile(stateFile, 'utf8')) as DemoState;
+    return Array.isArray(read.clients) ? read : null;
+  } catch {
+    return null; // none yet, or an old demo folder
+  }
+};
+
+/** First run: fill the hub through the same services the API uses, all in one transaction. */
+const fill = async (hub: Hub, hostAuthorityId: string): Promise<void> => {
   const started = performance.now();
   const system: Actor = {
     clientId: 'demo-seed',
-    authorityId: running.bootstrap.hostAuthorityId,
+    authorityId: hostAuthorityId,
     role: 'hub-admin',
     requestId: 'demo-seed',
     now: new Date(),
@@ -89,12 +96,13 @@ try {
     }
     return { directory, needToKnow, monitoring, clients };
   });
-  state = {
+  const filled: DemoState = {
     clients: seeded.clients,
     showcase: seeded.needToKnow.showcase,
     concernAt: seeded.monitoring.concernAt,
+    people: await seedDemoPeople(hub.database.db, new Date(), hostAuthorityId),
   };
-  await writeFile(stateFile, `${JSON.stringify(state, null, 2)}\n`, { mode: 0o600 });
+  await writeFile(stateFile, `${JSON.stringify(filled, null, 2)}\n`, { mode: 0o600 });
   // A placing officer's shortlist, for `ccx check --file`: the showcase, five more, and a mistyped URN.
   const shortlist = [
     seeded.needToKnow.showcase,
@@ -109,7 +117,37 @@ try {
     `Filled the demo hub in ${Math.round(performance.now() - started)} ms (all invented): ${d.authorities} member authorities, ${d.providers} providers, ` +
       `${d.provisions.length} provisions; ${n.placements} placement declarations, ${n.allocations} lead allocations, ${n.outcomes} published outcomes, 1 pre-placement grant; ${seeded.monitoring.restrictions} restrictions, ${seeded.monitoring.concerns} concerns.`,
   );
+};
+
+if (process.argv.includes(FILL)) {
+  // The filling process: set up the folder, fill it, and end.
+  const hub = await createHub({ config });
+  const boot = await bootstrap(hub);
+  await fill(hub, boot.hostAuthorityId);
+  await hub.close();
+  process.exit(0);
 }
+
+if (!(await readState())) {
+  // The first run fills the folder in a short-lived process of its own. The embedded database runs in
+  // the hub's own memory and never gives back what it grew to: filled here, the hub would hold the
+  // filling's peak (over 100 MB more) for as long as it runs.
+  const code = await new Promise<number | null>((resolve, reject) => {
+    const child = spawn(process.execPath, [...process.execArgv, fileURLToPath(import.meta.url), FILL], {
+      stdio: 'inherit',
+    });
+    child.once('error', reject);
+    child.once('exit', resolve);
+  });
+  if (code !== 0) {
+    console.error(`filling the demo folder ${path.resolve(config.dataDir)} failed (exit ${code})`);
+    process.exit(1);
+  }
+}
+
+const hub = await createHub({ config });
+const running = await startHub(config, { hub });
+const state = (await readState())!;
 
 // A demo folder made before people could sign in gains them now.
 if (!state.people) {

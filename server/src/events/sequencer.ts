@@ -1,6 +1,9 @@
 // Gives committed events their feed position (seq) in commit order. Event ids come from a sequence and
-// can commit out of order; an event is sequenced only once every transaction that started writing
-// before it has ended (its txid is below the snapshot's xmin), so no reader can skip one.
+// can commit out of order, so the position is given after the commit, not at the insert: each pass (one
+// at a time, under an advisory lock) numbers the committed events it sees after the highest position
+// given so far, in one transaction. A reader therefore never finds a position below one it has read: an
+// event whose transaction is still open gets a higher position in a later pass. Nothing waits for other
+// transactions — an unrelated long one elsewhere on the server holds no event back.
 import { sql } from 'drizzle-orm';
 import { rowsOf, type Db } from '../db/index.js';
 
@@ -17,7 +20,7 @@ export const sequenceEvents = async (db: Db): Promise<number> =>
       with base as (select coalesce(max(seq), 0) as top from events),
       ready as (
         select id, row_number() over (order by id) as n from events
-        where seq is null and txid < pg_snapshot_xmin(pg_current_snapshot())
+        where seq is null
       )
       update events e set seq = base.top + ready.n from ready, base where e.id = ready.id
       returning e.seq`);

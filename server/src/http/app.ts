@@ -170,6 +170,27 @@ export const createApp = (hub: Hub): Express => {
   app.set('trust proxy', hub.config.trustProxy);
   app.use(requestContext(hub));
 
+  // First after the request's context: the API's own door, so its calls do not walk the REST
+  // routes and the other routers before reaching it.
+  app.use(
+    '/trpc',
+    (_req, res, next) => {
+      res.setHeader('Cache-Control', 'no-store');
+      next();
+    },
+    unknownProcedure,
+    subscriptionAuth(hub),
+    createExpressMiddleware({
+      router: appRouter,
+      createContext: createExpressContext(hub),
+      maxBodySize: hub.config.maxBodyBytes,
+      maxBatchSize: hub.config.maxBatchSize,
+      // Queries may also be sent as POST: a batch check of 500 provisions does not fit in a URL
+      // (node refuses request headers over 16 KB with 431).
+      allowMethodOverride: true,
+    }),
+  );
+
   app.get('/healthz', (_req, res) => {
     res.json({ status: 'ok' });
   });
@@ -216,25 +237,6 @@ export const createApp = (hub: Hub): Express => {
   app.use(ssoRouter(hub));
   // REST routes under /api/v1 (each calls a tRPC procedure), /openapi.json and the reference at /docs/api.
   app.use(restApi(hub));
-
-  app.use(
-    '/trpc',
-    (_req, res, next) => {
-      res.setHeader('Cache-Control', 'no-store');
-      next();
-    },
-    unknownProcedure,
-    subscriptionAuth(hub),
-    createExpressMiddleware({
-      router: appRouter,
-      createContext: createExpressContext(hub),
-      maxBodySize: hub.config.maxBodyBytes,
-      maxBatchSize: hub.config.maxBatchSize,
-      // Queries may also be sent as POST: a batch check of 500 provisions does not fit in a URL
-      // (node refuses request headers over 16 KB with 431).
-      allowMethodOverride: true,
-    }),
-  );
 
   // The web console at / (its assets, and its page for any address a browser opens).
   app.use(consoleRoutes(hub));

@@ -16,6 +16,9 @@ export const providers = pgTable(
   },
   (t) => [
     index('providers_name_idx').on(t.name, t.id),
+    // Name fragments (search's `name ILIKE '%…%'`), where pg_trgm could be created: the migration
+    // leaves it out otherwise (docs/operations.md).
+    index('providers_name_trgm_idx').using('gin', t.name.op('gin_trgm_ops')),
     uniqueIndex('providers_company_number_key').on(t.companyNumber),
     check(
       'providers_merged_check',

@@ -33,6 +33,9 @@ export const provisions = pgTable(
   (t) => [
     uniqueIndex('provisions_urn_key').on(t.urn),
     index('provisions_name_idx').on(t.name, t.id),
+    // Name fragments (search's `name ILIKE '%…%'`), where pg_trgm could be created: the migration
+    // leaves it out otherwise (docs/operations.md).
+    index('provisions_name_trgm_idx').using('gin', t.name.op('gin_trgm_ops')),
     index('provisions_provider_idx').on(t.providerId, t.name, t.id),
     index('provisions_host_idx').on(t.hostAuthorityId, t.name, t.id),
     index('provisions_type_idx').on(t.type, t.name, t.id),

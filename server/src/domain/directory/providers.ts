@@ -144,6 +144,8 @@ export const searchProviders = async (
       and(
         // A merged provider is no longer listed: its survivor is.
         eq(providers.status, 'active'),
+        // A fragment of 3+ characters is served by providers_name_trgm_idx (migration 0015) when the
+        // planner does not prefer walking the name order; shorter ones are too short for trigrams.
         input.q ? ilike(providers.name, likeContains(input.q)) : undefined,
         input.companyNumber ? eq(providers.companyNumber, input.companyNumber) : undefined,
         afterKeys(

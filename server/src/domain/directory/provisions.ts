@@ -291,6 +291,8 @@ export const searchProvisions = async (db: Db, input: ProvisionSearchInput): Pro
       and(
         // A merged setting is no longer listed: its survivor is.
         eq(provisions.status, 'active'),
+        // A fragment of 3+ characters is served by provisions_name_trgm_idx (migration 0015) when the
+        // planner does not prefer walking the name order; shorter ones are too short for trigrams.
         input.q ? ilike(provisions.name, likeContains(input.q)) : undefined,
         input.urn ? eq(provisions.urn, input.urn) : undefined,
         input.type ? eq(provisions.type, input.type) : undefined,

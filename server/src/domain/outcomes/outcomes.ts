@@ -239,18 +239,22 @@ export const publishOutcome = async (
           .returning()
       )[0]!
     : published;
-  await appendAudit(tx, {
-    ...auditActor(actor),
-    action: 'outcome.publish',
-    recordType: 'outcome',
-    recordIds: [input.id],
-    provisionIds: [updated.provisionId],
-    basis: 'publisher',
-    details: { byLead: updated.byLead },
-  });
-  // A draft has no versions: the one just recorded is its whole history.
-  const kept = await outcomeRecords.keepVersion(tx, actor, updated, 'published', null);
-  await outcomeRecords.emit(tx, 'outcome.published', updated, actor.now);
+  // The audit entry, the first version and the event go out together: the transaction's connection
+  // sends the statements at once and the database runs them in order, one round trip for the three.
+  // A draft has no versions: the one recorded now is its whole history.
+  const [, kept] = await Promise.all([
+    appendAudit(tx, {
+      ...auditActor(actor),
+      action: 'outcome.publish',
+      recordType: 'outcome',
+      recordIds: [input.id],
+      provisionIds: [updated.provisionId],
+      basis: 'publisher',
+      details: { byLead: updated.byLead },
+    }),
+    outcomeRecords.keepVersion(tx, actor, updated, 'published', null),
+    outcomeRecords.emit(tx, 'outcome.published', updated, actor.now),
+  ]);
   return outcomeRecords.named(tx, toDetail(updated, [kept]));
 };
 

@@ -23,7 +23,7 @@ import {
   restrictions,
   restrictionVersions,
 } from '../../db/schema/index.js';
-import { nameAll } from '../../db/names.js';
+import { nameAll, nameOne } from '../../db/names.js';
 import { AppError, notFound, pgErrorCode } from '../../shared/errors.js';
 import { actedBy, auditActor, type Actor } from '../actor.js';
 import { addWorkingDays } from '../calendar/working-days.js';
@@ -401,21 +401,28 @@ export const createRestriction = async (
   } else {
     [row] = await insert(tx);
   }
-  await keepVersion(tx, actor, row!, 'created', null);
-  await emitRestrictionEvent(tx, 'restriction.created', row!, actor.now);
-  await appendAudit(tx, {
-    ...auditActor(actor),
-    action: 'restriction.create',
-    recordType: 'restriction',
-    recordIds: [row!.id],
-    provisionIds: await provisionIdsOf(tx, row!),
-    basis: 'publisher',
-    details: { kind: input.kind, providerId: input.providerId ?? null },
-  });
-  const [view] = await withRelayers(tx, [
-    toDetail(row!, today, (await historyOf(tx, [row!.id])).get(row!.id) ?? []),
+  // Its first version, its event and its audit entry go out together: the transaction's connection
+  // sends the statements at once and the database runs them in order, one round trip for the three.
+  const [kept] = await Promise.all([
+    keepVersion(tx, actor, row!, 'created', null),
+    emitRestrictionEvent(tx, 'restriction.created', row!, actor.now),
+    provisionIdsOf(tx, row!).then((provisionIds) =>
+      appendAudit(tx, {
+        ...auditActor(actor),
+        action: 'restriction.create',
+        recordType: 'restriction',
+        recordIds: [row!.id],
+        provisionIds,
+        basis: 'publisher',
+        details: { kind: input.kind, providerId: input.providerId ?? null },
+      }),
+    ),
   ]);
-  return input.source === 'regulator' ? { ...view!, joined: false } : view!;
+  // A new record's history is the one version just kept; only a regulator notice has relayers.
+  const detail = toDetail(row!, today, [kept]);
+  if (input.source !== 'regulator') return nameOne(tx, { ...detail, relayers: [] });
+  const [view] = await withRelayers(tx, [detail]);
+  return { ...view!, joined: false };
 };
 
 /** Locks a restriction for change by an authority that may change it (mayChangeRestriction), at its version. */

@@ -49,11 +49,14 @@ export const authoritiesRouter = router({
   update: roleProcedure('hub-admin')
     .input(zAuthorityUpdate)
     .output(zAuthority)
-    .mutation(({ ctx, input }) =>
-      ctx.db.transaction((tx) =>
+    .mutation(async ({ ctx, input }) => {
+      const updated = await ctx.db.transaction((tx) =>
         idempotent(tx, ctx.actor, 'authorities.update', input, () =>
           updateAuthority(tx, ctx.actor, withoutKey(input)),
         ),
-      ),
-    ),
+      );
+      // A suspension (or its end) holds for the authority's tokens now, in every hub process.
+      await ctx.hub.credentials.changed();
+      return updated;
+    }),
 });

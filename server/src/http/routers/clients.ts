@@ -15,5 +15,10 @@ export const clientsRouter = router({
   revoke: roleProcedure('admin')
     .input(zClientRevoke)
     .output(zClient)
-    .mutation(({ ctx, input }) => ctx.db.transaction((tx) => revokeClient(tx, ctx.actor, input.id))),
+    .mutation(async ({ ctx, input }) => {
+      const revoked = await ctx.db.transaction((tx) => revokeClient(tx, ctx.actor, input.id));
+      // Its tokens stop now, in every hub process, before this answer says they have.
+      await ctx.hub.credentials.changed();
+      return revoked;
+    }),
 });
