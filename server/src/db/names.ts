@@ -5,8 +5,9 @@
 // sibling without the `Id` ({ id, name }); `provisionIds` gets `provisions`. A setting's URN and name
 // and an authority's name are directory facts every member may know, so a signal may carry them too.
 // Every name an answer needs comes from one statement, whatever the number of records.
-import { inArray, sql } from 'drizzle-orm';
+import { sql, type AnyColumn } from 'drizzle-orm';
 import type { Db } from './index.js';
+import { perDatabase } from './prepared.js';
 import { authorities, clients, people, providers, provisions } from './schema/index.js';
 
 export type ProvisionRef = { id: string; urn: string | null; name: string };
@@ -84,6 +85,71 @@ const collectIds = (values: unknown[]): Ids => {
   return ids;
 };
 
+const anyOf = (column: AnyColumn, name: keyof Ids, type: 'uuid' | 'text') =>
+  sql`${column} = any(${sql.placeholder(name)}::${sql.raw(type)}[])`;
+
+/**
+ * The one statement that names ids of every kind, prepared once per database: every list names its
+ * records with it, and drizzle would otherwise build (and PostgreSQL plan) a union with a parameter
+ * per id each time.
+ */
+const namesStatement = perDatabase((db) =>
+  db
+    .select({
+      kind: sql<string>`'provision'`.as('kind'),
+      id: sql<string>`${provisions.id}::text`.as('id'),
+      urn: provisions.urn,
+      name: provisions.name,
+    })
+    .from(provisions)
+    .where(anyOf(provisions.id, 'provisions', 'uuid'))
+    .unionAll(
+      db
+        .select({
+          kind: sql<string>`'provider'`.as('kind'),
+          id: sql<string>`${providers.id}::text`.as('id'),
+          urn: sql<string | null>`null::text`.as('urn'),
+          name: providers.name,
+        })
+        .from(providers)
+        .where(anyOf(providers.id, 'providers', 'uuid')),
+    )
+    .unionAll(
+      db
+        .select({
+          kind: sql<string>`'authority'`.as('kind'),
+          id: authorities.id,
+          urn: sql<string | null>`null::text`.as('urn'),
+          name: authorities.name,
+        })
+        .from(authorities)
+        .where(anyOf(authorities.id, 'authorities', 'text')),
+    )
+    .unionAll(
+      db
+        .select({
+          kind: sql<string>`'person'`.as('kind'),
+          id: people.id,
+          urn: sql<string | null>`null::text`.as('urn'),
+          name: people.name,
+        })
+        .from(people)
+        .where(anyOf(people.id, 'people', 'text')),
+    )
+    .unionAll(
+      db
+        .select({
+          kind: sql<string>`'client'`.as('kind'),
+          id: clients.id,
+          urn: sql<string | null>`null::text`.as('urn'),
+          name: clients.name,
+        })
+        .from(clients)
+        .where(anyOf(clients.id, 'clients', 'text')),
+    )
+    .prepare('ccx_names'),
+);
+
 /** The names of the given ids, in one statement (none when there are no ids). */
 export const loadNames = async (db: Db, ids: Ids): Promise<Names> => {
   const names: Names = {
@@ -93,63 +159,14 @@ export const loadNames = async (db: Db, ids: Ids): Promise<Names> => {
     people: new Map(),
     clients: new Map(),
   };
-  const parts = [
-    ids.provisions.size > 0 &&
-      db
-        .select({
-          kind: sql<string>`'provision'`.as('kind'),
-          id: sql<string>`${provisions.id}::text`.as('id'),
-          urn: provisions.urn,
-          name: provisions.name,
-        })
-        .from(provisions)
-        .where(inArray(provisions.id, [...ids.provisions])),
-    ids.providers.size > 0 &&
-      db
-        .select({
-          kind: sql<string>`'provider'`.as('kind'),
-          id: sql<string>`${providers.id}::text`.as('id'),
-          urn: sql<string | null>`null::text`.as('urn'),
-          name: providers.name,
-        })
-        .from(providers)
-        .where(inArray(providers.id, [...ids.providers])),
-    ids.authorities.size > 0 &&
-      db
-        .select({
-          kind: sql<string>`'authority'`.as('kind'),
-          id: authorities.id,
-          urn: sql<string | null>`null::text`.as('urn'),
-          name: authorities.name,
-        })
-        .from(authorities)
-        .where(inArray(authorities.id, [...ids.authorities])),
-    ids.people.size > 0 &&
-      db
-        .select({
-          kind: sql<string>`'person'`.as('kind'),
-          id: people.id,
-          urn: sql<string | null>`null::text`.as('urn'),
-          name: people.name,
-        })
-        .from(people)
-        .where(inArray(people.id, [...ids.people])),
-    ids.clients.size > 0 &&
-      db
-        .select({
-          kind: sql<string>`'client'`.as('kind'),
-          id: clients.id,
-          urn: sql<string | null>`null::text`.as('urn'),
-          name: clients.name,
-        })
-        .from(clients)
-        .where(inArray(clients.id, [...ids.clients])),
-  ].filter((p) => p !== false);
-  const [first, ...rest] = parts;
-  if (!first) return names;
-  const rows = await (rest.length === 0
-    ? first
-    : rest.reduce<typeof first>((q, p) => q.unionAll(p) as unknown as typeof first, first));
+  if (Object.values(ids).every((set: Set<string>) => set.size === 0)) return names;
+  const rows = await namesStatement(db).execute({
+    provisions: [...ids.provisions],
+    providers: [...ids.providers],
+    authorities: [...ids.authorities],
+    people: [...ids.people],
+    clients: [...ids.clients],
+  });
   for (const r of rows) {
     if (r.kind === 'provision') names.provisions.set(r.id, { id: r.id, urn: r.urn, name: r.name });
     else if (r.kind === 'provider') names.providers.set(r.id, { id: r.id, name: r.name });
