@@ -4,8 +4,8 @@ import { eq, inArray, sql } from 'drizzle-orm';
 import type { Layer } from '@ccx/schema';
 import { type Db } from '@ccx/server';
 import { ownerDbOf } from '@ccx/server/testing';
-import { layerSql, policyValues, type PolicyRecord, type World, type WorldGrant } from '@ccx/server/testing';
-import { checkStatements } from '@ccx/server/testing';
+import { layerSql, type PolicyRecord, type World, type WorldGrant } from '@ccx/server/testing';
+import { readCheckRows } from '@ccx/server/testing';
 import {
   accessGrants,
   allocations,
@@ -130,26 +130,23 @@ export const sqlLayers = async (
 };
 
 /**
- * The placement check's face: the layers its prepared statements give for the latest published
- * outcome of each provision and for every active restriction (its need-to-know computed once per
- * provision and joined in), by record id.
+ * The placement check's face: the layers its statement gives for the latest published outcome of each
+ * provision, the newest (its signal, if one) and every active restriction on the provisions and their
+ * providers (its need-to-know computed once per provision), by record id. The check finds the
+ * providers through the provisions: `_providerIds` is what the callers know them as, unused.
  */
 export const checkLayers = async (
   db: Db,
   authorityId: string,
   now: Date,
   provisionIds: string[],
-  providerIds: string[],
+  _providerIds: string[],
 ): Promise<Map<string, Layer>> => {
-  const s = checkStatements(db);
-  const values = { provisionIds, providerIds, ...policyValues({ authorityId, now }) };
-  const latest = await s.latest.execute(values);
-  const active = await s.restrictions.execute(values);
+  const rows = await readCheckRows(db, { authorityId, now }, { ids: provisionIds, urns: [] });
   return new Map([
-    // The latest outcome the caller reads, and the newest outcome with its layer (its signal, if one).
-    ...latest.flatMap((l) => (l.outcome ? [[l.outcome.id, l.layer] as const] : [])),
-    ...latest.flatMap((l) => (l.signal?.id ? [[l.signal.id, l.signal.layer as Layer] as const] : [])),
-    ...active.map((r) => [r.restriction.id, r.layer] as const),
+    ...rows.flatMap((r) => (r.latest ? [[r.latest.outcome.id, r.latest.layer] as const] : [])),
+    ...rows.flatMap((r) => (r.newest ? [[r.newest.id, r.newest.layer] as const] : [])),
+    ...rows.flatMap((r) => r.restrictions.map((x) => [x.restriction.id, x.layer] as const)),
   ]);
 };
 

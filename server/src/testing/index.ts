@@ -2,7 +2,8 @@
 // hub, in one narrow entry, so no test imports server internals by path. Not part of the public API.
 export { openTestDatabase, ownerDbOf, TEST_HUB_ROLE } from './test-database.js';
 export { insertClient, authenticateClient } from '../domain/clients/clients.js';
-export { openDatabase, rowsOf, type Database, type Db } from '../db/index.js';
+export { openDatabase, preparedDatabaseOf, rowsOf, type Database, type Db } from '../db/index.js';
+export { jsonRowReader } from '../db/json-rows.js';
 export * as tables from '../db/schema/index.js';
 export {
   accessGrants,
@@ -52,7 +53,7 @@ export {
   isWorkingDay,
   workingDaysBetween,
 } from '../domain/calendar/working-days.js';
-export { checkStatements } from '../domain/checks/facts.js';
+export { readCheckRows } from '../domain/checks/facts.js';
 export { verdictFor, type CheckFacts } from '../domain/checks/verdict.js';
 export {
   emitGrantExpiries,

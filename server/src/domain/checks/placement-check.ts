@@ -1,7 +1,8 @@
 // The placement check: clear, caution or do-not-place for a setting, with every reason, the record
 // behind it where the caller may see it, and whom to contact — for one provision or a shortlist.
-// Three parts: the facts (facts.ts, seven statements prepared once whatever the number of settings),
-// the verdict (verdict.ts, a pure function of the facts), and here the audit entry of what was shown.
+// Three parts: the facts (facts.ts, one statement prepared once whatever the number of settings),
+// the verdict (verdict.ts, a pure function of the facts), and here the audit entry of what was shown:
+// two statements a check.
 import { appendAudit } from '../../audit/index.js';
 import type { Db } from '../../db/index.js';
 import { londonDate } from '../../shared/dates.js';
@@ -12,8 +13,8 @@ import { verdictFor, type CheckResult, type CheckTarget } from './verdict.js';
 export type { CheckResult, CheckTarget } from './verdict.js';
 
 /**
- * Checks provisions for the actor. `db` is the database itself, not a transaction: the reads run as
- * prepared statements, and the audit entry of what was shown is appended (one atomic statement)
+ * Checks provisions for the actor. `db` is the database itself, not a transaction: the read runs as a
+ * prepared statement, and the audit entry of what was shown is appended (one atomic statement)
  * before anything is returned.
  */
 export const checkPlacements = async (

@@ -1,54 +1,34 @@
 // The placement check's part in deadlines: the published outcomes at the checked settings with action
 // items past their due date, only those the caller reads in detail (an action item is detail); and the
 // reasons they and the active restrictions' passed deadlines give.
-import { and, eq, sql } from 'drizzle-orm';
+import { sql, type AnyColumn, type SQL } from 'drizzle-orm';
 import type { ActionItem, CheckReasonCode } from '@ccx/schema';
 import { needToKnowSql, OUTCOME, PREPARED_POLICY } from '../../access/index.js';
-import type { Db } from '../../db/index.js';
-import { perDatabase } from '../../db/prepared.js';
 import { authorities, outcomes } from '../../db/schema/index.js';
 import { actionItemReasons, restrictionDeadlineReasons } from './rules.js';
 
 export type OverdueActions = { outcomeId: string; provisionId: string; items: ActionItem[]; contact: string };
 
-const statements = perDatabase((db) => ({
-  overdueActions: db
-    .select({
-      outcomeId: outcomes.id,
-      provisionId: outcomes.provisionId,
-      items: outcomes.actionItems,
-      contact: authorities.qaInbox,
-    })
-    .from(outcomes)
-    .innerJoin(authorities, eq(authorities.id, outcomes.authorityId))
-    .where(
-      and(
-        sql`${outcomes.provisionId} = any(${sql.placeholder('provisionIds')}::uuid[])`,
-        sql`${outcomes.status} in ('published', 'amended')`,
-        sql`exists (select 1 from jsonb_array_elements(${outcomes.actionItems}) as item
-          where item->>'status' <> 'met' and (item->>'dueOn')::date < ${sql.placeholder('today')}::date)`,
-        sql`${OUTCOME.layerSql(PREPARED_POLICY, needToKnowSql(PREPARED_POLICY, outcomes.provisionId))} = 'detail'`,
-      ),
-    )
-    .orderBy(outcomes.activityDate, outcomes.id)
-    .prepare('ccx_check_overdue_actions'),
-}));
-
-/** The outcomes at these settings with overdue action items that the caller reads in detail. */
-export const loadOverdueActions = async (
-  db: Db,
-  provisionIds: string[],
-  policy: { authorityId: string; today: string; now: string },
-): Promise<Map<string, OverdueActions[]>> => {
-  const byProvision = new Map<string, OverdueActions[]>();
-  if (provisionIds.length === 0) return byProvision;
-  const rows = await statements(db).overdueActions.execute({ provisionIds, ...policy });
-  for (const r of rows) {
-    const row = { ...r, items: r.items as ActionItem[] };
-    byProvision.set(r.provisionId, [...(byProvision.get(r.provisionId) ?? []), row]);
-  }
-  return byProvision;
-};
+/**
+ * SQL, for a statement built on PREPARED_POLICY (placeholders authorityId, today, now): the published
+ * outcomes at the provision in `provisionColumn` with action items past due that the caller reads in
+ * detail, as a JSON array of OverdueActions (oldest activity first), or null when there are none.
+ * `provisionNeedToKnow`: the caller's need-to-know there, when the statement has it once per provision.
+ */
+export const overdueActionsSql = (
+  provisionColumn: AnyColumn | SQL,
+  provisionNeedToKnow: SQL = needToKnowSql(PREPARED_POLICY, outcomes.provisionId),
+): SQL<OverdueActions[] | null> =>
+  sql<
+    OverdueActions[] | null
+  >`(select jsonb_agg(jsonb_build_object('outcomeId', ${outcomes.id}, 'provisionId', ${outcomes.provisionId},
+      'items', ${outcomes.actionItems}, 'contact', ${authorities.qaInbox}) order by ${outcomes.activityDate}, ${outcomes.id})
+    from ${outcomes} inner join ${authorities} on ${authorities.id} = ${outcomes.authorityId}
+    where ${outcomes.provisionId} = ${provisionColumn}
+      and ${outcomes.status} in ('published', 'amended')
+      and exists (select 1 from jsonb_array_elements(${outcomes.actionItems}) as item
+        where item->>'status' <> 'met' and (item->>'dueOn')::date < ${sql.placeholder('today')}::date)
+      and ${OUTCOME.layerSql(PREPARED_POLICY, provisionNeedToKnow)} = 'detail')`;
 
 type DeadlineReason = { code: CheckReasonCode; message: string; recordId: string; contact: string };
 
