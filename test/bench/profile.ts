@@ -11,14 +11,22 @@ type Profile = { nodes: Node[]; samples: number[]; timeDeltas: number[] };
 
 const file = process.argv[2];
 if (!file) {
-  console.error('usage: npx tsx test/bench/profile.ts FILE.cpuprofile [top]');
+  console.error('usage: npx tsx test/bench/profile.ts FILE.cpuprofile [top] [--last SECONDS]');
   process.exit(2);
 }
-const top = Number(process.argv[3] ?? 40);
+const top = Number(process.argv[3] && !process.argv[3].startsWith('--') ? process.argv[3] : 40);
 const profile = JSON.parse(await readFile(file, 'utf8')) as Profile;
 const byId = new Map(profile.nodes.map((n) => [n.id, n]));
+// --last SECONDS: only the samples of the profile's last SECONDS (the last step of a run, say).
+const lastAt = process.argv.indexOf('--last');
+const lastUs = lastAt > 0 ? Number(process.argv[lastAt + 1]) * 1e6 : Number.POSITIVE_INFINITY;
+const span = profile.timeDeltas.reduce((a, b) => a + b, 0);
 const self = new Map<number, number>();
-profile.samples.forEach((id, i) => self.set(id, (self.get(id) ?? 0) + (profile.timeDeltas[i] ?? 0)));
+let clock = 0;
+profile.samples.forEach((id, i) => {
+  clock += profile.timeDeltas[i] ?? 0;
+  if (span - clock <= lastUs) self.set(id, (self.get(id) ?? 0) + (profile.timeDeltas[i] ?? 0));
+});
 const total = [...self.values()].reduce((a, b) => a + b, 0);
 
 const packageOf = (url: string): string => {
