@@ -129,6 +129,17 @@ describe('loadConfig refuses', () => {
     expect(err.message).toContain(`${name}=${JSON.stringify(value)}: `);
   });
 
+  it('more than one process (CCX_PROCESSES) on the embedded database, which belongs to one process', () => {
+    const err = configError({ CCX_PROCESSES: '2' });
+    expect(namedIn(err)).toEqual(['CCX_PROCESSES']);
+    expect(err.message).toContain('more than one process needs PostgreSQL (DATABASE_URL)');
+    expect(loadConfig({ CCX_PROCESSES: '2', DATABASE_URL: 'postgres://h/db' }).processes).toBe(2);
+    expect(loadConfig({}).processes).toBe(1);
+    expect(namedIn(configError({ CCX_PROCESSES: '0', DATABASE_URL: 'postgres://h/db' }))).toEqual([
+      'CCX_PROCESSES',
+    ]);
+  });
+
   it.each([['mysql://admin:hunter2@db/ccx'], ['db.example:5432']])(
     'DATABASE_URL=%s by name, without echoing a value that may hold a password',
     (value) => {
