@@ -99,7 +99,8 @@ export const startBenchHub = async (opts: {
   child.once('exit', (code) => (exited = code));
   const url = await (async () => {
     for (const until = Date.now() + 120_000; Date.now() < until;) {
-      const head = readFileSync(opts.logFile, 'utf8').slice(startedAt);
+      // startedAt counts bytes: slice the bytes, not the text (the log holds multi-byte characters).
+      const head = readFileSync(opts.logFile).subarray(startedAt).toString('utf8');
       const m = /ccx hub ready at (http:\/\/[^\s"]+)/.exec(head);
       if (m?.[1]) return m[1];
       if (exited !== undefined)
@@ -225,7 +226,7 @@ export const measureDemoMemory = async (
     child.once('exit', (code) => (exited = code));
     try {
       for (const until = Date.now() + 180_000; ;) {
-        const head = readFileSync(logFile, 'utf8').slice(startedAt);
+        const head = readFileSync(logFile).subarray(startedAt).toString('utf8');
         if (/demo hub ready at/.test(head)) break;
         if (exited !== undefined) throw new Error(`the demo hub exited with ${exited}:\n${head}`);
         if (Date.now() > until) throw new Error(`the demo hub did not become ready; see ${logFile}`);
