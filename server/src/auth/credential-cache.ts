@@ -4,6 +4,7 @@
 // changes: the database announces every such change (a trigger's NOTIFY on `ccx_credentials`, heard by
 // every hub process), and the process that made the change forgets before it answers.
 import { createHash, randomUUID } from 'node:crypto';
+import type { Database } from '../db/index.js';
 
 /** The channel the credentials trigger (migration 0016) notifies. */
 export const CREDENTIALS_CHANNEL = 'ccx_credentials';
@@ -117,18 +118,8 @@ export class CredentialCache<Claims, Standing> {
   }
 }
 
-/** What the database offers the watcher: LISTEN on a channel, and NOTIFY on it. */
-export type NotificationChannel = {
-  /** Listens; `onListening` runs each time the listening connection is (re)established. */
-  listen(
-    channel: string,
-    onPayload: (payload: string) => void,
-    onListening: () => void,
-  ): Promise<() => Promise<void>>;
-  notify(channel: string, payload: string): Promise<void>;
-  /** How many processes listen now (this one included). */
-  listeners(): Promise<number>;
-};
+/** What the watcher needs of the database: LISTEN, NOTIFY, and how many processes listen. */
+export type NotificationChannel = Pick<Database, 'listen' | 'notify' | 'listeners'>;
 
 export type CredentialWatch = {
   /**
