@@ -9,17 +9,14 @@ import type { Database } from '../db/index.js';
 /** The channel the credentials trigger (migration 0016) notifies. */
 export const CREDENTIALS_CHANNEL = 'ccx_credentials';
 
-export type CredentialCacheOptions = {
-  /** Most verified tokens kept (the oldest go first). */
-  maxTokens?: number;
-  /** Most clients' standings kept. */
-  maxClients?: number;
-  /**
-   * How long a standing is trusted without hearing from the database, in ms: a backstop should a
-   * notification be lost with a dropped connection (it is renewed on every reconnection, and forgotten then).
-   */
-  standingTtlMs?: number;
-};
+/** Most verified tokens kept, and most clients' standings (the oldest go first). */
+const MAX_TOKENS = 10_000;
+const MAX_STANDINGS = 10_000;
+/**
+ * How long a standing is trusted without hearing from the database: a backstop should a notification
+ * be lost with a dropped connection (everything is forgotten when the listener connects again).
+ */
+const STANDING_TTL_MS = 30_000;
 
 type Entry<T> = { value: T; until: number };
 
@@ -49,32 +46,21 @@ class Bounded<T> {
   clear(): void {
     this.map.clear();
   }
-
-  get size(): number {
-    return this.map.size;
-  }
 }
 
 export class CredentialCache<Claims, Standing> {
-  private readonly tokens: Bounded<Claims>;
-  private readonly standings: Bounded<Standing>;
+  private readonly tokens = new Bounded<Claims>(MAX_TOKENS);
+  private readonly standings = new Bounded<Standing>(MAX_STANDINGS);
   private readonly inFlight = new Map<string, Promise<Standing>>();
-  private readonly standingTtlMs: number;
   /** Bumped by every forget(): a look-up begun before it must not store what it read. */
   private generation = 0;
-
-  constructor(opts: CredentialCacheOptions = {}) {
-    this.tokens = new Bounded(opts.maxTokens ?? 10_000);
-    this.standings = new Bounded(opts.maxClients ?? 10_000);
-    this.standingTtlMs = opts.standingTtlMs ?? 30_000;
-  }
 
   /** The key a token is kept under: its SHA-256, so the cache holds no bearer credential. */
   static keyOf(token: string): string {
     return createHash('sha256').update(token).digest('base64url');
   }
 
-  /** A token's verified claims, while it has not expired (`nowMs`; `expiresAtMs` as it was stored). */
+  /** A token's verified claims, while it has not expired (as of `nowMs`). */
   claims(key: string, nowMs: number): Claims | undefined {
     return this.tokens.get(key, nowMs);
   }
@@ -94,7 +80,7 @@ export class CredentialCache<Claims, Standing> {
     const loading = load().then(
       (value) => {
         if (this.inFlight.get(clientId) === loading) this.inFlight.delete(clientId);
-        if (generation === this.generation) this.standings.set(clientId, value, now + this.standingTtlMs);
+        if (generation === this.generation) this.standings.set(clientId, value, now + STANDING_TTL_MS);
         return value;
       },
       (err: unknown) => {
@@ -111,10 +97,6 @@ export class CredentialCache<Claims, Standing> {
     this.generation++;
     this.standings.clear();
     this.inFlight.clear();
-  }
-
-  get sizes(): { tokens: number; standings: number } {
-    return { tokens: this.tokens.size, standings: this.standings.size };
   }
 }
 

@@ -147,7 +147,14 @@ if (!(await readState())) {
 
 const hub = await createHub({ config });
 const running = await startHub(config, { hub });
-const state = (await readState())!;
+const filled = await readState();
+if (!filled) {
+  console.error(
+    `the demo folder ${path.resolve(config.dataDir)} holds no demo credentials; delete it to start afresh`,
+  );
+  process.exit(1);
+}
+const state = filled;
 
 // A demo folder made before people could sign in gains them now.
 if (!state.people) {
